@@ -1,0 +1,23 @@
+"""Alembic environment. The app runs migrations in-process (app.services.migrations);
+the connection is handed over in config.attributes["connection"]."""
+
+from alembic import context
+
+from app.models import Base
+
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    connection = context.config.attributes["connection"]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,  # SQLite needs batch mode to alter tables
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()

@@ -1,0 +1,95 @@
+"""Settings kept in the shared database: company name and the configurable rule numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.models import Role, Setting
+from app.services.errors import PermissionDenied, ValidationError
+from app.services.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: str
+    default: int | str
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+SPECS = {
+    s.key: s
+    for s in [
+        SettingSpec("company_name", "公司名称", ""),
+        SettingSpec("security.max_failed_logins", "连续登录失败几次后锁定", 5, 1, 100),
+        SettingSpec("security.lockout_minutes", "锁定时长（分钟）", 15, 1, 24 * 60),
+        SettingSpec("security.password_max_age_days", "密码有效期（天，0 表示不过期）", 90, 0, 3650),
+        SettingSpec("security.password_warn_days", "密码到期前几天提醒", 14, 0, 365),
+        SettingSpec("security.password_min_length", "密码最短长度", 8, 6, 64),
+    ]
+}
+
+
+def get(uow: UnitOfWork, key: str):
+    spec = SPECS[key]
+    raw = uow.session.scalar(select(Setting.value).where(Setting.key == key))
+    if raw is None:
+        return spec.default
+    return int(raw) if isinstance(spec.default, int) else raw
+
+
+def get_all(uow: UnitOfWork) -> dict[str, int | str]:
+    stored = dict(uow.session.execute(select(Setting.key, Setting.value)).tuples())
+    out = {}
+    for key, spec in SPECS.items():
+        raw = stored.get(key)
+        out[key] = spec.default if raw is None else (
+            int(raw) if isinstance(spec.default, int) else raw)
+    return out
+
+
+def put(uow: UnitOfWork, key: str, value) -> None:
+    """Store one setting (no permission check: callers check). Validates the value."""
+    spec = SPECS[key]
+    if isinstance(spec.default, int):
+        try:
+            value = int(str(value).strip())
+        except ValueError:
+            raise ValidationError(f"“{spec.label}”必须是整数。", field=key) from None
+        if (spec.minimum is not None and value < spec.minimum) or (
+            spec.maximum is not None and value > spec.maximum
+        ):
+            raise ValidationError(
+                f"“{spec.label}”应在 {spec.minimum} 到 {spec.maximum} 之间。", field=key
+            )
+    else:
+        value = str(value).strip()
+    row = uow.session.scalar(select(Setting).where(Setting.key == key))
+    if row is None:
+        uow.session.add(Setting(key=key, value=str(value)))
+    elif row.value != str(value):
+        row.value = str(value)
+
+
+def read_settings(uow: UnitOfWork) -> dict[str, int | str]:
+    """Entry point: every setting with its current value."""
+    with uow:
+        return get_all(uow)
+
+
+def update_settings(uow: UnitOfWork, values: dict) -> None:
+    """Entry point: the admin edits settings in 系统设置. All or nothing."""
+    if uow.actor is None or uow.actor.role != Role.ADMIN:
+        raise PermissionDenied("只有系统管理员可以修改系统设置。")
+    if "company_name" in values and not str(values["company_name"]).strip():
+        raise ValidationError("公司名称不能为空。", field="company_name")
+    unknown = set(values) - set(SPECS)
+    if unknown:
+        raise ValidationError(f"未知的设置项：{', '.join(sorted(unknown))}")
+    with uow:
+        for key, value in values.items():
+            put(uow, key, value)
+        uow.commit()
