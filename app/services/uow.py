@@ -53,8 +53,11 @@ class UnitOfWork:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        # close() ends any open transaction without committing it (a rollback) and
+        # detaches objects with their loaded values, so read results stay usable.
         try:
-            self.session.rollback()
+            if exc is not None:
+                self.session.rollback()
         finally:
             self.session.close()
         if isinstance(exc, StaleDataError):
