@@ -6,6 +6,7 @@ initdb refuses to run as root, so as root every server command runs as the
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -53,13 +54,36 @@ class PgServer:
             raise RuntimeError(f"{' '.join(cmd)} failed:\n{res.stdout}\n{res.stderr}")
 
     def start(self) -> PgServer:
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                  "-E", "UTF8", "--locale=C.UTF-8")
-        opts = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                "-c max_connections=100")
-        self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l",
-                  str(self.root / "server.log"), "-w", "-t", "60", "start")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
+        opts = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=100"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            opts,
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         return self
 
     @property
@@ -70,10 +94,8 @@ class PgServer:
         return f"{self.base_url}/{dbname}"
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        except Exception:
-            pass
         for _ in range(20):
             try:
                 shutil.rmtree(self.root)

@@ -52,13 +52,16 @@ class User(TrackedMixin, SoftDeleteMixin, Base):
     username: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)
     full_name: Mapped[str] = mapped_column(String(40), nullable=False)
     role: Mapped[Role] = mapped_column(
-        Enum(Role, name="user_role", native_enum=False, length=20,
-             values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            Role,
+            name="user_role",
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         nullable=False,
     )
-    team_id: Mapped[int | None] = mapped_column(
-        ForeignKey("teams.id"), nullable=True
-    )
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(30))
     email: Mapped[str | None] = mapped_column(String(120))
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

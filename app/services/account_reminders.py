@@ -18,8 +18,13 @@ def password_expiry(uow):
     user = uow.session.get(User, uow.actor.id)
     now = clock.now()
     if user.must_change_password:
-        yield Reminder("password", "管理员已重置您的密码，请立即修改", now, Severity.URGENT,
-                       Target("own_password", user.id))
+        yield Reminder(
+            "password",
+            "管理员已重置您的密码，请立即修改",
+            now,
+            Severity.URGENT,
+            Target("own_password", user.id),
+        )
         return
     if not max_age:
         return
@@ -46,6 +51,8 @@ def locked_users(uow):
         yield Reminder(
             "locked_user",
             f"用户 {user.full_name}（{user.username}）因多次登录失败被锁定",
-            user.locked_until, Severity.WARNING, Target("user", user.id),
+            user.locked_until,
+            Severity.WARNING,
+            Target("user", user.id),
             detail=f"锁定至 {user.locked_until:%Y-%m-%d %H:%M}，可在“用户管理”中解锁。",
         )

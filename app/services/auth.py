@@ -79,8 +79,12 @@ def setup_first_admin(
         if exists:
             raise AuthError("系统已经初始化，不能再次创建管理员。")
         admin = User(
-            username=username, full_name=full_name, role=Role.ADMIN, is_active=True,
-            password_hash=hash_password(password), password_changed_at=clock.now(),
+            username=username,
+            full_name=full_name,
+            role=Role.ADMIN,
+            is_active=True,
+            password_hash=hash_password(password),
+            password_changed_at=clock.now(),
         )
         uow.session.add(admin)
         uow.flush()

@@ -7,6 +7,7 @@ Passwords are never written to our own files.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import keyring
@@ -70,7 +71,5 @@ def recall(database_key: str, username: str) -> str | None:
 def forget(database_key: str, username: str) -> None:
     if not username or not available():
         return
-    try:
+    with contextlib.suppress(Exception):
         keyring.delete_password(_service(database_key), username)
-    except Exception:
-        pass

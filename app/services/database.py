@@ -15,8 +15,22 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.services.errors import DatabaseError
 
 BUSY_TIMEOUT_MS = 10_000
-NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ncpfs",
-              "fuse.gvfsd-fuse", "davfs", "fuse.davfs2", "glusterfs", "ceph"}
+NETWORK_FS = {
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb3",
+    "smbfs",
+    "fuse.sshfs",
+    "9p",
+    "afs",
+    "ncpfs",
+    "fuse.gvfsd-fuse",
+    "davfs",
+    "fuse.davfs2",
+    "glusterfs",
+    "ceph",
+}
 
 
 def normalize_url(url: str) -> str:
@@ -28,7 +42,9 @@ def normalize_url(url: str) -> str:
     if u.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
         u = u.set(drivername="postgresql+psycopg")
     if u.get_backend_name() not in ("sqlite", "postgresql"):
-        raise DatabaseError(f"不支持的数据库类型：{u.get_backend_name()}（仅支持 SQLite 和 PostgreSQL）")
+        raise DatabaseError(
+            f"不支持的数据库类型：{u.get_backend_name()}（仅支持 SQLite 和 PostgreSQL）"
+        )
     return u.render_as_string(hide_password=False)
 
 
@@ -105,9 +121,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     url = normalize_url(url)
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
-        engine = create_engine(
-            url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
-        )
+        engine = create_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         engine.dialect._json_serializer = _json_dumps

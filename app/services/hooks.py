@@ -107,9 +107,14 @@ def _audit(session: Session, _ctx) -> None:
 
     def row(obj, action, changes):
         rows.append(
-            {"at": now, "user_id": who, "action": action, "table_name": obj.__tablename__,
-             "record_id": inspect(obj).mapper.primary_key_from_instance(obj)[0],
-             "changes": changes}
+            {
+                "at": now,
+                "user_id": who,
+                "action": action,
+                "table_name": obj.__tablename__,
+                "record_id": inspect(obj).mapper.primary_key_from_instance(obj)[0],
+                "changes": changes,
+            }
         )
 
     for obj in session.new:

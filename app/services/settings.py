@@ -26,7 +26,9 @@ SPECS = {
         SettingSpec("company_name", "公司名称", ""),
         SettingSpec("security.max_failed_logins", "连续登录失败几次后锁定", 5, 1, 100),
         SettingSpec("security.lockout_minutes", "锁定时长（分钟）", 15, 1, 24 * 60),
-        SettingSpec("security.password_max_age_days", "密码有效期（天，0 表示不过期）", 90, 0, 3650),
+        SettingSpec(
+            "security.password_max_age_days", "密码有效期（天，0 表示不过期）", 90, 0, 3650
+        ),
         SettingSpec("security.password_warn_days", "密码到期前几天提醒", 14, 0, 365),
         SettingSpec("security.password_min_length", "密码最短长度", 8, 6, 64),
     ]
@@ -46,8 +48,9 @@ def get_all(uow: UnitOfWork) -> dict[str, int | str]:
     out = {}
     for key, spec in SPECS.items():
         raw = stored.get(key)
-        out[key] = spec.default if raw is None else (
-            int(raw) if isinstance(spec.default, int) else raw)
+        out[key] = (
+            spec.default if raw is None else (int(raw) if isinstance(spec.default, int) else raw)
+        )
     return out
 
 

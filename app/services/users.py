@@ -100,8 +100,20 @@ def list_users(uow: UnitOfWork) -> list[UserRow]:
             select(User, Team.name).outerjoin(Team, User.team_id == Team.id).order_by(User.id)
         ).all()
         return [
-            UserRow(u.id, u.username, u.full_name, u.role, u.team_id, team or "", u.phone or "",
-                    u.email or "", u.is_active, u.locked_until, u.last_login_at, u.version)
+            UserRow(
+                u.id,
+                u.username,
+                u.full_name,
+                u.role,
+                u.team_id,
+                team or "",
+                u.phone or "",
+                u.email or "",
+                u.is_active,
+                u.locked_until,
+                u.last_login_at,
+                u.version,
+            )
             for u, team in rows
         ]
 
@@ -113,10 +125,16 @@ def create_user(uow: UnitOfWork, form: UserForm, password: str, confirm: str) ->
         form = _check_form(uow, form, None)
         check_new_password(password, confirm, settings.get(uow, "security.password_min_length"))
         user = User(
-            username=form.username, full_name=form.full_name, role=form.role,
-            team_id=form.team_id, phone=form.phone or None, email=form.email or None,
-            is_active=True, password_hash=hash_password(password),
-            password_changed_at=clock.now(), must_change_password=True,
+            username=form.username,
+            full_name=form.full_name,
+            role=form.role,
+            team_id=form.team_id,
+            phone=form.phone or None,
+            email=form.email or None,
+            is_active=True,
+            password_hash=hash_password(password),
+            password_changed_at=clock.now(),
+            must_change_password=True,
         )
         uow.session.add(user)
         uow.commit()
@@ -137,9 +155,9 @@ def update_user(uow: UnitOfWork, user_id: int, expected_version: int, form: User
 
 def _keep_one_admin(uow: UnitOfWork, leaving_id: int) -> None:
     others = uow.session.scalar(
-        select(func.count()).select_from(User).where(
-            User.role == Role.ADMIN, User.is_active.is_(True), User.id != leaving_id
-        )
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.ADMIN, User.is_active.is_(True), User.id != leaving_id)
     )
     if not others:
         raise ValidationError("系统至少需要保留一个启用的系统管理员。")

@@ -14,8 +14,21 @@ def _snapshot(db, username):
     with UnitOfWork(db, write=False) as uow:
         u = uow.session.scalar(select(User).where(User.username == username))
         audit = uow.session.scalar(select(func.count()).select_from(AuditLog))
-        return {c: getattr(u, c) for c in ("password_hash", "is_active", "role", "full_name",
-                                          "updated_at", "last_login_at")}, u.failed_logins, audit
+        return (
+            {
+                c: getattr(u, c)
+                for c in (
+                    "password_hash",
+                    "is_active",
+                    "role",
+                    "full_name",
+                    "updated_at",
+                    "last_login_at",
+                )
+            },
+            u.failed_logins,
+            audit,
+        )
 
 
 def test_first_run_needs_setup_and_setup_happens_once(db):

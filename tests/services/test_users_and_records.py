@@ -28,8 +28,12 @@ def test_only_admin_manages_users(db):
     with pytest.raises(PermissionDenied):
         users.list_users(UnitOfWork(db, boss))
     with pytest.raises(PermissionDenied):
-        users.create_user(UnitOfWork(db, boss), users.UserForm("x1", "某", Role.SALES_REP),
-                          "secret-123", "secret-123")
+        users.create_user(
+            UnitOfWork(db, boss),
+            users.UserForm("x1", "某", Role.SALES_REP),
+            "secret-123",
+            "secret-123",
+        )
     with pytest.raises(PermissionDenied):
         users.reset_password(UnitOfWork(db, boss), admin.id, "secret-999", "secret-999")
 
@@ -41,13 +45,19 @@ def test_user_validation(db):
         add_user(db, admin, "LI")
     assert err.value.field == "username"
     with pytest.raises(ValidationError, match="邮箱格式") as err:
-        users.create_user(UnitOfWork(db, admin),
-                          users.UserForm("wang", "王五", Role.CLERK, email="wang@"),
-                          "secret-123", "secret-123")
+        users.create_user(
+            UnitOfWork(db, admin),
+            users.UserForm("wang", "王五", Role.CLERK, email="wang@"),
+            "secret-123",
+            "secret-123",
+        )
     with pytest.raises(ValidationError, match="团队不存在"):
-        users.create_user(UnitOfWork(db, admin),
-                          users.UserForm("wang", "王五", Role.CLERK, team_id=999),
-                          "secret-123", "secret-123")
+        users.create_user(
+            UnitOfWork(db, admin),
+            users.UserForm("wang", "王五", Role.CLERK, team_id=999),
+            "secret-123",
+            "secret-123",
+        )
 
 
 def test_teams_and_members(db):
@@ -82,11 +92,19 @@ def test_stale_version_is_refused_not_overwritten(db):
     uid = add_user(db, admin, "li", full_name="李四")
     copy_a = next(u for u in users.list_users(UnitOfWork(db, admin)) if u.id == uid)
     copy_b = next(u for u in users.list_users(UnitOfWork(db, admin)) if u.id == uid)
-    users.update_user(UnitOfWork(db, admin), uid, copy_a.version,
-                      users.UserForm("li", "李四（A）", Role.SALES_REP))
+    users.update_user(
+        UnitOfWork(db, admin),
+        uid,
+        copy_a.version,
+        users.UserForm("li", "李四（A）", Role.SALES_REP),
+    )
     with pytest.raises(ConflictError, match="已被其他用户修改"):
-        users.update_user(UnitOfWork(db, admin), uid, copy_b.version,
-                          users.UserForm("li", "李四（B）", Role.CLERK))
+        users.update_user(
+            UnitOfWork(db, admin),
+            uid,
+            copy_b.version,
+            users.UserForm("li", "李四（B）", Role.CLERK),
+        )
     now = next(u for u in users.list_users(UnitOfWork(db, admin)) if u.id == uid)
     assert (now.full_name, now.role, now.version) == ("李四（A）", Role.SALES_REP, 2)
 
@@ -193,8 +211,12 @@ def test_cannot_remove_the_last_admin_or_deactivate_self(db):
         users.set_active(UnitOfWork(db, admin), admin.id, 1, False)
     version = users.list_users(UnitOfWork(db, admin))[0].version
     with pytest.raises(ValidationError, match="至少需要保留一个"):
-        users.update_user(UnitOfWork(db, admin), admin.id, version,
-                          users.UserForm("admin", "王管理", Role.CHAIRMAN))
+        users.update_user(
+            UnitOfWork(db, admin),
+            admin.id,
+            version,
+            users.UserForm("admin", "王管理", Role.CHAIRMAN),
+        )
 
 
 def test_reset_password_unlocks_and_forces_change(db, fake_clock):

@@ -1,0 +1,77 @@
+import sqlite3
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from app.models import Base
+from app.services.database import open_database
+from app.services.errors import SchemaTooNewError
+from app.services.migrations import alembic_config, current_revision, head_revision, upgrade
+
+
+def test_migrations_from_empty_match_the_models(empty_url):
+    db = open_database(empty_url)
+    try:
+        result = upgrade(db.engine)
+        assert result.from_revision is None and result.to_revision == head_revision()
+        with db.engine.connect() as conn:
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+            )
+        assert diff == []
+        # Running again is a no-op.
+        assert upgrade(db.engine).backup is None
+    finally:
+        db.dispose()
+
+
+def test_downgrade_to_base_and_up_again(empty_url):
+    db = open_database(empty_url)
+    try:
+        upgrade(db.engine)
+        with db.engine.begin() as conn:
+            cfg = alembic_config(db.engine)
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "base")
+        assert current_revision(db.engine) is None
+        upgrade(db.engine)
+        assert current_revision(db.engine) == head_revision()
+    finally:
+        db.dispose()
+
+
+def test_newer_schema_is_refused_with_a_clear_message(db):
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    with pytest.raises(SchemaTooNewError, match="比本程序新"):
+        upgrade(db.engine)
+
+
+def test_sqlite_file_is_backed_up_before_an_upgrade(tmp_path):
+    path = tmp_path / "crm.sqlite3"
+    db = open_database(f"sqlite:///{path}")
+    upgrade(db.engine)
+    # Simulate an older schema holding user data: downgrade, keep a table with a row.
+    with db.engine.begin() as conn:
+        cfg = alembic_config(db.engine)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+        conn.execute(text("CREATE TABLE old_notes (body TEXT)"))
+        conn.execute(text("INSERT INTO old_notes VALUES ('客户资料')"))
+    result = upgrade(db.engine)
+    db.dispose()
+    assert result.backup is not None and result.backup.exists()
+    with sqlite3.connect(result.backup) as conn:
+        assert conn.execute("SELECT body FROM old_notes").fetchall() == [("客户资料",)]
+
+
+def test_sqlite_connection_settings(tmp_path):
+    db = open_database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    db.dispose()
