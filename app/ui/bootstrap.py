@@ -1,0 +1,81 @@
+"""Start-up flow: database → (first-run setup) → login → (forced password change) → main window.
+
+Runs modal dialogs before the event loop starts, and again after 注销 (logout).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QDialog
+
+from app.services import auth
+from app.services.errors import ServiceError
+from app.ui.change_password_dialog import ChangePasswordDialog
+from app.ui.context import AppContext
+from app.ui.db_connector import DatabaseConnector
+from app.ui.login_dialog import NEEDS_SETUP, LoginDialog
+from app.ui.main_window import MainWindow
+from app.ui.setup_dialog import SetupDialog
+
+
+class Bootstrap(QObject):
+    def __init__(self, cli_url: str | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.connector = DatabaseConnector(cli_url)
+        self.main_window: MainWindow | None = None
+
+    def start(self) -> MainWindow | None:
+        """Open the database and log in; None when the user gave up (cancelled)."""
+        self.connector.connect()
+        return self._login_loop()
+
+    def _login_loop(self) -> MainWindow | None:
+        while True:
+            if self.connector.needs_setup():
+                setup = SetupDialog(self.connector.db)
+                if setup.exec() != QDialog.DialogCode.Accepted:
+                    return None
+            login = LoginDialog(self.connector)
+            result = login.exec()
+            if result == NEEDS_SETUP:
+                continue
+            if result != QDialog.DialogCode.Accepted or login.actor is None:
+                return None
+            ctx = AppContext(self.connector.db, login.actor)
+            if not self._password_ok(ctx):
+                continue  # cancelling the forced change logs out: back to the login
+            return self._show_main(ctx)
+
+    def _password_ok(self, ctx: AppContext) -> bool:
+        try:
+            forced = auth.must_change_password(ctx.uow())
+        except ServiceError:
+            forced = False  # the login just worked; a failed check must not lock the user out
+        if not forced:
+            return True
+        dialog = ChangePasswordDialog(ctx, forced=True)
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def _show_main(self, ctx: AppContext) -> MainWindow:
+        window = MainWindow(ctx)
+        window.logout_requested.connect(self._logout)
+        window.closed.connect(self._quit)
+        window.show()
+        if window.reminder_window.model.total():
+            window.show_reminders()
+        self.main_window = window
+        return window
+
+    def _logout(self) -> None:
+        old = self.main_window
+        self.main_window = None
+        if old is not None:
+            old.deleteLater()
+        if self._login_loop() is None:
+            self._quit()
+
+    def _quit(self) -> None:
+        self.connector.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()

@@ -1,0 +1,222 @@
+"""主窗口: navigation on the left, the chosen module on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import APP_NAME
+from app.models import Role
+from app.services import auth
+from app.services.errors import ServiceError
+from app.services.reminders import Target
+from app.ui import prefs
+from app.ui.change_password_dialog import ChangePasswordDialog
+from app.ui.context import AppContext
+from app.ui.reminder_window import ReminderWindow
+from app.ui.settings_page import SettingsPage
+from app.ui.style import HINT_COLOR, message_label
+
+SETTINGS = "系统设置"
+# Modules of the product that are not built yet: listed, greyed out, not selectable.
+NOT_YET_OPEN = ("客户档案", "公海客户", "回访管理", "工作计划", "统计报表")
+NOT_OPEN_TIP = "该模块尚未开放"
+ADMIN_ONLY_TIP = "仅系统管理员可以使用系统设置"
+VERSION = "0.1.0"
+
+
+class MainWindow(QMainWindow):
+    logout_requested = Signal()
+    closed = Signal()  # closed by the user (not by logout): the application ends
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self._logging_out = False
+        self.resize(1100, 680)
+
+        self.nav = QListWidget()
+        self.nav.setMinimumWidth(150)
+        self.nav.setMaximumWidth(220)
+        self.nav.setSpacing(2)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._welcome_page())
+        self.settings_page: SettingsPage | None = None
+        self._build_nav()
+
+        splitter = QSplitter()
+        splitter.setObjectName("main_splitter")
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([170, 930])
+        self.setCentralWidget(splitter)
+
+        self.reminder_window = ReminderWindow(ctx, self)
+        self.reminder_window.open_target.connect(self.open_target)
+        self._build_menus()
+        self._build_status_bar()
+        self.reminder_window.count_changed.connect(self._show_reminder_count)
+        self._show_reminder_count(self.reminder_window.model.total())
+        self.refresh_title()
+        self._restore_geometry()
+        if self.settings_page is not None:
+            self.nav.setCurrentItem(self.settings_item)
+
+    # --- layout -------------------------------------------------------------
+
+    def _welcome_page(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.addStretch(1)
+        self.welcome_label = QLabel()
+        self.welcome_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.welcome_label.font()
+        font.setPointSize(font.pointSize() + 6)
+        self.welcome_label.setFont(font)
+        column.addWidget(self.welcome_label)
+        hint = message_label(HINT_COLOR, "您的待办事项请见“帮助 → 待办提醒”。", hidden=False)
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        column.addWidget(hint)
+        column.addStretch(2)
+        return page
+
+    def _build_nav(self) -> None:
+        for name in NOT_YET_OPEN:
+            item = QListWidgetItem(name)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            item.setToolTip(NOT_OPEN_TIP)
+            self.nav.addItem(item)
+        self.settings_item = QListWidgetItem(SETTINGS)
+        self.nav.addItem(self.settings_item)
+        if self.ctx.actor.role == Role.ADMIN:
+            self.settings_page = SettingsPage(self.ctx)
+            self.settings_page.security_page.saved.connect(self.refresh_title)
+            self.stack.addWidget(self.settings_page)
+        else:
+            self.settings_item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.settings_item.setToolTip(ADMIN_ONLY_TIP)
+        self.nav.currentItemChanged.connect(self._nav_changed)
+
+    def _nav_changed(self, item: QListWidgetItem | None) -> None:
+        if item is self.settings_item and self.settings_page is not None:
+            self.stack.setCurrentWidget(self.settings_page)
+        else:
+            self.stack.setCurrentIndex(0)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        quit_action = QAction("退出(&X)", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        account = self.menuBar().addMenu("账户(&A)")
+        self.change_password_action = QAction("修改密码…", self)
+        self.change_password_action.triggered.connect(self.change_password)
+        self.logout_action = QAction("注销", self)
+        self.logout_action.triggered.connect(self.logout)
+        account.addAction(self.change_password_action)
+        account.addAction(self.logout_action)
+
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.reminders_action = QAction("待办提醒…", self)
+        self.reminders_action.triggered.connect(self.show_reminders)
+        about = QAction("关于", self)
+        about.triggered.connect(self.about)
+        help_menu.addAction(self.reminders_action)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        actor = self.ctx.actor
+        self.user_label = QLabel(
+            f"用户：{actor.full_name}（{actor.role_label}）  数据库：{self.ctx.db.description}"
+        )
+        self.statusBar().addWidget(self.user_label, 1)
+        self.reminder_button = QPushButton()
+        self.reminder_button.setFlat(True)
+        self.reminder_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.reminder_button.clicked.connect(self.show_reminders)
+        self.statusBar().addPermanentWidget(self.reminder_button)
+
+    def _show_reminder_count(self, count: int) -> None:
+        self.reminder_button.setText(f"待办提醒：{count} 项" if count else "暂无待办")
+
+    def refresh_title(self) -> None:
+        try:
+            company = auth.company_name(self.ctx.uow())
+        except ServiceError:
+            company = ""
+        self.setWindowTitle(f"{APP_NAME} — {company}" if company else APP_NAME)
+        self.welcome_label.setText(f"{company or APP_NAME}\n欢迎您，{self.ctx.actor.full_name}")
+
+    # --- actions ------------------------------------------------------------
+
+    def show_reminders(self) -> None:
+        self.reminder_window.refresh()
+        self.reminder_window.show()
+        self.reminder_window.raise_()
+        self.reminder_window.activateWindow()
+
+    def change_password(self) -> bool:
+        return (
+            ChangePasswordDialog(self.ctx, self).exec() == ChangePasswordDialog.DialogCode.Accepted
+        )
+
+    def open_target(self, target: Target) -> None:
+        """Drill through from a reminder to the record it is about."""
+        if target.entity == "own_password":
+            if self.change_password():
+                self.reminder_window.refresh()
+        elif target.entity == "user" and self.settings_page is not None:
+            self.nav.setCurrentItem(self.settings_item)
+            if not self.settings_page.show_user(target.record_id):
+                QMessageBox.information(self, "待办提醒", "该用户已不存在。")
+            self.raise_()
+            self.activateWindow()
+        else:
+            QMessageBox.information(self, "待办提醒", "无法打开这条提醒对应的记录。")
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"关于{APP_NAME}",
+            f"{APP_NAME}\n版本 {VERSION}\n\n数据库：{self.ctx.db.description}",
+        )
+
+    def logout(self) -> None:
+        self._logging_out = True
+        self.close()
+        self.logout_requested.emit()
+
+    # --- persistence --------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        stored = prefs.ui_settings()
+        geometry = stored.value(prefs.MAIN_GEOMETRY)
+        state = stored.value(prefs.MAIN_STATE)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event) -> None:
+        stored = prefs.ui_settings()
+        stored.setValue(prefs.MAIN_GEOMETRY, self.saveGeometry())
+        stored.setValue(prefs.MAIN_STATE, self.saveState())
+        self.reminder_window.close()
+        super().closeEvent(event)
+        if not self._logging_out:
+            self.closed.emit()

@@ -1,0 +1,90 @@
+"""系统设置 → 安全与公司: company name and the login/password rule numbers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import settings
+from app.services.errors import ServiceError
+from app.ui.context import AppContext
+from app.ui.field_errors import FieldErrors
+from app.ui.style import ERROR_COLOR, SUCCESS_COLOR, message_label, set_message
+
+
+class SecurityPage(QWidget):
+    saved = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        form = QFormLayout()
+        form.setVerticalSpacing(8)
+        layout.addLayout(form)
+        self.error_label = message_label(ERROR_COLOR)
+        self.errors = FieldErrors(form, self.error_label)
+        self.editors: dict[str, QWidget] = {}
+        for key, spec in settings.SPECS.items():
+            if isinstance(spec.default, int):
+                editor = QSpinBox()
+                editor.setRange(spec.minimum or 0, spec.maximum or 1_000_000)
+                editor.setMinimumWidth(120)
+            else:
+                editor = QLineEdit()
+                editor.setMinimumWidth(320)
+            self.editors[key] = self.errors.add(key, f"{spec.label}：", editor)
+        layout.addWidget(self.error_label)
+        row = QHBoxLayout()
+        self.save_button = QPushButton("保存")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton("还原")
+        self.revert_button.clicked.connect(self.reload)
+        row.addWidget(self.save_button)
+        row.addWidget(self.revert_button)
+        self.saved_label = message_label(SUCCESS_COLOR)
+        row.addWidget(self.saved_label)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.reload()
+
+    def reload(self) -> None:
+        self.errors.clear()
+        set_message(self.saved_label, "")
+        try:
+            values = settings.read_settings(self.ctx.uow())
+        except ServiceError as err:
+            self.errors.show(err)
+            return
+        for key, editor in self.editors.items():
+            if isinstance(editor, QSpinBox):
+                editor.setValue(int(values[key]))
+            else:
+                editor.setText(str(values[key]))
+
+    def values(self) -> dict:
+        return {
+            key: editor.value() if isinstance(editor, QSpinBox) else editor.text()
+            for key, editor in self.editors.items()
+        }
+
+    def save(self) -> None:
+        self.errors.clear()
+        set_message(self.saved_label, "")
+        try:
+            settings.update_settings(self.ctx.uow(), self.values())
+        except ServiceError as err:
+            self.errors.show(err)
+            return
+        set_message(self.saved_label, "设置已保存。")
+        self.saved.emit()

@@ -1,0 +1,139 @@
+"""系统设置 → 用户管理: list users; create, edit, reset password, (de)activate, unlock."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from app.services import clock, users
+from app.services.errors import ConflictError, ServiceError
+from app.services.users import UserRow
+from app.ui.admin_models import UserTableModel
+from app.ui.admin_table import admin_table
+from app.ui.context import AppContext
+from app.ui.messages import confirm, show_service_error
+from app.ui.user_dialogs import ResetPasswordDialog, UserDialog
+
+
+class UsersPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("新增")
+        self.edit_button = QPushButton("编辑")
+        self.reset_button = QPushButton("重置密码")
+        self.active_button = QPushButton("停用")
+        self.unlock_button = QPushButton("解锁")
+        self.refresh_button = QPushButton("刷新")
+        for button in (
+            self.add_button,
+            self.edit_button,
+            self.reset_button,
+            self.active_button,
+            self.unlock_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.refresh_button)
+        layout.addLayout(buttons)
+        self.model = UserTableModel(self)
+        self.table = admin_table(self.model, (110, 100, 90, 110, 120, 180, 70))
+        layout.addWidget(self.table, 1)
+
+        self.add_button.clicked.connect(self.add_user)
+        self.edit_button.clicked.connect(self.edit_user)
+        self.reset_button.clicked.connect(self.reset_password)
+        self.active_button.clicked.connect(self.toggle_active)
+        self.unlock_button.clicked.connect(self.unlock)
+        self.refresh_button.clicked.connect(self.reload)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.activated.connect(lambda _index: self.edit_user())
+        self.reload()
+
+    def selected(self) -> UserRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.user_at(rows[0].row()) if rows else None
+
+    def reload(self, select_id: int | None = None) -> None:
+        current = self.selected()
+        try:
+            rows = users.list_users(self.ctx.uow())
+        except ServiceError as err:
+            show_service_error(self, err, "无法读取用户列表")
+            return
+        self.model.set_rows(rows)
+        wanted = select_id if select_id is not None else (current.id if current else None)
+        if wanted is not None:
+            self.select_user(wanted)
+        self._update_buttons()
+
+    def select_user(self, user_id: int) -> bool:
+        row = self.model.row_of(lambda u: u.id == user_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _update_buttons(self) -> None:
+        user = self.selected()
+        for button in (self.edit_button, self.reset_button, self.active_button):
+            button.setEnabled(user is not None)
+        self.active_button.setText("启用" if user is not None and not user.is_active else "停用")
+        self.unlock_button.setEnabled(user is not None and user.is_locked(clock.now()))
+
+    def _teams(self):
+        try:
+            return users.list_teams(self.ctx.uow())
+        except ServiceError as err:
+            show_service_error(self, err, "无法读取团队列表")
+            return []
+
+    def add_user(self) -> None:
+        dialog = UserDialog(self.ctx, self._teams(), None, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reload(select_id=dialog.created_id)
+
+    def edit_user(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        dialog = UserDialog(self.ctx, self._teams(), user, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted or dialog.stale:
+            self.reload(select_id=user.id)
+
+    def reset_password(self) -> None:
+        user = self.selected()
+        if user is not None and ResetPasswordDialog(self.ctx, user, self).exec():
+            self.reload(select_id=user.id)
+
+    def toggle_active(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        verb = "启用" if not user.is_active else "停用"
+        if not confirm(
+            self, f"{verb}用户", f"确定要{verb}用户 {user.full_name}（{user.username}）吗？"
+        ):
+            return
+        self._run(
+            lambda: users.set_active(self.ctx.uow(), user.id, user.version, not user.is_active),
+            user.id,
+        )
+
+    def unlock(self) -> None:
+        user = self.selected()
+        if user is not None:
+            self._run(lambda: users.unlock(self.ctx.uow(), user.id), user.id)
+
+    def _run(self, action, user_id: int) -> None:
+        try:
+            action()
+        except ConflictError as err:
+            show_service_error(self, err)
+        except ServiceError as err:
+            show_service_error(self, err)
+            return
+        # After a conflict too: the list must show what the other user saved.
+        self.reload(select_id=user_id)

@@ -1,0 +1,95 @@
+"""UI test helpers: the bundled font, a SQLite database with an admin, screenshots."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from app.services import auth, config, credentials, users
+from app.services.database import open_database
+from app.services.uow import UnitOfWork
+from app.services.users import UserForm
+from app.ui import prefs
+from app.ui.context import AppContext
+from app.ui.fonts import install_fonts
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+COMPANY = "华东精密仪器有限公司"
+PASSWORD = "Passw0rd!"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fonts(qapp):
+    assert install_fonts(qapp), "bundled CJK font must load"
+
+
+@pytest.fixture(autouse=True)
+def _clean_prefs():
+    """Each test starts without a saved config, last username or window geometry."""
+    for path in (config.config_dir() / "ui.ini", config.config_dir() / "config.json"):
+        path.unlink(missing_ok=True)
+    yield
+    prefs.ui_settings().sync()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path, sqlite_template):
+    target = tmp_path / "crm.sqlite3"
+    shutil.copy(sqlite_template, target)
+    db = open_database(f"sqlite:///{target}")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def admin(sqlite_db):
+    return auth.setup_first_admin(
+        UnitOfWork(sqlite_db, None), COMPANY, "admin", "王建国", PASSWORD, PASSWORD
+    )
+
+
+@pytest.fixture
+def admin_ctx(sqlite_db, admin):
+    return AppContext(sqlite_db, admin)
+
+
+def add_user(ctx: AppContext, username: str, full_name: str, role, team_id=None) -> int:
+    return users.create_user(
+        ctx.uow(), UserForm(username, full_name, role, team_id), PASSWORD, PASSWORD
+    )
+
+
+class MemoryKeyring:
+    def __init__(self):
+        self.store: dict[tuple[str, str], str] = {}
+
+    def install(self, monkeypatch):
+        monkeypatch.setattr(credentials, "available", lambda: True)
+        monkeypatch.setattr(
+            credentials, "remember", lambda k, u, p: self.store.__setitem__((k, u), p) or True
+        )
+        monkeypatch.setattr(credentials, "recall", lambda k, u: self.store.get((k, u)))
+        monkeypatch.setattr(credentials, "forget", lambda k, u: self.store.pop((k, u), None))
+        return self
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch):
+    return MemoryKeyring().install(monkeypatch)
+
+
+@pytest.fixture
+def no_keyring(monkeypatch):
+    monkeypatch.setattr(credentials, "available", lambda: False)
+
+
+def screenshot(widget, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    # Let pending layout requests run, as the event loop would before painting.
+    QApplication.processEvents()
+    assert widget.grab().save(str(path)), f"could not save {path}"
+    return path
