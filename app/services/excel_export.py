@@ -1,0 +1,221 @@
+"""Excel export of any list view (openpyxl write-only, streamed, never half-written).
+
+The file is written next to its target under a temporary name and renamed into place
+only when complete, so a cancel, a full disk or an error leaves no half file behind.
+User text is always written as text: a customer called "=HYPERLINK(...)" stays text.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from app.services import clock, listing
+from app.services.errors import ServiceError
+from app.services.listing import Column, ListQuery, ListSource, Summary
+from app.services.uow import UnitOfWork
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+class ExportCancelled(ServiceError):
+    def __init__(self):
+        super().__init__("导出已取消，未生成文件。")
+
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDE6F2")
+_FORMATS = {
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "money": "#,##0.00",
+    "number": "#,##0.##",
+    "int": "0",
+}
+
+
+def _cell_value(col: Column, value):
+    if value is None:
+        return None
+    if col.labels is not None or col.formatter is not None:
+        return ILLEGAL_CHARACTERS_RE.sub("", col.display(value))
+    if col.kind == "money" or col.kind == "number":
+        return float(value) if isinstance(value, Decimal) else value
+    if col.kind == "date" and isinstance(value, datetime):
+        return value.date()
+    if col.kind in ("date", "datetime", "int"):
+        return value
+    if col.kind == "bool":
+        return "是" if value else "否"
+    return ILLEGAL_CHARACTERS_RE.sub("", str(getattr(value, "value", value)))
+
+
+def _cell(ws, col: Column, value) -> WriteOnlyCell:
+    value = _cell_value(col, value)
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+    elif col.kind in _FORMATS and value is not None:
+        cell.number_format = _FORMATS[col.kind]
+    return cell
+
+
+def _width(col: Column, samples: list) -> float:
+    longest = max([_text_width(col.label)] + [_text_width(col.display(v)) for v in samples])
+    return min(max(longest + 2, 8), 60)
+
+
+def _text_width(text: str) -> int:
+    # A CJK character is about two Latin characters wide in Excel's units.
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def export_list(
+    uow: UnitOfWork,
+    source: ListSource,
+    query: ListQuery,
+    keys: Sequence[str],
+    path: str | os.PathLike,
+    *,
+    ids: Sequence[int] | None = None,
+    summary: Summary | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """Write the view (its filter, sort and visible columns) to `path`. Returns rows written."""
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        target = target.with_suffix(".xlsx")
+    cols = [source.column(k) for k in keys]
+    tmp = _temp_path(target)
+    written = 0
+    try:
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(_sheet_title(source.title))
+        with uow:
+            if ids is None:
+                ids = listing.ids_in_session(uow, source, query)
+            total = len(ids)
+            sample = listing._rows(uow, source, ids[:200], keys)
+            for i, col in enumerate(cols, start=1):
+                values = [r[i] for r in sample if r is not None]
+                ws.column_dimensions[get_column_letter(i)].width = _width(col, values)
+            ws.freeze_panes = "A2"
+            header = []
+            for col in cols:
+                c = WriteOnlyCell(ws, value=col.label)
+                c.font, c.fill = _HEADER_FONT, _HEADER_FILL
+                c.alignment = Alignment(horizontal="center")
+                header.append(c)
+            ws.append(header)
+            for row in listing.iter_rows(uow, source, ids, keys):
+                ws.append([_cell(ws, col, v) for col, v in zip(cols, row[1:], strict=True)])
+                written += 1
+                if written % 1000 == 0:
+                    if cancelled and cancelled():
+                        raise ExportCancelled()
+                    if progress:
+                        progress(written, total)
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{written + 1}"
+        if summary is not None:
+            _summary_sheet(wb, source, summary)
+        _info_sheet(wb, source, query, written)
+        if cancelled and cancelled():
+            raise ExportCancelled()
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except ExportCancelled:
+        _remove(tmp)
+        raise
+    except OSError as exc:
+        _remove(tmp)
+        raise ServiceError(_explain_os_error(exc, target)) from exc
+    except BaseException:
+        _remove(tmp)
+        raise
+    if progress:
+        progress(written, total)
+    return written
+
+
+def _summary_sheet(wb: Workbook, source: ListSource, summary: Summary) -> None:
+    ws = wb.create_sheet("汇总")
+    group_labels = [source.column(k).label for k in summary.keys]
+    sum_labels = [source.column(k).label for k in summary.sum_keys]
+    ws.append(group_labels + ["数量"] + sum_labels)
+    for r in summary.rows:
+        ws.append(list(r.labels) + [r.count] + [float(r.sums[k]) for k in summary.sum_keys])
+    t = summary.total
+    ws.append(
+        ["合计"]
+        + [""] * (len(group_labels) - 1)
+        + [t.count]
+        + [float(t.sums[k]) for k in summary.sum_keys]
+    )
+
+
+def _info_sheet(wb: Workbook, source: ListSource, query: ListQuery, rows: int) -> None:
+    ws = wb.create_sheet("说明")
+    for label, value in [
+        ("报表", source.title),
+        ("条件", query.describe(source)),
+        ("行数", rows),
+        ("导出时间", clock.now().strftime("%Y-%m-%d %H:%M")),
+    ]:
+        cell = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        ws.append([label, cell])
+
+
+def _sheet_title(title: str) -> str:
+    bad = "[]:*?/\\"
+    clean = "".join("_" if ch in bad else ch for ch in title)
+    return clean[:31] or "数据"
+
+
+def _temp_path(target: Path) -> Path:
+    directory = target.parent
+    if not directory.is_dir():
+        raise ServiceError(f"导出失败：文件夹“{directory}”不存在。")
+    try:
+        fd, name = tempfile.mkstemp(prefix=".~导出-", suffix=".xlsx.part", dir=directory)
+    except OSError as exc:
+        raise ServiceError(_explain_os_error(exc, target)) from exc
+    os.close(fd)
+    return Path(name)
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _explain_os_error(exc: OSError, target: Path) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"导出失败：磁盘空间不足，无法写入“{target}”。未生成文件。"
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"导出失败：没有权限写入“{target}”，或该文件正被其他程序（如 Excel）打开。"
+            "请关闭该文件或换一个位置。"
+        )
+    if exc.errno == errno.EROFS:
+        return f"导出失败：“{target.parent}”是只读位置。"
+    return f"导出失败：{exc.strerror or exc}（{target}）。"
+
+
+def default_file_name(source: ListSource) -> str:
+    return f"{source.title}-{clock.now():%Y%m%d-%H%M}.xlsx"

@@ -1,0 +1,360 @@
+"""The query side of the one list component every screen uses.
+
+An entity describes its list once, as a ListSource: column specs (key, label, SQL
+expression, kind) and a base query that already applies the acting user's
+visibility. Everything else — search, sort, time slice, column filters, group-by
+summaries and the ids-first window fetch — is done here, in SQL, the same for every
+list. The UI holds only an array of ordered ids and asks for rows a page at a time.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_
+
+from app.services.errors import ValidationError
+from app.services.uow import UnitOfWork
+
+KINDS = ("text", "int", "number", "money", "date", "datetime", "bool", "enum")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    expr: Any
+    kind: str = "text"
+    sortable: bool = True
+    groupable: bool = False
+    visible: bool = True  # shown by default
+    width: int = 110  # pixel hint for the view
+    labels: Mapping[Any, str] | None = None  # stored value -> what the user reads
+    sort_expr: Any = None  # e.g. a pinyin column to sort Chinese names by
+    filterable: bool = False  # offers a value filter (code-table-like columns)
+    formatter: Callable[[Any], str] | None = None  # custom display text
+
+    @property
+    def is_date(self) -> bool:
+        return self.kind in ("date", "datetime")
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in ("int", "number", "money")
+
+    def display(self, value) -> str:
+        """The text a user reads for a stored value (screen and print)."""
+        if value is None:
+            return ""
+        if self.formatter is not None:
+            return self.formatter(value)
+        if self.labels is not None:
+            return self.labels.get(
+                value, self.labels.get(getattr(value, "value", value), str(value))
+            )
+        if self.kind == "bool":
+            return "是" if value else "否"
+        if self.kind == "money":
+            return f"{Decimal(str(value)):,.2f}"
+        if self.kind == "datetime" and isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M")
+        if self.kind == "date" and isinstance(value, datetime | date):
+            return value.strftime("%Y-%m-%d")
+        return str(getattr(value, "value", value))
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    done: int
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (id, why)
+
+    @property
+    def message(self) -> str:
+        text = f"已处理 {self.done} 条。"
+        if self.skipped:
+            reasons = sorted({why for _, why in self.skipped})
+            text += f"跳过 {len(self.skipped)} 条：" + "；".join(reasons[:3])
+        return text
+
+
+@dataclass(frozen=True)
+class BatchAction:
+    """An operation on many rows in one transaction; `run` checks permission per row."""
+
+    key: str
+    label: str
+    run: Callable[..., BatchResult]  # run(uow, ids, **params)
+    destructive: bool = False
+    # Parameter the user supplies (e.g. "owner"): (name, label, choices(uow) -> [(value, label)])
+    param: tuple[str, str, Callable[[UnitOfWork], list[tuple[Any, str]]]] | None = None
+
+
+@dataclass
+class ListSource:
+    key: str  # stable name for preferences, e.g. "users"
+    title: str  # printed and exported title
+    columns: list[Column]
+    id_expr: Any
+    base: Callable[[UnitOfWork], Select]  # FROM + joins + visibility WHERE
+    search: Callable[[str], Any] | None = None  # text -> WHERE clause
+    search_hint: str = "搜索"
+    default_sort: list[tuple[str, bool]] = field(default_factory=list)
+    batch_actions: list[BatchAction] = field(default_factory=list)
+    open_entity: str | None = None  # drill-through target entity for a row
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise ValidationError(f"未知的列：{key}")
+
+    @property
+    def date_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.is_date]
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    search: str = ""
+    sort: tuple[tuple[str, bool], ...] = ()  # (column key, descending)
+    date_key: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None  # inclusive
+    filters: tuple[tuple[str, tuple], ...] = ()  # (column key, allowed values)
+
+    def with_(self, **kw) -> ListQuery:
+        return replace(self, **kw)
+
+    def to_dict(self) -> dict:
+        return {
+            "search": self.search,
+            "sort": [list(s) for s in self.sort],
+            "date_key": self.date_key,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "filters": [[k, list(v)] for k, v in self.filters],
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping) -> ListQuery:
+        def day(v):
+            return date.fromisoformat(v) if v else None
+
+        return cls(
+            search=d.get("search", ""),
+            sort=tuple((k, bool(desc)) for k, desc in d.get("sort", [])),
+            date_key=d.get("date_key"),
+            date_from=day(d.get("date_from")),
+            date_to=day(d.get("date_to")),
+            filters=tuple((k, tuple(v)) for k, v in d.get("filters", [])),
+        )
+
+    def describe(self, source: ListSource) -> str:
+        """One line for print headers: what this view is filtered by."""
+        parts = []
+        if self.search.strip():
+            parts.append(f"搜索“{self.search.strip()}”")
+        if self.date_key and (self.date_from or self.date_to):
+            label = source.column(self.date_key).label
+            parts.append(f"{label} {self.date_from or '…'} 至 {self.date_to or '…'}")
+        for key, values in self.filters:
+            col = source.column(key)
+            shown = "、".join(col.display(v) for v in values[:5])
+            more = f" 等 {len(values)} 项" if len(values) > 5 else ""
+            parts.append(f"{col.label}：{shown}{more}")
+        return "；".join(parts) if parts else "全部记录"
+
+
+def escape_like(text: str) -> str:
+    """Make user text literal inside LIKE (with ESCAPE '\\')."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains(expr, text: str):
+    return expr.like(f"%{escape_like(text)}%", escape="\\")
+
+
+def text_search(*exprs) -> Callable[[str], Any]:
+    """A simple search over text columns (case-insensitive for Latin letters)."""
+
+    def where(text: str):
+        return or_(*(contains(func.lower(e), text.lower()) for e in exprs))
+
+    return where
+
+
+MAX_SEARCH_CHARS = 200
+
+
+def _filtered(uow: UnitOfWork, source: ListSource, query: ListQuery) -> Select:
+    stmt = source.base(uow)
+    text = (query.search or "").strip()[:MAX_SEARCH_CHARS]
+    if text and source.search is not None:
+        stmt = stmt.where(source.search(text))
+    if query.date_key and (query.date_from or query.date_to):
+        col = source.column(query.date_key)
+        if not col.is_date:
+            raise ValidationError(f"“{col.label}”不是日期列，不能按时间切片。")
+        conds = []
+        if query.date_from:
+            start = query.date_from
+            conds.append(
+                col.expr >= (datetime.combine(start, time()) if col.kind == "datetime" else start)
+            )
+        if query.date_to:
+            end = query.date_to + timedelta(days=1)
+            conds.append(
+                col.expr < (datetime.combine(end, time()) if col.kind == "datetime" else end)
+            )
+        stmt = stmt.where(and_(*conds))
+    for key, values in query.filters:
+        col = source.column(key)
+        values = list(values)
+        if not values:
+            continue
+        non_null = [v for v in values if v is not None]
+        cond = col.expr.in_(non_null) if non_null else None
+        if None in values:
+            cond = or_(cond, col.expr.is_(None)) if cond is not None else col.expr.is_(None)
+        stmt = stmt.where(cond)
+    return stmt
+
+
+def _order(source: ListSource, query: ListQuery) -> list:
+    order = []
+    for key, desc in query.sort or tuple(source.default_sort):
+        col = source.column(key)
+        if not col.sortable:
+            continue
+        expr = col.sort_expr if col.sort_expr is not None else col.expr
+        order.append(expr.desc().nulls_last() if desc else expr.asc().nulls_last())
+    # The id breaks ties so that windows never overlap or skip rows.
+    order.append(source.id_expr.desc() if not order else source.id_expr.asc())
+    return order
+
+
+def count(uow: UnitOfWork, source: ListSource, query: ListQuery) -> int:
+    with uow:
+        stmt = _filtered(uow, source, query).with_only_columns(func.count(source.id_expr))
+        return uow.session.scalar(stmt.order_by(None)) or 0
+
+
+def fetch_ids(uow: UnitOfWork, source: ListSource, query: ListQuery) -> array:
+    """All matching ids in display order, as a compact array (8 bytes a row)."""
+    with uow:
+        return ids_in_session(uow, source, query)
+
+
+def ids_in_session(uow: UnitOfWork, source: ListSource, query: ListQuery) -> array:
+    """fetch_ids inside an already open unit of work."""
+    stmt = _filtered(uow, source, query).with_only_columns(source.id_expr)
+    stmt = stmt.order_by(*_order(source, query))
+    ids = array("q")
+    result = uow.session.execute(stmt.execution_options(yield_per=20_000))
+    for chunk in result.scalars().partitions():
+        ids.extend(chunk)
+    return ids
+
+
+def fetch_rows(
+    uow: UnitOfWork, source: ListSource, ids: Sequence[int], keys: Sequence[str] | None = None
+) -> list[tuple]:
+    """The rows for `ids`, in the order given; each tuple is (id, value per key)."""
+    keys = list(keys) if keys is not None else [c.key for c in source.columns]
+    with uow:
+        return _rows(uow, source, ids, keys)
+
+
+def _rows(uow: UnitOfWork, source: ListSource, ids: Sequence[int], keys: Sequence[str]):
+    if not len(ids):
+        return []
+    cols = [source.column(k).expr for k in keys]
+    stmt = source.base(uow).with_only_columns(source.id_expr, *cols)
+    stmt = stmt.where(source.id_expr.in_(list(ids)))
+    by_id = {row[0]: tuple(row) for row in uow.session.execute(stmt)}
+    # A row deleted since the ids were fetched comes back as None.
+    return [by_id.get(i) for i in ids]
+
+
+def iter_rows(
+    uow: UnitOfWork, source: ListSource, ids: Sequence[int], keys: Sequence[str], chunk: int = 2000
+) -> Iterable[tuple]:
+    """Rows for many ids, fetched in chunks inside one read transaction (for export/print)."""
+    for start in range(0, len(ids), chunk):
+        for row in _rows(uow, source, ids[start : start + chunk], keys):
+            if row is not None:
+                yield row
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    values: tuple  # raw group values, one per group key
+    labels: tuple[str, ...]
+    count: int
+    sums: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Summary:
+    keys: tuple[str, ...]
+    sum_keys: tuple[str, ...]
+    rows: list[GroupRow]  # deepest level, ordered
+    subtotals: list[GroupRow]  # first level (only when two keys)
+    total: GroupRow
+
+
+def summarize(
+    uow: UnitOfWork,
+    source: ListSource,
+    query: ListQuery,
+    group_keys: Sequence[str],
+    sum_keys: Sequence[str] | None = None,
+) -> Summary:
+    """汇总: counts (and sums of numeric columns) grouped by one or two columns."""
+    if not 1 <= len(group_keys) <= 2:
+        raise ValidationError("请选择一到两个汇总字段。")
+    groups = [source.column(k) for k in group_keys]
+    if sum_keys is None:
+        sum_keys = [c.key for c in source.columns if c.is_numeric and c.kind != "int"]
+    sums = [source.column(k) for k in sum_keys]
+    with uow:
+        stmt = _filtered(uow, source, query).with_only_columns(
+            *[g.expr for g in groups],
+            func.count(source.id_expr),
+            *[func.sum(s.expr) for s in sums],
+        )
+        stmt = stmt.group_by(*[g.expr for g in groups]).order_by(None)
+        raw = uow.session.execute(stmt).all()
+
+    def sort_key(r):
+        return tuple((v is None, str(v) if v is not None else "") for v in r[: len(groups)])
+
+    rows = []
+    for r in sorted(raw, key=sort_key):
+        values = tuple(r[: len(groups)])
+        labels = tuple(g.display(v) or "（空）" for g, v in zip(groups, values, strict=True))
+        tail = r[len(groups) :]
+        rows.append(
+            GroupRow(values, labels, tail[0], {s.key: tail[1 + i] or 0 for i, s in enumerate(sums)})
+        )
+    subtotals = []
+    if len(groups) == 2:
+        acc: dict = {}
+        for row in rows:
+            first = acc.setdefault(row.values[0], [row.labels[0], 0, dict.fromkeys(sum_keys, 0)])
+            first[1] += row.count
+            for k in sum_keys:
+                first[2][k] += row.sums[k]
+        subtotals = [GroupRow((v,), (lab,), n, s) for v, (lab, n, s) in acc.items()]
+    total = GroupRow(
+        (),
+        ("合计",),
+        sum(r.count for r in rows),
+        {k: sum((r.sums[k] for r in rows), 0) for k in sum_keys},
+    )
+    return Summary(tuple(group_keys), tuple(sum_keys), rows, subtotals, total)

@@ -1,0 +1,208 @@
+"""The shared list machinery, exercised through the users list (SQLite and PostgreSQL)."""
+
+from datetime import date, datetime
+
+import pytest
+
+from app.models import Role
+from app.services import list_prefs, listing
+from app.services.admin_lists import audit_source, users_source
+from app.services.date_ranges import quick_range
+from app.services.errors import PermissionDenied
+from app.services.listing import ListQuery
+from app.services.uow import UnitOfWork
+from tests.services.helpers import add_user, login, setup_admin
+from tests.services.list_fixtures import bulk_users
+
+START = datetime(2026, 1, 1, 8, 0)
+
+
+@pytest.fixture
+def world(db, fake_clock):
+    admin = setup_admin(db)
+    ids = bulk_users(db, admin, 120, START)
+    return db, admin, ids
+
+
+def R(db, admin):
+    return UnitOfWork(db, admin, write=False)
+
+
+def names(db, admin, q, source=None):
+    source = source or users_source()
+    ids = listing.fetch_ids(R(db, admin), source, q)
+    return [r[1] for r in listing.fetch_rows(R(db, admin), source, ids, ["username"])]
+
+
+def test_ids_first_then_rows_by_window(world):
+    db, admin, _ = world
+    src = users_source()
+    q = ListQuery(sort=(("username", False),))
+    ids = listing.fetch_ids(R(db, admin), src, q)
+    assert len(ids) == 121 == listing.count(R(db, admin), src, q)
+    window = listing.fetch_rows(R(db, admin), src, ids[60:70], ["username", "role"])
+    assert [r[1] for r in window] == [f"u{i:04d}" for i in range(59, 69)]  # "admin" first
+    assert window[0][0] == ids[60]
+
+
+def test_sort_by_any_column_both_ways_with_a_second_key(world):
+    db, admin, _ = world
+    src = users_source()
+    for col in src.columns:
+        if not col.sortable:
+            continue
+        for desc in (False, True):
+            ids = listing.fetch_ids(R(db, admin), src, ListQuery(sort=((col.key, desc),)))
+            rows = listing.fetch_rows(R(db, admin), src, ids, [col.key])
+            values = [r[1] for r in rows if r[1] is not None]
+
+            def key(v):
+                return getattr(v, "value", v)
+
+            assert values == sorted(values, key=key, reverse=desc), col.key
+            # NULLs last either way, on both databases.
+            nulls = [i for i, r in enumerate(rows) if r[1] is None]
+            assert nulls == list(range(len(rows) - len(nulls), len(rows)))
+    ids = listing.fetch_ids(
+        R(db, admin), src, ListQuery(sort=(("role", False), ("username", True)))
+    )
+    rows = listing.fetch_rows(R(db, admin), src, ids, ["role", "username"])
+    pairs = [(r[1].value if hasattr(r[1], "value") else r[1], r[2]) for r in rows]
+    for a, b in zip(pairs, pairs[1:], strict=False):
+        assert a[0] < b[0] or (a[0] == b[0] and a[1] > b[1])
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("u0001", ["u0001"]),
+        ("王芳1", ["u0001", "u0011", "u0101", "u0111"]),  # 王芳1, 王芳11, 王芳101, 王芳111
+        ("13900000042", ["u0042"]),
+        ("%", []),
+        ("_", []),
+        ("u_001", []),
+        ("'; DROP TABLE users; --", []),
+        ("\\", []),
+        ('"', []),
+        ("😀", []),
+        ("x" * 1000, []),
+    ],
+)
+def test_search_is_literal_and_never_errors(world, text, expected):
+    db, admin, _ = world
+    got = names(db, admin, ListQuery(search=text, sort=(("username", False),)))
+    assert got == expected
+
+
+def test_time_slice_on_a_datetime_column(world, fake_clock):
+    db, admin, _ = world
+    q = ListQuery(
+        date_key="created_at",
+        date_from=date(2026, 1, 10),
+        date_to=date(2026, 1, 12),
+        sort=(("username", False),),
+    )
+    assert names(db, admin, q) == ["u0009", "u0010", "u0011"]
+    first, last = quick_range("上月", date(2026, 3, 15))
+    q = ListQuery(date_key="created_at", date_from=first, date_to=last)
+    assert len(names(db, admin, q)) == 28  # February 2026
+
+
+def test_quick_ranges():
+    today = date(2026, 11, 29)  # a Sunday
+    assert quick_range("今天", today) == (today, today)
+    assert quick_range("本周", today) == (date(2026, 11, 23), date(2026, 11, 29))
+    assert quick_range("上周", today) == (date(2026, 11, 16), date(2026, 11, 22))
+    assert quick_range("本月", today) == (date(2026, 11, 1), date(2026, 11, 30))
+    assert quick_range("上月", date(2026, 1, 5)) == (date(2025, 12, 1), date(2025, 12, 31))
+    assert quick_range("本季度", today) == (date(2026, 10, 1), date(2026, 12, 31))
+    assert quick_range("本年", today) == (date(2026, 1, 1), date(2026, 12, 31))
+
+
+def test_column_filters_including_empty(world):
+    db, admin, _ = world
+    src = users_source()
+    q = ListQuery(filters=(("role", ("clerk",)),))
+    rows = listing.fetch_rows(R(db, admin), src, listing.fetch_ids(R(db, admin), src, q), ["role"])
+    assert len(rows) == 24 and {r[1] for r in rows} == {Role.CLERK}
+    q = ListQuery(filters=(("team", (None,)),))
+    assert listing.count(R(db, admin), src, q) == 40 + 1  # every third user, and the admin
+
+
+def test_group_by_one_and_two_columns(world):
+    db, admin, _ = world
+    src = users_source()
+    s = listing.summarize(R(db, admin), src, ListQuery(), ["role"])
+    counts = {r.labels[0]: r.count for r in s.rows}
+    assert counts == {
+        "销售人员": 48,
+        "销售主管": 24,
+        "客服文员": 24,
+        "销售内勤": 24,
+        "系统管理员": 1,
+    }
+    assert s.total.count == 121
+    s2 = listing.summarize(R(db, admin), src, ListQuery(), ["team", "is_active"])
+    assert sum(r.count for r in s2.rows) == 121
+    sub = {r.labels[0]: r.count for r in s2.subtotals}
+    assert sub["（空）"] == 41 and sub["华北组"] + sub["华南组"] == 80
+    filtered = listing.summarize(R(db, admin), src, ListQuery(search="张伟"), ["role"])
+    assert filtered.total.count == 12
+
+
+def test_batch_action_checks_each_row(world):
+    db, admin, ids = world
+    src = users_source()
+    deactivate = next(a for a in src.batch_actions if a.key == "deactivate")
+    result = deactivate.run(UnitOfWork(db, admin), [admin.id, *ids[:10]])
+    assert result.done == 8  # ids[0] and ids[7] were inactive already
+    assert result.skipped == [(admin.id, "不能停用自己的账户")]
+    assert "跳过 1 条" in result.message
+    q = ListQuery(filters=(("is_active", (False,)),))
+    assert listing.count(R(db, admin), src, q) == 8 + 18
+
+
+def test_lists_are_permission_checked(world):
+    db, admin, _ = world
+    add_user(db, admin, "rep", Role.SALES_REP)
+    rep = login(db, "rep")
+    for src in (users_source(), audit_source()):
+        with pytest.raises(PermissionDenied):
+            listing.fetch_ids(R(db, rep), src, ListQuery())
+    deactivate = next(a for a in users_source().batch_actions if a.key == "deactivate")
+    with pytest.raises(PermissionDenied):
+        deactivate.run(UnitOfWork(db, rep), [admin.id])
+
+
+def test_audit_list_reads_the_trail(world):
+    db, admin, _ = world
+    src = audit_source()
+    ids = listing.fetch_ids(R(db, admin), src, ListQuery(filters=(("table_name", ("teams",)),)))
+    rows = listing.fetch_rows(R(db, admin), src, ids, ["user", "action", "changes"])
+    assert len(rows) == 2 and all(r[1] == "王管理" and r[2] == "create" for r in rows)
+    assert src.column("changes").display(rows[0][3]) in ("name： → 华北组", "name： → 华南组")
+
+
+def test_saved_filters_and_layout_per_user(world):
+    db, admin, _ = world
+    q = ListQuery(
+        search="张",
+        sort=(("username", True),),
+        date_key="created_at",
+        date_from=date(2026, 1, 1),
+        filters=(("role", ("sales_rep",)),),
+    )
+    fid = list_prefs.save_filter(UnitOfWork(db, admin), "users", "张姓销售", q, is_default=True)
+    list_prefs.save_filter(UnitOfWork(db, admin), "users", "全部", ListQuery(), is_default=True)
+    saved = {f.name: f for f in list_prefs.saved_filters(UnitOfWork(db, admin), "users")}
+    assert saved["张姓销售"].query == q and not saved["张姓销售"].is_default
+    assert list_prefs.default_filter(UnitOfWork(db, admin), "users") == ListQuery()
+    list_prefs.delete_filter(UnitOfWork(db, admin), fid)
+    assert [f.name for f in list_prefs.saved_filters(UnitOfWork(db, admin), "users")] == ["全部"]
+    layout = {"columns": ["full_name", "username"], "hidden": ["email"], "widths": {"username": 80}}
+    list_prefs.save_layout(UnitOfWork(db, admin), "users", layout)
+    assert list_prefs.load_layout(UnitOfWork(db, admin), "users") == layout
+    add_user(db, admin, "other", Role.ADMIN)
+    other = login(db, "other")
+    assert list_prefs.load_layout(UnitOfWork(db, other), "users") is None
+    assert list_prefs.saved_filters(UnitOfWork(db, other), "users") == []
