@@ -100,8 +100,8 @@ def export_list(
     cols = [source.column(k) for k in keys]
     tmp = _temp_path(target)
     written = 0
+    wb = Workbook(write_only=True)
     try:
-        wb = Workbook(write_only=True)
         ws = wb.create_sheet(_sheet_title(source.title))
         with uow:
             if ids is None:
@@ -136,13 +136,13 @@ def export_list(
         wb.save(tmp)
         os.replace(tmp, target)
     except ExportCancelled:
-        _remove(tmp)
+        _abandon(wb, tmp)
         raise
     except OSError as exc:
-        _remove(tmp)
+        _abandon(wb, tmp)
         raise ServiceError(_explain_os_error(exc, target)) from exc
     except BaseException:
-        _remove(tmp)
+        _abandon(wb, tmp)
         raise
     if progress:
         progress(written, total)
@@ -195,6 +195,18 @@ def _temp_path(target: Path) -> Path:
         raise ServiceError(_explain_os_error(exc, target)) from exc
     os.close(fd)
     return Path(name)
+
+
+def _abandon(wb: Workbook, tmp: Path) -> None:
+    """Close the write-only sheets' own temp files, then drop our partial file."""
+    for ws in wb.worksheets:
+        try:
+            if not ws.closed:
+                ws.close()
+            ws._writer.cleanup()
+        except Exception:
+            pass
+    _remove(tmp)
 
 
 def _remove(path: Path) -> None:
