@@ -149,8 +149,32 @@ def export_list(
     return written
 
 
+def export_summary(
+    source: ListSource, query: ListQuery, summary: Summary, path: str | os.PathLike
+) -> int:
+    """Write only the group summary (汇总) of a view; returns the number of groups."""
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        target = target.with_suffix(".xlsx")
+    tmp = _temp_path(target)
+    wb = Workbook(write_only=True)
+    try:
+        _summary_sheet(wb, source, summary)
+        _info_sheet(wb, source, query, summary.total.count)
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        _abandon(wb, tmp)
+        raise ServiceError(_explain_os_error(exc, target)) from exc
+    except BaseException:
+        _abandon(wb, tmp)
+        raise
+    return len(summary.rows)
+
+
 def _summary_sheet(wb: Workbook, source: ListSource, summary: Summary) -> None:
     ws = wb.create_sheet("汇总")
+    ws.freeze_panes = "A2"
     group_labels = [source.column(k).label for k in summary.keys]
     sum_labels = [source.column(k).label for k in summary.sum_keys]
     ws.append(group_labels + ["数量"] + sum_labels)

@@ -358,3 +358,20 @@ def summarize(
         {k: sum((r.sums[k] for r in rows), 0) for k in sum_keys},
     )
     return Summary(tuple(group_keys), tuple(sum_keys), rows, subtotals, total)
+
+
+def distinct_values(
+    uow: UnitOfWork, source: ListSource, key: str, limit: int = 500
+) -> list[tuple[Any, str]]:
+    """The values a column filter offers: (stored value, label), most common first."""
+    col = source.column(key)
+    with uow:
+        stmt = (
+            source.base(uow)
+            .with_only_columns(col.expr, func.count(source.id_expr))
+            .group_by(col.expr)
+            .order_by(func.count(source.id_expr).desc())
+            .limit(limit)
+        )
+        values = [row[0] for row in uow.session.execute(stmt)]
+    return [(v, col.display(v) if v is not None else "（空）") for v in values]

@@ -31,6 +31,11 @@ SPECS = {
         ),
         SettingSpec("security.password_warn_days", "密码到期前几天提醒", 14, 0, 365),
         SettingSpec("security.password_min_length", "密码最短长度", 8, 6, 64),
+        # Customer archive (issue 3)
+        SettingSpec("customers.number_pattern", "客户编号格式", "KH{yyyy}{seq:05}"),
+        SettingSpec("customers.change_approval", "销售人员修改关键信息需内勤审批（1 是 0 否）", 0, 0, 1),
+        SettingSpec("customers.late_registration_hours", "首次接触后几小时内须登记", 24, 1, 24 * 30),
+        SettingSpec("customers.development_months", "客户开发期限（月）", 6, 1, 60),
     ]
 }
 
@@ -44,7 +49,7 @@ def get(uow: UnitOfWork, key: str):
 
 
 def get_all(uow: UnitOfWork) -> dict[str, int | str]:
-    stored = dict(uow.session.execute(select(Setting.key, Setting.value)).tuples())
+    stored = dict(uow.session.execute(select(Setting.key, Setting.value)).tuples().all())
     out = {}
     for key, spec in SPECS.items():
         raw = stored.get(key)

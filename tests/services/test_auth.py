@@ -165,3 +165,18 @@ def test_clock_fixture_restores(fake_clock):
     start = clock.now()
     fake_clock.advance(days=1)
     assert clock.now() - start == timedelta(days=1)
+
+
+def test_settings_read_and_update(db):
+    admin = setup_admin(db)
+    values = settings.read_settings(UnitOfWork(db, admin, write=False))
+    assert values["company_name"] == "宁夏红枸杞产业集团"
+    assert values["security.max_failed_logins"] == 5
+    settings.update_settings(UnitOfWork(db, admin), {"security.lockout_minutes": "20"})
+    assert settings.read_settings(UnitOfWork(db, admin))["security.lockout_minutes"] == 20
+    with pytest.raises(ValidationError, match="整数"):
+        settings.update_settings(UnitOfWork(db, admin), {"security.lockout_minutes": "abc"})
+    with pytest.raises(ValidationError, match="之间"):
+        settings.update_settings(UnitOfWork(db, admin), {"security.max_failed_logins": 0})
+    with pytest.raises(ValidationError, match="公司名称不能为空"):
+        settings.update_settings(UnitOfWork(db, admin), {"company_name": "  "})

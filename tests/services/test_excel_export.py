@@ -109,3 +109,15 @@ def test_progress_is_reported(world, tmp_path):
         progress=lambda done, total: seen.append((done, total)),
     )
     assert seen[-1] == (31, 31)
+
+
+def test_summary_alone_exports_with_subtotal_rows(world, tmp_path):
+    from app.services.excel_export import export_summary
+
+    db, admin = world
+    src = users_source()
+    s = listing.summarize(R(db, admin), src, ListQuery(), ["team", "role"])
+    export_summary(src, ListQuery(), s, tmp_path / "汇总.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "汇总.xlsx")["汇总"].iter_rows(values_only=True))
+    assert rows[0] == ("团队", "角色", "数量")
+    assert sum(r[2] for r in rows[1:-1]) == rows[-1][2] == 31

@@ -206,3 +206,10 @@ def test_saved_filters_and_layout_per_user(world):
     other = login(db, "other")
     assert list_prefs.load_layout(UnitOfWork(db, other), "users") is None
     assert list_prefs.saved_filters(UnitOfWork(db, other), "users") == []
+
+
+def test_distinct_values_for_column_filters(world):
+    db, admin, _ = world
+    values = listing.distinct_values(R(db, admin), users_source(), "team")
+    assert values[0][1] in ("华北组", "华南组", "（空）")
+    assert {label for _, label in values} == {"华北组", "华南组", "（空）"}
