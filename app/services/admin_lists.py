@@ -107,6 +107,7 @@ def users_source() -> ListSource:
         search=text_search(User.username, User.full_name, User.phone, User.email),
         search_hint="用户名、姓名、电话或邮箱",
         default_sort=[("username", False)],
+        default_date_key="created_at",
         batch_actions=[
             BatchAction("activate", "启用", _set_active(True)),
             BatchAction("deactivate", "停用", _set_active(False), destructive=True),

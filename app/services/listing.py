@@ -106,6 +106,7 @@ class ListSource:
     default_sort: list[tuple[str, bool]] = field(default_factory=list)
     batch_actions: list[BatchAction] = field(default_factory=list)
     open_entity: str | None = None  # drill-through target entity for a row
+    default_date_key: str | None = None  # the date column the time slice starts on
 
     def column(self, key: str) -> Column:
         for c in self.columns:
@@ -115,7 +116,9 @@ class ListSource:
 
     @property
     def date_columns(self) -> list[Column]:
-        return [c for c in self.columns if c.is_date]
+        """Date columns, the default time-slice column first."""
+        cols = [c for c in self.columns if c.is_date]
+        return sorted(cols, key=lambda c: c.key != self.default_date_key)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,183 @@
+"""The shared list component, driven for real over the users list."""
+
+import subprocess
+from datetime import datetime
+
+import openpyxl
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from app.services import list_prefs
+from app.services.admin_lists import audit_source, users_source
+from app.ui.listview import ListView
+from app.ui.listview.dialogs import SummaryDialog
+from app.ui.listview.print_preview import make_preview
+from tests.services.list_fixtures import bulk_users
+from tests.ui.conftest import COMPANY, screenshot
+
+
+@pytest.fixture
+def view(qtbot, admin_ctx, fake_clock):
+    bulk_users(admin_ctx.db, admin_ctx.actor, 300, datetime(2026, 1, 1, 8, 0))
+    v = ListView(admin_ctx, users_source(), COMPANY)
+    qtbot.addWidget(v)
+    v.resize(1200, 600)
+    v.show()
+    return v
+
+
+@pytest.fixture
+def answer_yes(monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    return shown
+
+
+def cell(view, row, key):
+    return view.model.data(view.model.index(row, view.model.keys.index(key)))
+
+
+def test_model_passes_qt_model_tester(view, qtmodeltester):
+    qtmodeltester.check(view.model)
+
+
+def test_opens_with_count_and_default_sort(view):
+    assert view.count_label.text() == "共 301 条"
+    assert cell(view, 0, "username") == "admin" and cell(view, 1, "username") == "u0000"
+    # Far rows are fetched on demand by page.
+    assert cell(view, 300, "username") == "u0299"
+
+
+def test_search_box_and_sort_by_header_click(view, qtbot):
+    view.search.setText("王芳1")  # keyClicks cannot type non-ASCII
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    assert view.count_label.text() == "共 12 条"  # 王芳1, 王芳11, 王芳101 … 王芳191
+    view._header_clicked(view.model.keys.index("username"))  # same column: reverse
+    assert cell(view, 0, "username") == "u0191"
+    view.search.clear()
+    view.reload()
+    view.sort_by("role")
+    view.sort_by("username", add=True)
+    assert view.model.query.sort == (("role", False), ("username", False))
+    view.sort_by("username", add=True)
+    assert view.model.query.sort == (("role", False), ("username", True))
+
+
+def test_time_slice_quick_range_and_custom(view, fake_clock):
+    fake_clock.current = datetime(2026, 2, 15, 10, 0)
+    view.date_column.setCurrentIndex(view.date_column.findData("created_at"))
+    view.date_range.setCurrentText("上月")  # January 2026: u0000..u0030
+    assert view.count_label.text() == "共 31 条"
+    assert "创建时间 2026-01-01 至 2026-01-31" in view.filter_label.text()
+    view.date_range.setCurrentText("全部时间")
+    assert view.count_label.text() == "共 301 条"
+
+
+def test_column_filter_and_saved_filter(view, admin_ctx):
+    view.set_filter("role", ("clerk",))
+    assert view.count_label.text() == "共 60 条"
+    list_prefs.save_filter(admin_ctx.uow(), "users", "文员", view.query(), is_default=True)
+    fresh = ListView(admin_ctx, users_source(), COMPANY)
+    assert fresh.count_label.text() == "共 60 条"  # the default filter applies on open
+    assert fresh.saved.currentText() == "文员（默认）"
+    fresh.saved.setCurrentIndex(0)
+    fresh._apply_saved(0)
+    assert fresh.count_label.text() == "共 301 条"
+
+
+def test_batch_action_on_selection(view, answer_yes):
+    view.table.selectRow(1)
+    view.table.selectionModel().select(
+        view.model.index(2, 0),
+        view.table.selectionModel().SelectionFlag.Select
+        | view.table.selectionModel().SelectionFlag.Rows,
+    )
+    assert len(view.selected_ids()) == 2
+    action = next(a for a in view.source.batch_actions if a.key == "deactivate")
+    view.run_batch(action)
+    assert answer_yes[-1].startswith("已处理 1 条")  # u0000 was already inactive
+
+
+def test_columns_layout_is_remembered(view, admin_ctx):
+    view._set_keys(["full_name", "username", "role"])
+    view.table.setColumnWidth(0, 222)
+    view._widths["full_name"] = 222
+    view.save_layout()
+    again = ListView(admin_ctx, users_source(), COMPANY)
+    assert again.visible_keys() == ["full_name", "username", "role"]
+    assert again.table.columnWidth(0) == 222
+
+
+def test_export_runs_in_background_and_reads_back(view, qtbot, tmp_path, answer_yes):
+    target = tmp_path / "users.xlsx"
+    view.set_filter("role", ("clerk",))
+    task = view.export_excel(str(target))
+    with qtbot.waitSignal(task.finished, timeout=30_000):
+        pass
+    ws = openpyxl.load_workbook(target).active
+    assert ws.max_row == 61 and ws["C1"].value == "角色" and ws["C2"].value == "客服文员"
+    assert "已导出 60 行" in answer_yes[-1]
+
+
+def test_print_to_pdf_has_header_pages_and_rows(view, tmp_path, answer_yes):
+    pdf = tmp_path / "users.pdf"
+    view.save_pdf(str(pdf))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "用户列表" in text and COMPANY in text and "全部记录" in text
+    assert "第 1 页 / 共" in text and "u0299" in text and "用户名" in text
+    pages = text.count("\f")
+    assert pages >= 3 and text.count("用户名") >= pages  # header repeated on every page
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(pdf),
+            str(screenshot.__globals__["SCREENSHOTS"] / "list_print_page"),
+        ],
+        check=True,
+    )
+
+
+def test_print_preview_opens_without_a_printer(view, qtbot):
+    dialog = make_preview(view, view.print_table())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.wait(50)
+    screenshot(dialog, "list_print_preview")
+    dialog.close()
+
+
+def test_group_summary_dialog(view, qtbot):
+    dialog = SummaryDialog(view, view)
+    qtbot.addWidget(dialog)
+    dialog.first.setCurrentIndex(dialog.first.findData("team"))
+    dialog.second.setCurrentIndex(dialog.second.findData("role"))
+    dialog.run()
+    top = [dialog.tree.topLevelItem(i).text(0) for i in range(dialog.tree.topLevelItemCount())]
+    assert top[-1] == "合计" and dialog.tree.topLevelItem(len(top) - 1).text(1) == "301"
+    assert set(top[:-1]) == {"华北组", "华南组", "（空）"}
+    dialog.show()
+    screenshot(dialog, "list_group_summary")
+
+
+def test_screenshot_of_list(view):
+    view.set_filter("is_active", (True,))
+    screenshot(view, "list_view_users")
+
+
+def test_audit_list_builds_from_the_same_component(qtbot, admin_ctx):
+    v = ListView(admin_ctx, audit_source(), COMPANY)
+    qtbot.addWidget(v)
+    assert v.count_label.text().startswith("共 ")
+    assert v.model.rowCount() >= 2
