@@ -7,3 +7,30 @@ from app.models.setting import Setting
 from app.models.user import ROLE_LABELS, Role, Team, User
 
 __all__ = ["AuditLog", "Base", "ListPreference", "ROLE_LABELS", "Role", "Setting", "Team", "User"]
+
+# Customer archive (issue 3).
+from app.models.code_table import CodeItem, CodeTable, ExtraFieldDef  # noqa: E402
+from app.models.customer import (  # noqa: E402
+    AccessGrant,
+    ChangeRequest,
+    Contact,
+    Customer,
+    CustomerKey,
+    GrantView,
+    NumberCounter,
+    OwnershipChange,
+)
+
+__all__ += [
+    "AccessGrant",
+    "ChangeRequest",
+    "CodeItem",
+    "CodeTable",
+    "Contact",
+    "Customer",
+    "CustomerKey",
+    "ExtraFieldDef",
+    "GrantView",
+    "NumberCounter",
+    "OwnershipChange",
+]
