@@ -68,7 +68,8 @@ class DatabaseSettingsDialog(QDialog):
         layout.addWidget(self.result_label)
 
         buttons = QDialogButtonBox()
-        self.test_button = buttons.addButton("测试连接", QDialogButtonBox.ButtonRole.ActionRole)
+        # Reset role puts 测试连接 on the far left, apart from 保存/取消.
+        self.test_button = buttons.addButton("测试连接", QDialogButtonBox.ButtonRole.ResetRole)
         self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         self.test_button.clicked.connect(self.test_connection)
@@ -99,6 +100,7 @@ class DatabaseSettingsDialog(QDialog):
         self.port_spin = QSpinBox()
         self.port_spin.setRange(1, 65535)
         self.port_spin.setValue(db_url.PG_DEFAULT_PORT)
+        self.port_spin.setMaximumWidth(100)
         self.db_edit = QLineEdit()
         self.user_edit = QLineEdit()
         self.password_edit = QLineEdit()

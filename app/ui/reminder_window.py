@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,7 +32,7 @@ class ReminderWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.ctx = ctx
         self.setWindowTitle("待办提醒")
-        self.resize(860, 420)
+        self.resize(1000, 440)
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -61,12 +61,14 @@ class ReminderWindow(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((80, 100, 330, 140)):
+        for col, width in enumerate((80, 100, 420, 140)):
             self.table.setColumnWidth(col, width)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        # activated covers double-click and Enter.
-        self.table.activated.connect(lambda index: self._open_row(index.row()))
+        # Not `activated`: depending on the platform a double-click emits it as well as
+        # doubleClicked, which would open the record twice. Enter is caught in eventFilter.
+        self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
+        self.table.installEventFilter(self)
         self.empty_label = message_label(HINT_COLOR, "暂无待办事项", hidden=False)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()
@@ -75,7 +77,9 @@ class ReminderWindow(QWidget):
         layout.addWidget(self.stack, 1)
 
         bottom = QHBoxLayout()
-        bottom.addWidget(message_label(HINT_COLOR, "双击或按回车键打开对应记录。", hidden=False))
+        hint = message_label(HINT_COLOR, "双击或按回车键打开对应记录。", hidden=False)
+        hint.setWordWrap(False)
+        bottom.addWidget(hint)
         bottom.addStretch(1)
         self.open_button = QPushButton("打开")
         self.open_button.clicked.connect(self._open_current)
@@ -139,6 +143,16 @@ class ReminderWindow(QWidget):
         reminder = self.model.reminder_at(row)
         if reminder is not None:
             self.open_target.emit(reminder.target)
+
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._open_current()
+            return True
+        return super().eventFilter(watched, event)
 
     def closeEvent(self, event) -> None:
         prefs.ui_settings().setValue(prefs.REMINDER_GEOMETRY, self.saveGeometry())

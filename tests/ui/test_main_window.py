@@ -1,0 +1,207 @@
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from app.models import Role
+from app.services import auth, users
+from app.services.errors import AuthError
+from app.services.reminders import Target
+from app.services.uow import UnitOfWork
+from app.ui import main_window as main_window_module
+from app.ui.change_password_dialog import ChangePasswordDialog
+from app.ui.context import AppContext
+from app.ui.main_window import NOT_OPEN_TIP, NOT_YET_OPEN, MainWindow
+from app.ui.user_dialogs import TeamNameDialog, UserDialog
+from tests.ui.conftest import COMPANY, PASSWORD, add_user, screenshot
+
+
+def make_window(qtbot, ctx) -> MainWindow:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def fake_exec(fill):
+    """Replace a modal exec(): fill the fields, press OK, return the result code."""
+
+    def run(dialog):
+        fill(dialog)
+        dialog.accept()
+        return dialog.result()
+
+    return run
+
+
+def test_navigation_title_and_status_bar(qtbot, admin_ctx):
+    window = make_window(qtbot, admin_ctx)
+    assert window.windowTitle() == f"客户资源管理系统 — {COMPANY}"
+    names = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert names == [*NOT_YET_OPEN, "系统设置"]
+    for i in range(len(NOT_YET_OPEN)):
+        item = window.nav.item(i)
+        assert not item.flags() & Qt.ItemFlag.ItemIsEnabled
+        assert not item.flags() & Qt.ItemFlag.ItemIsSelectable
+        assert item.toolTip() == NOT_OPEN_TIP
+    assert window.stack.currentWidget() is window.settings_page
+    status = window.user_label.text()
+    assert status == f"用户：王建国（系统管理员）  数据库：{admin_ctx.db.description}"
+    assert window.reminder_button.text() == "暂无待办"
+    tabs = [window.settings_page.tabText(i) for i in range(window.settings_page.count())]
+    assert tabs == ["用户管理", "团队", "安全与公司"]
+    add_user(admin_ctx, "zhangsan", "张三", Role.SALES_REP)
+    window.settings_page.users_page.reload()
+    window.resize(1100, 600)
+    screenshot(window, "main_window_settings")
+
+
+def test_non_admin_sees_settings_disabled(qtbot, admin_ctx):
+    rep_id = add_user(admin_ctx, "zhangsan", "张三", Role.SALES_REP)
+    rep = AppContext(
+        admin_ctx.db, admin_ctx.actor.__class__(rep_id, "zhangsan", "张三", Role.SALES_REP, None)
+    )
+    window = make_window(qtbot, rep)
+    item = window.nav.item(window.nav.count() - 1)
+    assert not item.flags() & Qt.ItemFlag.ItemIsEnabled
+    assert window.settings_page is None
+    assert window.stack.currentIndex() == 0
+    assert "张三" in window.welcome_label.text()
+    assert window.user_label.text().startswith("用户：张三（销售人员）")
+    screenshot(window, "main_window_sales_rep")
+
+
+def test_create_user_through_users_page(qtbot, admin_ctx, monkeypatch):
+    users.create_team(admin_ctx.uow(), "华东一组")
+    window = make_window(qtbot, admin_ctx)
+    page = window.settings_page.users_page
+
+    def bad_then_good(dialog):
+        dialog.username.setText("zhangsan")
+        dialog.full_name.setText("张三")
+        dialog.role_combo.setCurrentIndex(dialog.role_combo.findData(Role.MANAGER))
+        dialog.team_combo.setCurrentIndex(dialog.team_combo.findText("华东一组"))
+        dialog.email.setText("not-an-email")
+        dialog.password.setText(PASSWORD)
+        dialog.confirm.setText(PASSWORD)
+        dialog.accept()
+        assert dialog.errors.error_for("email") == "邮箱格式不正确。"
+        screenshot(dialog, "user_dialog_error")
+        dialog.email.setText("zhangsan@example.com")
+
+    monkeypatch.setattr(UserDialog, "exec", fake_exec(bad_then_good))
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    row = page.model.row_of(lambda u: u.username == "zhangsan")
+    assert row >= 0
+    assert page.selected().username == "zhangsan"
+    assert page.model.index(row, 2).data() == "销售主管"
+    assert page.model.index(row, 3).data() == "华东一组"
+    new_user = page.selected()
+    assert auth.login(UnitOfWork(admin_ctx.db, None), "zhangsan", PASSWORD).id == new_user.id
+    qtbot.mouseClick(page.refresh_button, Qt.MouseButton.LeftButton)  # the login bumped it
+
+    # Deactivate, answering 是 to the confirmation.
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert page.active_button.text() == "停用"
+    qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
+    assert page.selected().is_active is False
+    assert page.active_button.text() == "启用"
+    assert page.model.index(row, 6).data() == "已停用"
+
+
+def test_stale_edit_shows_conflict_and_reloads(qtbot, admin_ctx, monkeypatch):
+    uid = add_user(admin_ctx, "zhangsan", "张三", Role.SALES_REP)
+    window = make_window(qtbot, admin_ctx)
+    page = window.settings_page.users_page
+    page.select_user(uid)
+    stale = page.selected()
+    # Someone else saves the same user meanwhile.
+    users.set_active(admin_ctx.uow(), uid, stale.version, False)
+    messages = []
+
+    def edit(dialog):
+        dialog.full_name.setText("张三丰")
+        dialog.accept()
+        messages.append(dialog.error_label.text())
+        dialog.reject()
+
+    monkeypatch.setattr(UserDialog, "exec", lambda d: (edit(d), QDialog.DialogCode.Rejected)[1])
+    qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
+    assert "已被其他用户修改" in messages[0]
+    assert page.selected().is_active is False  # reloaded
+
+
+def test_teams_tab(qtbot, admin_ctx, monkeypatch):
+    window = make_window(qtbot, admin_ctx)
+    page = window.settings_page.teams_page
+    monkeypatch.setattr(TeamNameDialog, "exec", fake_exec(lambda d: d.name.setText("华南二组")))
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 1
+    assert page.model.index(0, 0).data() == "华南二组"
+
+
+def test_security_tab_saves_and_retitles(qtbot, admin_ctx):
+    window = make_window(qtbot, admin_ctx)
+    page = window.settings_page.security_page
+    page.editors["company_name"].setText("")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.errors.error_for("company_name") == "公司名称不能为空。"
+    page.editors["company_name"].setText("新名称贸易有限公司")
+    page.editors["security.lockout_minutes"].setValue(30)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.saved_label.text() == "设置已保存。"
+    assert window.windowTitle() == "客户资源管理系统 — 新名称贸易有限公司"
+
+
+def test_open_target_user_selects_row(qtbot, admin_ctx):
+    zhang = add_user(admin_ctx, "zhangsan", "张三", Role.SALES_REP)
+    add_user(admin_ctx, "lisi", "李四", Role.SALES_REP)
+    window = make_window(qtbot, admin_ctx)
+    window.nav.setCurrentRow(-1)
+    window.open_target(Target("user", zhang))
+    assert window.stack.currentWidget() is window.settings_page
+    assert window.settings_page.currentWidget() is window.settings_page.users_page
+    assert window.settings_page.users_page.selected().id == zhang
+
+
+def test_open_target_own_password_and_locked_reminder(qtbot, admin_ctx, monkeypatch):
+    from app.services import settings
+
+    settings.update_settings(admin_ctx.uow(), {"security.max_failed_logins": 1})
+    zhang = add_user(admin_ctx, "zhangsan", "张三", Role.SALES_REP)
+    try:
+        auth.login(UnitOfWork(admin_ctx.db, None), "zhangsan", "wrong")
+    except AuthError:
+        pass
+    window = make_window(qtbot, admin_ctx)
+    assert window.reminder_button.text() == "待办提醒：1 项"
+    opened = []
+    monkeypatch.setattr(
+        ChangePasswordDialog, "exec", lambda d: opened.append(d) or QDialog.DialogCode.Rejected
+    )
+    window.open_target(Target("own_password", admin_ctx.actor.id))
+    assert len(opened) == 1
+    # Unlock from the drilled-through row.
+    window.reminder_window.open_target.emit(Target("user", zhang))
+    page = window.settings_page.users_page
+    assert page.unlock_button.isEnabled()
+    qtbot.mouseClick(page.unlock_button, Qt.MouseButton.LeftButton)
+    assert not page.unlock_button.isEnabled()
+
+
+def test_unknown_target_is_explained(qtbot, admin_ctx, monkeypatch):
+    shown = []
+    monkeypatch.setattr(
+        main_window_module.QMessageBox, "information", lambda *a: shown.append(a[2])
+    )
+    window = make_window(qtbot, admin_ctx)
+    window.open_target(Target("customer", 5))
+    assert shown == ["无法打开这条提醒对应的记录。"]
+
+
+def test_logout_emits_signal_not_closed(qtbot, admin_ctx):
+    window = make_window(qtbot, admin_ctx)
+    closed = []
+    window.closed.connect(lambda: closed.append(True))
+    with qtbot.waitSignal(window.logout_requested):
+        window.logout_action.trigger()
+    assert not window.isVisible()
+    assert closed == []

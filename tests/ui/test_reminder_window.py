@@ -1,0 +1,93 @@
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+
+from app.models import Role
+from app.services import auth, settings
+from app.services.errors import AuthError
+from app.services.reminders import Target
+from app.services.uow import UnitOfWork
+from app.ui.reminder_window import ReminderWindow
+from tests.ui.conftest import add_user, screenshot
+
+
+def lock_out(db, username):
+    try:
+        auth.login(UnitOfWork(db, None), username, "wrong-password")
+    except AuthError:
+        pass
+
+
+def prepare_items(ctx, fake_clock):
+    """Two locked users and the admin's password close to expiry: three items, two kinds."""
+    settings.update_settings(ctx.uow(), {"security.max_failed_logins": 1})
+    zhang = add_user(ctx, "zhangsan", "张三", Role.SALES_REP)
+    add_user(ctx, "lisi", "李四", Role.MANAGER)
+    lock_out(ctx.db, "zhangsan")
+    fake_clock.advance(minutes=5)
+    lock_out(ctx.db, "lisi")
+    fake_clock.advance(days=85)  # the admin's 90-day password is about to expire
+    lock_out(ctx.db, "zhangsan")
+    lock_out(ctx.db, "lisi")
+    return zhang
+
+
+def make_window(qtbot, ctx) -> ReminderWindow:
+    window = ReminderWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_lists_filters_and_drills_through(qtbot, fake_clock, admin_ctx):
+    zhang = prepare_items(admin_ctx, fake_clock)
+    window = make_window(qtbot, admin_ctx)
+    model = window.model
+    assert model.rowCount() == 3
+    assert window.count_label.text() == "共 3 项"
+    dues = [model.reminder_at(r).due for r in range(3)]
+    assert dues == sorted(dues)
+    labels = [window.kind_combo.itemText(i) for i in range(window.kind_combo.count())]
+    assert labels == ["全部", "密码到期", "账户锁定"]
+    assert not window.failure_label.isVisible()
+    screenshot(window, "reminder_window")
+
+    window.kind_combo.setCurrentIndex(labels.index("账户锁定"))
+    assert model.rowCount() == 2
+    assert window.count_label.text() == "显示 2 项，共 3 项"
+    row = next(r for r in range(2) if model.reminder_at(r).target.record_id == zhang)
+    rect = window.table.visualRect(model.index(row, 2))
+    opened = []
+    window.open_target.connect(opened.append)
+    # A real double-click starts with a press and release.
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened == [Target("user", zhang)]
+
+    window.kind_combo.setCurrentIndex(labels.index("密码到期"))
+    window.table.setFocus()
+    with qtbot.waitSignal(window.open_target) as blocker:
+        qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert blocker.args[0].entity == "own_password"
+    with qtbot.waitSignal(window.open_target):
+        qtbot.mouseClick(window.open_button, Qt.MouseButton.LeftButton)
+
+
+def test_empty_state(qtbot, fake_clock, admin_ctx):
+    window = make_window(qtbot, admin_ctx)
+    assert window.model.rowCount() == 0
+    assert window.stack.currentWidget() is window.empty_label
+    assert window.empty_label.text() == "暂无待办事项"
+    assert not window.open_button.isEnabled()
+
+
+def test_failed_provider_is_reported(qtbot, fake_clock, admin_ctx, monkeypatch):
+    from app.services import reminders
+    from app.services.reminders import Reminder, ReminderResult, Severity
+
+    item = Reminder("password", "测试", datetime(2026, 3, 3), Severity.INFO, Target("x", 1))
+    monkeypatch.setattr(reminders, "collect", lambda uow: ReminderResult([item], ["账户锁定"]))
+    window = make_window(qtbot, admin_ctx)
+    assert window.failure_label.isVisible()
+    assert "账户锁定" in window.failure_label.text()
+    assert window.model.rowCount() == 1
