@@ -5,6 +5,8 @@ Runs modal dialogs before the event loop starts, and again after 注销 (logout)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -19,9 +21,15 @@ from app.ui.setup_dialog import SetupDialog
 
 
 class Bootstrap(QObject):
-    def __init__(self, cli_url: str | None = None, parent: QObject | None = None):
+    def __init__(
+        self,
+        cli_url: str | None = None,
+        on_quit: Callable[[], None] | None = None,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self.connector = DatabaseConnector(cli_url)
+        self.on_quit = on_quit or QApplication.quit
         self.main_window: MainWindow | None = None
 
     def start(self) -> MainWindow | None:
@@ -76,6 +84,4 @@ class Bootstrap(QObject):
 
     def _quit(self) -> None:
         self.connector.close()
-        app = QApplication.instance()
-        if app is not None:
-            app.quit()
+        self.on_quit()

@@ -50,7 +50,10 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setMinimumWidth(150)
         self.nav.setMaximumWidth(220)
-        self.nav.setSpacing(2)
+        self.nav.setStyleSheet("QListWidget::item { padding: 7px 12px; }")
+        nav_font = self.nav.font()
+        nav_font.setPointSize(nav_font.pointSize() + 1)
+        self.nav.setFont(nav_font)
         self.stack = QStackedWidget()
         self.stack.addWidget(self._welcome_page())
         self.settings_page: SettingsPage | None = None

@@ -1,0 +1,40 @@
+import sys
+
+from PySide6.QtGui import QFontDatabase
+
+from app.services import config
+from app.ui import crash
+from app.ui.fonts import install_fonts
+from app.ui.resources import resource_path, resources_dir
+
+
+def test_resources_dir_from_source_and_bundle(monkeypatch, tmp_path):
+    assert (resources_dir() / "fonts" / "wqy-microhei.ttc").is_file()
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert resource_path("fonts", "x.ttc") == tmp_path / "resources" / "fonts" / "x.ttc"
+
+
+def test_font_installed_as_application_font(qapp):
+    family = install_fonts(qapp)
+    assert family and "WenQuanYi" in family
+    assert qapp.font().family() == family
+    assert QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(family)
+
+
+def test_missing_font_falls_back(qapp, monkeypatch, tmp_path):
+    before = qapp.font()
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert install_fonts(qapp) is None
+    assert qapp.font() == before
+
+
+def test_excepthook_logs_and_shows_chinese_message(message_boxes):
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        crash.handle_exception(*sys.exc_info())
+    log = config.data_dir() / crash.LOG_NAME
+    assert "RuntimeError: boom" in log.read_text(encoding="utf-8")
+    kind, title, text = message_boxes[-1]
+    assert (kind, title) == ("critical", "程序发生意外错误")
+    assert str(log) in text and "Traceback" not in text
