@@ -1,0 +1,226 @@
+"""The customer archive list (客户档案) as a ListSource for the shared list component.
+
+Every read is scoped by visibility.customer_scope: a sales rep's list, search, export
+and print can only ever contain the rep's own customers (or granted ones).
+Code-table columns show the entry's name and sort by the entry's user-defined order.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from app.models import CodeItem, CodeTable, Customer, OwnershipChange, Role, User
+from app.services import clock
+from app.services.customers import _search_where as customer_search
+from app.services.errors import PermissionDenied, ValidationError
+from app.services.listing import BatchAction, BatchResult, Column, ListSource
+from app.services.uow import UnitOfWork
+from app.services.visibility import customer_scope, edit_scope
+
+CODE_COLUMNS = [  # key, label, Customer attribute, code table key, shown by default
+    ("type", "客户类型", Customer.type_id, "customer_type", True),
+    ("grade", "等级", Customer.grade_id, "grade", True),
+    ("coop_status", "合作状态", Customer.coop_status_id, "coop_status", True),
+    ("industry", "所属行业", Customer.industry_id, "industry", True),
+    ("region", "地区", Customer.region_id, "region", True),
+    ("source", "客户来源", Customer.source_id, "source", False),
+    ("payment", "付款方式", Customer.payment_id, "payment", False),
+]
+_CODES = {key: aliased(CodeItem, name=f"code_{key}") for key, *_ in CODE_COLUMNS}
+Owner = aliased(User, name="owner")
+Registrar = aliased(User, name="registrar")
+
+
+def _base(uow: UnitOfWork):
+    if uow.actor is None:
+        raise PermissionDenied("请先登录。")
+    stmt = select(Customer.id).select_from(Customer)
+    for key, _label, attr, _table, _shown in CODE_COLUMNS:
+        alias = _CODES[key]
+        stmt = stmt.outerjoin(alias, attr == alias.id)
+    stmt = stmt.outerjoin(Owner, Customer.owner_id == Owner.id)
+    stmt = stmt.outerjoin(Registrar, Customer.registered_by_id == Registrar.id)
+    return stmt.where(customer_scope(uow.actor))
+
+
+def _code_column(key, label, _attr, _table, shown) -> Column:
+    alias = _CODES[key]
+    return Column(
+        key,
+        label,
+        alias.name,
+        groupable=True,
+        filterable=True,
+        visible=shown,
+        width=90,
+        sort_expr=alias.sort_order,
+    )
+
+
+def _columns() -> list[Column]:
+    codes = {c[0]: _code_column(*c) for c in CODE_COLUMNS}
+    return [
+        Column("number", "客户编号", Customer.number, width=120),
+        Column("name", "客户名称", Customer.name, width=220, sort_expr=Customer.name_pinyin),
+        Column("short_name", "简称", Customer.short_name, width=90, visible=False),
+        codes["type"], codes["grade"], codes["coop_status"], codes["industry"], codes["region"],
+        codes["source"], codes["payment"],
+        Column("phone", "电话", Customer.phone, width=120),
+        Column("principal", "负责人", Customer.principal, width=70),
+        Column("principal_mobile", "负责人手机", Customer.principal_mobile, width=110),
+        Column("email", "邮箱", Customer.email, width=150, visible=False),
+        Column("location", "公司地点", Customer.location, width=120, visible=False),
+        Column("owner", "归属销售", Owner.full_name, groupable=True, filterable=True, width=80),
+        Column("registered_on", "登记日期", Customer.registered_on, kind="date", width=95),
+        Column("last_follow_up_at", "最近跟进", Customer.last_follow_up_at, kind="datetime",
+               width=125),
+        Column("dev_deadline", "开发期限", Customer.dev_deadline, kind="date", width=95),
+        Column("capital_amount", "注册资金(元)", Customer.capital_amount, kind="money",
+               width=120, visible=False),
+        Column("credit_level", "信用等级", Customer.credit_level, groupable=True, width=70,
+               visible=False),
+        Column("is_in_pool", "公海", Customer.is_in_pool, kind="bool", groupable=True,
+               filterable=True, width=50, visible=False),
+        Column("late_registration", "逾期登记", Customer.late_registration, kind="bool",
+               groupable=True, filterable=True, width=70, visible=False),
+        Column("registrar", "登记人", Registrar.full_name, groupable=True, width=70,
+               visible=False),
+        Column("created_at", "录入时间", Customer.created_at, kind="datetime", width=125,
+               visible=False),
+    ]  # fmt: skip
+
+
+# --- batch actions (each row checked against the actor's edit scope) ----------------
+
+
+def _editable(uow: UnitOfWork, ids) -> tuple[list[Customer], list[tuple[int, str]]]:
+    ids = list(ids)
+    rows = uow.session.scalars(
+        select(Customer).where(Customer.id.in_(ids), edit_scope(uow.actor))
+    ).all()
+    found = {c.id for c in rows}
+    return list(rows), [(i, "无权修改该客户") for i in ids if i not in found]
+
+
+def _code_choices(table_key: str):
+    def choices(uow: UnitOfWork):
+        with uow:
+            q = (
+                select(CodeItem.id, CodeItem.name)
+                .join(CodeTable, CodeItem.table_id == CodeTable.id)
+                .where(CodeTable.key == table_key, CodeItem.is_active.is_(True))
+                .order_by(CodeItem.sort_order, CodeItem.id)
+            )
+            return [tuple(r) for r in uow.session.execute(q)]
+
+    return choices
+
+
+def _set_code(attr_name: str, table_key: str):
+    def run(uow: UnitOfWork, ids, value: int, **_params) -> BatchResult:
+        with uow:
+            ok = {
+                v for v, _ in _code_choices(table_key)(UnitOfWork(uow.db, uow.actor, write=False))
+            }
+            if value not in ok:
+                raise ValidationError("所选的值不存在或已停用。")
+            rows, skipped = _editable(uow, ids)
+            done = 0
+            for c in rows:
+                if getattr(c, attr_name) != value:
+                    setattr(c, attr_name, value)
+                    done += 1
+            uow.commit()
+            return BatchResult(done, skipped)
+
+    return run
+
+
+def _assignable_owners(uow: UnitOfWork):
+    with uow:
+        q = select(User.id, User.full_name).where(
+            User.is_active.is_(True), User.role.in_([Role.SALES_REP, Role.MANAGER])
+        )
+        if uow.actor.role == Role.MANAGER:
+            q = q.where(User.team_id == uow.actor.team_id)
+        return [tuple(r) for r in uow.session.execute(q.order_by(User.full_name))]
+
+
+def _assign(uow: UnitOfWork, ids, owner: int, reason: str = "批量分配", **_params) -> BatchResult:
+    """分配: a manager (own team) or the admin / sales admin gives customers to a rep."""
+    if uow.actor.role not in (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN):
+        raise PermissionDenied("只有销售主管、销售内勤或系统管理员可以分配客户。")
+    allowed = {v for v, _ in _assignable_owners(UnitOfWork(uow.db, uow.actor, write=False))}
+    if owner not in allowed:
+        raise ValidationError("所选的销售人员不可分配（已停用或不在您的团队）。")
+    with uow:
+        rows, skipped = _editable(uow, ids)
+        now, done = clock.now(), 0
+        for c in rows:
+            if c.owner_id == owner:
+                continue
+            uow.session.add(
+                OwnershipChange(
+                    customer_id=c.id,
+                    from_user_id=c.owner_id,
+                    to_user_id=owner,
+                    kind="分配",
+                    reason=reason,
+                    at=now,
+                    by_id=uow.actor.id,
+                )
+            )
+            c.owner_id, c.owner_since, c.is_in_pool = owner, now, False
+            done += 1
+        uow.commit()
+        return BatchResult(done, skipped)
+
+
+def _delete(uow: UnitOfWork, ids, **_params) -> BatchResult:
+    """Move to the recycle bin (soft delete). Only the sales admin and the admin."""
+    if uow.actor.role not in (Role.ADMIN, Role.SALES_ADMIN):
+        raise PermissionDenied("只有销售内勤或系统管理员可以删除客户。")
+    with uow:
+        rows, skipped = _editable(uow, ids)
+        now = clock.now()
+        for c in rows:
+            c.deleted_at = now
+        uow.commit()
+        return BatchResult(len(rows), skipped)
+
+
+def customers_source() -> ListSource:
+    return ListSource(
+        key="customers",
+        title="客户档案",
+        id_expr=Customer.id,
+        base=_base,
+        columns=_columns(),
+        search=customer_search,
+        search_hint="客户名称、拼音、首字母、电话或联系人",
+        default_sort=[("registered_on", True)],
+        default_date_key="registered_on",
+        open_entity="customer",
+        batch_actions=[
+            BatchAction(
+                "assign",
+                "分配给…",
+                _assign,
+                param=("owner", "分配给销售人员：", _assignable_owners),
+            ),
+            BatchAction(
+                "grade",
+                "修改等级…",
+                _set_code("grade_id", "grade"),
+                param=("value", "等级：", _code_choices("grade")),
+            ),
+            BatchAction(
+                "coop_status",
+                "修改合作状态…",
+                _set_code("coop_status_id", "coop_status"),
+                param=("value", "合作状态：", _code_choices("coop_status")),
+            ),
+            BatchAction("delete", "删除（移入回收站）", _delete, destructive=True),
+        ],
+    )

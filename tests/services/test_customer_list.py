@@ -1,0 +1,97 @@
+"""The customer archive through the shared list component: scope, search, export, batch."""
+
+import openpyxl
+import pytest
+
+from app.services import listing
+from app.services.customer_lists import customers_source
+from app.services.errors import PermissionDenied
+from app.services.excel_export import export_list
+from app.services.listing import ListQuery
+from app.services.uow import UnitOfWork
+from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
+
+
+@pytest.fixture
+def world(db, monkeypatch):
+    fast_passwords(monkeypatch)
+    w = make_world(db)
+    register(w, w.rep1, NXH, phone="0951-5012345")
+    register(w, w.rep1, "银川塞上物流有限公司", phone="0951-6012345")
+    register(w, w.rep2, "石嘴山煤业股份有限公司", phone="0952-2012345")
+    register(w, w.rep3, "北京中关村软件有限公司", phone="010-82012345")
+    return w
+
+
+def names(w, actor, query=None):
+    query = query or ListQuery()
+    src = customers_source()
+    ids = listing.fetch_ids(UnitOfWork(w.db, actor, write=False), src, query)
+    rows = listing.fetch_rows(UnitOfWork(w.db, actor, write=False), src, ids, ["name"])
+    return sorted(r[1] for r in rows)
+
+
+def test_each_role_lists_only_what_it_may_see(world):
+    w = world
+    assert names(w, w.rep1) == sorted([NXH, "银川塞上物流有限公司"])
+    assert names(w, w.rep3) == ["北京中关村软件有限公司"]
+    assert len(names(w, w.manager)) == 3  # team 1: rep1 and rep2
+    for actor in (w.sales_admin, w.chairman, w.admin, w.clerk):
+        assert len(names(w, actor)) == 4
+
+
+@pytest.mark.parametrize("text", ["nxh", "ningxiahong", "枸杞", "5012345"])
+def test_search_finds_by_pinyin_initials_text_and_phone(world, text):
+    w = world
+    assert names(w, w.sales_admin, ListQuery(search=text)) == [NXH]
+    # …but never for a rep who does not own it.
+    assert names(w, w.rep3, ListQuery(search=text)) == []
+
+
+def test_rep_export_and_summary_hold_only_own_customers(world, tmp_path):
+    w = world
+    src = customers_source()
+    path = tmp_path / "mine.xlsx"
+    export_list(UnitOfWork(w.db, w.rep2, write=False), src, ListQuery(), ["number", "name"], path)
+    values = [c.value for c in openpyxl.load_workbook(path).active["B"][1:]]
+    assert values == ["石嘴山煤业股份有限公司"]
+    s = listing.summarize(UnitOfWork(w.db, w.rep2, write=False), src, ListQuery(), ["owner"])
+    assert [(r.labels, r.count) for r in s.rows] == [(("李四",), 1)]
+    # Passing someone else's ids does not leak their rows either.
+    all_ids = listing.fetch_ids(UnitOfWork(w.db, w.admin, write=False), src, ListQuery())
+    rows = listing.fetch_rows(UnitOfWork(w.db, w.rep2, write=False), src, all_ids, ["name"])
+    assert [r[1] for r in rows if r] == ["石嘴山煤业股份有限公司"]
+
+
+def test_group_by_industry_and_owner(world):
+    w = world
+    s = listing.summarize(
+        UnitOfWork(w.db, w.sales_admin, write=False),
+        customers_source(),
+        ListQuery(),
+        ["industry", "owner"],
+    )
+    assert s.total.count == 4 and {r.labels[1] for r in s.rows} == {"张三", "李四", "王五"}
+
+
+def test_batch_grade_and_assign_respect_edit_scope(world):
+    w = world
+    src = customers_source()
+    all_ids = list(listing.fetch_ids(UnitOfWork(w.db, w.admin, write=False), src, ListQuery()))
+    grade = next(a for a in src.batch_actions if a.key == "grade")
+    grade_a = next(v for v, label in grade.param[2](UnitOfWork(w.db, w.rep1)) if label == "A")
+    result = grade.run(UnitOfWork(w.db, w.rep1), all_ids, value=grade_a)
+    assert result.done == 2 and len(result.skipped) == 2
+    q = ListQuery(filters=(("grade", ("A",)),))
+    assert len(names(w, w.admin, q)) == 2
+    assign = next(a for a in src.batch_actions if a.key == "assign")
+    with pytest.raises(PermissionDenied):
+        assign.run(UnitOfWork(w.db, w.rep1), all_ids, owner=w.rep1.id)
+    result = assign.run(UnitOfWork(w.db, w.manager), all_ids, owner=w.rep2.id)
+    assert result.done == 2  # rep1's two; rep2's was already rep2's; rep3's is another team
+    assert names(w, w.rep1) == []
+    delete = next(a for a in src.batch_actions if a.key == "delete")
+    with pytest.raises(PermissionDenied):
+        delete.run(UnitOfWork(w.db, w.rep2), all_ids)
+    assert delete.run(UnitOfWork(w.db, w.sales_admin), all_ids[:1]).done == 1
+    assert len(names(w, w.admin)) == 3
