@@ -50,7 +50,9 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setMinimumWidth(150)
         self.nav.setMaximumWidth(220)
-        self.nav.setStyleSheet("QListWidget::item { padding: 7px 12px; }")
+        self.nav.setStyleSheet(
+            "QListWidget { outline: 0; } QListWidget::item { padding: 7px 12px; }"
+        )
         nav_font = self.nav.font()
         nav_font.setPointSize(nav_font.pointSize() + 1)
         self.nav.setFont(nav_font)
@@ -107,6 +109,7 @@ class MainWindow(QMainWindow):
         if self.ctx.actor.role == Role.ADMIN:
             self.settings_page = SettingsPage(self.ctx)
             self.settings_page.security_page.saved.connect(self.refresh_title)
+            self.settings_page.users_page.changed.connect(self._refresh_reminders)
             self.stack.addWidget(self.settings_page)
         else:
             self.settings_item.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -147,6 +150,9 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(
             f"用户：{actor.full_name}（{actor.role_label}）  数据库：{self.ctx.db.description}"
         )
+        # A long database path must not set the window's minimum width.
+        self.user_label.setMinimumWidth(100)
+        self.user_label.setToolTip(self.user_label.text())
         self.statusBar().addWidget(self.user_label, 1)
         self.reminder_button = QPushButton()
         self.reminder_button.setFlat(True)
@@ -172,6 +178,10 @@ class MainWindow(QMainWindow):
         self.reminder_window.show()
         self.reminder_window.raise_()
         self.reminder_window.activateWindow()
+
+    def _refresh_reminders(self) -> None:
+        # reminder_window is created after the pages; signals only fire later.
+        self.reminder_window.refresh()
 
     def change_password(self) -> bool:
         return (

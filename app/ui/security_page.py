@@ -38,10 +38,10 @@ class SecurityPage(QWidget):
             if isinstance(spec.default, int):
                 editor = QSpinBox()
                 editor.setRange(spec.minimum or 0, spec.maximum or 1_000_000)
-                editor.setMinimumWidth(120)
+                editor.setMinimumWidth(100)
             else:
                 editor = QLineEdit()
-                editor.setMinimumWidth(320)
+                editor.setMinimumWidth(240)
             self.editors[key] = self.errors.add(key, f"{spec.label}：", editor)
         layout.addWidget(self.error_label)
         row = QHBoxLayout()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.services import clock, users
@@ -15,6 +16,8 @@ from app.ui.user_dialogs import ResetPasswordDialog, UserDialog
 
 
 class UsersPage(QWidget):
+    changed = Signal()  # a user was saved: reminders (e.g. locked users) may differ now
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
@@ -94,6 +97,7 @@ class UsersPage(QWidget):
         dialog = UserDialog(self.ctx, self._teams(), None, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.reload(select_id=dialog.created_id)
+            self.changed.emit()
 
     def edit_user(self) -> None:
         user = self.selected()
@@ -102,11 +106,13 @@ class UsersPage(QWidget):
         dialog = UserDialog(self.ctx, self._teams(), user, self)
         if dialog.exec() == QDialog.DialogCode.Accepted or dialog.stale:
             self.reload(select_id=user.id)
+            self.changed.emit()
 
     def reset_password(self) -> None:
         user = self.selected()
         if user is not None and ResetPasswordDialog(self.ctx, user, self).exec():
             self.reload(select_id=user.id)
+            self.changed.emit()
 
     def toggle_active(self) -> None:
         user = self.selected()
@@ -137,3 +143,4 @@ class UsersPage(QWidget):
             return
         # After a conflict too: the list must show what the other user saved.
         self.reload(select_id=user_id)
+        self.changed.emit()

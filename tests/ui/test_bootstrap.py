@@ -16,7 +16,7 @@ from app.ui.db_settings_dialog import DatabaseSettingsDialog
 from app.ui.login_dialog import LoginDialog
 from app.ui.main_window import MainWindow
 from app.ui.setup_dialog import SetupDialog
-from tests.ui.conftest import COMPANY, PASSWORD, add_user
+from tests.ui.conftest import COMPANY, PASSWORD, add_user, screenshot
 
 UNREACHABLE = "postgresql+psycopg://u:p@127.0.0.1:1/x"
 NEW_PASSWORD = "N3w-passw0rd"
@@ -141,6 +141,9 @@ def test_forced_password_change_cancel_logs_out(qtbot, monkeypatch, sqlite_db, a
 
     def change(dialog):
         assert dialog.cancel_button.text() == "注销"
+        dialog.show()
+        screenshot(dialog, "change_password_forced")
+        dialog.hide()
         dialog.old.setText(PASSWORD)
         dialog.new.setText(NEW_PASSWORD)
         dialog.confirm.setText(NEW_PASSWORD)

@@ -99,3 +99,13 @@ def test_remembered_password_is_prefilled(qtbot, sqlite_db, admin, memory_keyrin
     again.remember_box.setChecked(False)
     qtbot.mouseClick(again.login_button, Qt.MouseButton.LeftButton)
     assert memory_keyring.store == {}
+
+
+def test_network_share_warning_in_orange(qtbot, sqlite_db, admin, monkeypatch):
+    from app.services import database
+
+    monkeypatch.setattr(database, "network_share_warning", lambda path: "警告：网络共享")
+    dialog = make_dialog(qtbot, sqlite_db)
+    assert dialog.share_warning.isVisible()
+    assert dialog.share_warning.text() == "警告：网络共享"
+    assert "e65100" in dialog.share_warning.styleSheet()

@@ -149,6 +149,8 @@ def test_security_tab_saves_and_retitles(qtbot, admin_ctx):
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert page.saved_label.text() == "设置已保存。"
     assert window.windowTitle() == "客户资源管理系统 — 新名称贸易有限公司"
+    window.settings_page.setCurrentWidget(page)
+    screenshot(window, "main_window_security")
 
 
 def test_open_target_user_selects_row(qtbot, admin_ctx):
@@ -185,6 +187,7 @@ def test_open_target_own_password_and_locked_reminder(qtbot, admin_ctx, monkeypa
     assert page.unlock_button.isEnabled()
     qtbot.mouseClick(page.unlock_button, Qt.MouseButton.LeftButton)
     assert not page.unlock_button.isEnabled()
+    assert window.reminder_button.text() == "暂无待办"
 
 
 def test_unknown_target_is_explained(qtbot, admin_ctx, monkeypatch):
@@ -205,3 +208,14 @@ def test_logout_emits_signal_not_closed(qtbot, admin_ctx):
         window.logout_action.trigger()
     assert not window.isVisible()
     assert closed == []
+
+
+def test_geometry_is_restored(qtbot, admin_ctx):
+    window = make_window(qtbot, admin_ctx)
+    # The offscreen screen is 800x600: stay inside it.
+    width = window.minimumSizeHint().width() + 10
+    assert width < 800
+    window.resize(width, 500)
+    window.close()
+    again = make_window(qtbot, admin_ctx)
+    assert (again.width(), again.height()) == (width, 500)
