@@ -177,9 +177,9 @@ def _table(uow: UnitOfWork, table_key: str) -> CodeTable:
 def list_tables(uow: UnitOfWork) -> list[CodeTableRow]:
     with uow:
         counts = dict(
-            uow.session.execute(
-                select(CodeItem.table_id, func.count()).group_by(CodeItem.table_id)
-            ).tuples()
+            uow.session.execute(select(CodeItem.table_id, func.count()).group_by(CodeItem.table_id))
+            .tuples()
+            .all()
         )
         tables = uow.session.scalars(select(CodeTable).order_by(CodeTable.sort_order, CodeTable.id))
         return [
