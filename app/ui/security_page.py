@@ -39,9 +39,11 @@ class SecurityPage(QWidget):
                 editor = QSpinBox()
                 editor.setRange(spec.minimum or 0, spec.maximum or 1_000_000)
                 editor.setMinimumWidth(100)
+                editor.setMaximumWidth(160)
             else:
                 editor = QLineEdit()
                 editor.setMinimumWidth(240)
+                editor.setMaximumWidth(420)
             self.editors[key] = self.errors.add(key, f"{spec.label}：", editor)
         layout.addWidget(self.error_label)
         row = QHBoxLayout()

@@ -96,33 +96,6 @@ def screenshot(widget, name: str) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _settings_get_all_workaround(monkeypatch):
-    """app.services.settings.get_all hands a Result to dict(), which raises TypeError
-    (Result has .keys(), so dict() treats it as a mapping). Reported to the services
-    owner; this shim only applies while the faulty line is still there."""
-    import inspect
-
-    from sqlalchemy import select
-
-    from app.models import Setting
-    from app.services import settings
-
-    if ".tuples())" not in inspect.getsource(settings.get_all):
-        return
-
-    def get_all(uow):
-        stored = dict(uow.session.execute(select(Setting.key, Setting.value)).tuples().all())
-        out = {}
-        for key, spec in settings.SPECS.items():
-            raw = stored.get(key)
-            is_int = isinstance(spec.default, int)
-            out[key] = spec.default if raw is None else (int(raw) if is_int else raw)
-        return out
-
-    monkeypatch.setattr(settings, "get_all", get_all)
-
-
-@pytest.fixture(autouse=True)
 def message_boxes(monkeypatch):
     """No modal message box may block a test: record them instead (kind, title, text)."""
     from PySide6.QtWidgets import QMessageBox
