@@ -57,4 +57,12 @@ def handle_exception(exc_type, exc, tb) -> None:
 
 
 def install_excepthook() -> None:
+    # Warnings logged anywhere (e.g. a failed reminder provider) land in the same file.
+    path = str(log_file())
+    root = logging.getLogger()
+    if not any(getattr(h, "baseFilename", None) == path for h in root.handlers):
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
     sys.excepthook = handle_exception
