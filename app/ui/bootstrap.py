@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from app.services import auth
 from app.services.errors import ServiceError
+from app.ui import prefs
 from app.ui.change_password_dialog import ChangePasswordDialog
 from app.ui.context import AppContext
 from app.ui.db_connector import DatabaseConnector
@@ -43,6 +44,8 @@ class Bootstrap(QObject):
                 setup = SetupDialog(self.connector.db)
                 if setup.exec() != QDialog.DialogCode.Accepted:
                     return None
+                # The login that follows starts with the new administrator's name.
+                prefs.ui_settings().setValue(prefs.LAST_USERNAME, setup.actor.username)
             login = LoginDialog(self.connector)
             result = login.exec()
             if result == NEEDS_SETUP:

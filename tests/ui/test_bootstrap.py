@@ -94,8 +94,12 @@ def test_first_run_setup_then_login_then_main_window(qtbot, monkeypatch, tmp_pat
         dialog.confirm.setText(PASSWORD)
         dialog.accept()
 
+    def prefilled_then_log_in(dialog):
+        assert dialog.username_edit.text() == "admin"
+        log_in("admin")(dialog)
+
     Script(monkeypatch, SetupDialog, fill_setup)
-    Script(monkeypatch, LoginDialog, log_in("admin"))
+    Script(monkeypatch, LoginDialog, prefilled_then_log_in)
     boot, window = start(qtbot, f"sqlite:///{tmp_path / 'new' / 'crm.sqlite3'}")
     assert isinstance(window, MainWindow)
     assert window.isVisible()
