@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.models import Role, User
 from app.services import clock, settings
@@ -110,28 +110,41 @@ def login(uow: UnitOfWork, username: str, password: str) -> Actor:
                 "或请系统管理员解锁。"
             )
         if not verify_password(user.password_hash, password):
-            limit = settings.get(uow, "security.max_failed_logins")
-            user.failed_logins = (user.failed_logins or 0) + 1
-            message = BAD_LOGIN
-            if user.failed_logins >= limit:
-                minutes = settings.get(uow, "security.lockout_minutes")
-                user.locked_until = now + timedelta(minutes=minutes)
-                user.failed_logins = 0
-                message = f"密码连续错误 {limit} 次，账户已锁定 {minutes} 分钟。"
-            else:
-                left = limit - user.failed_logins
-                message = f"{BAD_LOGIN}再错 {left} 次账户将被锁定。"
+            message = _count_failure(uow, user, now)
             uow.commit()
             raise AuthError(message)
         if not user.is_active:
             raise AuthError("该账户已停用，请联系系统管理员。")
-        user.failed_logins = 0
-        user.locked_until = None
-        user.last_login_at = now
+        _bookkeep(uow, user.id, failed_logins=0, locked_until=None, last_login_at=now)
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         uow.commit()
         return actor_of(user)
+
+
+def _bookkeep(uow: UnitOfWork, user_id: int, **values) -> None:
+    # A plain table UPDATE: login bookkeeping is not an edit of the user, so it must not
+    # bump the version (an admin's open copy stays valid) nor write an audit line.
+    uow.session.execute(
+        update(User.__table__).where(User.__table__.c.id == user_id).values(**values)
+    )
+
+
+def _count_failure(uow: UnitOfWork, user: User, now) -> str:
+    limit = settings.get(uow, "security.max_failed_logins")
+    table = User.__table__
+    # Incremented in SQL, so two desktops failing at once both count.
+    failures = uow.session.execute(
+        update(table)
+        .where(table.c.id == user.id)
+        .values(failed_logins=table.c.failed_logins + 1)
+        .returning(table.c.failed_logins)
+    ).scalar_one()
+    if failures >= limit:
+        minutes = settings.get(uow, "security.lockout_minutes")
+        _bookkeep(uow, user.id, failed_logins=0, locked_until=now + timedelta(minutes=minutes))
+        return f"密码连续错误 {limit} 次，账户已锁定 {minutes} 分钟。"
+    return f"{BAD_LOGIN}再错 {limit - failures} 次账户将被锁定。"
 
 
 def must_change_password(uow: UnitOfWork) -> bool:

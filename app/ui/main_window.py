@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import APP_NAME
+from app import APP_NAME, __version__
 from app.models import Role
 from app.services import auth
 from app.services.errors import ServiceError
@@ -34,7 +34,6 @@ SETTINGS = "系统设置"
 NOT_YET_OPEN = ("客户档案", "公海客户", "回访管理", "工作计划", "统计报表")
 NOT_OPEN_TIP = "该模块尚未开放"
 ADMIN_ONLY_TIP = "仅系统管理员可以使用系统设置"
-VERSION = "0.1.0"
 
 
 class MainWindow(QMainWindow):
@@ -206,7 +205,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             f"关于{APP_NAME}",
-            f"{APP_NAME}\n版本 {VERSION}\n\n数据库：{self.ctx.db.description}",
+            f"{APP_NAME}\n版本 {__version__}\n\n数据库：{self.ctx.db.description}",
         )
 
     def logout(self) -> None:

@@ -180,3 +180,16 @@ def test_settings_read_and_update(db):
         settings.update_settings(UnitOfWork(db, admin), {"security.max_failed_logins": 0})
     with pytest.raises(ValidationError, match="公司名称不能为空"):
         settings.update_settings(UnitOfWork(db, admin), {"company_name": "  "})
+
+
+def test_login_bookkeeping_does_not_bump_the_version(db):
+    """An admin's open copy of a user stays valid while that user logs in or fails to."""
+    from app.services import users
+
+    admin = setup_admin(db)
+    uid = add_user(db, admin, "li")
+    version = next(u.version for u in users.list_users(UnitOfWork(db, admin)) if u.id == uid)
+    login(db, "li")
+    with pytest.raises(AuthError):
+        login(db, "li", "bad-password-1")
+    users.set_active(UnitOfWork(db, admin), uid, version, False)
