@@ -134,7 +134,7 @@ def name_key(name: str) -> str:
     """The company name reduced to what identifies it.
 
     Full/half width folded, case folded, brackets/spaces/punctuation dropped, common
-    legal suffixes (有限公司 …) and one leading province and city removed. Never
+    legal suffixes (有限公司 …) and a leading province (repeated at most twice) and city removed. Never
     returns "" for a name that had letters: if stripping would leave less than two
     characters, the less-stripped form is kept.
     """
@@ -149,10 +149,11 @@ def name_key(name: str) -> str:
                 text = text[: -len(suffix)]
                 changed = True
                 break
-    for prefix in _prefixes():
-        if text.startswith(prefix) and len(text) - len(prefix) >= 2:
-            text = text[len(prefix) :]
-            break
+    for _ in range(2):  # "宁夏回族自治区宁夏红…": the province, then its short name again
+        for prefix in _prefixes():
+            if text.startswith(prefix) and len(text) - len(prefix) >= 2:
+                text = text[len(prefix) :]
+                break
     m = _CITY.match(text)
     if m and len(text) - m.end() >= 2:
         text = text[m.end() :]

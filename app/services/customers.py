@@ -1202,3 +1202,6 @@ def owner_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
         elif actor.role not in (Role.SALES_ADMIN, Role.ADMIN):
             return []
         return list(uow.session.execute(q.order_by(User.full_name)).tuples())
+
+
+from app.services import customer_reminders  # noqa: E402,F401  (registers reminder providers)
