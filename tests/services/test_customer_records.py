@@ -324,3 +324,26 @@ def test_form_roundtrip_from_card(world):
     res = customers.update_customer(w.uow(w.rep1), cid, c.version, values)
     assert res.applied == []
     assert form(w).name == NXH
+
+
+def test_reminders_for_pending_requests(world, fake_clock):
+    from datetime import timedelta
+
+    from app.services import grants, reminders
+
+    w = world
+    cid = register(w, w.rep1).customer_id
+    grants.request_grant(
+        w.uow(w.rep3), "协助", fake_clock.current + timedelta(days=1), customer_id=cid
+    )
+    kinds = [r.kind for r in reminders.collect(w.uow(w.chairman)).items]
+    assert "access_grant" in kinds
+    assert "access_grant" not in [r.kind for r in reminders.collect(w.uow(w.rep1)).items]
+    with UnitOfWork(w.db, w.admin) as uow:
+        settings.put(uow, "customers.change_approval", 1)
+        uow.commit()
+    customers.update_customer(
+        w.uow(w.rep1), cid, card(w, w.rep1, cid).version, {"name": "新名字公司"}
+    )
+    items = reminders.collect(w.uow(w.sales_admin)).items
+    assert any(r.kind == "customer_change_request" and "新名字" not in r.title for r in items)
