@@ -1,0 +1,1 @@
+"""客户档案 screens beyond the customer list: the address book and the approvals page."""
