@@ -1,0 +1,1 @@
+"""客户档案 screens: list page, registration dialog, customer card."""

@@ -1,0 +1,44 @@
+"""申请查阅授权: a rep asks the chairman to see a customer they may not open."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import QDateTimeEdit
+
+from app.models import Role
+from app.services import clock, grants
+from app.ui.context import AppContext
+from app.ui.customers.fields import multiline
+from app.ui.form_dialog import FormDialog
+from app.ui.listview.uow import write_uow
+
+DEFAULT_DAYS = 7
+GRANT_ROLES = (Role.SALES_REP, Role.MANAGER)
+
+
+def can_request(ctx: AppContext) -> bool:
+    return ctx.actor.role in GRANT_ROLES
+
+
+class GrantRequestDialog(FormDialog):
+    def __init__(self, ctx: AppContext, customer_id: int, about: str, parent=None):
+        super().__init__(parent, "申请查阅授权", "提交申请")
+        self.ctx, self.customer_id = ctx, customer_id
+        self.set_intro(f"{about}\n申请提交后由董事长审批，批准后可在截止时间前查阅该客户。")
+        self.reason = self.add_field("reason", "申请理由", multiline(70))
+        end = clock.now() + timedelta(days=DEFAULT_DAYS)
+        self.valid_until = QDateTimeEdit(QDateTime(end.date(), end.time().replace(microsecond=0)))
+        self.valid_until.setCalendarPopup(True)
+        self.valid_until.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.add_field("valid_until", "授权截止", self.valid_until)
+        self.grant_id: int | None = None
+
+    def submit(self) -> None:
+        self.grant_id = grants.request_grant(
+            write_uow(self.ctx),
+            self.reason.toPlainText(),
+            self.valid_until.dateTime().toPython(),
+            customer_id=self.customer_id,
+        )

@@ -1,0 +1,80 @@
+"""PinyinCombo: type-ahead by Chinese text, full pinyin and initials; selection by id."""
+
+from app.services import code_tables
+from app.services.code_tables import CodeItemRow
+from app.services.pinyin import name_keys
+from app.ui.widgets.pinyin_combo import PinyinCombo
+
+
+def row(item_id, name, active=True, code=None):
+    keys = name_keys(name)
+    return CodeItemRow(
+        item_id, "region", code or f"{item_id:02d}", name, item_id, active, False,
+        keys.full, keys.initials, 1,
+    )  # fmt: skip
+
+
+def combo(qtbot, rows, **kw):
+    c = PinyinCombo(**kw)
+    qtbot.addWidget(c)
+    c.set_items([(r.id, r.label, r) for r in rows])
+    return c
+
+
+ROWS = [row(11, "北京市"), row(15, "内蒙古自治区"), row(64, "宁夏回族自治区")]
+
+
+def test_matches_initials_full_pinyin_and_text(qtbot):
+    c = combo(qtbot, ROWS)
+    assert c.matching_ids("nx") == [64]
+    assert c.matching_ids("ningxia") == [64]
+    assert c.matching_ids("宁夏") == [64]
+    assert c.matching_ids("NX") == [64]
+    assert c.matching_ids("bjs") == [11]
+    assert c.matching_ids("qwe") == []
+    assert c.matching_ids("") == [None, 11, 15, 64]  # the empty "no choice" entry first
+
+
+def test_typed_text_commits_the_single_match_by_id(qtbot):
+    c = combo(qtbot, ROWS)
+    c.setEditText("ningxia")
+    c._commit_text()
+    assert c.current_id() == 64 and c.currentText() == "宁夏回族自治区"
+    c.setEditText("zi")  # two matches: keep the current choice, never free text
+    c._commit_text()
+    assert c.current_id() == 64
+    c.setEditText("")
+    c._commit_text()
+    assert c.current_id() is None
+
+
+def test_select_by_id_and_required_choice(qtbot):
+    c = combo(qtbot, ROWS, allow_none=False)
+    assert c.current_id() == 11  # a required choice starts on the first entry
+    assert c.set_current_id(15) and c.currentText() == "内蒙古自治区"
+    assert not c.set_current_id(999)
+    seen = []
+    c.current_id_changed.connect(seen.append)
+    c.set_current_id(64)
+    assert seen == [64]
+
+
+def test_inactive_entry_only_when_current(qtbot, admin_ctx):
+    uow = admin_ctx.uow
+    grades = code_tables.options(uow(), "grade")
+    d = grades[-1]
+    code_tables.set_item_active(uow(), d.id, d.version, False)
+    offered = code_tables.options(uow(), "grade")
+    assert d.id not in [r.id for r in offered]
+    kept = code_tables.options(uow(), "grade", current_id=d.id)
+    c = combo(qtbot, kept)
+    c.set_current_id(d.id)
+    assert c.currentText() == "D（已停用）"
+
+
+def test_popup_completer_filters_by_pinyin(qtbot):
+    c = combo(qtbot, ROWS)
+    c.show()
+    c.completer_.setCompletionPrefix("nmg")
+    proxy = c.completer_.proxy
+    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["内蒙古自治区"]
