@@ -4,6 +4,7 @@ the connection is handed over in config.attributes["connection"]."""
 from alembic import context
 
 from app.models import Base
+from app.models.customer import include_object
 
 target_metadata = Base.metadata
 
@@ -15,6 +16,7 @@ def run_migrations_online() -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite needs batch mode to alter tables
         compare_type=True,
+        include_object=include_object,  # search indexes of 0004 are not in the models
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, delete, exists, or_, select
+from sqlalchemy import and_, delete, or_, select, union
 from sqlalchemy.exc import IntegrityError
 
 from app.models import (
@@ -35,6 +35,7 @@ from app.services import clock, code_tables, extra_fields, numbering, settings
 from app.services import customer_names as cn
 from app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.pinyin import name_keys, search_clause
+from app.services.search_index import fts_candidates
 from app.services.uow import CONFLICT_MESSAGE, UnitOfWork
 from app.services.visibility import customer_scope, edit_scope, grant_for
 
@@ -922,32 +923,34 @@ class CustomerRow:
 
 
 def _search_where(text: str):
-    contact_match = exists(
-        select(Contact.id).where(
-            Contact.customer_id == Customer.id,
-            Contact.deleted_at.is_(None),
-            search_clause(
-                text,
-                text_columns=(Contact.name,),
-                pinyin_columns=(Contact.name_pinyin, Contact.name_initials),
-                digit_columns=(Contact.phone_digits,),
-            ),
-        )
-    )
-    return or_(
-        search_clause(
-            text,
-            text_columns=(Customer.name, Customer.short_name, Customer.number, Customer.principal),
-            pinyin_columns=(
-                Customer.name_pinyin,
-                Customer.name_initials,
-                Customer.short_pinyin,
-                Customer.short_initials,
-            ),
-            digit_columns=(Customer.phone_digits,),
+    """Customer columns match, or a live contact matches. Written as
+    `id IN (matching customers UNION customers of matching contacts)` so that each side
+    can use its search index (migration 0004: FTS5 on SQLite, pg_trgm on PostgreSQL)."""
+    customer_cols = dict(
+        text_columns=(Customer.name, Customer.short_name, Customer.number, Customer.principal),
+        pinyin_columns=(
+            Customer.name_pinyin,
+            Customer.name_initials,
+            Customer.short_pinyin,
+            Customer.short_initials,
         ),
-        contact_match,
+        digit_columns=(Customer.phone_digits,),
     )
+    contact_cols = dict(
+        text_columns=(Contact.name,),
+        pinyin_columns=(Contact.name_pinyin, Contact.name_initials),
+        digit_columns=(Contact.phone_digits,),
+    )
+    by_customer = select(Customer.id).where(
+        search_clause(text, **customer_cols),
+        fts_candidates(Customer.id, "customers_fts", text, **customer_cols),
+    )
+    by_contact = select(Contact.customer_id).where(
+        Contact.deleted_at.is_(None),
+        search_clause(text, **contact_cols),
+        fts_candidates(Contact.id, "contacts_fts", text, **contact_cols),
+    )
+    return Customer.id.in_(union(by_customer.correlate(None), by_contact.correlate(None)))
 
 
 def _rows(uow: UnitOfWork, customers: list[Customer]) -> list[CustomerRow]:

@@ -1,0 +1,64 @@
+"""Candidate rows for the search box from SQLite's FTS5 trigram tables (migration 0004).
+
+fts_candidates(...) narrows a substring search to the rows a trigram index can find:
+on SQLite it is `id IN (SELECT rowid FROM <fts> WHERE <fts> MATCH :q)` when every search
+term has at least 3 characters (the shortest thing a trigram index finds), else 1 = 1.
+On PostgreSQL it is always 1 = 1: the pg_trgm GIN indexes serve the LIKEs themselves.
+The caller keeps its exact LIKE conditions, so what matches never changes: the trigram
+match (case-folded) finds a superset of the rows the LIKEs accept.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, bindparam
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
+
+from app.services.pinyin import search_keys
+
+MIN_CHARS = 3
+
+
+class _FtsMatch(ColumnElement[bool]):
+    type = Boolean()
+    inherit_cache = False  # the SQL differs by dialect and by whether FTS applies
+
+    def __init__(self, id_col, fts_table: str, query: str | None):
+        self.id_col = id_col
+        self.fts_table = fts_table
+        self.query = query
+
+
+@compiles(_FtsMatch)
+def _no_index(element, compiler, **kw) -> str:
+    return "1 = 1"
+
+
+@compiles(_FtsMatch, "sqlite")
+def _sqlite(element, compiler, **kw) -> str:
+    if element.query is None:
+        return "1 = 1"
+    fts = element.fts_table
+    q = compiler.process(bindparam("fts_query", element.query, unique=True), **kw)
+    ids = compiler.process(element.id_col, **kw)
+    return f"{ids} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH {q})"
+
+
+def _phrase(columns, term: str) -> str:
+    names = " ".join(c.key for c in columns)
+    return f'{{{names}}} : "{term.replace(chr(34), chr(34) * 2)}"'
+
+
+def fts_candidates(id_col, fts_table: str, text: str, *, text_columns=(), pinyin_columns=(),
+                   digit_columns=()):  # fmt: skip
+    """The narrowing condition for search_clause(text, same columns) on `fts_table`."""
+    keys = search_keys(text)
+    groups = [
+        (text_columns, keys.text),
+        (pinyin_columns, keys.pinyin),
+        (digit_columns, keys.digits),
+    ]
+    groups = [(cols, term) for cols, term in groups if cols and term]
+    if not groups or any(len(term) < MIN_CHARS for _, term in groups):
+        return _FtsMatch(id_col, fts_table, None)
+    return _FtsMatch(id_col, fts_table, " OR ".join(_phrase(c, t) for c, t in groups))
