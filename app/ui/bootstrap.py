@@ -72,8 +72,9 @@ class Bootstrap(QObject):
         window.logout_requested.connect(self._logout)
         window.closed.connect(self._quit)
         window.show()
-        if window.reminder_window.model.total():
-            window.show_reminders()
+        # 2.3 item 9: the reminder window appears after every login, empty or not, so
+        # "nothing due" is an answer the user sees rather than a window that never comes.
+        window.show_reminders()
         self.main_window = window
         return window
 

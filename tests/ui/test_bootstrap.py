@@ -181,3 +181,14 @@ def test_main_returns_when_login_cancelled(qapp, monkeypatch, sqlite_db, admin):
         assert sys.excepthook is crash.handle_exception
     finally:
         qapp.setQuitOnLastWindowClosed(True)
+
+
+def test_reminder_window_shows_after_login_even_when_empty(qtbot, admin_ctx):
+    from app.ui.bootstrap import Bootstrap
+
+    boot = Bootstrap.__new__(Bootstrap)
+    window = boot._show_main(admin_ctx)
+    qtbot.addWidget(window)
+    assert window.reminder_window.isVisible()
+    assert window.reminder_window.model.total() == 0
+    window.reminder_window.close()
