@@ -1,0 +1,207 @@
+"""客户档案 card: 基本信息 (edit with optimistic locking), 联系人, 归属变更, and 打印.
+
+Follow-ups, deals and attachments come with later modules; their tabs are added then.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import customers
+from app.services.customers import FIELD_LABELS, CustomerCard
+from app.services.errors import ConflictError, ServiceError, ValidationError
+from app.ui.context import AppContext
+from app.ui.customers.card_print import make_card_preview
+from app.ui.customers.contacts_tab import ContactsTab
+from app.ui.customers.fields import shown
+from app.ui.customers.form_widget import CustomerFormWidget
+from app.ui.listview.uow import write_uow
+from app.ui.style import (
+    ERROR_COLOR,
+    HINT_COLOR,
+    SUCCESS_COLOR,
+    WARNING_COLOR,
+    message_label,
+    set_message,
+)
+
+HISTORY_COLUMNS = ["时间", "类型", "原归属", "新归属", "原因", "操作人"]
+
+
+def load_card(ctx: AppContext, customer_id: int) -> CustomerCard:
+    # A write unit of work: a view under a 查阅授权 is logged by the service.
+    return customers.get_customer(write_uow(ctx), customer_id)
+
+
+class CustomerCardDialog(QDialog):
+    changed = Signal(int)  # the customer was saved (the list reloads)
+
+    def __init__(self, ctx: AppContext, customer_id: int, company: str = "", parent=None):
+        super().__init__(parent)
+        self.ctx, self.customer_id, self.company = ctx, customer_id, company
+        self.card = load_card(ctx, customer_id)
+        self.resize(1000, 720)
+        self.header = QLabel()
+        font = self.header.font()
+        font.setPointSize(font.pointSize() + 3)
+        font.setBold(True)
+        self.header.setFont(font)
+        self.facts = message_label(HINT_COLOR, hidden=False)
+        self.notice = message_label(WARNING_COLOR)
+        self.tabs = QTabWidget()
+        self.basic = QWidget()
+        self.basic_column = QVBoxLayout(self.basic)
+        self.basic_column.setContentsMargins(0, 0, 0, 0)
+        self.form: CustomerFormWidget | None = None
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.basic_column.addWidget(self.scroll, 1)
+        self.save_error = message_label(ERROR_COLOR)
+        self.basic_column.addWidget(self.save_error)
+        save_row = QHBoxLayout()
+        self.save_button = QPushButton("保存修改")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton("撤销修改")
+        self.revert_button.clicked.connect(self.reload)
+        save_row.addStretch()
+        save_row.addWidget(self.revert_button)
+        save_row.addWidget(self.save_button)
+        self.basic_column.addLayout(save_row)
+        self.contacts = ContactsTab(ctx, customer_id, self.card.can_edit)
+        self.contacts.changed.connect(lambda: self.changed.emit(self.customer_id))
+        self.history = QTableWidget(0, len(HISTORY_COLUMNS))
+        self.history.setHorizontalHeaderLabels(HISTORY_COLUMNS)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.verticalHeader().setVisible(False)
+        self.history.horizontalHeader().setStretchLastSection(False)
+        self.history.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        for i, width in enumerate((140, 70, 80, 80, 0, 80)):
+            if width:
+                self.history.setColumnWidth(i, width)
+        self.tabs.addTab(self.basic, "基本信息")
+        self.tabs.addTab(self.contacts, "联系人")
+        self.tabs.addTab(self.history, "归属变更")
+
+        print_button = QPushButton("打印…")
+        print_button.clicked.connect(self.print_preview)
+        close_button = QPushButton("关闭")
+        close_button.clicked.connect(self.close)
+        bottom = QHBoxLayout()
+        bottom.addWidget(print_button)
+        bottom.addStretch()
+        bottom.addWidget(close_button)
+
+        column = QVBoxLayout(self)
+        column.addWidget(self.header)
+        column.addWidget(self.facts)
+        column.addWidget(self.notice)
+        column.addWidget(self.tabs, 1)
+        column.addLayout(bottom)
+        self._show_card()
+
+    # --- showing ------------------------------------------------------------------
+
+    def reload(self) -> None:
+        try:
+            self.card = load_card(self.ctx, self.customer_id)
+        except ServiceError as err:
+            QMessageBox.warning(self, "客户档案", str(err))
+            self.close()
+            return
+        self._show_card()
+        self.contacts.reload()
+
+    def _show_card(self) -> None:
+        card = self.card
+        self.setWindowTitle(f"客户档案 — {card.form.name}（{card.number}）")
+        self.header.setText(f"{card.form.name}    {card.number}")
+        owner = "公海" if card.is_in_pool else (card.owner_name or "—")
+        facts = [
+            f"归属销售：{owner}（自 {shown(card.owner_since)[:10]}）",
+            f"登记人：{card.registered_by_name}",
+            f"开发期限：{shown(card.dev_deadline) or '—'}",
+            f"最近跟进：{shown(card.last_follow_up_at) or '—'}",
+        ]
+        if card.late_registration:
+            facts.append("逾期登记")
+        self.facts.setText("    ".join(facts))
+        notes = []
+        if card.via_grant:
+            notes.append("您正通过查阅授权查看该客户（本次查看已记录）。")
+        if card.pending_change_requests:
+            notes.append("该客户有待销售内勤审批的信息变更申请。")
+        if not card.can_edit:
+            notes.append("您只能查看该客户，不能修改。")
+        set_message(self.notice, "\n".join(notes))
+        # The combos offer the record's current (maybe inactive) entries: rebuild the form.
+        self.form = CustomerFormWidget(self.ctx, card.form)
+        self.form.set_read_only(not card.can_edit)
+        self.scroll.setWidget(self.form)
+        self.save_button.setEnabled(card.can_edit)
+        self.revert_button.setEnabled(card.can_edit)
+        set_message(self.save_error, "")
+        self.history.setRowCount(len(card.ownership))
+        for r, h in enumerate(card.ownership):
+            values = (shown(h.at), h.kind, h.from_name, h.to_name, h.reason, h.by_name)
+            for c, value in enumerate(values):
+                self.history.setItem(r, c, QTableWidgetItem(value))
+
+    # --- actions ------------------------------------------------------------------
+
+    def save(self) -> bool:
+        self.form.errors.clear()
+        set_message(self.save_error, "")
+        changes = self.form.changes(self.card.form)
+        if not changes:
+            set_message(self.save_error, "没有需要保存的修改。", HINT_COLOR)
+            return False
+        try:
+            result = customers.update_customer(
+                write_uow(self.ctx), self.customer_id, self.card.version, changes
+            )
+        except ConflictError as err:
+            QMessageBox.warning(self, "保存失败", f"{err}\n已重新载入最新内容。")
+            self.reload()
+            return False
+        except ServiceError as err:
+            self.show_error(err)
+            return False
+        self.changed.emit(self.customer_id)
+        if result.change_request_id is not None:
+            held = "、".join(FIELD_LABELS[f] for f in result.pending)
+            QMessageBox.information(
+                self,
+                "已提交审批",
+                f"以下关键信息的修改已提交销售内勤审批，批准后生效：{held}。"
+                + ("\n其他修改已保存。" if result.applied else ""),
+            )
+        self.reload()
+        if result.change_request_id is None:
+            set_message(self.save_error, "已保存。", SUCCESS_COLOR)
+        return True
+
+    def show_error(self, err: ServiceError) -> None:
+        field = err.field if isinstance(err, ValidationError) else None
+        if field in self.form.errors.lines:
+            self.form.errors.show(err)
+            self.scroll.ensureWidgetVisible(self.form.errors.widgets[field])
+        else:
+            set_message(self.save_error, str(err), ERROR_COLOR)
+
+    def print_preview(self) -> None:
+        make_card_preview(self, self.card, self.company).exec()

@@ -1,0 +1,158 @@
+"""The customer card: edit with optimistic locking, 规则 9 requests, contacts, history, print."""
+
+import pytest
+from PySide6.QtPrintSupport import QPrinter
+
+from app.services import contacts, customers, settings
+from app.services.customers import ContactForm
+from app.services.uow import UnitOfWork
+from app.ui.context import AppContext
+from app.ui.customers.card_dialog import CustomerCardDialog
+from app.ui.customers.card_print import card_rows, make_printer, paint_card
+from app.ui.customers.contact_fields import ContactDialog
+from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
+from tests.ui.conftest import COMPANY, screenshot
+
+
+@pytest.fixture
+def world(sqlite_db, monkeypatch):
+    fast_passwords(monkeypatch)
+    return make_world(sqlite_db)
+
+
+@pytest.fixture
+def customer(world):
+    return register(
+        world, world.rep1, phone="0951-5012345", capital="500万", address="银川市金凤区",
+        contacts=[ContactForm(name="刘经理", mobile="13909511234")],
+    ).customer_id  # fmt: skip
+
+
+def open_card(qtbot, world, actor, customer_id) -> CustomerCardDialog:
+    card = CustomerCardDialog(AppContext(world.db, actor), customer_id, COMPANY)
+    qtbot.addWidget(card)
+    card.show()
+    return card
+
+
+def test_edit_and_save(qtbot, world, customer):
+    card = open_card(qtbot, world, world.rep1, customer)
+    assert card.form.widgets["name"].text() == NXH
+    assert card.form.widgets["capital"].text() == "500万"
+    card.form.widgets["demand"].setPlainText("枸杞原浆灌装线")
+    card.form.widgets["remarks"].setPlainText("展会上认识")
+    assert card.save()
+    fresh = customers.get_customer(UnitOfWork(world.db, world.rep1), customer)
+    assert fresh.form.demand == "枸杞原浆灌装线" and fresh.version == card.card.version
+    assert card.save_error.text() == "已保存。"
+    assert not card.save()  # nothing changed now
+    assert card.save_error.text() == "没有需要保存的修改。"
+
+
+def test_conflict_reloads(qtbot, world, customer, message_boxes):
+    card = open_card(qtbot, world, world.rep1, customer)
+    old = card.card.version
+    customers.update_customer(
+        UnitOfWork(world.db, world.sales_admin), customer, old, {"remarks": "内勤改过"}
+    )
+    card.form.widgets["demand"].setPlainText("我的修改")
+    assert not card.save()
+    assert message_boxes[-1][0] == "warning" and "已被其他用户修改" in message_boxes[-1][2]
+    assert card.card.version != old
+    assert card.form.widgets["remarks"].toPlainText() == "内勤改过"
+
+
+def test_bad_input_at_the_field_nothing_saved(qtbot, world, customer):
+    card = open_card(qtbot, world, world.rep1, customer)
+    card.form.widgets["email"].setText("bad@")
+    card.form.widgets["remarks"].setPlainText("不应保存")
+    assert not card.save()
+    assert "邮箱" in card.form.errors.error_for("email")
+    fresh = customers.get_customer(UnitOfWork(world.db, world.rep1), customer)
+    assert fresh.form.remarks == ""
+
+
+def test_key_field_change_goes_to_approval(qtbot, world, customer, message_boxes):
+    with UnitOfWork(world.db, world.admin) as uow:
+        settings.put(uow, "customers.change_approval", 1)
+        uow.commit()
+    card = open_card(qtbot, world, world.rep1, customer)
+    card.form.widgets["phone"].setText("0951-5099999")
+    card.form.widgets["demand"].setPlainText("新需求")
+    assert card.save()
+    kind, title, text = message_boxes[-1]
+    assert title == "已提交审批" and "电话" in text and "其他修改已保存" in text
+    assert card.card.pending_change_requests == 1
+    assert card.form.widgets["phone"].text() == "0951-5012345"  # not yet approved
+    assert "待销售内勤审批" in card.notice.text()
+
+
+def test_contacts_tab(qtbot, world, customer, monkeypatch, message_boxes):
+    card = open_card(qtbot, world, world.rep1, customer)
+    tab = card.contacts
+    assert [r.name for r in tab.rows] == ["刘经理"]
+    dialog = ContactDialog(card.ctx, customer, None, tab)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("  ")
+    dialog.accept()
+    assert "联系人姓名" in dialog.errors.error_for("name")
+    dialog.name.setText("王会计")
+    dialog.qq.setText("12345678")
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    tab.reload()
+    assert [r.name for r in tab.rows] == ["刘经理", "王会计"]
+    tab.table.selectRow(1)
+    tab.make_primary()
+    assert tab.rows[0].name == "王会计" and tab.rows[0].is_primary
+    assert tab.table.item(0, 0).text() == "★"
+    monkeypatch.setattr("app.ui.customers.contacts_tab.confirm", lambda *a: True)
+    tab.table.selectRow(0)
+    tab.delete()
+    assert [(r.name, r.is_primary) for r in tab.rows] == [("刘经理", True)]
+    card.tabs.setCurrentWidget(tab)
+    screenshot(card, "customer_card_contacts")
+
+
+def test_edit_contact_dialog(qtbot, world, customer):
+    card = open_card(qtbot, world, world.rep1, customer)
+    row = card.contacts.rows[0]
+    dialog = ContactDialog(card.ctx, customer, row, card)
+    qtbot.addWidget(dialog)
+    assert dialog.name.text() == "刘经理" and not dialog.primary.isEnabled()
+    dialog.email.setText("liu@nxh.cn")
+    dialog.accept()
+    rows = contacts.list_contacts(UnitOfWork(world.db, world.rep1), customer)
+    assert rows[0].email == "liu@nxh.cn"
+
+
+def test_tabs_history_and_screenshots(qtbot, world, customer):
+    card = open_card(qtbot, world, world.rep1, customer)
+    assert [card.tabs.tabText(i) for i in range(card.tabs.count())] == [
+        "基本信息", "联系人", "归属变更",
+    ]  # fmt: skip
+    assert card.history.rowCount() == 1
+    assert card.history.item(0, 1).text() == "登记" and card.history.item(0, 3).text() == "张三"
+    card.resize(1000, 720)
+    screenshot(card, "customer_card_basic")
+    card.tabs.setCurrentIndex(2)
+    screenshot(card, "customer_card_history")
+
+
+def test_read_only_for_a_viewer_who_cannot_edit(qtbot, world, customer):
+    card = open_card(qtbot, world, world.chairman, customer)
+    assert not card.card.can_edit
+    assert not card.save_button.isEnabled() and card.form.widgets["name"].isReadOnly()
+    assert "只能查看" in card.notice.text()
+
+
+def test_print_card_paints_a_pdf(qtbot, world, customer, tmp_path):
+    card = open_card(qtbot, world, world.rep1, customer)
+    labels = [r[0] for r in card_rows(card.card)]
+    assert "客户名称" in labels and "联系人1（主要）" in labels
+    printer = make_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    target = tmp_path / "card.pdf"
+    printer.setOutputFileName(str(target))
+    paint_card(printer, card.card, COMPANY)
+    assert target.stat().st_size > 1000
