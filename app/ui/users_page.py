@@ -1,4 +1,6 @@
-"""系统设置 → 用户管理: list users; create, edit, reset password, (de)activate, unlock."""
+"""系统设置 → 用户管理: the users list on the shared ListView (search, sort, filters,
+export, print, batch 启用/停用/解锁), plus buttons acting on the selected user:
+create, edit, reset password, (de)activate, unlock."""
 
 from __future__ import annotations
 
@@ -6,11 +8,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.services import clock, users
+from app.services.admin_lists import users_source
 from app.services.errors import ConflictError, ServiceError
 from app.services.users import UserRow
-from app.ui.admin_models import UserTableModel
-from app.ui.admin_table import admin_table
+from app.ui.admin.scroll import scrollable
 from app.ui.context import AppContext
+from app.ui.listview import ListView
 from app.ui.messages import confirm, show_service_error
 from app.ui.user_dialogs import ResetPasswordDialog, UserDialog
 
@@ -18,11 +21,13 @@ from app.ui.user_dialogs import ResetPasswordDialog, UserDialog
 class UsersPage(QWidget):
     changed = Signal()  # a user was saved: reminders (e.g. locked users) may differ now
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext, company: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         buttons = QHBoxLayout()
+        buttons.setContentsMargins(6, 6, 6, 0)
         self.add_button = QPushButton("新增")
         self.edit_button = QPushButton("编辑")
         self.reset_button = QPushButton("重置密码")
@@ -40,9 +45,10 @@ class UsersPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.refresh_button)
         layout.addLayout(buttons)
-        self.model = UserTableModel(self)
-        self.table = admin_table(self.model, (110, 100, 90, 110, 120, 180, 70))
-        layout.addWidget(self.table, 1)
+        self.list_view = ListView(ctx, users_source(), company, self)
+        self.model = self.list_view.model
+        self.table = self.list_view.table
+        layout.addWidget(scrollable(self.list_view), 1)
 
         self.add_button.clicked.connect(self.add_user)
         self.edit_button.clicked.connect(self.edit_user)
@@ -50,34 +56,34 @@ class UsersPage(QWidget):
         self.active_button.clicked.connect(self.toggle_active)
         self.unlock_button.clicked.connect(self.unlock)
         self.refresh_button.clicked.connect(lambda: self.reload())
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.table.activated.connect(lambda _index: self.edit_user())
-        self.reload()
+        # The model is reset on every reload; the selection model stays the same object.
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.list_view.open_record.connect(lambda _entity, _id: self.edit_user())
+        self.list_view.data_changed.connect(self._batch_done)
+        self._update_buttons()
 
     def selected(self) -> UserRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.user_at(rows[0].row()) if rows else None
-
-    def reload(self, select_id: int | None = None) -> None:
-        current = self.selected()
+        """The one selected user, read fresh (with its version) from the service."""
+        ids = self.list_view.selected_ids()
+        if len(ids) != 1:
+            return None
         try:
             rows = users.list_users(self.ctx.uow())
         except ServiceError as err:
             show_service_error(self, err, "无法读取用户列表")
-            return
-        self.model.set_rows(rows)
-        wanted = select_id if select_id is not None else (current.id if current else None)
+            return None
+        return next((u for u in rows if u.id == ids[0]), None)
+
+    def reload(self, select_id: int | None = None) -> None:
+        ids = self.list_view.selected_ids()
+        wanted = select_id if select_id is not None else (ids[0] if len(ids) == 1 else None)
+        self.list_view.reload()
         if wanted is not None:
             self.select_user(wanted)
         self._update_buttons()
 
     def select_user(self, user_id: int) -> bool:
-        row = self.model.row_of(lambda u: u.id == user_id)
-        if row < 0:
-            return False
-        self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
-        return True
+        return self.list_view.select_id(user_id)
 
     def _update_buttons(self) -> None:
         user = self.selected()
@@ -85,6 +91,10 @@ class UsersPage(QWidget):
             button.setEnabled(user is not None)
         self.active_button.setText("启用" if user is not None and not user.is_active else "停用")
         self.unlock_button.setEnabled(user is not None and user.is_locked(clock.now()))
+
+    def _batch_done(self) -> None:
+        self._update_buttons()
+        self.changed.emit()
 
     def _teams(self):
         try:

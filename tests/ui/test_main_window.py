@@ -47,7 +47,7 @@ def test_navigation_title_and_status_bar(qtbot, admin_ctx):
     assert status == f"用户：王建国（系统管理员）  数据库：{admin_ctx.db.description}"
     assert window.reminder_button.text() == "暂无待办"
     tabs = [window.settings_page.tabText(i) for i in range(window.settings_page.count())]
-    assert tabs == ["用户管理", "团队", "安全与公司"]
+    assert tabs == ["用户管理", "团队", "代码表", "自定义字段", "操作日志", "安全与公司"]
     add_user(admin_ctx, "zhangsan", "张三", Role.SALES_REP)
     window.settings_page.users_page.reload()
     window.resize(1100, 600)
@@ -89,12 +89,13 @@ def test_create_user_through_users_page(qtbot, admin_ctx, monkeypatch):
 
     monkeypatch.setattr(UserDialog, "exec", fake_exec(bad_then_good))
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
-    row = page.model.row_of(lambda u: u.username == "zhangsan")
-    assert row >= 0
-    assert page.selected().username == "zhangsan"
-    assert page.model.index(row, 2).data() == "销售主管"
-    assert page.model.index(row, 3).data() == "华东一组"
     new_user = page.selected()
+    assert new_user.username == "zhangsan"
+    row = page.model.row_of_id(new_user.id)
+    assert row >= 0
+    keys = page.model.keys
+    assert page.model.index(row, keys.index("role")).data() == "销售主管"
+    assert page.model.index(row, keys.index("team")).data() == "华东一组"
     assert auth.login(UnitOfWork(admin_ctx.db, None), "zhangsan", PASSWORD).id == new_user.id
     qtbot.mouseClick(page.refresh_button, Qt.MouseButton.LeftButton)  # the login bumped it
 
@@ -104,7 +105,7 @@ def test_create_user_through_users_page(qtbot, admin_ctx, monkeypatch):
     qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
     assert page.selected().is_active is False
     assert page.active_button.text() == "启用"
-    assert page.model.index(row, 6).data() == "已停用"
+    assert page.model.index(row, keys.index("is_active")).data() == "否"
 
 
 def test_stale_edit_shows_conflict_and_reloads(qtbot, admin_ctx, monkeypatch):
@@ -113,11 +114,11 @@ def test_stale_edit_shows_conflict_and_reloads(qtbot, admin_ctx, monkeypatch):
     page = window.settings_page.users_page
     page.select_user(uid)
     stale = page.selected()
-    # Someone else saves the same user meanwhile.
-    users.set_active(admin_ctx.uow(), uid, stale.version, False)
     messages = []
 
     def edit(dialog):
+        # Someone else saves the same user while the dialog is open.
+        users.set_active(admin_ctx.uow(), uid, stale.version, False)
         dialog.full_name.setText("张三丰")
         dialog.accept()
         messages.append(dialog.error_label.text())

@@ -26,6 +26,7 @@ from app.services.code_table_lists import code_items_source
 from app.services.code_tables import CodeItemRow, CodeTableRow
 from app.services.errors import ServiceError
 from app.ui.admin.code_table_dialogs import CodeItemDialog, CodeTableDialog
+from app.ui.admin.scroll import scrollable
 from app.ui.context import AppContext
 from app.ui.listview import ListView
 from app.ui.listview.uow import read_uow
@@ -95,7 +96,7 @@ class CodeTablesPage(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([190, 800])
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(scrollable(splitter))
 
         self.tables.currentItemChanged.connect(lambda *_: self._show_table())
         self.new_table_button.clicked.connect(self.new_table)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from app.services.contact_lists import contacts_source, customer_of_contact
 from app.services.errors import ServiceError
+from app.ui.admin.scroll import scrollable
 from app.ui.context import AppContext
 from app.ui.listview import ListView
 from app.ui.listview.uow import read_uow
@@ -26,7 +27,7 @@ class AddressBookPage(QWidget):
         self.list_view.open_record.connect(self._open)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list_view)
+        layout.addWidget(scrollable(self.list_view))
 
     def reload(self) -> None:
         self.list_view.reload()
