@@ -1,0 +1,29 @@
+"""审批: 查阅授权 and 信息变更审批 on two tabs. Each tab shows what the services return
+for the logged-in user; the services decide who sees and who may decide what."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from app.ui.contacts.change_requests_panel import ChangeRequestsPanel
+from app.ui.contacts.grants_panel import GrantsPanel
+from app.ui.context import AppContext
+
+
+class ApprovalsPage(QTabWidget):
+    changed = Signal()  # a decision was made (reminders count pending approvals)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.grants_panel = GrantsPanel(ctx)
+        self.changes_panel = ChangeRequestsPanel(ctx)
+        self.addTab(self.grants_panel, "查阅授权")
+        self.addTab(self.changes_panel, "信息变更审批")
+        self.grants_panel.changed.connect(self.changed)
+        self.changes_panel.changed.connect(self.changed)
+        self.currentChanged.connect(lambda _i: self.reload())
+
+    def reload(self) -> None:
+        self.grants_panel.reload()
+        self.changes_panel.reload()
