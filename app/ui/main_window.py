@@ -25,13 +25,17 @@ from app.services.reminders import Target
 from app.ui import prefs
 from app.ui.change_password_dialog import ChangePasswordDialog
 from app.ui.context import AppContext
+from app.ui.customers.customer_page import CustomerPage
 from app.ui.reminder_window import ReminderWindow
 from app.ui.settings_page import SettingsPage
 from app.ui.style import HINT_COLOR, message_label
 
 SETTINGS = "系统设置"
+CUSTOMERS = "客户档案"
+# Reminders about 查阅授权 and 信息变更审批 open the customer page's 审批 tab.
+APPROVAL_TARGETS = ("change_request", "access_grant")
 # Modules of the product that are not built yet: listed, greyed out, not selectable.
-NOT_YET_OPEN = ("客户档案", "公海客户", "回访管理", "工作计划", "统计报表")
+NOT_YET_OPEN = ("公海客户", "回访管理", "工作计划", "统计报表")
 NOT_OPEN_TIP = "该模块尚未开放"
 ADMIN_ONLY_TIP = "仅系统管理员可以使用系统设置"
 
@@ -58,6 +62,8 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self._welcome_page())
         self.settings_page: SettingsPage | None = None
+        self.customer_page = CustomerPage(ctx, self._company())
+        self.stack.addWidget(self.customer_page)
         self._build_nav()
 
         splitter = QSplitter()
@@ -97,7 +103,15 @@ class MainWindow(QMainWindow):
         column.addStretch(2)
         return page
 
+    def _company(self) -> str:
+        try:
+            return auth.company_name(self.ctx.uow())
+        except ServiceError:
+            return ""
+
     def _build_nav(self) -> None:
+        self.customers_item = QListWidgetItem(CUSTOMERS)
+        self.nav.addItem(self.customers_item)
         for name in NOT_YET_OPEN:
             item = QListWidgetItem(name)
             item.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -118,6 +132,8 @@ class MainWindow(QMainWindow):
     def _nav_changed(self, item: QListWidgetItem | None) -> None:
         if item is self.settings_item and self.settings_page is not None:
             self.stack.setCurrentWidget(self.settings_page)
+        elif item is self.customers_item:
+            self.stack.setCurrentWidget(self.customer_page)
         else:
             self.stack.setCurrentIndex(0)
 
@@ -163,10 +179,7 @@ class MainWindow(QMainWindow):
         self.reminder_button.setText(f"待办提醒：{count} 项" if count else "暂无待办")
 
     def refresh_title(self) -> None:
-        try:
-            company = auth.company_name(self.ctx.uow())
-        except ServiceError:
-            company = ""
+        company = self._company()
         self.setWindowTitle(f"{APP_NAME} — {company}" if company else APP_NAME)
         self.welcome_label.setText(f"{company or APP_NAME}\n欢迎您，{self.ctx.actor.full_name}")
 
@@ -196,6 +209,14 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentItem(self.settings_item)
             if not self.settings_page.show_user(target.record_id):
                 QMessageBox.information(self, "待办提醒", "该用户已不存在。")
+            self.raise_()
+            self.activateWindow()
+        elif target.entity == "customer":
+            self.nav.setCurrentItem(self.customers_item)
+            self.customer_page.open_customer(target.record_id)
+        elif target.entity in APPROVAL_TARGETS and self.customer_page.approvals is not None:
+            self.nav.setCurrentItem(self.customers_item)
+            self.customer_page.show_tab(self.customer_page.approvals)
             self.raise_()
             self.activateWindow()
         else:

@@ -36,8 +36,8 @@ def test_navigation_title_and_status_bar(qtbot, admin_ctx):
     window = make_window(qtbot, admin_ctx)
     assert window.windowTitle() == f"客户资源管理系统 — {COMPANY}"
     names = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert names == [*NOT_YET_OPEN, "系统设置"]
-    for i in range(len(NOT_YET_OPEN)):
+    assert names == ["客户档案", *NOT_YET_OPEN, "系统设置"]
+    for i in range(1, len(NOT_YET_OPEN) + 1):
         item = window.nav.item(i)
         assert not item.flags() & Qt.ItemFlag.ItemIsEnabled
         assert not item.flags() & Qt.ItemFlag.ItemIsSelectable
@@ -197,7 +197,7 @@ def test_unknown_target_is_explained(qtbot, admin_ctx, monkeypatch):
         main_window_module.QMessageBox, "information", lambda *a: shown.append(a[2])
     )
     window = make_window(qtbot, admin_ctx)
-    window.open_target(Target("customer", 5))
+    window.open_target(Target("visit", 5))
     assert shown == ["无法打开这条提醒对应的记录。"]
 
 
