@@ -1,0 +1,111 @@
+"""客户列表 page: scoped list, registration, card drill-through, recycle bin, module tabs."""
+
+import pytest
+
+from app.services import customers
+from app.services.uow import UnitOfWork
+from app.ui.context import AppContext
+from app.ui.customers.customer_page import CustomerPage, module_exists
+from app.ui.customers.list_page import CustomerListPage
+from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
+from tests.ui.conftest import COMPANY, screenshot
+
+
+@pytest.fixture
+def world(sqlite_db, monkeypatch):
+    fast_passwords(monkeypatch)
+    w = make_world(sqlite_db)
+    register(w, w.rep1, phone="0951-5012345")
+    register(w, w.rep1, "银川枸杞贸易有限公司", phone="0951-6012345")
+    register(w, w.rep2, "吴忠滩羊肉业有限公司")
+    register(w, w.rep3, "中卫硒砂瓜合作社")
+    return w
+
+
+def page_for(qtbot, world, actor) -> CustomerListPage:
+    page = CustomerListPage(AppContext(world.db, actor), COMPANY)
+    qtbot.addWidget(page)
+    page.resize(1200, 600)
+    page.show()
+    return page
+
+
+def names(page) -> list[str]:
+    model = page.list.model
+    col = model.keys.index("name")
+    return sorted(model.data(model.index(r, col)) for r in range(model.rowCount()))
+
+
+def test_rep_sees_only_own_customers(qtbot, world):
+    page = page_for(qtbot, world, world.rep1)
+    assert names(page) == sorted([NXH, "银川枸杞贸易有限公司"])
+    assert not page.bin_button.isVisible() and page.register_button.isVisible()
+    page.list.search.setText("吴忠")  # rep2's customer: not found by a rep1 search
+    page.list.reload()
+    assert names(page) == []
+    page.list.search.setText("宁夏红")
+    page.list.reload()
+    assert names(page) == [NXH]
+
+
+def test_sales_admin_sees_all_and_screenshot(qtbot, world):
+    page = page_for(qtbot, world, world.sales_admin)
+    assert len(names(page)) == 4
+    assert page.bin_button.isVisible()
+    screenshot(page, "customer_list_page")
+
+
+def test_double_click_opens_the_card(qtbot, world):
+    page = page_for(qtbot, world, world.rep1)
+    model = page.list.model
+    row = [r for r in range(model.rowCount()) if NXH in str(model.data(model.index(r, 1)))]
+    page.list._double_clicked(model.index(row[0] if row else 0, 0))
+    card = next(iter(page.cards.values()))
+    assert card.isVisible() and card.card.owner_name == "张三"
+    assert page.open_customer(card.customer_id) is card  # the same card comes forward
+
+
+def test_card_for_an_invisible_customer_is_refused(qtbot, world, message_boxes):
+    other = customers.list_customer_ids(UnitOfWork(world.db, world.rep3))[0]
+    page = page_for(qtbot, world, world.rep1)
+    assert page.open_customer(other) is None
+    assert "无权查看" in message_boxes[-1][2]
+
+
+def test_register_from_the_page(qtbot, world, message_boxes):
+    page = page_for(qtbot, world, world.rep1)
+    dialog = page.register()
+    dialog.form.widgets["name"].setText("石嘴山煤机厂")
+    dialog.form.widgets["source_id"].set_current_id(world.source_id)
+    dialog.accept()
+    assert message_boxes[-1][1] == "登记成功" and "客户编号" in message_boxes[-1][2]
+    assert "石嘴山煤机厂" in names(page)
+    assert any(c.card.form.name == "石嘴山煤机厂" for c in page.cards.values())
+
+
+def test_recycle_bin_restore(qtbot, world):
+    ids = customers.list_customer_ids(UnitOfWork(world.db, world.sales_admin))
+    victim = customers.get_customer(UnitOfWork(world.db, world.sales_admin), ids[0])
+    customers.delete_customer(UnitOfWork(world.db, world.sales_admin), victim.id, victim.version)
+    page = page_for(qtbot, world, world.sales_admin)
+    assert len(names(page)) == 3
+    dialog = page.recycle_bin()
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == victim.form.name
+    dialog.table.selectRow(0)
+    dialog.restore_selected()
+    assert dialog.table.rowCount() == 0
+    assert len(names(page)) == 4
+
+
+def test_customer_page_tabs(qtbot, world):
+    page = CustomerPage(AppContext(world.db, world.sales_admin), COMPANY)
+    qtbot.addWidget(page)
+    tabs = [page.tabText(i) for i in range(page.count())]
+    expected = ["客户列表"]
+    if module_exists("app.ui.contacts.address_book_page"):
+        expected.append("通讯录")
+    if module_exists("app.ui.contacts.approvals_page"):
+        expected.append("审批")
+    assert tabs == expected
+    assert not module_exists("app.ui.no_such_package.page")
