@@ -10,6 +10,7 @@ from app.services.errors import ServiceError
 from app.ui.admin.audit_page import AuditLogPage
 from app.ui.admin.code_tables_page import CodeTablesPage
 from app.ui.admin.extra_fields_page import ExtraFieldsPage
+from app.ui.admin.scroll import scrollable
 from app.ui.context import AppContext
 from app.ui.security_page import SecurityPage
 from app.ui.teams_page import TeamsPage
@@ -34,11 +35,18 @@ class SettingsPage(QTabWidget):
         self.addTab(self.code_tables_page, "代码表")
         self.addTab(self.extra_fields_page, "自定义字段")
         self.addTab(self.audit_page, "操作日志")
-        self.addTab(self.security_page, "安全与公司")
+        # The settings form grows with every policy setting: let it scroll, not stretch
+        # the main window taller than the screen.
+        self._security_tab = scrollable(self.security_page)
+        self.addTab(self._security_tab, "安全与公司")
         self.teams_page.teams_changed.connect(self.users_page.reload)
         # A new code table can be chosen for a choice-type custom field.
         self.code_tables_page.changed.connect(self.extra_fields_page.reload)
         self.currentChanged.connect(self._tab_shown)
+
+    def setCurrentWidget(self, widget: QWidget) -> None:  # noqa: N802
+        # Callers name the page; the tab may be its scroll area.
+        super().setCurrentWidget(self._security_tab if widget is self.security_page else widget)
 
     def _tab_shown(self, _index: int) -> None:
         if self.currentWidget() is self.audit_page:
