@@ -46,6 +46,8 @@ def test_register_through_the_dialog(qtbot, world):
     line.widgets["mobile"].setText("13909511234")
     dialog.check_now()
     assert "未发现重复客户" in dialog.duplicates.text()
+    dialog.scroll.ensureWidgetVisible(line)
+    screenshot(dialog, "customer_register_contacts")
     dialog.accept()
     assert dialog.result_ is not None, dialog.general_error.text()
     card = customers.get_customer(UnitOfWork(world.db, world.rep1), dialog.result_.customer_id)

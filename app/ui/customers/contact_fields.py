@@ -35,6 +35,7 @@ LINE_FIELDS = [
     ("wechat", "微信", False),
     ("qq", "QQ", False),
 ]
+PER_ROW = 4
 _INDEXED = re.compile(r"^contacts\[(\d+)\]\.(\w+)$")
 
 
@@ -66,17 +67,21 @@ class ContactLine(QWidget):
         for i, (name, label, required) in enumerate(LINE_FIELDS):
             if name == "gender":
                 widget = gender_combo()
-                widget.setMaximumWidth(70)
             elif name == "position_id":
                 widget = position_combo(ctx)
             else:
                 widget = QLineEdit()
             self.widgets[name] = widget
-            grid.addWidget(label_text(label, required), 0, i)
-            grid.addWidget(self.errors.wrap(name, widget), 1, i)
+            # Two rows of four label+input pairs: fits the form's width without scrolling.
+            row, col = divmod(i, PER_ROW)
+            caption = label_text(label, required)
+            caption.setMinimumWidth(0)  # short captions: leave the width to the inputs
+            grid.addWidget(caption, row, col * 2)
+            grid.addWidget(self.errors.wrap(name, widget), row, col * 2 + 1)
+            grid.setColumnStretch(col * 2 + 1, 1)
         self.remove_button = QPushButton("删除")
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
-        grid.addWidget(self.remove_button, 1, len(LINE_FIELDS))
+        grid.addWidget(self.remove_button, 0, PER_ROW * 2)
 
     def is_blank(self) -> bool:
         return all(read(w) in (None, "") for w in self.widgets.values())
