@@ -149,3 +149,24 @@ def test_personal_group_only_for_personal_customers(qtbot, world):
         personal = code_tables.find_item(uow, "customer_type", "P")
     dialog.form.widgets["type_id"].set_current_id(personal)
     assert not group.isHidden()
+
+
+def test_rep_asks_for_a_grant_on_a_hidden_hit(qtbot, world):
+    from app.services import grants
+    from app.ui.customers.grant_dialog import GrantRequestDialog
+
+    register(world, world.rep3)
+    dialog = open_dialog(qtbot, world, world.rep1)
+    fill(dialog, world)
+    dialog.check_now()
+    hit = dialog.duplicates.hits[0]
+    assert not hit.visible and hit.customer_name == ""
+    ask = GrantRequestDialog(dialog.ctx, hit.customer_id, hit.message, dialog)
+    qtbot.addWidget(ask)
+    ask.accept()
+    assert ask.errors.error_for("reason") == "请填写申请查阅的理由。"
+    ask.reason.setPlainText("客户来电，需核对是否已有人跟进")
+    ask.accept()
+    assert ask.grant_id is not None
+    rows = grants.list_grants(UnitOfWork(world.db, world.chairman), "pending")
+    assert [r.id for r in rows] == [ask.grant_id]
