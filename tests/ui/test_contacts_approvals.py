@@ -192,3 +192,17 @@ def test_change_request_diff_and_approval(qtbot, office):
 
 def auth_admin(db):
     return auth.login(UnitOfWork(db, None), "admin", PASSWORD)
+
+
+def test_show_target_selects_the_request(qtbot, office):
+    db, a, cid = office
+    until = datetime.now() + timedelta(days=2)
+    gid = grants.request_grant(UnitOfWork(db, a["rep3"]), "协助", until, customer_id=cid)
+    grants.decide_grant(UnitOfWork(db, a["chair"]), gid, False)
+    page = make_page(qtbot, db, a["chair"])
+    assert page.grants_panel.model.rowCount() == 0  # pending only
+    assert page.show_target("access_grant", gid)
+    assert page.currentWidget() is page.grants_panel
+    assert page.grants_panel.selected().status == "rejected"
+    assert not page.show_target("change_request", 999)
+    assert page.currentWidget() is page.changes_panel

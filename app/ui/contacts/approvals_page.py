@@ -27,3 +27,14 @@ class ApprovalsPage(QTabWidget):
     def reload(self) -> None:
         self.grants_panel.reload()
         self.changes_panel.reload()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        # Requests arrive from other users at any time: re-read whenever shown.
+        super().showEvent(event)
+        self.reload()
+
+    def show_target(self, entity: str, record_id: int) -> bool:
+        """Drill-through from a reminder: "access_grant" or "change_request" and its id."""
+        panel = self.grants_panel if entity == "access_grant" else self.changes_panel
+        self.setCurrentWidget(panel)
+        return panel.select(record_id)

@@ -82,6 +82,14 @@ class ChangeRequestsPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.request_at(rows[0].row()) if rows else None
 
+    def select(self, record_id: int) -> bool:
+        """Select a request by id, showing every status if it is not in the current one."""
+        if self.model.row_of(lambda r: r.id == record_id) < 0:
+            self.status.setCurrentIndex(self.status.findData(None))
+        self.reload(select_id=record_id)
+        selected = self.selected()
+        return selected is not None and selected.id == record_id
+
     def reload(self, select_id: int | None = None) -> None:
         current = self.selected()
         wanted = select_id if select_id is not None else (current.id if current else None)
