@@ -146,11 +146,13 @@ def test_extra_fields_tab(qtbot, admin_ctx, monkeypatch, message_boxes):
 
     def choice_without_table(d: ExtraFieldDialog):
         d.label.setText("产品线")
-        d.type_combo.setCurrentIndex(d.type_combo.findData("choice"))
+        assert d.type_combo.matching_ids("dmb") == ["choice"]  # 代码表选项 by initials
+        d.type_combo.set_current_id("choice")
         assert d.table_combo.isEnabled()
         d.accept()
         errors.append(d.errors.error_for("code_table_key"))
-        d.table_combo.setCurrentIndex(d.table_combo.findText("行业"))
+        assert d.table_combo.matching_ids("hangye") == ["industry"]
+        d.table_combo.set_current_id("industry")
         d.required.setChecked(True)
 
     monkeypatch.setattr(ExtraFieldDialog, "exec", fake_exec(choice_without_table))
@@ -160,6 +162,8 @@ def test_extra_fields_tab(qtbot, admin_ctx, monkeypatch, message_boxes):
     assert field.label == "产品线" and field.code_table_key == "industry" and field.required
     assert cell(page.list_view, field.id, "field_type") == "代码表选项"
     assert cell(page.list_view, field.id, "code_table") == "行业"
+    settings.setCurrentWidget(page)
+    screenshot(settings, "settings_extra_fields")
 
     monkeypatch.setattr(ExtraFieldDialog, "exec", fake_exec(lambda d: d.label.setText("主营产品")))
     qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)

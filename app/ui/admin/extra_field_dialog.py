@@ -3,12 +3,13 @@ stored values depend on it, so the service never changes it afterwards."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QSpinBox, QWidget
 
 from app.services import code_tables, extra_fields
 from app.services.extra_fields import TYPES, ExtraFieldRow
 from app.ui.context import AppContext
 from app.ui.form_dialog import FormDialog
+from app.ui.widgets.pinyin_combo import PinyinCombo
 
 
 class ExtraFieldDialog(FormDialog):
@@ -19,14 +20,12 @@ class ExtraFieldDialog(FormDialog):
         self.ctx, self.field = ctx, field
         self.saved_id: int | None = None
         self.label = self.add_line("label", "字段名称：")
-        self.type_combo = QComboBox()
-        for key, text in TYPES.items():
-            self.type_combo.addItem(text, key)
+        # Drop-downs offer pinyin type-ahead like every other in the app (2.3 item 7).
+        self.type_combo = PinyinCombo(allow_none=False)
+        self.type_combo.set_items(list(TYPES.items()), "text")
         self.add_field("field_type", "类型：", self.type_combo)
-        self.table_combo = QComboBox()
-        self.table_combo.addItem("", None)
-        for t in code_tables.list_tables(ctx.uow()):
-            self.table_combo.addItem(t.name, t.key)
+        self.table_combo = PinyinCombo()
+        self.table_combo.set_items([(t.key, t.name) for t in code_tables.list_tables(ctx.uow())])
         self.add_field("code_table_key", "代码表：", self.table_combo)
         self.required = QCheckBox("客户登记时必须填写")
         self.add_field("required", "必填：", self.required)
@@ -50,16 +49,16 @@ class ExtraFieldDialog(FormDialog):
             self.sort_order.setValue(field.sort_order)
 
     def _type_changed(self) -> None:
-        self.table_combo.setEnabled(self.type_combo.currentData() == "choice")
+        self.table_combo.setEnabled(self.type_combo.current_id() == "choice")
 
     def submit(self) -> None:
         if self.field is None:
-            choice = self.type_combo.currentData() == "choice"
+            choice = self.type_combo.current_id() == "choice"
             self.saved_id = extra_fields.create_def(
                 self.ctx.uow(),
                 self.label.text(),
-                self.type_combo.currentData(),
-                code_table_key=self.table_combo.currentData() if choice else None,
+                self.type_combo.current_id(),
+                code_table_key=self.table_combo.current_id() if choice else None,
                 required=self.required.isChecked(),
             )
         else:
