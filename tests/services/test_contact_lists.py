@@ -115,3 +115,23 @@ def test_customer_of_contact_is_scoped(world):
     assert customer_of_contact(UnitOfWork(w.db, w.rep1, write=False), kid) == w.c1
     with pytest.raises(NotFound):
         customer_of_contact(UnitOfWork(w.db, w.rep3, write=False), kid)
+
+
+def test_export_and_summary_hold_only_visible_contacts(world, tmp_path):
+    import openpyxl
+
+    from app.services.excel_export import export_list
+
+    w = world
+    src = contacts_source()
+    path = tmp_path / "book.xlsx"
+    export_list(UnitOfWork(w.db, w.rep1, write=False), src, ListQuery(), ["name", "customer"], path)
+    sheet = openpyxl.load_workbook(path).active
+    assert [c.value for c in sheet[1]] == ["姓名", "客户"]
+    assert sorted(c.value for c in sheet["A"][1:]) == sorted(["单田芳", "曾国藩"])
+    s = listing.summarize(UnitOfWork(w.db, w.rep1, write=False), src, ListQuery(), ["customer"])
+    assert [(r.labels, r.count) for r in s.rows] == [((NXH,), 2)]
+    # Asking for another rep's contact ids directly returns nothing for them.
+    theirs = listing.fetch_ids(UnitOfWork(w.db, w.rep3, write=False), src, ListQuery())
+    rows = listing.fetch_rows(UnitOfWork(w.db, w.rep1, write=False), src, theirs, ["name"])
+    assert rows == [None]
