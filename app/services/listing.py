@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_
+from sqlalchemy.sql.expression import ColumnClause
 
 from app.services.errors import ValidationError
 from app.services.uow import UnitOfWork
@@ -228,16 +229,34 @@ def _filtered(uow: UnitOfWork, source: ListSource, query: ListQuery) -> Select:
     return stmt
 
 
+def _never_null(expr, source: ListSource) -> bool:
+    """A NOT NULL column of the list's own table (not of an outer-joined one)."""
+    col = getattr(expr, "expression", expr)
+    own = getattr(getattr(source.id_expr, "expression", source.id_expr), "table", None)
+    return (
+        isinstance(col, ColumnClause)
+        and getattr(col, "nullable", True) is False
+        and (col.table is own)
+    )
+
+
 def _order(source: ListSource, query: ListQuery) -> list:
     order = []
+    last_desc = True
     for key, desc in query.sort or tuple(source.default_sort):
         col = source.column(key)
         if not col.sortable:
             continue
         expr = col.sort_expr if col.sort_expr is not None else col.expr
-        order.append(expr.desc().nulls_last() if desc else expr.asc().nulls_last())
-    # The id breaks ties so that windows never overlap or skip rows.
-    order.append(source.id_expr.desc() if not order else source.id_expr.asc())
+        if _never_null(expr, source):  # NULLS LAST would stop an index serving the sort
+            order.append(expr.desc() if desc else expr.asc())
+        else:
+            order.append(expr.desc().nulls_last() if desc else expr.asc().nulls_last())
+        last_desc = desc
+    # The id breaks ties so that windows never overlap or skip rows. It follows the last
+    # key's direction, so an index on that key (whose entries end with the id) serves
+    # the whole ORDER BY.
+    order.append(source.id_expr.desc() if last_desc else source.id_expr.asc())
     return order
 
 

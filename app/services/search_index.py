@@ -10,9 +10,10 @@ match (case-folded) finds a superset of the rows the LIKEs accept.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, bindparam
+from sqlalchemy import bindparam
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.types import NullType
 
 from app.services.pinyin import search_keys
 
@@ -20,7 +21,7 @@ MIN_CHARS = 3
 
 
 class _FtsMatch(ColumnElement[bool]):
-    type = Boolean()
+    type = NullType()  # a Boolean would be compiled as "(…) = 1" on SQLite, unindexable
     inherit_cache = False  # the SQL differs by dialect and by whether FTS applies
 
     def __init__(self, id_col, fts_table: str, query: str | None):
