@@ -34,3 +34,8 @@ __all__ += [
     "NumberCounter",
     "OwnershipChange",
 ]
+
+# Customer policy engine (issue 5).
+from app.models.followup import Deal, FollowUp  # noqa: E402
+
+__all__ += ["Deal", "FollowUp"]

@@ -98,6 +98,11 @@ class Customer(TrackedMixin, SoftDeleteMixin, Base):
     dev_deadline: Mapped[date | None] = mapped_column(Date)  # 开发期限
     last_follow_up_at: Mapped[datetime | None] = mapped_column(DateTime)  # 最近跟进时间
     is_in_pool: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # 保护: exempt from the automatic return to the pool (规则 4).
+    is_protected: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=text("false")
+    )
+    developed_on: Mapped[date | None] = mapped_column(Date)  # first deal: 开发成功
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     remarks: Mapped[str] = mapped_column(Text, nullable=False, default="")  # 备注

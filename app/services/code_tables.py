@@ -60,6 +60,10 @@ DEFAULT_TABLES: list[tuple[str, str, list[tuple[str, str, bool]]]] = [
     ("visit_method", "回访方式", [
         ("1", "电话", False), ("2", "走访", False), ("3", "邀请", False), ("4", "邮件", False)
     ]),
+    ("follow_method", "跟进方式", [
+        ("1", "电话", False), ("2", "拜访", False), ("3", "邮件", False),
+        ("4", "微信", False), ("5", "传真", False), ("9", "其他", False),
+    ]),
     ("complaint_type", "投诉类别", [
         (f"{i + 1:02d}", n, False)
         for i, n in enumerate(["产品质量", "交货延误", "服务态度", "价格异议", "售后服务", "其他"])

@@ -93,4 +93,8 @@ def collect(uow: UnitOfWork) -> ReminderResult:
 
 def _load_builtin_providers() -> None:
     # Importing a module registers its providers.
-    from app.services import account_reminders, customer_reminders  # noqa: F401
+    from app.services import (  # noqa: F401
+        account_reminders,
+        customer_reminders,
+        policy_reminders,
+    )

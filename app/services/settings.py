@@ -40,6 +40,16 @@ SPECS = {
             "customers.late_registration_hours", "首次接触后几小时内须登记", 24, 1, 24 * 30
         ),
         SettingSpec("customers.development_months", "客户开发期限（月）", 6, 1, 60),
+        # Public pool (规则 4, issue 5)
+        SettingSpec("pool.idle_days_A", "A 类客户未跟进几天回收公海", 90, 1, 3650),
+        SettingSpec("pool.idle_days_B", "B 类客户未跟进几天回收公海", 60, 1, 3650),
+        SettingSpec("pool.idle_days_C", "C 类客户未跟进几天回收公海", 30, 1, 3650),
+        SettingSpec("pool.idle_days_D", "D 类客户未跟进几天回收公海", 30, 1, 3650),
+        SettingSpec("pool.idle_days_default", "未分级客户未跟进几天回收公海", 60, 1, 3650),
+        SettingSpec("pool.auto_return", "到期自动回收公海（1 是；0 只提醒主管回收）", 1, 0, 1),
+        SettingSpec("pool.warn_days", "回收前几天提醒归属销售", 7, 0, 90),
+        SettingSpec("pool.claim_cap", "每位销售最多拥有客户数（领取上限）", 300, 1, 100000),
+        SettingSpec("pool.cooldown_days", "被回收后几天内不得再领取同一客户", 30, 0, 3650),
     ]
 }
 

@@ -1,0 +1,138 @@
+"""Reminders from the customer policy engine: follow-ups due, customers about to return to
+the pool (or, with auto-return off, due for the manager to reclaim), development
+deadlines at 30 and 7 days, and the after-delivery follow-up dates (规则 3, 4, 6)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+
+from app.models import Customer, Deal, FollowUp, Role, User
+from app.services import clock, settings
+from app.services.followups import delivery_follow_up_dates
+from app.services.pool import due_for_pool
+from app.services.reminders import Reminder, Severity, Target, provider
+from app.services.visibility import customer_scope
+
+DEADLINE_WARNINGS = (30, 7)
+
+
+def _day(d) -> datetime:
+    return datetime.combine(d, time(9, 0))
+
+
+@provider("follow_up_due", "待跟进")
+def follow_ups_due(uow):
+    today = clock.now().date()
+    q = (
+        select(FollowUp.id, FollowUp.customer_id, FollowUp.next_date, FollowUp.next_step,
+               Customer.name)
+        .join(Customer, FollowUp.customer_id == Customer.id)
+        .where(FollowUp.by_id == uow.actor.id, FollowUp.next_date.is_not(None),
+               FollowUp.next_date <= today + timedelta(days=1),
+               customer_scope(uow.actor))
+    )  # fmt: skip
+    latest = {}
+    for fid, cid, next_date, step, name in uow.session.execute(q):
+        latest.setdefault(cid, (fid, next_date, step, name))
+        if latest[cid][1] < next_date:
+            latest[cid] = (fid, next_date, step, name)
+    for cid, (_fid, next_date, step, name) in latest.items():
+        # A later follow-up of the same customer answers the planned one.
+        done = uow.session.scalar(
+            select(FollowUp.id).where(FollowUp.customer_id == cid,
+                                      FollowUp.at >= _day(next_date) - timedelta(hours=9))
+        )  # fmt: skip
+        if done:
+            continue
+        sev = Severity.URGENT if next_date < today else Severity.WARNING
+        yield Reminder(
+            "follow_up_due",
+            f"跟进客户“{name}”" + (f"：{step}" if step else ""),
+            _day(next_date),
+            sev,
+            Target("customer", cid),
+        )
+
+
+@provider("pool_return", "即将回收公海")
+def pool_returns(uow):
+    warn = settings.get(uow, "pool.warn_days")
+    auto = settings.get(uow, "pool.auto_return")
+    now = clock.now()
+    candidates = due_for_pool(uow, within_days=warn)
+    role = uow.actor.role
+    team = None
+    if role == Role.MANAGER:
+        team = set(uow.session.scalars(select(User.id).where(User.team_id == uow.actor.team_id)))
+    for c in candidates:
+        overdue = c.returns_on <= now
+        if c.owner_id == uow.actor.id and not (overdue and auto):
+            days = max(0, (c.returns_on.date() - now.date()).days)
+            title = (
+                f"客户“{c.name}”已超过 {c.idle_limit_days} 天未跟进，将被回收"
+                if overdue
+                else f"客户“{c.name}”{days} 天后将回收公海，请及时跟进"
+            )
+            yield Reminder("pool_return", title, c.returns_on,
+                           Severity.URGENT if days <= 2 else Severity.WARNING,
+                           Target("customer", c.customer_id))  # fmt: skip
+        elif overdue and not auto and (role == Role.ADMIN or (team and c.owner_id in team)):
+            yield Reminder(
+                "pool_return",
+                f"客户“{c.name}”（{c.owner_name}）超期未跟进，请回收公海",
+                c.returns_on,
+                Severity.WARNING,
+                Target("customer", c.customer_id),
+            )
+
+
+@provider("dev_deadline", "开发期限")
+def development_deadlines(uow):
+    today = clock.now().date()
+    q = select(Customer.id, Customer.name, Customer.dev_deadline).where(
+        Customer.owner_id == uow.actor.id,
+        Customer.developed_on.is_(None),
+        Customer.dev_deadline.is_not(None),
+        Customer.dev_deadline <= today + timedelta(days=max(DEADLINE_WARNINGS)),
+    )
+    for cid, name, deadline in uow.session.execute(q):
+        days = (deadline - today).days
+        if days < 0:
+            title, sev = (
+                f"客户“{name}”开发期限已于 {deadline:%Y-%m-%d} 到期，待评审",
+                Severity.URGENT,
+            )
+        elif days <= min(DEADLINE_WARNINGS):
+            title, sev = f"客户“{name}”开发期限还剩 {days} 天", Severity.URGENT
+        else:
+            title, sev = f"客户“{name}”开发期限还剩 {days} 天", Severity.WARNING
+        yield Reminder("dev_deadline", title, _day(deadline), sev, Target("customer", cid))
+
+
+@provider("after_delivery", "交付后回访")
+def after_delivery(uow):
+    today = clock.now().date()
+    q = (
+        select(Deal.customer_id, Deal.delivered_on, Deal.product, Customer.name)
+        .join(Customer, Deal.customer_id == Customer.id)
+        .where(Deal.delivered.is_(True), Deal.delivered_on >= today - timedelta(days=366),
+               Customer.owner_id == uow.actor.id)
+    )  # fmt: skip
+    for cid, delivered_on, product, name in uow.session.execute(q):
+        for due, label in delivery_follow_up_dates(delivered_on):
+            if not today - timedelta(days=3) <= due <= today + timedelta(days=3):
+                continue
+            done = uow.session.scalar(
+                select(FollowUp.id).where(FollowUp.customer_id == cid,
+                                          FollowUp.at >= _day(due) - timedelta(days=3))
+            )  # fmt: skip
+            if not done:
+                yield Reminder(
+                    "after_delivery",
+                    f"{label}：客户“{name}”（{product}）",
+                    _day(due),
+                    Severity.WARNING,
+                    Target("customer", cid),
+                )

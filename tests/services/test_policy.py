@@ -1,0 +1,261 @@
+"""Follow-ups, deals and the public pool, driven by the clock through a customer's life."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.models import OwnershipChange
+from app.services import code_tables, followups, pool, reminders, settings
+from app.services.errors import NotFound, PermissionDenied, ValidationError
+from app.services.followups import DealForm, FollowUpForm
+from app.services.uow import UnitOfWork
+from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
+
+
+@pytest.fixture
+def world(db, monkeypatch, fake_clock):
+    fast_passwords(monkeypatch)
+    return make_world(db)
+
+
+def history(w, cid):
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        rows = uow.session.scalars(
+            select(OwnershipChange)
+            .where(OwnershipChange.customer_id == cid)
+            .order_by(OwnershipChange.id)
+        ).all()
+        return [(r.kind, r.from_user_id, r.to_user_id, r.reason) for r in rows]
+
+
+def kinds(w, actor):
+    items = reminders.collect(UnitOfWork(w.db, actor, write=False)).items
+    return [(r.kind, r.target.record_id) for r in items if r.kind != "password"]
+
+
+def method(w, code="1"):
+    with UnitOfWork(w.db, w.admin) as uow:
+        return code_tables.find_item(uow, "follow_method", code)
+
+
+def test_a_customers_life(world, fake_clock):
+    w = world
+    cid = register(w, w.rep1, NXH).customer_id
+    assert history(w, cid) == [("登记", None, w.rep1.id, history(w, cid)[0][3])]
+    fake_clock.advance(days=1)
+    followups.add_follow_up(UnitOfWork(w.db, w.rep1), cid, FollowUpForm(
+        method_id=method(w), content="电话介绍产品，对方有兴趣", next_step="寄样品",
+        next_date=fake_clock().date() + timedelta(days=3)))  # fmt: skip
+    assert kinds(w, w.rep1) == []
+    fake_clock.advance(days=3)
+    assert ("follow_up_due", cid) in kinds(w, w.rep1)
+
+    # Silent: 60 days (no class) after the last follow-up it returns to the pool.
+    fake_clock.advance(days=50)
+    assert ("pool_return", cid) in kinds(w, w.rep1)  # warned 7 days before
+    assert pool.sweep(UnitOfWork(w.db, w.admin)).moved == []
+    fake_clock.advance(days=7, hours=1)
+    preview = pool.sweep(UnitOfWork(w.db, w.admin), dry_run=True)
+    assert preview.moved == [cid] and preview.dry_run
+    result = pool.sweep(UnitOfWork(w.db, w.admin))
+    assert result.moved == [cid]
+    assert pool.sweep(UnitOfWork(w.db, w.admin)).moved == []  # idempotent
+    kind, frm, to, reason = history(w, cid)[-1]
+    assert (kind, frm, to) == ("回收", w.rep1.id, None) and "60 天未跟进" in reason
+
+    # rep1 lost it and may not take it back within the cool-down; rep2 claims it.
+    with pytest.raises(ValidationError, match="30 天内不能再次领取"):
+        pool.claim(UnitOfWork(w.db, w.rep1), cid)
+    pool.claim(UnitOfWork(w.db, w.rep2), cid)
+    assert history(w, cid)[-1][:3] == ("领取", None, w.rep2.id)
+    with pytest.raises(NotFound, match="已被其他人领取"):
+        pool.claim(UnitOfWork(w.db, w.rep3), cid)
+    with pytest.raises(NotFound):  # no longer rep1's customer: not even visible
+        followups.add_follow_up(UnitOfWork(w.db, w.rep1), cid, FollowUpForm(content="x"))
+
+    # Developed: a deal inside the window credits rep2.
+    fake_clock.advance(days=2)
+    followups.add_deal(UnitOfWork(w.db, w.rep2), cid, DealForm(product="枸杞原浆", amount="12,800.50",
+                                                               quantity="100"))  # fmt: skip
+    [deal] = followups.list_deals(UnitOfWork(w.db, w.rep2), cid)
+    assert deal.salesperson == "李四" and str(deal.amount) == "12800.50"
+    with pytest.raises(NotFound):
+        followups.list_deals(UnitOfWork(w.db, w.rep1), cid)  # no longer rep1's ledger
+    card_dev = w.db
+    with UnitOfWork(card_dev, w.admin, write=False) as uow:
+        from app.models import Customer
+
+        assert uow.session.get(Customer, cid).developed_on == fake_clock().date()
+
+
+def test_follow_up_updates_last_follow_up_and_bad_input(world, fake_clock):
+    w = world
+    cid = register(w, w.rep1, NXH).customer_id
+    with pytest.raises(ValidationError, match="不能晚于现在") as err:
+        followups.add_follow_up(
+            UnitOfWork(w.db, w.rep1),
+            cid,
+            FollowUpForm(at=fake_clock() + timedelta(days=1), content="x"),
+        )
+    assert err.value.field == "at"
+    with pytest.raises(ValidationError, match="不能早于客户的登记"):
+        followups.add_follow_up(
+            UnitOfWork(w.db, w.rep1),
+            cid,
+            FollowUpForm(at=fake_clock() - timedelta(days=10), content="x"),
+        )
+    with pytest.raises(ValidationError, match="请填写跟进内容"):
+        followups.add_follow_up(UnitOfWork(w.db, w.rep1), cid, FollowUpForm(content="  "))
+    fake_clock.advance(hours=2)
+    fid = followups.add_follow_up(
+        UnitOfWork(w.db, w.rep1), cid, FollowUpForm(content="拜访", method_id=method(w, "2"))
+    )
+    [row] = followups.list_follow_ups(UnitOfWork(w.db, w.rep1), cid)
+    assert (row.method, row.by_name, row.at) == ("拜访", "张三", fake_clock())
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        from app.models import Customer
+
+        assert uow.session.get(Customer, cid).last_follow_up_at == fake_clock()
+    followups.delete_follow_up(UnitOfWork(w.db, w.rep1), fid, row.version)
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        assert uow.session.get(Customer, cid).last_follow_up_at is None
+    with pytest.raises(NotFound):
+        followups.list_follow_ups(UnitOfWork(w.db, w.rep3), cid)
+
+
+@pytest.mark.parametrize(
+    "form,field,message",
+    [
+        (DealForm(product="A", amount="-5"), "amount", "不能为负数"),
+        (DealForm(product="A", amount="abc"), "amount", "必须是数字"),
+        (DealForm(product="A", amount=""), "amount", "请填写成交金额"),
+        (DealForm(product="", amount="5"), "product", "请填写成交产品"),
+        (DealForm(product="A", amount="5", quantity="-1"), "quantity", "不能为负数"),
+    ],
+)
+def test_deal_bad_input(world, form, field, message):
+    w = world
+    cid = register(w, w.rep1, NXH).customer_id
+    with pytest.raises(ValidationError, match=message) as err:
+        followups.add_deal(UnitOfWork(w.db, w.rep1), cid, form)
+    assert err.value.field == field
+    assert followups.list_deals(UnitOfWork(w.db, w.rep1), cid) == []
+
+
+def test_deal_in_future_or_after_the_window(world, fake_clock):
+    w = world
+    cid = register(w, w.rep1, NXH).customer_id
+    with pytest.raises(ValidationError, match="不能晚于今天"):
+        followups.add_deal(
+            UnitOfWork(w.db, w.rep1),
+            cid,
+            DealForm(deal_date=fake_clock().date() + timedelta(days=1), product="A", amount="1"),
+        )
+    pool.set_protected(UnitOfWork(w.db, w.manager), cid, True)  # keep it out of the pool
+    fake_clock.advance(days=200)  # beyond the 6-month window: not 开发成功
+    followups.add_deal(UnitOfWork(w.db, w.rep1), cid, DealForm(product="A", amount="1"))
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        from app.models import Customer
+
+        assert uow.session.get(Customer, cid).developed_on is None
+
+
+def test_class_limits_protection_and_manual_mode(world, fake_clock):
+    w = world
+    a = register(w, w.rep1, NXH).customer_id
+    b = register(w, w.rep1, "银川塞上物流有限公司").customer_id
+    c = register(w, w.rep2, "石嘴山煤业股份有限公司").customer_id
+    with UnitOfWork(w.db, w.admin) as uow:
+        from app.models import Customer
+
+        uow.session.get(Customer, a).grade_id = code_tables.find_item(uow, "grade", "A")
+        uow.commit()
+    pool.set_protected(UnitOfWork(w.db, w.manager), b, True)
+    fake_clock.advance(days=61)
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        assert [x.customer_id for x in pool.due_for_pool(uow)] == [c]
+    settings.update_settings(UnitOfWork(w.db, w.admin), {"pool.auto_return": 0})
+    result = pool.sweep(UnitOfWork(w.db, w.admin))
+    assert result.moved == [] and result.reminded == [c]
+    assert ("pool_return", c) in kinds(w, w.manager)  # the manager is told to reclaim
+    assert ("pool_return", c) not in kinds(w, w.rep3)
+    assert pool.return_to_pool(UnitOfWork(w.db, w.manager), [c], "长期未跟进") == 1
+    assert history(w, c)[-1][:3] == ("回收", w.rep2.id, None)
+    fake_clock.advance(days=30)
+    settings.update_settings(UnitOfWork(w.db, w.admin), {"pool.auto_return": 1})
+    assert pool.sweep(UnitOfWork(w.db, w.admin)).moved == [a]  # A: 90 days
+
+
+def test_claim_cap_and_transfer(world):
+    w = world
+    ids = [register(w, w.rep1, f"测试公司{i}号有限公司").customer_id for i in range(3)]
+    pool.return_to_pool(UnitOfWork(w.db, w.manager), ids, "整理")
+    settings.update_settings(UnitOfWork(w.db, w.admin), {"pool.claim_cap": 1})
+    pool.claim(UnitOfWork(w.db, w.rep3), ids[0])
+    with pytest.raises(ValidationError, match="达到领取上限 1 个"):
+        pool.claim(UnitOfWork(w.db, w.rep3), ids[1])
+    with pytest.raises(PermissionDenied, match="本团队"):
+        pool.transfer(UnitOfWork(w.db, w.manager), ids[1:], w.rep3.id, "调整")
+    assert pool.transfer(UnitOfWork(w.db, w.manager), ids[1:], w.rep2.id, "调整") == 2
+    assert history(w, ids[1])[-1][:3] == ("分配", None, w.rep2.id)
+    with pytest.raises(ValidationError, match="转移原因"):
+        pool.transfer(UnitOfWork(w.db, w.admin), ids[1:], w.rep1.id, "")
+
+
+def test_two_reps_claim_the_same_customer_at_once(world, db):
+    w = world
+    cid = register(w, w.rep1, NXH).customer_id
+    pool.return_to_pool(UnitOfWork(w.db, w.manager), [cid], "整理")
+    barrier = threading.Barrier(2)
+    results = []
+
+    def go(actor):
+        barrier.wait()
+        try:
+            pool.claim(UnitOfWork(w.db, actor), cid)
+            results.append("won")
+        except (ValidationError, NotFound) as exc:
+            results.append(str(exc))
+
+    threads = [threading.Thread(target=go, args=(a,)) for a in (w.rep2, w.rep3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert results.count("won") == 1 and len(results) == 2
+    assert [h[0] for h in history(w, cid)].count("领取") == 1
+
+
+def test_sweep_from_two_desktops_moves_each_customer_once(world, fake_clock):
+    w = world
+    ids = [register(w, w.rep1, f"并发公司{i}号有限公司").customer_id for i in range(5)]
+    fake_clock.advance(days=61)
+    barrier = threading.Barrier(2)
+    moved = []
+
+    def go():
+        barrier.wait()
+        moved.extend(pool.sweep(UnitOfWork(w.db, w.admin)).moved)
+
+    threads = [threading.Thread(target=go) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(moved) == sorted(ids)
+    for cid in ids:
+        assert [h[0] for h in history(w, cid)] == ["登记", "回收"]
+
+
+def test_development_deadline_reminders(world, fake_clock):
+    w = world
+    cid = register(w, w.rep1, NXH).customer_id
+    pool.set_protected(UnitOfWork(w.db, w.manager), cid, True)
+    fake_clock.advance(days=160)  # deadline is registration + 6 months (≈ 184 days)
+    assert ("dev_deadline", cid) in kinds(w, w.rep1)
+    item = next(
+        i for i in reminders.collect(UnitOfWork(w.db, w.rep1)).items if i.kind == "dev_deadline"
+    )
+    assert "还剩" in item.title
