@@ -11,7 +11,6 @@ from app.services import clock, users
 from app.services.admin_lists import users_source
 from app.services.errors import ConflictError, ServiceError
 from app.services.users import UserRow
-from app.ui.admin.scroll import scrollable
 from app.ui.context import AppContext
 from app.ui.listview import ListView
 from app.ui.messages import confirm, show_service_error
@@ -48,7 +47,7 @@ class UsersPage(QWidget):
         self.list_view = ListView(ctx, users_source(), company, self)
         self.model = self.list_view.model
         self.table = self.list_view.table
-        layout.addWidget(scrollable(self.list_view), 1)
+        layout.addWidget(self.list_view, 1)
 
         self.add_button.clicked.connect(self.add_user)
         self.edit_button.clicked.connect(self.edit_user)

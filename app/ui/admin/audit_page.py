@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.services.admin_lists import audit_source
-from app.ui.admin.scroll import scrollable
 from app.ui.context import AppContext
 from app.ui.listview import ListView
 
@@ -16,7 +15,7 @@ class AuditLogPage(QWidget):
         self.list_view = ListView(ctx, audit_source(), company, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scrollable(self.list_view))
+        layout.addWidget(self.list_view)
 
     def reload(self) -> None:
         # Entries are written by every save; re-read whenever the tab is shown.

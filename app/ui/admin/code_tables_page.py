@@ -96,7 +96,7 @@ class CodeTablesPage(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([190, 800])
         layout = QVBoxLayout(self)
-        layout.addWidget(scrollable(splitter))
+        layout.addWidget(scrollable(splitter))  # two panes side by side: scroll when narrow
 
         self.tables.currentItemChanged.connect(lambda *_: self._show_table())
         self.new_table_button.clicked.connect(self.new_table)

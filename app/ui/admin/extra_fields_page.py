@@ -12,7 +12,6 @@ from app.services.errors import ServiceError
 from app.services.extra_field_lists import extra_fields_source
 from app.services.extra_fields import ExtraFieldRow
 from app.ui.admin.extra_field_dialog import ExtraFieldDialog
-from app.ui.admin.scroll import scrollable
 from app.ui.context import AppContext
 from app.ui.listview import ListView
 from app.ui.listview.uow import read_uow
@@ -43,7 +42,7 @@ class ExtraFieldsPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
         layout.addWidget(hint)
-        layout.addWidget(scrollable(self.list_view), 1)
+        layout.addWidget(self.list_view, 1)
 
         self.add_button.clicked.connect(self.add_field)
         self.edit_button.clicked.connect(self.edit_field)

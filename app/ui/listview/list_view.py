@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
-    QPushButton,
     QTableView,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -66,7 +66,7 @@ class ListView(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.source.search_hint + "（回车或稍候即搜索）")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(240)
+        self.search.setMinimumWidth(180)
         self._search_timer = QTimer(self, singleShot=True, interval=300)
         self._search_timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
@@ -86,8 +86,6 @@ class ListView(QWidget):
         self.date_range.currentTextChanged.connect(self._range_changed)
         self.date_column.currentIndexChanged.connect(lambda _i: self._range_changed())
         has_dates = bool(self.source.date_columns)
-        for w in (self.date_column, self.date_range, self.date_from, self.date_to):
-            w.setVisible(has_dates)
         self._set_custom_enabled(False)
 
         self.filter_button = QToolButton(text="筛选")
@@ -99,7 +97,6 @@ class ListView(QWidget):
         filter_menu.addSeparator()
         filter_menu.addAction("清除全部筛选", self.clear_filters)
         self.filter_button.setMenu(filter_menu)
-        self.filter_button.setVisible(not filter_menu.isEmpty())
 
         self.saved = QComboBox()
         self.saved.setMinimumWidth(120)
@@ -112,15 +109,22 @@ class ListView(QWidget):
         save_menu.addAction("删除所选方案", self.delete_saved_filter)
         save_btn.setMenu(save_menu)
 
-        row1 = QHBoxLayout()
-        row1.addWidget(self.search, 2)
-        row1.addWidget(self.date_column)
-        row1.addWidget(self.date_range)
-        row1.addWidget(self.date_from)
-        row1.addWidget(QLabel("至") if has_dates else QWidget())
-        row1.addWidget(self.date_to)
-        row1.addWidget(self.filter_button)
-        row1.addWidget(QLabel("方案："))
+        # Toolbars, not plain rows: when the window is narrow, what does not fit folds
+        # into the toolbar's » menu instead of forcing the whole window wider.
+        row1 = self._toolbar()
+        row1.addWidget(self.search)
+        if has_dates:
+            for w in (
+                self.date_column,
+                self.date_range,
+                self.date_from,
+                QLabel(" 至 "),
+                self.date_to,
+            ):
+                row1.addWidget(w)
+        if not filter_menu.isEmpty():
+            row1.addWidget(self.filter_button)
+        row1.addWidget(QLabel(" 方案："))
         row1.addWidget(self.saved)
         row1.addWidget(save_btn)
 
@@ -130,27 +134,26 @@ class ListView(QWidget):
         for action in self.source.batch_actions:
             batch_menu.addAction(action.label, lambda a=action: self.run_batch(a))
         self.batch_button.setMenu(batch_menu)
-        self.batch_button.setVisible(bool(self.source.batch_actions))
-        buttons = [
+        row2 = self._toolbar()
+        if self.source.batch_actions:
+            row2.addWidget(self.batch_button)
+        for text, slot in [
             ("分组汇总…", self.show_summary),
             ("导出 Excel…", self.export_excel),
             ("打印预览…", self.print_preview),
             ("另存 PDF…", self.save_pdf),
             ("列设置…", self.edit_columns),
             ("刷新", self.reload),
-        ]
-        row2 = QHBoxLayout()
-        row2.addWidget(self.batch_button)
-        for text, slot in buttons:
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            row2.addWidget(b)
-        row2.addStretch()
+        ]:
+            action = row2.addAction(text)
+            action.triggered.connect(lambda _checked=False, f=slot: f())
         self.filter_label = QLabel()
         self.filter_label.setStyleSheet("color:#555")
         self.count_label = QLabel()
-        row2.addWidget(self.filter_label)
-        row2.addWidget(self.count_label)
+        status = QHBoxLayout()
+        status.addWidget(row2, 1)
+        status.addWidget(self.filter_label)
+        status.addWidget(self.count_label)
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -163,6 +166,7 @@ class ListView(QWidget):
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vh.setDefaultSectionSize(ROW_HEIGHT)
         vh.setMinimumWidth(48)
+        vh.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setSectionsMovable(True)
@@ -179,9 +183,17 @@ class ListView(QWidget):
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
-        lay.addLayout(row1)
-        lay.addLayout(row2)
+        lay.addWidget(row1)
+        lay.addLayout(status)
         lay.addWidget(self.table)
+
+    def _toolbar(self) -> QToolBar:
+        bar = QToolBar(self)
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.setStyleSheet("QToolBar { border: none; spacing: 4px; }")
+        return bar
 
     # --- the query -------------------------------------------------------------
 
