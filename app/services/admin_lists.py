@@ -120,16 +120,47 @@ def users_source() -> ListSource:
 Actor_ = aliased(User)
 
 
+# Field names an audit line may mention, in the words the forms use.
+_GENERAL_LABELS = {
+    "username": "用户名", "full_name": "姓名", "role": "角色", "team_id": "团队",
+    "phone": "电话", "email": "邮箱", "is_active": "启用", "password_hash": "密码",
+    "password_changed_at": "密码修改时间", "must_change_password": "须修改密码",
+    "deleted_at": "删除时间", "deleted_by_id": "删除人", "key": "设置项", "value": "值",
+    "code": "代码", "sort_order": "排序", "is_system": "系统项", "label": "名称",
+    "owner_id": "归属销售", "owner_since": "归属时间", "registered_by_id": "登记人",
+    "is_in_pool": "公海", "is_protected": "保护", "developed_on": "开发成功日期",
+    "last_follow_up_at": "最近跟进时间", "dev_deadline": "开发期限", "number": "客户编号",
+    "content": "内容", "at": "时间", "method_id": "方式", "next_step": "下一步",
+    "next_date": "下次日期", "amount": "金额", "product": "产品", "quantity": "数量",
+    "deal_date": "成交日期", "delivered": "已交付", "delivered_on": "交付日期",
+    "is_primary": "主要联系人", "mobile": "手机", "wechat": "微信", "qq": "QQ",
+    "payload": "内容", "list_key": "列表", "kind": "类别", "status": "状态",
+}  # fmt: skip
+_HIDDEN_VALUES = {"password_hash"}
+
+
+def _field_labels() -> dict[str, str]:
+    from app.services.customers import FIELD_LABELS
+
+    # "name" is a customer's, a team's or a code's: the neutral word fits them all.
+    return {**FIELD_LABELS, **_GENERAL_LABELS, "name": "名称"}
+
+
 def describe_changes(changes) -> str:
-    """{"name": ["一组", "二组"]} -> "name：一组 → 二组"."""
+    """{"name": ["一组", "二组"]} -> "名称：一组 → 二组"; secrets only say they changed."""
     if not isinstance(changes, dict):
         return str(changes)
+    labels = _field_labels()
     parts = []
     for field, pair in changes.items():
+        label = labels.get(field, field)
+        if field in _HIDDEN_VALUES:
+            parts.append(f"{label}：已设置")
+            continue
         before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        parts.append(
-            f"{field}：{'' if before is None else before} → {'' if after is None else after}"
-        )
+        before = "" if before is None else before
+        after = "" if after is None else after
+        parts.append(f"{label}：{before} → {after}" if before != "" else f"{label}：{after}")
     return "；".join(parts)
 
 

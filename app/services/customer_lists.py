@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from app.models import CodeItem, CodeTable, Customer, OwnershipChange, Role, User
+from app.models import CodeItem, CodeTable, Customer, Role, User
 from app.services import clock
 from app.services.customers import _search_where as customer_search
 from app.services.errors import PermissionDenied, ValidationError
@@ -148,33 +148,13 @@ def _assignable_owners(uow: UnitOfWork):
 
 
 def _assign(uow: UnitOfWork, ids, owner: int, reason: str = "批量分配", **_params) -> BatchResult:
-    """分配: a manager (own team) or the admin / sales admin gives customers to a rep."""
-    if uow.actor.role not in (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN):
-        raise PermissionDenied("只有销售主管、销售内勤或系统管理员可以分配客户。")
-    allowed = {v for v, _ in _assignable_owners(UnitOfWork(uow.db, uow.actor, write=False))}
-    if owner not in allowed:
-        raise ValidationError("所选的销售人员不可分配（已停用或不在您的团队）。")
-    with uow:
-        rows, skipped = _editable(uow, ids)
-        now, done = clock.now(), 0
-        for c in rows:
-            if c.owner_id == owner:
-                continue
-            uow.session.add(
-                OwnershipChange(
-                    customer_id=c.id,
-                    from_user_id=c.owner_id,
-                    to_user_id=owner,
-                    kind="分配",
-                    reason=reason,
-                    at=now,
-                    by_id=uow.actor.id,
-                )
-            )
-            c.owner_id, c.owner_since, c.is_in_pool = owner, now, False
-            done += 1
-        uow.commit()
-        return BatchResult(done, skipped)
+    """分配/转移 in batch: the pool service checks roles, team and the target rep."""
+    from app.services import pool
+
+    ids = list(ids)
+    done = pool.transfer(uow, ids, owner, reason)
+    skipped = len(ids) - done
+    return BatchResult(done, [(0, "已属于该销售或不在您的管理范围")] * skipped)
 
 
 def _delete(uow: UnitOfWork, ids, **_params) -> BatchResult:

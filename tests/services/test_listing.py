@@ -180,7 +180,7 @@ def test_audit_list_reads_the_trail(world):
     ids = listing.fetch_ids(R(db, admin), src, ListQuery(filters=(("table_name", ("teams",)),)))
     rows = listing.fetch_rows(R(db, admin), src, ids, ["user", "action", "changes"])
     assert len(rows) == 2 and all(r[1] == "王管理" and r[2] == "create" for r in rows)
-    assert src.column("changes").display(rows[0][3]) in ("name： → 华北组", "name： → 华南组")
+    assert src.column("changes").display(rows[0][3]) in ("名称：华北组", "名称：华南组")
 
 
 def test_saved_filters_and_layout_per_user(world):
@@ -213,3 +213,12 @@ def test_distinct_values_for_column_filters(world):
     values = listing.distinct_values(R(db, admin), users_source(), "team")
     assert values[0][1] in ("华北组", "华南组", "（空）")
     assert {label for _, label in values} == {"华北组", "华南组", "（空）"}
+
+
+def test_audit_changes_read_in_chinese_and_hide_secrets():
+    from app.services.admin_lists import describe_changes
+
+    text = describe_changes(
+        {"full_name": ["李四", "李小四"], "password_hash": ["***", "***(已修改)"], "x_y": [1, 2]}
+    )
+    assert text == "姓名：李四 → 李小四；密码：已设置；x_y：1 → 2"
