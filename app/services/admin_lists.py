@@ -117,6 +117,34 @@ def users_source() -> ListSource:
     )
 
 
+def _teams_base(uow: UnitOfWork):
+    _admin_only(uow)
+    return select(Team.id).select_from(Team)
+
+
+_member_count = (
+    select(func.count(User.id)).where(User.team_id == Team.id).correlate(Team).scalar_subquery()
+)
+
+
+def teams_source() -> ListSource:
+    return ListSource(
+        key="teams",
+        title="团队列表",
+        id_expr=Team.id,
+        base=_teams_base,
+        columns=[
+            Column("name", "团队名称", Team.name, width=200),
+            Column("members", "成员数", _member_count, kind="int", width=80),
+            Column("created_at", "创建时间", Team.created_at, kind="datetime", width=130),
+        ],
+        search=text_search(Team.name),
+        search_hint="团队名称",
+        default_sort=[("name", False)],
+        default_date_key="created_at",
+    )
+
+
 Actor_ = aliased(User)
 
 

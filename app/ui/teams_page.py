@@ -6,11 +6,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.services import users
+from app.services.admin_lists import teams_source
 from app.services.errors import ServiceError
 from app.services.users import TeamRow
-from app.ui.admin_models import TeamTableModel
-from app.ui.admin_table import admin_table
 from app.ui.context import AppContext
+from app.ui.listview import ListView
 from app.ui.messages import confirm, show_service_error
 from app.ui.user_dialogs import TeamNameDialog
 
@@ -32,9 +32,10 @@ class TeamsPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.refresh_button)
         layout.addLayout(buttons)
-        self.model = TeamTableModel(self)
-        self.table = admin_table(self.model, (200, 80))
-        layout.addWidget(self.table, 1)
+        self.list_view = ListView(ctx, teams_source())
+        self.model = self.list_view.model
+        self.table = self.list_view.table
+        layout.addWidget(self.list_view, 1)
 
         self.add_button.clicked.connect(self.add_team)
         self.rename_button.clicked.connect(self.rename_team)
@@ -44,14 +45,18 @@ class TeamsPage(QWidget):
         self.reload()
 
     def selected(self) -> TeamRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.team_at(rows[0].row()) if rows else None
+        """The selected team, read fresh so its version is current."""
+        ids = self.list_view.selected_ids()
+        if not ids:
+            return None
+        try:
+            return next((t for t in users.list_teams(self.ctx.uow()) if t.id == ids[0]), None)
+        except ServiceError as err:
+            show_service_error(self, err, "无法读取团队")
+            return None
 
     def reload(self) -> None:
-        try:
-            self.model.set_rows(users.list_teams(self.ctx.uow()))
-        except ServiceError as err:
-            show_service_error(self, err, "无法读取团队列表")
+        self.list_view.reload()
         self._update_buttons()
 
     def _update_buttons(self) -> None:
