@@ -51,6 +51,18 @@ class Customer(TrackedMixin, SoftDeleteMixin, Base):
         Index("ix_customers_owner", "owner_id", "registered_on"),
         Index("ix_customers_registered_on", "registered_on"),
         Index("ix_customers_pool", "is_in_pool"),
+        # The list's sort orders over live rows, read from the index alone (migration 0004).
+        *(
+            Index(
+                f"ix_customers_live_{col}",
+                col,
+                "id",
+                "deleted_at",  # so SQLite reads the index alone (covering)
+                sqlite_where=text("deleted_at IS NULL"),
+                postgresql_where=text("deleted_at IS NULL"),
+            )
+            for col in ("registered_on", "name_pinyin", "number")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,8 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_
+from sqlalchemy.orm import with_loader_criteria
 from sqlalchemy.sql.expression import ColumnClause
 
+from app.models.base import SoftDeleteMixin
 from app.services.errors import ValidationError
 from app.services.uow import UnitOfWork
 
@@ -276,10 +278,21 @@ def ids_in_session(uow: UnitOfWork, source: ListSource, query: ListQuery) -> arr
     """fetch_ids inside an already open unit of work."""
     stmt = _filtered(uow, source, query).with_only_columns(source.id_expr)
     stmt = stmt.order_by(*_order(source, query))
+    # The ORM's work per row (~10 µs) makes a million ids take seconds. Run the same
+    # statement, with the soft-delete criteria the session's hook adds (hooks.py), on
+    # the connection and read the ids straight off the DB-API cursor.
+    stmt = stmt.options(
+        with_loader_criteria(
+            SoftDeleteMixin, lambda cls: cls.deleted_at.is_(None), include_aliases=True
+        )
+    )
     ids = array("q")
-    result = uow.session.execute(stmt.execution_options(yield_per=20_000))
-    for chunk in result.scalars().partitions():
-        ids.extend(chunk)
+    result = uow.session.connection().execute(stmt)
+    try:
+        while rows := result.cursor.fetchmany(20_000):
+            ids.extend(r[0] for r in rows)
+    finally:
+        result.close()
     return ids
 
 
