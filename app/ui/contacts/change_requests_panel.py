@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -17,13 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import change_requests
+from app.services.approval_lists import change_requests_source
 from app.services.change_requests import APPROVER_ROLES, ChangeRequestRow
 from app.services.errors import ServiceError
 from app.ui.admin_table import admin_table
 from app.ui.contacts.approval_dialogs import DecideChangeDialog
-from app.ui.contacts.approval_models import ChangeModel, DiffModel
-from app.ui.contacts.grants_panel import STATUSES
+from app.ui.contacts.approval_models import DiffModel
 from app.ui.context import AppContext
+from app.ui.listview import ListView
 from app.ui.listview.uow import read_uow
 from app.ui.messages import show_service_error
 
@@ -36,24 +36,22 @@ class ChangeRequestsPanel(QWidget):
         self.ctx = ctx
         # The service decides who may approve; the buttons follow the same list.
         self.can_decide = ctx.actor.role in APPROVER_ROLES
-        self.status = QComboBox()
-        for text, value in STATUSES:
-            self.status.addItem(text, value)
-        self.status.setCurrentIndex(0 if self.can_decide else 1)
         self.approve_button = QPushButton("批准…")
         self.reject_button = QPushButton("驳回…")
         self.refresh_button = QPushButton("刷新")
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("状态："))
-        bar.addWidget(self.status)
         bar.addStretch(1)
         for b in (self.approve_button, self.reject_button):
             b.setVisible(self.can_decide)
             bar.addWidget(b)
         bar.addWidget(self.refresh_button)
 
-        self.model = ChangeModel(self)
-        self.table = admin_table(self.model, (125, 70, 220, 180, 60, 70, 125))
+        # The queue is a shared list view; the sales admin starts on the pending ones.
+        self.list_view = ListView(ctx, change_requests_source())
+        if self.can_decide:
+            self.list_view.set_filter("status", ("pending",))
+        self.model = self.list_view.model
+        self.table = self.list_view.table
         self.diff_model = DiffModel(self)
         self.diff_table = admin_table(self.diff_model, (110, 240, 30))
         self.diff_label = QLabel("变更内容：选中一条申请查看")
@@ -63,7 +61,7 @@ class ChangeRequestsPanel(QWidget):
         diff_layout.addWidget(self.diff_label)
         diff_layout.addWidget(self.diff_table)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
+        splitter.addWidget(self.list_view)
         splitter.addWidget(diff_box)
         splitter.setSizes([280, 200])
 
@@ -71,7 +69,6 @@ class ChangeRequestsPanel(QWidget):
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
 
-        self.status.currentIndexChanged.connect(lambda _i: self.reload())
         self.refresh_button.clicked.connect(lambda: self.reload())
         self.approve_button.clicked.connect(lambda: self.decide(True))
         self.reject_button.clicked.connect(lambda: self.decide(False))
@@ -79,33 +76,32 @@ class ChangeRequestsPanel(QWidget):
         self.reload()
 
     def selected(self) -> ChangeRequestRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.request_at(rows[0].row()) if rows else None
+        """The selected request with its diff, read fresh from the service."""
+        ids = self.list_view.selected_ids()
+        if not ids:
+            return None
+        try:
+            rows = change_requests.list_change_requests(read_uow(self.ctx), None)
+        except ServiceError as err:
+            show_service_error(self, err, "无法读取变更申请")
+            return None
+        return next((r for r in rows if r.id == ids[0]), None)
 
     def select(self, record_id: int) -> bool:
         """Select a request by id, showing every status if it is not in the current one."""
-        if self.model.row_of(lambda r: r.id == record_id) < 0:
-            self.status.setCurrentIndex(self.status.findData(None))
+        if self.model.row_of_id(record_id) < 0:
+            self.list_view.clear_filters()
         self.reload(select_id=record_id)
         selected = self.selected()
         return selected is not None and selected.id == record_id
 
     def reload(self, select_id: int | None = None) -> None:
-        current = self.selected()
-        wanted = select_id if select_id is not None else (current.id if current else None)
-        try:
-            rows = change_requests.list_change_requests(
-                read_uow(self.ctx), self.status.currentData()
-            )
-        except ServiceError as err:
-            show_service_error(self, err, "无法读取变更申请")
-            rows = []
-        self.model.set_rows(rows)
-        row = self.model.row_of(lambda r: r.id == wanted) if wanted is not None else -1
-        if row < 0 and rows:
-            row = 0  # show a diff straight away
-        if row >= 0:
-            self.table.selectRow(row)
+        current = self.list_view.selected_ids()
+        wanted = select_id if select_id is not None else (current[0] if current else None)
+        self.list_view.reload()
+        found = wanted is not None and self.list_view.select_id(wanted)
+        if not found and self.model.rowCount():
+            self.table.selectRow(0)  # show a diff straight away
         self._selection_changed()
 
     def _selection_changed(self) -> None:

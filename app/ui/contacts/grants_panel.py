@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -18,16 +17,16 @@ from PySide6.QtWidgets import (
 
 from app.models import Role
 from app.services import grants
+from app.services.approval_lists import grants_source
 from app.services.errors import PermissionDenied, ServiceError
 from app.services.grants import GrantRow
 from app.ui.admin_table import admin_table
 from app.ui.contacts.approval_dialogs import DecideGrantDialog
-from app.ui.contacts.approval_models import GrantModel, ViewModel
+from app.ui.contacts.approval_models import ViewModel
 from app.ui.context import AppContext
+from app.ui.listview import ListView
 from app.ui.listview.uow import read_uow
 from app.ui.messages import show_service_error
-
-STATUSES = [("待审批", "pending"), ("全部", None), ("已批准", "approved"), ("已驳回", "rejected")]
 
 
 class GrantsPanel(QWidget):
@@ -38,24 +37,23 @@ class GrantsPanel(QWidget):
         self.ctx = ctx
         # Only the chairman decides (the service enforces it; this just hides the buttons).
         self.can_decide = ctx.actor.role == Role.CHAIRMAN
-        self.status = QComboBox()
-        for text, value in STATUSES:
-            self.status.addItem(text, value)
-        self.status.setCurrentIndex(0 if self.can_decide else 1)
         self.approve_button = QPushButton("批准…")
         self.reject_button = QPushButton("驳回…")
         self.refresh_button = QPushButton("刷新")
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("状态："))
-        bar.addWidget(self.status)
         bar.addStretch(1)
         for b in (self.approve_button, self.reject_button):
             b.setVisible(self.can_decide)
             bar.addWidget(b)
         bar.addWidget(self.refresh_button)
 
-        self.model = GrantModel(self)
-        self.table = admin_table(self.model, (125, 70, 200, 200, 60, 125, 70, 125))
+        # The queue is a shared list view (search, filters, export, print); the chairman
+        # starts on the pending requests.
+        self.list_view = ListView(ctx, grants_source(ctx.actor))
+        if self.can_decide:
+            self.list_view.set_filter("status", ("pending",))
+        self.model = self.list_view.model
+        self.table = self.list_view.table
         self.views_model = ViewModel(self)
         self.views_table = admin_table(self.views_model, (125, 80, 240))
         self.views_label = QLabel("授权查阅记录（选中申请时只显示该授权下的查阅）")
@@ -66,7 +64,7 @@ class GrantsPanel(QWidget):
         views_layout.addWidget(self.views_table)
         self.views_box = views
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
+        splitter.addWidget(self.list_view)
         splitter.addWidget(views)
         splitter.setSizes([320, 160])
 
@@ -74,7 +72,6 @@ class GrantsPanel(QWidget):
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
 
-        self.status.currentIndexChanged.connect(lambda _i: self.reload())
         self.refresh_button.clicked.connect(lambda: self.reload())
         self.approve_button.clicked.connect(lambda: self.decide(True))
         self.reject_button.clicked.connect(lambda: self.decide(False))
@@ -82,29 +79,31 @@ class GrantsPanel(QWidget):
         self.reload()
 
     def selected(self) -> GrantRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.grant_at(rows[0].row()) if rows else None
+        """The selected request, read fresh from the service (its own scope and wording)."""
+        ids = self.list_view.selected_ids()
+        if not ids:
+            return None
+        try:
+            rows = grants.list_grants(read_uow(self.ctx))
+        except ServiceError as err:
+            show_service_error(self, err, "无法读取查阅授权")
+            return None
+        return next((g for g in rows if g.id == ids[0]), None)
 
     def select(self, record_id: int) -> bool:
         """Select a request by id, showing every status if it is not in the current one."""
-        if self.model.row_of(lambda r: r.id == record_id) < 0:
-            self.status.setCurrentIndex(self.status.findData(None))
+        if self.model.row_of_id(record_id) < 0:
+            self.list_view.clear_filters()
         self.reload(select_id=record_id)
         selected = self.selected()
         return selected is not None and selected.id == record_id
 
     def reload(self, select_id: int | None = None) -> None:
-        current = self.selected()
-        wanted = select_id if select_id is not None else (current.id if current else None)
-        try:
-            rows = grants.list_grants(read_uow(self.ctx), self.status.currentData())
-        except ServiceError as err:
-            show_service_error(self, err, "无法读取查阅授权")
-            rows = []
-        self.model.set_rows(rows)
-        row = self.model.row_of(lambda g: g.id == wanted) if wanted is not None else -1
-        if row >= 0:
-            self.table.selectRow(row)
+        current = self.list_view.selected_ids()
+        wanted = select_id if select_id is not None else (current[0] if current else None)
+        self.list_view.reload()
+        if wanted is not None:
+            self.list_view.select_id(wanted)
         self._selection_changed()
 
     def _selection_changed(self) -> None:
