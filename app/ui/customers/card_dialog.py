@@ -1,6 +1,7 @@
-"""客户档案 card: 基本信息 (edit with optimistic locking), 联系人, 归属变更, and 打印.
+"""客户档案 card: 基本信息 (edit with optimistic locking), 联系人, 跟进记录, 成交记录,
+归属变更, and 打印.
 
-Follow-ups, deals and attachments come with later modules; their tabs are added then.
+Attachments come with a later module; its tab is added then.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from app.services.errors import ConflictError, ServiceError, ValidationError
 from app.ui.context import AppContext
 from app.ui.customers.card_print import make_card_preview
 from app.ui.customers.contacts_tab import ContactsTab
+from app.ui.customers.deals_tab import DealsTab
 from app.ui.customers.fields import shown
+from app.ui.customers.followups_tab import FollowUpsTab
 from app.ui.customers.form_widget import CustomerFormWidget
 from app.ui.listview.uow import write_uow
 from app.ui.style import (
@@ -84,6 +87,10 @@ class CustomerCardDialog(QDialog):
         self.basic_column.addLayout(save_row)
         self.contacts = ContactsTab(ctx, customer_id, self.card.can_edit)
         self.contacts.changed.connect(lambda: self.changed.emit(self.customer_id))
+        self.followups = FollowUpsTab(ctx, customer_id, self.card.can_edit)
+        self.followups.changed.connect(self.ledger_changed)
+        self.deals = DealsTab(ctx, customer_id, self.card.can_edit)
+        self.deals.changed.connect(self.ledger_changed)
         self.history = QTableWidget(0, len(HISTORY_COLUMNS))
         self.history.setHorizontalHeaderLabels(HISTORY_COLUMNS)
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -95,6 +102,8 @@ class CustomerCardDialog(QDialog):
                 self.history.setColumnWidth(i, width)
         self.tabs.addTab(self.basic, "基本信息")
         self.tabs.addTab(self.contacts, "联系人")
+        self.tabs.addTab(self.followups, "跟进记录")
+        self.tabs.addTab(self.deals, "成交记录")
         self.tabs.addTab(self.history, "归属变更")
 
         print_button = QPushButton("打印…")
@@ -125,8 +134,42 @@ class CustomerCardDialog(QDialog):
             return
         self._show_card()
         self.contacts.reload()
+        self.followups.reload()
+        self.deals.reload()
+
+    def ledger_changed(self) -> None:
+        """A follow-up or deal changed the customer (最近跟进, version): show the new
+        facts, keeping unsaved edits of 基本信息 if there are any."""
+        self.changed.emit(self.customer_id)
+        pending = self.form.changes(self.card.form) if self.form is not None else {}
+        try:
+            card = load_card(self.ctx, self.customer_id)
+        except ServiceError as err:
+            QMessageBox.warning(self, "客户档案", str(err))
+            return
+        self.card = card
+        if pending:
+            self._show_facts()
+        else:
+            self._show_card()
 
     def _show_card(self) -> None:
+        card = self.card
+        self._show_facts()
+        # The combos offer the record's current (maybe inactive) entries: rebuild the form.
+        self.form = CustomerFormWidget(self.ctx, card.form)
+        self.form.set_read_only(not card.can_edit)
+        self.scroll.setWidget(self.form)
+        self.save_button.setEnabled(card.can_edit)
+        self.revert_button.setEnabled(card.can_edit)
+        set_message(self.save_error, "")
+        self.history.setRowCount(len(card.ownership))
+        for r, h in enumerate(card.ownership):
+            values = (shown(h.at), h.kind, h.from_name, h.to_name, h.reason, h.by_name)
+            for c, value in enumerate(values):
+                self.history.setItem(r, c, QTableWidgetItem(value))
+
+    def _show_facts(self) -> None:
         card = self.card
         self.setWindowTitle(f"客户档案 — {card.form.name}（{card.number}）")
         self.header.setText(f"{card.form.name}    {card.number}")
@@ -148,18 +191,6 @@ class CustomerCardDialog(QDialog):
         if not card.can_edit:
             notes.append("您只能查看该客户，不能修改。")
         set_message(self.notice, "\n".join(notes))
-        # The combos offer the record's current (maybe inactive) entries: rebuild the form.
-        self.form = CustomerFormWidget(self.ctx, card.form)
-        self.form.set_read_only(not card.can_edit)
-        self.scroll.setWidget(self.form)
-        self.save_button.setEnabled(card.can_edit)
-        self.revert_button.setEnabled(card.can_edit)
-        set_message(self.save_error, "")
-        self.history.setRowCount(len(card.ownership))
-        for r, h in enumerate(card.ownership):
-            values = (shown(h.at), h.kind, h.from_name, h.to_name, h.reason, h.by_name)
-            for c, value in enumerate(values):
-                self.history.setItem(r, c, QTableWidgetItem(value))
 
     # --- actions ------------------------------------------------------------------
 

@@ -1,0 +1,213 @@
+"""The card's 跟进记录 tab: the customer's follow-ups, newest first; add, edit, delete.
+
+A change moves the customer's 最近跟进时间 (the service does that); the tab emits
+`changed` so the card shows the new time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QDate, QDateTime, QTime, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import clock, code_tables, followups
+from app.services.errors import ServiceError
+from app.services.followups import FollowUpForm, FollowUpRow
+from app.ui.context import AppContext
+from app.ui.customers.fields import multiline, shown
+from app.ui.form_dialog import FIELD_WIDTH, FormDialog
+from app.ui.listview.uow import read_uow, write_uow
+from app.ui.messages import confirm, show_service_error
+from app.ui.widgets.pinyin_combo import PinyinCombo
+
+COLUMNS = [
+    ("跟进时间", 130, lambda r: shown(r.at.replace(second=0, microsecond=0))),
+    ("方式", 60, lambda r: r.method),
+    ("内容", 330, lambda r: r.content.replace("\n", " ")),
+    ("下一步", 160, lambda r: r.next_step),
+    ("下次跟进", 90, lambda r: shown(r.next_date)),
+    ("跟进人", 70, lambda r: r.by_name),
+]
+
+
+class OptionalDate(QWidget):
+    """A date that may be left out: a check box switches the date edit on."""
+
+    def __init__(self, text: str, parent=None):
+        super().__init__(parent)
+        self.check = QCheckBox(text)
+        self.edit = QDateEdit()
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit.setDate(QDate(clock.now().date()))
+        self.edit.setEnabled(False)
+        self.check.toggled.connect(self.edit.setEnabled)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.check)
+        row.addWidget(self.edit)
+        row.addStretch()
+
+    def value(self):
+        return self.edit.date().toPython() if self.check.isChecked() else None
+
+    def set_value(self, day) -> None:
+        self.check.setChecked(day is not None)
+        if day is not None:
+            self.edit.setDate(QDate(day))
+
+
+def method_combo(ctx: AppContext, current_id: int | None = None) -> PinyinCombo:
+    combo = PinyinCombo(allow_none=False)
+    rows = code_tables.options(read_uow(ctx), "follow_method", current_id)
+    combo.set_items([(r.id, r.label, r) for r in rows], current_id)
+    return combo
+
+
+class FollowUpDialog(FormDialog):
+    """新增 or 修改 one follow-up; errors land at their field."""
+
+    def __init__(self, ctx: AppContext, customer_id: int, row: FollowUpRow | None, parent=None):
+        super().__init__(parent, "修改跟进记录" if row else "新增跟进记录", "保存")
+        self.ctx, self.customer_id, self.row = ctx, customer_id, row
+        self.at = QDateTimeEdit()
+        self.at.setCalendarPopup(True)
+        self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.at.setDateTime(_qt_datetime(row.at if row else clock.now()))
+        self.add_field("at", "跟进时间", self.at)
+        self.method = self.add_field(
+            "method_id", "跟进方式", method_combo(ctx, _method_id(ctx, row))
+        )
+        self.content = self.add_field("content", "跟进内容 *", multiline(90))
+        self.content.setMinimumWidth(FIELD_WIDTH + 120)
+        self.next_step = self.add_line("next_step", "下一步计划")
+        self.next_date = self.add_field("next_date", "下次跟进日期", OptionalDate("设定"))
+        self.add_hint("设定下次跟进日期后，到期时会出现在待办提醒中。")
+        if row is not None:
+            self.content.setPlainText(row.content)
+            self.next_step.setText(row.next_step)
+            self.next_date.set_value(row.next_date)
+
+    def follow_up_form(self) -> FollowUpForm:
+        return FollowUpForm(
+            at=self.at.dateTime().toPython().replace(second=0, microsecond=0),
+            method_id=self.method.current_id(),
+            content=self.content.toPlainText(),
+            next_step=self.next_step.text(),
+            next_date=self.next_date.value(),
+        )
+
+    def submit(self) -> None:
+        form = self.follow_up_form()
+        if self.row is None:
+            followups.add_follow_up(write_uow(self.ctx), self.customer_id, form)
+        else:
+            followups.update_follow_up(write_uow(self.ctx), self.row.id, self.row.version, form)
+
+
+def _qt_datetime(value: datetime) -> QDateTime:
+    return QDateTime(QDate(value.date()), QTime(value.hour, value.minute))
+
+
+def _method_id(ctx: AppContext, row: FollowUpRow | None) -> int | None:
+    """The row shows the method's name; the combo needs its id."""
+    if row is None or not row.method:
+        return None
+    rows = code_tables.list_items(read_uow(ctx), "follow_method")
+    return next((r.id for r in rows if r.name == row.method), None)
+
+
+class FollowUpsTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, ctx: AppContext, customer_id: int, can_edit: bool, parent=None):
+        super().__init__(parent)
+        self.ctx, self.customer_id = ctx, customer_id
+        self.rows: list[FollowUpRow] = []
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([c[0] for c in COLUMNS])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for i, (_label, width, _value) in enumerate(COLUMNS):
+            self.table.setColumnWidth(i, width)
+        if can_edit:
+            self.table.doubleClicked.connect(lambda _i: self.edit())
+        buttons = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for text, slot in (("新增跟进…", self.add), ("修改…", self.edit), ("删除", self.delete)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            b.setEnabled(can_edit)
+            buttons.addWidget(b)
+            self.buttons[text] = b
+        buttons.addStretch()
+        column = QVBoxLayout(self)
+        column.addLayout(buttons)
+        column.addWidget(self.table)
+        self.reload()
+
+    def reload(self) -> None:
+        try:
+            self.rows = followups.list_follow_ups(read_uow(self.ctx), self.customer_id)
+        except ServiceError as err:
+            show_service_error(self, err, "跟进记录")
+            self.rows = []
+        self.table.setRowCount(len(self.rows))
+        for r, row in enumerate(self.rows):
+            for c, (_label, _width, value) in enumerate(COLUMNS):
+                item = QTableWidgetItem(value(row))
+                item.setToolTip(row.content if c == 2 else "")
+                self.table.setItem(r, c, item)
+
+    def selected(self) -> FollowUpRow | None:
+        r = self.table.currentRow()
+        return self.rows[r] if 0 <= r < len(self.rows) else None
+
+    def _done(self) -> None:
+        self.reload()
+        self.changed.emit()
+
+    def dialog(self, row: FollowUpRow | None) -> FollowUpDialog:
+        return FollowUpDialog(self.ctx, self.customer_id, row, self)
+
+    def add(self) -> None:
+        if self.dialog(None).exec():
+            self._done()
+
+    def edit(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        dialog = self.dialog(row)
+        if dialog.exec() or dialog.stale:
+            self._done()
+
+    def delete(self) -> None:
+        row = self.selected()
+        if row is None or not confirm(
+            self, "删除跟进记录", f"确定删除 {shown(row.at)[:16]} 的这条跟进记录吗？"
+        ):
+            return
+        try:
+            followups.delete_follow_up(write_uow(self.ctx), row.id, row.version)
+        except ServiceError as err:
+            show_service_error(self, err, "跟进记录")
+        self._done()
