@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from app.models import CodeItem, CodeTable, Customer, Role, User
 from app.services import clock
+from app.services.customers import DELETE_ROLES, restore_customer
 from app.services.customers import _search_where as customer_search
 from app.services.errors import PermissionDenied, ValidationError
 from app.services.listing import BatchAction, BatchResult, Column, ListSource
@@ -158,9 +159,9 @@ def _assign(uow: UnitOfWork, ids, owner: int, reason: str = "批量分配", **_p
 
 
 def _delete(uow: UnitOfWork, ids, **_params) -> BatchResult:
-    """Move to the recycle bin (soft delete). Only the sales admin and the admin."""
-    if uow.actor.role not in (Role.ADMIN, Role.SALES_ADMIN):
-        raise PermissionDenied("只有销售内勤或系统管理员可以删除客户。")
+    """Move to the recycle bin (soft delete): the roles customers.delete_customer allows."""
+    if uow.actor.role not in DELETE_ROLES:
+        raise PermissionDenied("只有销售内勤、销售主管或系统管理员可以删除客户。")
     with uow:
         rows, skipped = _editable(uow, ids)
         now = clock.now()
@@ -203,4 +204,49 @@ def customers_source() -> ListSource:
             ),
             BatchAction("delete", "删除（移入回收站）", _delete, destructive=True),
         ],
+    )
+
+
+# --- the recycle bin (客户回收站) -----------------------------------------------------------
+
+
+def _recycle_base(uow: UnitOfWork):
+    if uow.actor is None or uow.actor.role not in DELETE_ROLES:
+        raise PermissionDenied("您无权查看客户回收站。")
+    return (
+        _base(uow)
+        .where(Customer.deleted_at.is_not(None), edit_scope(uow.actor))
+        .execution_options(include_deleted=True)
+    )
+
+
+def _restore(uow: UnitOfWork, ids, **_params) -> BatchResult:
+    from app.services.errors import ServiceError
+
+    done, skipped = 0, []
+    for cid in ids:  # each its own transaction: one refusal does not undo the others
+        try:
+            restore_customer(UnitOfWork(uow.db, uow.actor), cid)
+            done += 1
+        except ServiceError as exc:
+            skipped.append((cid, str(exc)))
+    return BatchResult(done, skipped)
+
+
+def recycle_bin_source() -> ListSource:
+    by_key = {c.key: c for c in _columns()}
+    columns = [by_key[k] for k in ("number", "name", "type", "owner", "phone", "registered_on")]
+    columns.append(Column("deleted_at", "删除时间", Customer.deleted_at, kind="datetime",
+                          width=125))  # fmt: skip
+    return ListSource(
+        key="customer_recycle_bin",
+        title="客户回收站",
+        id_expr=Customer.id,
+        base=_recycle_base,
+        columns=columns,
+        search=customer_search,
+        search_hint="客户名称、拼音或电话",
+        default_sort=[("deleted_at", True)],
+        default_date_key="deleted_at",
+        batch_actions=[BatchAction("restore", "恢复", _restore)],
     )

@@ -281,11 +281,12 @@ def ids_in_session(uow: UnitOfWork, source: ListSource, query: ListQuery) -> arr
     # The ORM's work per row (~10 µs) makes a million ids take seconds. Run the same
     # statement, with the soft-delete criteria the session's hook adds (hooks.py), on
     # the connection and read the ids straight off the DB-API cursor.
-    stmt = stmt.options(
-        with_loader_criteria(
-            SoftDeleteMixin, lambda cls: cls.deleted_at.is_(None), include_aliases=True
+    if not stmt.get_execution_options().get("include_deleted"):  # e.g. the recycle bin
+        stmt = stmt.options(
+            with_loader_criteria(
+                SoftDeleteMixin, lambda cls: cls.deleted_at.is_(None), include_aliases=True
+            )
         )
-    )
     ids = array("q")
     result = uow.session.connection().execute(stmt)
     try:

@@ -95,3 +95,23 @@ def test_batch_grade_and_assign_respect_edit_scope(world):
         delete.run(UnitOfWork(w.db, w.rep2), all_ids)
     assert delete.run(UnitOfWork(w.db, w.sales_admin), all_ids[:1]).done == 1
     assert len(names(w, w.admin)) == 3
+
+
+def test_recycle_bin_lists_deleted_customers_and_restores(world):
+    from app.services import customers
+    from app.services.customer_lists import recycle_bin_source
+
+    w = world
+    src = recycle_bin_source()
+    ids = listing.fetch_ids(UnitOfWork(w.db, w.admin, write=False), customers_source(),
+                            ListQuery())  # fmt: skip
+    delete = next(a for a in customers_source().batch_actions if a.key == "delete")
+    assert delete.run(UnitOfWork(w.db, w.sales_admin), list(ids[:2])).done == 2
+    binned = listing.fetch_ids(UnitOfWork(w.db, w.sales_admin, write=False), src, ListQuery())
+    assert sorted(binned) == sorted(ids[:2])
+    with pytest.raises(PermissionDenied):
+        listing.fetch_ids(UnitOfWork(w.db, w.rep1, write=False), src, ListQuery())
+    restore = next(a for a in src.batch_actions if a.key == "restore")
+    assert restore.run(UnitOfWork(w.db, w.sales_admin), [ids[0]]).done == 1
+    assert len(names(w, w.admin)) == 3
+    assert customers.list_recycle_bin(UnitOfWork(w.db, w.sales_admin))[0].id == ids[1]

@@ -91,10 +91,12 @@ def test_recycle_bin_restore(qtbot, world):
     assert len(names(page)) == 3
     dialog = page.recycle_bin()
     qtbot.addWidget(dialog)
-    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == victim.form.name
+    model = dialog.list_view.model
+    assert model.rowCount() == 1
+    assert model.index(0, model.keys.index("name")).data() == victim.form.name
     dialog.table.selectRow(0)
     dialog.restore_selected()
-    assert dialog.table.rowCount() == 0
+    assert model.rowCount() == 0
     assert len(names(page)) == 4
 
 

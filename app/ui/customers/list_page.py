@@ -75,7 +75,7 @@ class CustomerListPage(QWidget):
         self.open_customer(result.customer_id)
 
     def recycle_bin(self) -> RecycleBinDialog:
-        dialog = RecycleBinDialog(self.ctx, self)
+        dialog = RecycleBinDialog(self.ctx, self.company, self)
         dialog.restored.connect(lambda _id: self.list.reload())
         dialog.open()
         return dialog
