@@ -71,7 +71,7 @@ class DealRow:
     version: int
 
 
-def _editable_customer(uow: UnitOfWork, customer_id: int) -> Customer:
+def _visible_customer(uow: UnitOfWork, customer_id: int) -> Customer:
     if uow.actor is None:
         raise PermissionDenied("请先登录。")
     c = uow.session.scalar(
@@ -79,6 +79,11 @@ def _editable_customer(uow: UnitOfWork, customer_id: int) -> Customer:
     )
     if c is None:
         raise NotFound("客户不存在，或您无权查看该客户。")
+    return c
+
+
+def _editable_customer(uow: UnitOfWork, customer_id: int) -> Customer:
+    c = _visible_customer(uow, customer_id)
     allowed = uow.session.scalar(
         select(Customer.id).where(Customer.id == customer_id, edit_scope(uow.actor))
     )
@@ -183,13 +188,7 @@ def delete_follow_up(uow: UnitOfWork, follow_up_id: int, expected_version: int) 
 
 def list_follow_ups(uow: UnitOfWork, customer_id: int) -> list[FollowUpRow]:
     with uow:
-        if (
-            uow.session.scalar(
-                select(Customer.id).where(Customer.id == customer_id, customer_scope(uow.actor))
-            )
-            is None
-        ):
-            raise NotFound("客户不存在，或您无权查看该客户。")
+        _visible_customer(uow, customer_id)
         q = (
             select(FollowUp, CodeItem.name, User.full_name)
             .outerjoin(CodeItem, FollowUp.method_id == CodeItem.id)
@@ -288,13 +287,7 @@ def mark_delivered(uow: UnitOfWork, deal_id: int, expected_version: int, on: dat
 def list_deals(uow: UnitOfWork, customer_id: int) -> list[DealRow]:
     """The ledger (帐页) of one customer: only for those who may see the customer."""
     with uow:
-        if (
-            uow.session.scalar(
-                select(Customer.id).where(Customer.id == customer_id, customer_scope(uow.actor))
-            )
-            is None
-        ):
-            raise NotFound("客户不存在，或您无权查看该客户。")
+        _visible_customer(uow, customer_id)
         q = (
             select(Deal, User.full_name)
             .outerjoin(User, Deal.salesperson_id == User.id)
