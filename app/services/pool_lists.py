@@ -24,7 +24,8 @@ from app.services.visibility import customer_scope, pool_scope
 CLAIM_ROLES = (Role.SALES_REP, Role.MANAGER)  # who may 领取 (pool.claim)
 ASSIGN_ROLES = (Role.MANAGER, Role.SALES_ADMIN, Role.ADMIN)  # who may 分配 (pool.transfer)
 SWEEP_ROLES = (Role.MANAGER, Role.SALES_ADMIN, Role.ADMIN)  # who runs 立即回收 by hand
-PREVIEW_ROLES = (Role.SALES_REP, *SWEEP_ROLES, Role.CHAIRMAN)  # 回收预演
+POOL_ROLES = tuple(r for r in Role if r != Role.CLERK)  # who sees the pool (pool_scope)
+PREVIEW_ROLES = POOL_ROLES  # 回收预演 (limited to the customers each may see)
 
 Grade = aliased(CodeItem, name="pool_grade")
 Industry = aliased(CodeItem, name="pool_industry")

@@ -21,23 +21,27 @@ from app import APP_NAME, __version__
 from app.models import Role
 from app.services import auth
 from app.services.errors import ServiceError
+from app.services.pool_lists import POOL_ROLES
 from app.services.reminders import Target
 from app.ui import prefs
 from app.ui.change_password_dialog import ChangePasswordDialog
 from app.ui.context import AppContext
 from app.ui.customers.customer_page import CustomerPage
+from app.ui.pool.pool_page import PoolPage
 from app.ui.reminder_window import ReminderWindow
 from app.ui.settings_page import SettingsPage
 from app.ui.style import HINT_COLOR, message_label
 
 SETTINGS = "系统设置"
 CUSTOMERS = "客户档案"
+POOL = "公海客户"
 # Reminders about 查阅授权 and 信息变更审批 open the customer page's 审批 tab.
 APPROVAL_TARGETS = ("change_request", "access_grant")
 # Modules of the product that are not built yet: listed, greyed out, not selectable.
-NOT_YET_OPEN = ("公海客户", "回访管理", "工作计划", "统计报表")
+NOT_YET_OPEN = ("回访管理", "工作计划", "统计报表")
 NOT_OPEN_TIP = "该模块尚未开放"
 ADMIN_ONLY_TIP = "仅系统管理员可以使用系统设置"
+POOL_ROLES_TIP = "公海客户仅对销售、管理岗位开放"
 
 
 class MainWindow(QMainWindow):
@@ -64,6 +68,11 @@ class MainWindow(QMainWindow):
         self.settings_page: SettingsPage | None = None
         self.customer_page = CustomerPage(ctx, self._company())
         self.stack.addWidget(self.customer_page)
+        self.pool_page: PoolPage | None = None
+        if ctx.actor.role in POOL_ROLES:
+            self.pool_page = PoolPage(ctx, self._company())
+            self.pool_page.customers_changed.connect(self.customer_page.list_page.list.reload)
+            self.stack.addWidget(self.pool_page)
         self._build_nav()
 
         splitter = QSplitter()
@@ -112,6 +121,11 @@ class MainWindow(QMainWindow):
     def _build_nav(self) -> None:
         self.customers_item = QListWidgetItem(CUSTOMERS)
         self.nav.addItem(self.customers_item)
+        self.pool_item = QListWidgetItem(POOL)
+        self.nav.addItem(self.pool_item)
+        if self.pool_page is None:
+            self.pool_item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.pool_item.setToolTip(POOL_ROLES_TIP)
         for name in NOT_YET_OPEN:
             item = QListWidgetItem(name)
             item.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -134,6 +148,8 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.settings_page)
         elif item is self.customers_item:
             self.stack.setCurrentWidget(self.customer_page)
+        elif item is self.pool_item and self.pool_page is not None:
+            self.stack.setCurrentWidget(self.pool_page)
         else:
             self.stack.setCurrentIndex(0)
 

@@ -1,0 +1,135 @@
+"""公海客户: the shared ListView over pool_source(), 回收预演 and 立即回收.
+
+A pool customer has no owner, so a sales rep cannot open its card until claiming it:
+a double-click offers the claim first. Managers and the admin open it directly.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
+
+from app.services import pool
+from app.services.errors import ServiceError
+from app.services.pool_lists import CLAIM_ROLES, PREVIEW_ROLES, SWEEP_ROLES, can_open, pool_source
+from app.ui.context import AppContext
+from app.ui.customers.card_dialog import CustomerCardDialog
+from app.ui.listview import ListView
+from app.ui.listview.uow import read_uow, write_uow
+from app.ui.messages import confirm, show_service_error
+from app.ui.pool.returns_dialog import ReturnsPreviewDialog
+
+TITLE = "公海客户"
+
+
+class PoolPage(QWidget):
+    customers_changed = Signal()  # a claim or sweep moved customers (other lists reload)
+
+    def __init__(self, ctx: AppContext, company: str = "", parent=None):
+        super().__init__(parent)
+        self.ctx, self.company = ctx, company
+        self.cards: dict[int, CustomerCardDialog] = {}
+        self.list = ListView(ctx, pool_source(ctx.actor), company)
+        self.list.open_record.connect(self._open_record)
+        self.list.data_changed.connect(self.customers_changed)
+        role = ctx.actor.role
+        self.preview_button = QPushButton("回收预演…")
+        self.preview_button.setToolTip("查看哪些客户即将因长期未跟进被回收公海")
+        self.preview_button.clicked.connect(self.preview)
+        self.preview_button.setVisible(role in PREVIEW_ROLES)
+        self.sweep_button = QPushButton("立即回收超期客户")
+        self.sweep_button.setToolTip("把所有超过未跟进期限的客户移入公海（保护客户除外）")
+        self.sweep_button.clicked.connect(self.sweep)
+        self.sweep_button.setVisible(role in SWEEP_ROLES)
+        top = QHBoxLayout()
+        top.setContentsMargins(6, 6, 6, 0)
+        top.addWidget(self.preview_button)
+        top.addWidget(self.sweep_button)
+        top.addStretch()
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(top)
+        column.addWidget(self.list)
+
+    def reload(self) -> None:
+        self.list.reload()
+
+    # --- drill-through ------------------------------------------------------------
+
+    def _open_record(self, entity: str, record_id: int) -> None:
+        if entity == "customer":
+            self.open_customer(record_id)
+
+    def open_customer(self, customer_id: int) -> CustomerCardDialog | None:
+        try:
+            visible = can_open(read_uow(self.ctx), customer_id)
+        except ServiceError as err:
+            show_service_error(self, err, TITLE)
+            return None
+        if not visible:
+            if self.ctx.actor.role not in CLAIM_ROLES:
+                QMessageBox.information(self, TITLE, "公海客户暂无归属，您无权查看其客户档案。")
+                return None
+            if not confirm(
+                self, "领取客户", "该客户在公海中，领取后才能查看客户档案。\n现在领取吗？"
+            ):
+                return None
+            if not self.claim(customer_id):
+                return None
+        return self._show_card(customer_id)
+
+    def claim(self, customer_id: int) -> bool:
+        try:
+            pool.claim(write_uow(self.ctx), customer_id)
+        except ServiceError as err:
+            show_service_error(self, err, "领取失败")
+            self.reload()
+            return False
+        self.reload()
+        self.customers_changed.emit()
+        return True
+
+    def _show_card(self, customer_id: int) -> CustomerCardDialog | None:
+        card = self.cards.get(customer_id)
+        if card is not None and card.isVisible():
+            card.raise_()
+            card.activateWindow()
+            return card
+        try:
+            card = CustomerCardDialog(self.ctx, customer_id, self.company, self)
+        except ServiceError as err:
+            show_service_error(self, err, "客户档案")
+            return None
+        card.changed.connect(lambda _id: self.reload())
+        self.cards[customer_id] = card
+        card.show()
+        return card
+
+    # --- the sweep ----------------------------------------------------------------
+
+    def preview(self) -> ReturnsPreviewDialog:
+        dialog = ReturnsPreviewDialog(self.ctx, self)
+        dialog.open()
+        return dialog
+
+    def sweep(self) -> None:
+        try:
+            due = pool.sweep(write_uow(self.ctx), dry_run=True).moved
+        except ServiceError as err:
+            show_service_error(self, err, "回收失败")
+            return
+        if not due:
+            QMessageBox.information(self, "立即回收", "目前没有超过未跟进期限的客户。")
+            return
+        if not confirm(
+            self, "立即回收", f"有 {len(due)} 个客户已超过未跟进期限，确定立即回收公海吗？"
+        ):
+            return
+        try:
+            result = pool.sweep(write_uow(self.ctx))
+        except ServiceError as err:
+            show_service_error(self, err, "回收失败")
+            return
+        QMessageBox.information(self, "立即回收", result.message)
+        self.reload()
+        self.customers_changed.emit()
