@@ -45,8 +45,8 @@ def _base(uow: UnitOfWork):
     )
 
 
-def _code(key: str, label: str, alias) -> Column:
-    return Column(key, label, alias.name, groupable=True, filterable=True, width=90,
+def _code(key: str, label: str, alias, width: int) -> Column:
+    return Column(key, label, alias.name, groupable=True, filterable=True, width=width,
                   sort_expr=alias.sort_order)  # fmt: skip
 
 
@@ -54,9 +54,9 @@ def _columns() -> list[Column]:
     return [
         Column("number", "客户编号", Customer.number, width=120),
         Column("name", "客户名称", Customer.name, width=220, sort_expr=Customer.name_pinyin),
-        _code("grade", "等级", Grade),
-        _code("industry", "所属行业", Industry),
-        _code("region", "地区", Region),
+        _code("grade", "等级", Grade, 50),
+        _code("industry", "所属行业", Industry, 130),
+        _code("region", "地区", Region, 120),
         Column("phone", "电话", Customer.phone, width=120),
         Column("pool_since", "进入公海时间", Customer.owner_since, kind="datetime", width=125),
         Column("last_follow_up_at", "最近跟进", Customer.last_follow_up_at, kind="datetime",

@@ -3,7 +3,7 @@
 import pytest
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from app.services import customers, pool
+from app.services import code_tables, customers, pool
 from app.services.uow import UnitOfWork
 from app.ui.context import AppContext
 from app.ui.pool import pool_page as pool_page_module
@@ -17,14 +17,23 @@ WZ = "吴忠滩羊肉业有限公司"
 ZW = "中卫硒砂瓜合作社"
 
 
+def codes(w, grade, industry):
+    with UnitOfWork(w.db, w.admin) as uow:
+        return dict(
+            grade_id=code_tables.resolve(uow, "grade", grade),
+            industry_id=code_tables.resolve(uow, "industry", industry),
+            region_id=code_tables.resolve(uow, "region", "64"),  # 宁夏回族自治区
+        )
+
+
 @pytest.fixture
 def world(sqlite_db, monkeypatch, fake_clock):
     fast_passwords(monkeypatch)
     w = make_world(sqlite_db)
-    w.nxh = register(w, w.rep1, phone="0951-5012345").customer_id
-    w.yc = register(w, w.rep1, YC, phone="0951-6012345").customer_id
-    w.wz = register(w, w.rep2, WZ).customer_id
-    w.zw = register(w, w.rep3, ZW).customer_id
+    w.nxh = register(w, w.rep1, phone="0951-5012345", **codes(w, "B", "C")).customer_id
+    w.yc = register(w, w.rep1, YC, phone="0951-6012345", **codes(w, "C", "F")).customer_id
+    w.wz = register(w, w.rep2, WZ, phone="0953-2021188", **codes(w, "D", "A")).customer_id
+    w.zw = register(w, w.rep3, ZW, **codes(w, "C", "A")).customer_id
     fake_clock.advance(days=1)
     pool.return_to_pool(UnitOfWork(w.db, w.admin), [w.nxh, w.yc, w.wz], "长期未跟进")
     return w
@@ -114,17 +123,22 @@ def test_preview_lists_the_due_customer(qtbot, world, fake_clock):
     qtbot.addWidget(dialog)
     assert dialog.rows == []  # 中卫 is team 2's: the team-1 manager does not see it
     admin = AppContext(world.db, world.admin)
-    late = register(world, world.rep1, "灵武长枣种植专业合作社").customer_id
-    fake_clock.advance(days=61)
+    soon = register(world, world.rep1, "灵武长枣种植专业合作社").customer_id
+    fake_clock.advance(days=58)
     dialog = ReturnsPreviewDialog(admin, None)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert [r.name for r in dialog.rows] == [ZW, "灵武长枣种植专业合作社"]
-    assert all(r.overdue for r in dialog.rows)
-    assert dialog.table.item(0, 3).text() == "王五"
+    assert [(r.name, r.overdue) for r in dialog.rows] == [
+        (ZW, True),
+        ("灵武长枣种植专业合作社", False),
+    ]
+    assert dialog.table.item(0, 3).text() == "王五" and dialog.table.item(0, 2).text() == "C"
     assert "已超期" in dialog.table.item(0, 7).text()
-    assert "共 2 个客户" in dialog.summary.text()
+    assert dialog.table.item(1, 7).text() == "还剩 2 天"
+    assert "共 2 个客户，其中已超期 1 个" in dialog.summary.text()
     screenshot(dialog, "pool_returns_preview")
-    assert pool.sweep(UnitOfWork(world.db, world.admin)).moved == [world.zw, late]
+    assert pool.sweep(UnitOfWork(world.db, world.admin)).moved == [world.zw]
     dialog.reload()
+    assert [r.customer_id for r in dialog.rows] == [soon]
+    dialog.days.setValue(1)  # the window narrows: nothing within a day
     assert dialog.rows == []
