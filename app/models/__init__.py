@@ -39,3 +39,6 @@ __all__ += [
 from app.models.followup import Deal, FollowUp  # noqa: E402
 
 __all__ += ["Deal", "FollowUp"]
+from app.models.review import CustomerReview  # noqa: E402
+
+__all__ += ["CustomerReview"]

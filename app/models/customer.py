@@ -115,6 +115,14 @@ class Customer(TrackedMixin, SoftDeleteMixin, Base):
         Boolean, nullable=False, default=False, server_default=text("false")
     )
     developed_on: Mapped[date | None] = mapped_column(Date)  # first deal: 开发成功
+    # 规则 5: manual inputs that can lower the class, and why the class is what it is.
+    financial_status: Mapped[str] = mapped_column(
+        String(10), nullable=False, default="", server_default=""
+    )  # 良好 / 一般 / 较差
+    class_reason: Mapped[str] = mapped_column(
+        String(300), nullable=False, default="", server_default=""
+    )
+    classified_on: Mapped[date | None] = mapped_column(Date)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     remarks: Mapped[str] = mapped_column(Text, nullable=False, default="")  # 备注

@@ -136,3 +136,26 @@ def after_delivery(uow):
                     Severity.WARNING,
                     Target("customer", cid),
                 )
+
+
+@provider("review", "评审")
+def open_reviews(uow):
+    """Open 评审: the owner may file a statement; managers decide; the chairman watches."""
+    from app.models import CustomerReview
+    from app.services.reviews import _visible
+
+    q = _visible(
+        uow.actor,
+        select(CustomerReview.id, CustomerReview.customer_id, CustomerReview.owner_id,
+               CustomerReview.opened_at, CustomerReview.statement, Customer.name)
+        .join(Customer, Customer.id == CustomerReview.customer_id)
+        .where(CustomerReview.status == "open"),
+    )  # fmt: skip
+    for rid, _cid, owner_id, opened_at, statement, name in uow.session.execute(q):
+        if owner_id == uow.actor.id:
+            if statement:
+                continue
+            title = f"客户“{name}”开发期限已过，进入评审：可提交陈述"
+        else:
+            title = f"客户“{name}”待评审"
+        yield Reminder("review", title, opened_at, Severity.WARNING, Target("review", rid))
