@@ -99,6 +99,8 @@ def test_follow_up_bad_input_at_the_field(qtbot, world, fake_clock):
     d.at.setDateTime(QDateTime(QDate(future.date()), QTime(9, 0)))
     d.accept()
     assert "不能晚于现在" in d.errors.error_for("at")
+    d.show()
+    screenshot(d, "customer_followup_dialog_error")
     assert d.errors.error_for("content") == ""
     d.at.setDateTime(QDateTime(QDate(fake_clock().date()), QTime(8, 0)))
     d.next_date.set_value(fake_clock().date() - timedelta(days=1))
@@ -117,6 +119,8 @@ def test_deal_tab_add_bad_amount_and_deliver(qtbot, world, fake_clock, monkeypat
     d.amount.setText("-5000")
     d.accept()
     assert "不能为负数" in d.errors.error_for("amount")
+    d.show()
+    screenshot(d, "customer_deal_dialog_error")
     d.amount.setText("abc")
     d.accept()
     assert "必须是数字" in d.errors.error_for("amount")
