@@ -51,9 +51,15 @@ SPECS = {
         SettingSpec("pool.claim_cap", "每位销售最多拥有客户数（领取上限）", 300, 1, 100000),
         SettingSpec("pool.cooldown_days", "被回收后几天内不得再领取同一客户", 30, 0, 3650),
         # Classification A/B/C/D (规则 5): last three years' deal totals, in 元
-        SettingSpec("class.threshold_A", "A 类：近三年成交额不低于（元）", 1_000_000, 0, 10**12),
-        SettingSpec("class.threshold_B", "B 类：近三年成交额不低于（元）", 300_000, 0, 10**12),
-        SettingSpec("class.threshold_C", "C 类：近三年成交额不低于（元）", 50_000, 0, 10**12),
+        SettingSpec(
+            "class.threshold_A", "A 类：近三年成交额不低于（元）", 1_000_000, 0, 2_000_000_000
+        ),
+        SettingSpec(
+            "class.threshold_B", "B 类：近三年成交额不低于（元）", 300_000, 0, 2_000_000_000
+        ),
+        SettingSpec(
+            "class.threshold_C", "C 类：近三年成交额不低于（元）", 50_000, 0, 2_000_000_000
+        ),
     ]
 }
 
