@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -27,6 +27,7 @@ from app.ui import prefs
 from app.ui.change_password_dialog import ChangePasswordDialog
 from app.ui.context import AppContext
 from app.ui.customers.customer_page import CustomerPage
+from app.ui.policy_sweeper import PolicySweeper
 from app.ui.pool.pool_page import PoolPage
 from app.ui.reminder_window import ReminderWindow
 from app.ui.settings_page import SettingsPage
@@ -74,6 +75,10 @@ class MainWindow(QMainWindow):
             self.pool_page.customers_changed.connect(self.customer_page.list_page.list.reload)
             self.stack.addWidget(self.pool_page)
         self._build_nav()
+        # The pool and review sweep: now (at login) and hourly while the window is open.
+        self.sweeper = PolicySweeper(ctx.db, self)
+        self.sweeper.finished.connect(self._after_sweep)
+        QTimer.singleShot(0, self.sweeper, self.sweeper.start)  # not after the window is gone
 
         splitter = QSplitter()
         splitter.setObjectName("main_splitter")
@@ -207,6 +212,15 @@ class MainWindow(QMainWindow):
         self.reminder_window.raise_()
         self.reminder_window.activateWindow()
 
+    def _after_sweep(self, message: str) -> None:
+        if not message:
+            return
+        self.statusBar().showMessage(message, 15_000)
+        self.customer_page.list_page.list.reload()
+        if self.pool_page is not None:
+            self.pool_page.reload()
+        self._refresh_reminders()
+
     def _refresh_reminders(self) -> None:
         # reminder_window is created after the pages; signals only fire later.
         self.reminder_window.refresh()
@@ -262,6 +276,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event) -> None:
+        self.sweeper.stop()
         stored = prefs.ui_settings()
         stored.setValue(prefs.MAIN_GEOMETRY, self.saveGeometry())
         stored.setValue(prefs.MAIN_STATE, self.saveState())
