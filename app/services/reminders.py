@@ -96,5 +96,6 @@ def _load_builtin_providers() -> None:
     from app.services import (  # noqa: F401
         account_reminders,
         customer_reminders,
+        maintenance,
         policy_reminders,
     )
