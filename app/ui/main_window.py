@@ -27,6 +27,7 @@ from app.ui import prefs
 from app.ui.change_password_dialog import ChangePasswordDialog
 from app.ui.context import AppContext
 from app.ui.customers.customer_page import CustomerPage
+from app.ui.policy.policy_page import PolicyPage
 from app.ui.policy_sweeper import PolicySweeper
 from app.ui.pool.pool_page import PoolPage
 from app.ui.reminder_window import ReminderWindow
@@ -36,6 +37,7 @@ from app.ui.style import HINT_COLOR, message_label
 SETTINGS = "系统设置"
 CUSTOMERS = "客户档案"
 POOL = "公海客户"
+POLICY = "客户政策"  # 评审, 客户分类表, 客户维护表
 # Reminders about 查阅授权 and 信息变更审批 open the customer page's 审批 tab.
 APPROVAL_TARGETS = ("change_request", "access_grant")
 # Modules of the product that are not built yet: listed, greyed out, not selectable.
@@ -74,6 +76,9 @@ class MainWindow(QMainWindow):
             self.pool_page = PoolPage(ctx, self._company())
             self.pool_page.customers_changed.connect(self.customer_page.list_page.list.reload)
             self.stack.addWidget(self.pool_page)
+        self.policy_page = PolicyPage(ctx, self._company())
+        self.policy_page.customers_changed.connect(self._policy_changed)
+        self.stack.addWidget(self.policy_page)
         self._build_nav()
         # The pool and review sweep: now (at login) and hourly while the window is open.
         self.sweeper = PolicySweeper(ctx.db, self)
@@ -131,6 +136,9 @@ class MainWindow(QMainWindow):
         if self.pool_page is None:
             self.pool_item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.pool_item.setToolTip(POOL_ROLES_TIP)
+        self.policy_item = QListWidgetItem(POLICY)
+        self.policy_item.setToolTip("评审、客户分类表、客户维护表")
+        self.nav.addItem(self.policy_item)
         for name in NOT_YET_OPEN:
             item = QListWidgetItem(name)
             item.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -155,6 +163,9 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.customer_page)
         elif item is self.pool_item and self.pool_page is not None:
             self.stack.setCurrentWidget(self.pool_page)
+        elif item is self.policy_item:
+            self.stack.setCurrentWidget(self.policy_page)
+            self.policy_page.reload()
         else:
             self.stack.setCurrentIndex(0)
 
@@ -219,6 +230,13 @@ class MainWindow(QMainWindow):
         self.customer_page.list_page.list.reload()
         if self.pool_page is not None:
             self.pool_page.reload()
+        self.policy_page.reload()
+        self._refresh_reminders()
+
+    def _policy_changed(self) -> None:
+        self.customer_page.list_page.list.reload()
+        if self.pool_page is not None:
+            self.pool_page.reload()
         self._refresh_reminders()
 
     def _refresh_reminders(self) -> None:
@@ -244,6 +262,12 @@ class MainWindow(QMainWindow):
         elif target.entity == "customer":
             self.nav.setCurrentItem(self.customers_item)
             self.customer_page.open_customer(target.record_id)
+        elif target.entity == "review":
+            self.nav.setCurrentItem(self.policy_item)
+            if not self.policy_page.show_review(target.record_id):
+                QMessageBox.information(self, "待办提醒", "该评审已不存在，或您无权查看。")
+            self.raise_()
+            self.activateWindow()
         elif target.entity in APPROVAL_TARGETS and self.customer_page.approvals is not None:
             self.nav.setCurrentItem(self.customers_item)
             self.customer_page.show_tab(self.customer_page.approvals)

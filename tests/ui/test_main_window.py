@@ -36,8 +36,8 @@ def test_navigation_title_and_status_bar(qtbot, admin_ctx):
     window = make_window(qtbot, admin_ctx)
     assert window.windowTitle() == f"客户资源管理系统 — {COMPANY}"
     names = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert names == ["客户档案", "公海客户", *NOT_YET_OPEN, "系统设置"]
-    for i in range(2, len(NOT_YET_OPEN) + 2):
+    assert names == ["客户档案", "公海客户", "客户政策", *NOT_YET_OPEN, "系统设置"]
+    for i in range(3, len(NOT_YET_OPEN) + 3):
         item = window.nav.item(i)
         assert not item.flags() & Qt.ItemFlag.ItemIsEnabled
         assert not item.flags() & Qt.ItemFlag.ItemIsSelectable

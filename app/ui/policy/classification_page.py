@@ -1,0 +1,64 @@
+"""客户分类表 (规则 5): the shared list of each customer's class with its reason and date,
+and 重新计算… — classification.propose, then the manager confirms the chosen changes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+
+from app.models import Role
+from app.services import classification
+from app.services.classification_lists import classification_source
+from app.services.errors import ServiceError
+from app.ui.context import AppContext
+from app.ui.listview import ListView
+from app.ui.listview.uow import read_uow
+from app.ui.messages import show_service_error
+from app.ui.policy.recompute_dialog import RecomputeDialog
+from app.ui.style import HINT_COLOR
+
+TITLE = "客户分类表"
+CONFIRM_ROLES = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)  # classification.confirm
+
+
+class ClassificationPage(QWidget):
+    changed = Signal()  # classes were confirmed
+    open_customer = Signal(int)
+
+    def __init__(self, ctx: AppContext, company: str = "", parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.list = ListView(ctx, classification_source(), company)
+        self.list.open_record.connect(lambda _e, cid: self.open_customer.emit(cid))
+        self.recompute_button = QPushButton("重新计算…")
+        self.recompute_button.setToolTip("按近三年成交额、财务状况和信用等级重新计算类别")
+        self.recompute_button.clicked.connect(self.recompute)
+        self.recompute_button.setVisible(ctx.actor.role in CONFIRM_ROLES)
+        hint = QLabel("类别按近三年成交额确定，财务状况或信用等级较差时降一类；双击打开客户档案。")
+        hint.setStyleSheet(f"color:{HINT_COLOR}")
+        hint.setWordWrap(True)  # a long hint must not set the window's minimum width
+        hint.setMinimumWidth(120)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 6, 6, 0)
+        bar.addWidget(hint, 1)
+        bar.addWidget(self.recompute_button)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(bar)
+        column.addWidget(self.list, 1)
+
+    def reload(self) -> None:
+        self.list.reload()
+
+    def recompute(self) -> RecomputeDialog | None:
+        try:
+            proposals = classification.propose(read_uow(self.ctx))
+        except ServiceError as err:
+            show_service_error(self, err, TITLE)
+            return None
+        dialog = RecomputeDialog(self.ctx, proposals, self)
+        if dialog.exec() == dialog.DialogCode.Accepted:
+            QMessageBox.information(self, TITLE, f"已确认 {dialog.confirmed} 个客户的分类。")
+            self.reload()
+            self.changed.emit()
+        return dialog

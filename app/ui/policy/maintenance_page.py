@@ -1,0 +1,38 @@
+"""客户维护表 (规则 6): each customer's class, the visits required this month and those
+done (follow-ups of method 拜访), with the shortfall. Reminders come from the same rule."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from app.services.maintenance import FREQUENCY, maintenance_source
+from app.ui.context import AppContext
+from app.ui.listview import ListView
+from app.ui.style import HINT_COLOR
+
+
+def standard_text() -> str:
+    parts = [f"{g} 类由{f.by}拜访 {f.label}" for g, f in FREQUENCY.items()]
+    return "维护标准：" + "；".join(parts) + "。本月已拜访按跟进方式为“拜访”的跟进记录计算。"
+
+
+class MaintenancePage(QWidget):
+    open_customer = Signal(int)
+
+    def __init__(self, ctx: AppContext, company: str = "", parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.list = ListView(ctx, maintenance_source(), company)
+        self.list.open_record.connect(lambda _e, cid: self.open_customer.emit(cid))
+        self.legend = QLabel(standard_text())
+        self.legend.setStyleSheet(f"color:{HINT_COLOR}; padding: 6px 6px 0 6px")
+        self.legend.setWordWrap(True)
+        self.legend.setMinimumWidth(120)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.legend)
+        column.addWidget(self.list, 1)
+
+    def reload(self) -> None:
+        self.list.reload()
