@@ -319,10 +319,11 @@ def subprocess_json(args: list[str]) -> dict:
     out = subprocess.run(
         [sys.executable, "-m", "bench.run", *args], capture_output=True, text=True, check=False
     )
-    if out.returncode != 0:
+    lines = out.stdout.strip().splitlines()
+    if out.returncode != 0 or not lines:
         print(out.stderr[-2000:], file=sys.stderr)
         return {}
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(lines[-1])
 
 
 def child_rss(kind: str, target: str) -> dict:
@@ -431,14 +432,18 @@ def main(argv=None) -> None:
     p.add_argument("--runs", type=int, default=15)
     p.add_argument("--export-rows", type=int, default=100_000)
     p.add_argument("--print-rows", type=int, default=1000)
+    p.add_argument("--report", action="store_true", help="reprint bench/data/results.json")
     p.add_argument("--rss", nargs=2, metavar=("KIND", "TARGET"), help=argparse.SUPPRESS)
     p.add_argument("--export", nargs=2, metavar=("URL", "ROWS"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    if args.rss:
-        print(json.dumps(child_rss(*args.rss)))
-        return
-    if args.export:
-        print(json.dumps(child_export(args.export[0], int(args.export[1]))))
+    if args.rss or args.export:
+        res = (
+            child_rss(*args.rss) if args.rss else child_export(args.export[0], int(args.export[1]))
+        )
+        print(json.dumps(res), flush=True)
+        os._exit(0)  # skip Qt's teardown of models and databases at exit: not measured
+    if args.report:
+        print(report(json.loads((DATA_DIR / "results.json").read_text())))
         return
     pg_file = DATA_DIR / "pg-url.txt"
     pg_url = args.pg_url or (pg_file.read_text().split()[0] if pg_file.exists() else None)
