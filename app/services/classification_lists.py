@@ -57,6 +57,7 @@ def _columns() -> list[Column]:
     return [
         Column("number", "客户编号", Customer.number, width=120),
         Column("name", "客户名称", Customer.name, width=220, sort_expr=Customer.name_pinyin),
+        Column("owner", "归属销售", Owner.full_name, groupable=True, filterable=True, width=80),
         Column("grade", "类别", Grade.name, groupable=True, filterable=True, width=50,
                sort_expr=Grade.sort_order),
         Column("total_3y", "近三年成交额(元)", total_3y(), kind="money", width=130),
@@ -64,9 +65,8 @@ def _columns() -> list[Column]:
                filterable=True, width=80),
         Column("credit_level", "信用等级", Customer.credit_level, groupable=True,
                filterable=True, width=70),
-        Column("class_reason", "分类依据", Customer.class_reason, width=320),
+        Column("class_reason", "分类依据", Customer.class_reason, width=300),
         Column("classified_on", "分类日期", Customer.classified_on, kind="date", width=95),
-        Column("owner", "归属销售", Owner.full_name, groupable=True, filterable=True, width=80),
     ]  # fmt: skip
 
 
