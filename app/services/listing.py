@@ -274,10 +274,20 @@ def fetch_ids(uow: UnitOfWork, source: ListSource, query: ListQuery) -> array:
         return ids_in_session(uow, source, query)
 
 
-def ids_in_session(uow: UnitOfWork, source: ListSource, query: ListQuery) -> array:
+def fetch_first_ids(uow: UnitOfWork, source: ListSource, query: ListQuery, limit: int) -> array:
+    """The first `limit` ids in display order: what a list shows before it knows them all."""
+    with uow:
+        return ids_in_session(uow, source, query, limit=limit)
+
+
+def ids_in_session(
+    uow: UnitOfWork, source: ListSource, query: ListQuery, limit: int | None = None
+) -> array:
     """fetch_ids inside an already open unit of work."""
     stmt = _filtered(uow, source, query).with_only_columns(source.id_expr)
     stmt = stmt.order_by(*_order(source, query))
+    if limit is not None:
+        stmt = stmt.limit(limit)
     # The ORM's work per row (~10 µs) makes a million ids take seconds. Run the same
     # statement, with the soft-delete criteria the session's hook adds (hooks.py), on
     # the connection and read the ids straight off the DB-API cursor.

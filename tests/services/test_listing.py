@@ -222,3 +222,11 @@ def test_audit_changes_read_in_chinese_and_hide_secrets():
         {"full_name": ["李四", "李小四"], "password_hash": ["***", "***(已修改)"], "x_y": [1, 2]}
     )
     assert text == "姓名：李四 → 李小四；密码：已设置；x_y：1 → 2"
+
+
+def test_first_ids_are_the_head_of_all_ids(world):
+    db, admin, _ = world
+    src = users_source()
+    for q in (ListQuery(sort=(("role", True), ("username", False))), ListQuery(search="王")):
+        everything = listing.fetch_ids(R(db, admin), src, q)
+        assert listing.fetch_first_ids(R(db, admin), src, q, 7) == everything[:7]

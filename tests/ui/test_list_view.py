@@ -24,7 +24,13 @@ def view(qtbot, admin_ctx, fake_clock):
     qtbot.addWidget(v)
     v.resize(1200, 600)
     v.show()
+    settle(qtbot, v)
     return v
+
+
+def settle(qtbot, view):
+    """Wait for the background load of the full id list (lists over one window)."""
+    qtbot.waitUntil(lambda: view.model.complete, timeout=15_000)
 
 
 @pytest.fixture
@@ -44,6 +50,19 @@ def test_model_passes_qt_model_tester(view, qtmodeltester):
     qtmodeltester.check(view.model)
 
 
+def test_first_window_shows_at_once_and_the_rest_follows(qtbot, view, qtmodeltester):
+    view.reload()
+    qtmodeltester.check(view.model)  # stays attached: checks the rows appended below
+    assert len(view.model.ids) == 200 and not view.model.complete
+    assert view.count_label.text() == "共 200+ 条（正在统计…）"
+    assert cell(view, 0, "username") == "admin"  # the first rows are there already
+    view.table.selectRow(5)
+    with qtbot.waitSignal(view.model.loaded, timeout=15_000):
+        pass
+    assert view.count_label.text() == "共 301 条"
+    assert view.selected_ids() == [view.model.id_at(5)]  # appending kept the selection
+
+
 def test_opens_with_count_and_default_sort(view):
     assert view.count_label.text() == "共 301 条"
     assert cell(view, 0, "username") == "admin" and cell(view, 1, "username") == "u0000"
@@ -59,6 +78,7 @@ def test_search_box_and_sort_by_header_click(view, qtbot):
     assert cell(view, 0, "username") == "u0191"
     view.search.clear()
     view.reload()
+    settle(qtbot, view)
     view.sort_by("role")
     view.sort_by("username", add=True)
     assert view.model.query.sort == (("role", False), ("username", False))
@@ -66,17 +86,18 @@ def test_search_box_and_sort_by_header_click(view, qtbot):
     assert view.model.query.sort == (("role", False), ("username", True))
 
 
-def test_time_slice_quick_range_and_custom(view, fake_clock):
+def test_time_slice_quick_range_and_custom(qtbot, view, fake_clock):
     fake_clock.current = datetime(2026, 2, 15, 10, 0)
     view.date_column.setCurrentIndex(view.date_column.findData("created_at"))
     view.date_range.setCurrentText("上月")  # January 2026: u0000..u0030
     assert view.count_label.text() == "共 31 条"
     assert "创建时间 2026-01-01 至 2026-01-31" in view.filter_label.text()
     view.date_range.setCurrentText("全部时间")
+    settle(qtbot, view)
     assert view.count_label.text() == "共 301 条"
 
 
-def test_column_filter_and_saved_filter(view, admin_ctx):
+def test_column_filter_and_saved_filter(qtbot, view, admin_ctx):
     view.set_filter("role", ("clerk",))
     assert view.count_label.text() == "共 60 条"
     list_prefs.save_filter(admin_ctx.uow(), "users", "文员", view.query(), is_default=True)
@@ -85,6 +106,7 @@ def test_column_filter_and_saved_filter(view, admin_ctx):
     assert fresh.saved.currentText() == "文员（默认）"
     fresh.saved.setCurrentIndex(0)
     fresh._apply_saved(0)
+    settle(qtbot, fresh)
     assert fresh.count_label.text() == "共 301 条"
 
 

@@ -55,6 +55,7 @@ class ListView(QWidget):
         self._loading_layout = False
         keys = self._initial_keys()
         self.model = WindowedTableModel(ctx, source, keys, self)
+        self.model.loaded.connect(self._show_count)
         self._build()
         self._apply_widths()
         self._load_saved_filters(apply_default=True)
@@ -247,9 +248,15 @@ class ListView(QWidget):
             QMessageBox.warning(self, "查询失败", str(exc))
             return
         self._show_sort_indicator()
-        self.count_label.setText(f"共 {len(self.model.ids)} 条")
+        self._show_count()
         desc = self.model.query.describe(self.source)
         self.filter_label.setText("" if desc == "全部记录" else f"条件：{desc}   ")
+
+    def _show_count(self, *_args) -> None:
+        if self.model.complete:
+            self.count_label.setText(f"共 {len(self.model.ids)} 条")
+        else:
+            self.count_label.setText(f"共 {len(self.model.ids)}+ 条（正在统计…）")
 
     def _range_changed(self, *_):
         custom = self.date_range.currentText() == CUSTOM
@@ -467,6 +474,7 @@ class ListView(QWidget):
         if ids:
             scope = f"选中的 {len(ids)} 条记录"
         else:
+            self.model.ensure_complete()
             ids = list(self.model.ids)
             scope = f"当前筛选结果的全部 {len(ids)} 条记录"
         if not ids:
@@ -527,6 +535,7 @@ class ListView(QWidget):
             )
             if not path:
                 return None
+        self.model.ensure_complete()
         ctx, source, query, keys = self.ctx, self.source, self.model.query, self.visible_keys()
         ids = self.model.ids
 
@@ -553,6 +562,7 @@ class ListView(QWidget):
     def print_table(self) -> PrintTable:
         keys = self.visible_keys()
         cols = [self.source.column(k) for k in keys]
+        self.model.ensure_complete()
         ids = self.model.ids
         shown = ids[:MAX_PRINT_ROWS]
         rows = [r for r in listing.fetch_rows(self.read_uow(), self.source, shown, keys) if r]

@@ -1,29 +1,45 @@
 """A table model that holds only the ordered ids and fetches rows a page at a time.
 
 Search, sort and filters run in the database (app.services.listing); here we keep the
-id array (8 bytes a row) and an LRU cache of pages, so a million-row list opens fast
-and stays small. Fixed row heights in the view keep Qt from measuring every row.
+id array (8 bytes a row) and an LRU cache of pages, so a million-row list stays small.
+A new query first fetches one window of ids (LIMIT), so the first rows show at once;
+the complete id list (which a million rows take a second to read) follows from a
+background thread and is appended as rows. Fixed row heights in the view keep Qt from
+measuring every row.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from app.services import listing
 from app.services.listing import Column, ListQuery, ListSource
 from app.ui.context import AppContext
 from app.ui.listview.uow import read_uow
 
+log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
+FIRST_WINDOW = PAGE_SIZE  # ids fetched before the list is shown
 MAX_PAGES = 60  # ~12k rows cached
 
 
 class WindowedTableModel(QAbstractTableModel):
+    loaded = Signal(int)  # all ids are known: the row count is final
+    _rest_ready = Signal(int, object)  # (query generation, ids or None) from the thread
+
     def __init__(self, ctx: AppContext, source: ListSource, keys: Sequence[str], parent=None):
         super().__init__(parent)
         self.ctx = ctx
@@ -32,6 +48,9 @@ class WindowedTableModel(QAbstractTableModel):
         self.query = ListQuery()
         self._ids = array("q")
         self._pages: OrderedDict[int, list] = OrderedDict()
+        self.complete = True  # False while the rest of the ids are still loading
+        self._generation = 0
+        self._rest_ready.connect(self._on_rest)
 
     # --- what the view asks -------------------------------------------------
 
@@ -78,12 +97,59 @@ class WindowedTableModel(QAbstractTableModel):
     # --- what the list view tells it ----------------------------------------
 
     def set_query(self, query: ListQuery) -> None:
-        ids = listing.fetch_ids(read_uow(self.ctx), self.source, query)
+        self._generation += 1
+        first = listing.fetch_first_ids(read_uow(self.ctx), self.source, query, FIRST_WINDOW)
         self.beginResetModel()
         self.query = query
-        self._ids = ids
+        self._ids = first
         self._pages.clear()
+        self.complete = len(first) < FIRST_WINDOW
         self.endResetModel()
+        if self.complete:
+            self.loaded.emit(len(first))
+            return
+        generation = self._generation
+        threading.Thread(
+            target=self._load_rest, args=(generation, query), name="list-ids", daemon=True
+        ).start()
+
+    def _load_rest(self, generation: int, query: ListQuery) -> None:
+        try:
+            ids = listing.fetch_ids(read_uow(self.ctx), self.source, query)
+        except Exception:  # the first window stays usable; the count says it is partial
+            log.exception("loading the list's ids failed")
+            ids = None
+        try:
+            self._rest_ready.emit(generation, ids)
+        except RuntimeError:
+            pass  # the list was closed meanwhile
+
+    def _on_rest(self, generation: int, ids) -> None:
+        if generation != self._generation or ids is None:
+            return  # a newer query replaced this one
+        self._take_all(ids)
+
+    def _take_all(self, ids: array) -> None:
+        shown = len(self._ids)
+        if ids[:shown] != self._ids:  # the data changed in between: show the new order
+            self.beginResetModel()
+            self._ids = ids
+            self._pages.clear()
+            self.endResetModel()
+        elif len(ids) > shown:
+            # Appending keeps the selection and the scroll position of the first window.
+            self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+            self._ids = ids
+            self.endInsertRows()
+        self.complete = True
+        self.loaded.emit(len(ids))
+
+    def ensure_complete(self) -> None:
+        """Export, print and batch actions need every id: load them now if still pending."""
+        if self.complete:
+            return
+        self._generation += 1  # the background result, when it comes, is stale
+        self._take_all(listing.fetch_ids(read_uow(self.ctx), self.source, self.query))
 
     def set_columns(self, keys: Sequence[str]) -> None:
         self.beginResetModel()
@@ -114,7 +180,10 @@ class WindowedTableModel(QAbstractTableModel):
         try:
             return self._ids.index(record_id)
         except ValueError:
-            return -1
+            if self.complete:
+                return -1
+        self.ensure_complete()
+        return self.row_of_id(record_id)
 
     # --- paging ---------------------------------------------------------------
 
