@@ -1,6 +1,7 @@
 """客户列表 page: scoped list, registration, card drill-through, recycle bin, module tabs."""
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from app.services import customers
 from app.services.uow import UnitOfWork
@@ -105,3 +106,32 @@ def test_customer_page_tabs(qtbot, world):
     qtbot.addWidget(page)
     tabs = [page.tabText(i) for i in range(page.count())]
     assert tabs == ["客户列表", "通讯录", "审批"]
+
+
+def test_print_card_of_the_selected_customer(qtbot, world, monkeypatch, tmp_path):
+    import subprocess
+
+    from PySide6.QtPrintSupport import QPrinter
+
+    from app.ui.customers import card_print
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
+    page = page_for(qtbot, world, world.sales_admin)
+    assert page.print_card() is None and "请先" in shown[-1]
+    page.list.table.selectRow(0)
+    preview = page.print_card()
+    qtbot.addWidget(preview)
+    # The same painter to a PDF: the card of the selected customer, with the company name.
+    card = customers.get_customer(
+        UnitOfWork(world.db, world.sales_admin), page.list.selected_ids()[0]
+    )
+    printer = card_print.make_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "card.pdf"))
+    card_print.paint_card(printer, card, COMPANY)
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "card.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "客户档案" in text and COMPANY in text and card.number in text
+    preview.close()
