@@ -12,6 +12,7 @@ from app.services.errors import ServiceError
 from app.ui.context import AppContext
 from app.ui.customers.card_dialog import CustomerCardDialog
 from app.ui.customers.card_print import make_card_preview
+from app.ui.customers.card_windows import open_card
 from app.ui.customers.recycle_bin import BIN_ROLES, RecycleBinDialog
 from app.ui.customers.register_dialog import RegisterDialog
 from app.ui.listview import ListView
@@ -65,20 +66,7 @@ class CustomerListPage(QWidget):
             self.open_customer(record_id)
 
     def open_customer(self, customer_id: int) -> CustomerCardDialog | None:
-        card = self.cards.get(customer_id)
-        if card is not None and card.isVisible():
-            card.raise_()
-            card.activateWindow()
-            return card
-        try:
-            card = CustomerCardDialog(self.ctx, customer_id, self.company, self)
-        except ServiceError as err:
-            show_service_error(self, err, "客户档案")
-            return None
-        card.changed.connect(lambda _id: self.list.reload())
-        self.cards[customer_id] = card
-        card.show()  # not modal: several cards may stay open beside the list
-        return card
+        return open_card(self, self.ctx, self.company, self.cards, customer_id, self.list.reload)
 
     def register(self) -> RegisterDialog:
         dialog = RegisterDialog(self.ctx, self)

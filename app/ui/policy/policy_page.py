@@ -5,10 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from app.services.errors import ServiceError
 from app.ui.context import AppContext
 from app.ui.customers.card_dialog import CustomerCardDialog
-from app.ui.messages import show_service_error
+from app.ui.customers.card_windows import open_card
 from app.ui.policy.classification_page import ClassificationPage
 from app.ui.policy.maintenance_page import MaintenancePage
 from app.ui.policy.reviews_page import ReviewsPage
@@ -51,17 +50,4 @@ class PolicyPage(QWidget):
         return self.reviews.select_review(review_id)
 
     def open_customer(self, customer_id: int) -> CustomerCardDialog | None:
-        card = self.cards.get(customer_id)
-        if card is not None and card.isVisible():
-            card.raise_()
-            card.activateWindow()
-            return card
-        try:
-            card = CustomerCardDialog(self.ctx, customer_id, self.company, self)
-        except ServiceError as err:
-            show_service_error(self, err, TITLE)
-            return None
-        card.changed.connect(lambda _id: self.reload())
-        self.cards[customer_id] = card
-        card.show()
-        return card
+        return open_card(self, self.ctx, self.company, self.cards, customer_id, self.reload)

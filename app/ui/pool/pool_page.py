@@ -14,6 +14,7 @@ from app.services.errors import ServiceError
 from app.services.pool_lists import CLAIM_ROLES, PREVIEW_ROLES, SWEEP_ROLES, can_open, pool_source
 from app.ui.context import AppContext
 from app.ui.customers.card_dialog import CustomerCardDialog
+from app.ui.customers.card_windows import open_card
 from app.ui.listview import ListView
 from app.ui.listview.uow import read_uow, write_uow
 from app.ui.messages import confirm, show_service_error
@@ -90,20 +91,7 @@ class PoolPage(QWidget):
         return True
 
     def _show_card(self, customer_id: int) -> CustomerCardDialog | None:
-        card = self.cards.get(customer_id)
-        if card is not None and card.isVisible():
-            card.raise_()
-            card.activateWindow()
-            return card
-        try:
-            card = CustomerCardDialog(self.ctx, customer_id, self.company, self)
-        except ServiceError as err:
-            show_service_error(self, err, "客户档案")
-            return None
-        card.changed.connect(lambda _id: self.reload())
-        self.cards[customer_id] = card
-        card.show()
-        return card
+        return open_card(self, self.ctx, self.company, self.cards, customer_id, self.reload)
 
     # --- the sweep ----------------------------------------------------------------
 
