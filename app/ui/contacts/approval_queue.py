@@ -67,7 +67,7 @@ class ApprovalQueue(QWidget):
         ids = self.list_view.selected_ids()
         return self.read(ids[0]) if ids else None
 
-    def select(self, record_id: int) -> bool:
+    def select_request(self, record_id: int) -> bool:
         """Select a request by id, showing every status if it is not in the current one."""
         if self.model.row_of_id(record_id) < 0:
             self.list_view.clear_filters()

@@ -37,4 +37,4 @@ class ApprovalsPage(QTabWidget):
         """Drill-through from a reminder: "access_grant" or "change_request" and its id."""
         panel = self.grants_panel if entity == "access_grant" else self.changes_panel
         self.setCurrentWidget(panel)
-        return panel.select(record_id)
+        return panel.select_request(record_id)
