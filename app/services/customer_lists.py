@@ -16,6 +16,7 @@ from app.services.customers import DELETE_ROLES, restore_customer
 from app.services.customers import _search_where as customer_search
 from app.services.errors import PermissionDenied, ValidationError
 from app.services.listing import BatchAction, BatchResult, Column, ListSource
+from app.services.pool_days import days_until_pool
 from app.services.uow import UnitOfWork
 from app.services.visibility import customer_scope, edit_scope
 
@@ -77,6 +78,8 @@ def _columns() -> list[Column]:
         Column("last_follow_up_at", "最近跟进", Customer.last_follow_up_at, kind="datetime",
                width=125),
         Column("dev_deadline", "开发期限", Customer.dev_deadline, kind="date", width=95),
+        Column("days_to_pool", "距回收公海(天)", days_until_pool(_CODES["grade"].code),
+               kind="int", width=100),
         Column("capital_amount", "注册资金(元)", Customer.capital_amount, kind="money",
                width=120, visible=False),
         Column("credit_level", "信用等级", Customer.credit_level, groupable=True, width=70,

@@ -259,3 +259,36 @@ def test_development_deadline_reminders(world, fake_clock):
         i for i in reminders.collect(UnitOfWork(w.db, w.rep1)).items if i.kind == "dev_deadline"
     )
     assert "还剩" in item.title
+
+
+def test_days_until_returned_column(world, fake_clock):
+    from app.services import listing
+    from app.services.customer_lists import customers_source
+    from app.services.listing import ListQuery
+
+    w = world
+    plain = register(w, w.rep1, NXH).customer_id
+    graded = register(w, w.rep1, "银川塞上物流有限公司").customer_id
+    kept = register(w, w.rep1, "保护客户有限公司").customer_id
+    with UnitOfWork(w.db, w.admin) as uow:
+        from app.models import Customer
+
+        uow.session.get(Customer, graded).grade_id = code_tables.find_item(uow, "grade", "C")
+        uow.commit()
+    pool.set_protected(UnitOfWork(w.db, w.manager), kept, True)
+    settings.update_settings(UnitOfWork(w.db, w.admin), {"pool.idle_days_C": 20})
+    fake_clock.advance(days=12, hours=3)
+    src = customers_source()
+
+    def days():
+        ids = listing.fetch_ids(UnitOfWork(w.db, w.rep1, write=False), src, ListQuery())
+        rows = listing.fetch_rows(UnitOfWork(w.db, w.rep1, write=False), src, ids,
+                                  ["days_to_pool"])  # fmt: skip
+        return {r[0]: r[1] for r in rows}
+
+    assert days() == {plain: 48, graded: 8, kept: None}  # 60 − 12, 20 − 12, protected
+    fake_clock.advance(days=10)  # the same list source, later: the clock is read per query
+    assert days()[graded] == -2
+    ids = listing.fetch_ids(UnitOfWork(w.db, w.rep1, write=False), src,
+                            ListQuery(sort=(("days_to_pool", False),)))  # fmt: skip
+    assert list(ids)[:2] == [graded, plain]

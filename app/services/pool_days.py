@@ -1,0 +1,67 @@
+"""剩余天数: days until an owned customer returns to the public pool (规则 4), as one SQL
+expression the customer list can show and sort by. It reads the per-class idle limits
+from the settings table inside the query, so it needs no session to build."""
+
+from __future__ import annotations
+
+from sqlalchemy import DateTime, Integer, and_, bindparam, case, cast, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.types import Float
+
+from app.models import Customer, Setting
+from app.services import clock, settings
+from app.services.pool import GRADES
+
+
+class _DaysSince(ColumnElement[float]):
+    """Days (fractional) from a timestamp column to a given moment, per dialect."""
+
+    type = Float()
+    inherit_cache = False
+
+    def __init__(self, column):
+        self.column = column
+        # Bound when the query runs (not when the list is built): the list may stay open
+        # for hours, and tests drive app.services.clock.
+        self.moment = bindparam(None, callable_=clock.now, type_=DateTime(), unique=True)
+
+
+@compiles(_DaysSince)
+def _days_pg(element, compiler, **kw):
+    return (
+        f"(EXTRACT(EPOCH FROM ({compiler.process(element.moment, **kw)} - "
+        f"{compiler.process(element.column, **kw)})) / 86400.0)"
+    )
+
+
+@compiles(_DaysSince, "sqlite")
+def _days_sqlite(element, compiler, **kw):
+    return (
+        f"(julianday({compiler.process(element.moment, **kw)}) - "
+        f"julianday({compiler.process(element.column, **kw)}))"
+    )
+
+
+def _limit(key: str):
+    stored = select(Setting.value).where(Setting.key == key).scalar_subquery()
+    return func.coalesce(cast(stored, Integer), settings.SPECS[key].default)
+
+
+def days_until_pool(grade_code) -> ColumnElement:
+    """NULL for customers that never return (pool, protected); else whole days left
+    (0 or less: due at the next sweep)."""
+    limit = case(
+        *[(grade_code == g, _limit(f"pool.idle_days_{g}")) for g in GRADES],
+        else_=_limit("pool.idle_days_default"),
+    )
+    last = func.coalesce(Customer.last_follow_up_at, Customer.owner_since, Customer.created_at)
+    elapsed = cast(func.floor(_DaysSince(last)), Integer)
+    return case(
+        (
+            and_(Customer.owner_id.is_not(None), Customer.is_in_pool.is_(False),
+                 Customer.is_protected.is_(False)),
+            limit - elapsed,
+        ),
+        else_=None,
+    )  # fmt: skip
