@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from app.models import CodeItem, Customer, Deal, User
 from app.services import clock
+from app.services.customer_lists import CUSTOMER_SEARCH_HINT
 from app.services.customers import _search_where as customer_search
 from app.services.errors import PermissionDenied
 from app.services.listing import Column, ListSource
@@ -78,7 +79,7 @@ def classification_source() -> ListSource:
         base=_base,
         columns=_columns(),
         search=customer_search,
-        search_hint="客户名称、拼音、首字母、电话或联系人",
+        search_hint=CUSTOMER_SEARCH_HINT,
         default_sort=[("grade", False), ("total_3y", True)],
         default_date_key="classified_on",
         open_entity="customer",

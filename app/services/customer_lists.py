@@ -30,6 +30,8 @@ CODE_COLUMNS = [  # key, label, Customer attribute, code table key, shown by def
     ("payment", "付款方式", Customer.payment_id, "payment", False),
 ]
 _CODES = {key: aliased(CodeItem, name=f"code_{key}") for key, *_ in CODE_COLUMNS}
+# Every customer-based list searches the same way and says so the same way.
+CUSTOMER_SEARCH_HINT = "客户名称、拼音、首字母、电话或联系人"
 Owner = aliased(User, name="owner")
 Registrar = aliased(User, name="registrar")
 
@@ -182,7 +184,7 @@ def customers_source() -> ListSource:
         base=_base,
         columns=_columns(),
         search=customer_search,
-        search_hint="客户名称、拼音、首字母、电话或联系人",
+        search_hint=CUSTOMER_SEARCH_HINT,
         default_sort=[("registered_on", True)],
         default_date_key="registered_on",
         open_entity="customer",
@@ -248,7 +250,7 @@ def recycle_bin_source() -> ListSource:
         base=_recycle_base,
         columns=columns,
         search=customer_search,
-        search_hint="客户名称、拼音或电话",
+        search_hint=CUSTOMER_SEARCH_HINT,
         default_sort=[("deleted_at", True)],
         default_date_key="deleted_at",
         batch_actions=[BatchAction("restore", "恢复", _restore)],

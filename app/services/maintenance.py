@@ -35,6 +35,7 @@ from sqlalchemy.orm import aliased
 
 from app.models import CodeItem, CodeTable, Customer, FollowUp, Role, User
 from app.services import clock
+from app.services.customer_lists import CUSTOMER_SEARCH_HINT
 from app.services.customers import _search_where as customer_search
 from app.services.errors import PermissionDenied
 from app.services.listing import Column, ListSource
@@ -176,7 +177,7 @@ def maintenance_source() -> ListSource:
         base=_base,
         columns=_columns(),
         search=customer_search,
-        search_hint="客户名称、拼音、首字母、电话或联系人",
+        search_hint=CUSTOMER_SEARCH_HINT,
         default_sort=[("shortfall", True), ("grade", False)],
         default_date_key="last_visit",
         open_entity="customer",

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from app.models import CodeItem, Customer, Role
 from app.services import clock, customers, pool
+from app.services.customer_lists import CUSTOMER_SEARCH_HINT
 from app.services.customers import _search_where as customer_search
 from app.services.errors import PermissionDenied, ServiceError
 from app.services.listing import BatchAction, BatchResult, Column, ListSource
@@ -114,7 +115,7 @@ def pool_source(actor: Actor | None = None) -> ListSource:
         base=_base,
         columns=_columns(),
         search=customer_search,
-        search_hint="客户名称、拼音、首字母、电话或联系人",
+        search_hint=CUSTOMER_SEARCH_HINT,
         default_sort=[("pool_since", True)],
         default_date_key="pool_since",
         open_entity="customer",

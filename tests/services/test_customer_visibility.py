@@ -185,9 +185,9 @@ def _race(world, barrier_after_check: bool, monkeypatch):
     return results, errors
 
 
+# PostgreSQL only: SQLite serializes writers with BEGIN IMMEDIATE (see the next test).
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
 def test_concurrent_registration_exactly_one_wins_postgres(world, db, monkeypatch):
-    if db.is_sqlite:
-        pytest.skip("SQLite serializes writers with BEGIN IMMEDIATE; see the next test")
     results, errors = _race(world, True, monkeypatch)
     assert len(results) == 1 and len(errors) == 1
     winner = customers.get_customer(world.uow(world.admin), results[0].customer_id)
