@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -20,6 +17,7 @@ from app.services.errors import ServiceError
 from app.ui.context import AppContext
 from app.ui.customers.contact_fields import ContactDialog
 from app.ui.customers.fields import shown
+from app.ui.customers.record_table import record_table
 from app.ui.listview.uow import read_uow, write_uow
 from app.ui.messages import confirm, show_service_error
 
@@ -45,18 +43,9 @@ class ContactsTab(QWidget):
         super().__init__(parent)
         self.ctx, self.customer_id = ctx, customer_id
         self.rows: list[ContactRow] = []
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([c[0] for c in COLUMNS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        self.table.setColumnWidth(0, 44)
-        for i, width in enumerate((80, 44, 90, 105, 110, 150, 90, 90, 90), start=1):
-            self.table.setColumnWidth(i, width)
+        self.table = record_table(
+            [c[0] for c in COLUMNS], (44, 80, 44, 90, 105, 110, 150, 90, 90, 90)
+        )
         if can_edit:
             self.table.doubleClicked.connect(lambda _i: self.edit())
         buttons = QHBoxLayout()

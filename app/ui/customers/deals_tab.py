@@ -9,14 +9,11 @@ from decimal import Decimal
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -27,6 +24,7 @@ from app.services.errors import ServiceError
 from app.services.followups import DealForm, DealRow
 from app.ui.context import AppContext
 from app.ui.customers.fields import multiline, shown
+from app.ui.customers.record_table import record_table
 from app.ui.form_dialog import FormDialog
 from app.ui.listview.uow import read_uow, write_uow
 from app.ui.messages import show_service_error
@@ -125,17 +123,7 @@ class DealsTab(QWidget):
         super().__init__(parent)
         self.ctx, self.customer_id, self.can_edit = ctx, customer_id, can_edit
         self.rows: list[DealRow] = []
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([c[0] for c in COLUMNS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for i, (_label, width, _value, _right) in enumerate(COLUMNS):
-            self.table.setColumnWidth(i, width)
+        self.table = record_table([c[0] for c in COLUMNS], [c[1] for c in COLUMNS])
         self.table.currentCellChanged.connect(lambda *_: self._update_buttons())
         self.add_button = QPushButton("新增成交…")
         self.add_button.clicked.connect(self.add)

@@ -10,14 +10,11 @@ from datetime import datetime
 
 from PySide6.QtCore import QDate, QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QDateTimeEdit,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -28,6 +25,7 @@ from app.services.errors import ServiceError
 from app.services.followups import FollowUpForm, FollowUpRow
 from app.ui.context import AppContext
 from app.ui.customers.fields import multiline, shown
+from app.ui.customers.record_table import record_table
 from app.ui.form_dialog import FIELD_WIDTH, FormDialog
 from app.ui.listview.uow import read_uow, write_uow
 from app.ui.messages import confirm, show_service_error
@@ -137,17 +135,7 @@ class FollowUpsTab(QWidget):
         super().__init__(parent)
         self.ctx, self.customer_id = ctx, customer_id
         self.rows: list[FollowUpRow] = []
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([c[0] for c in COLUMNS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for i, (_label, width, _value) in enumerate(COLUMNS):
-            self.table.setColumnWidth(i, width)
+        self.table = record_table([c[0] for c in COLUMNS], [c[1] for c in COLUMNS])
         if can_edit:
             self.table.doubleClicked.connect(lambda _i: self.edit())
         buttons = QHBoxLayout()
