@@ -138,6 +138,13 @@ def _audit(session: Session, _ctx) -> None:
         session.connection().execute(AuditLog.__table__.insert(), rows)
 
 
+def live_rows_only():
+    """The loader option that hides soft-deleted rows of every table in a statement."""
+    return with_loader_criteria(
+        SoftDeleteMixin, lambda cls: cls.deleted_at.is_(None), include_aliases=True
+    )
+
+
 def _hide_deleted(state: ORMExecuteState) -> None:
     if (
         state.is_select
@@ -145,8 +152,4 @@ def _hide_deleted(state: ORMExecuteState) -> None:
         and not state.is_relationship_load
         and not state.execution_options.get("include_deleted", False)
     ):
-        state.statement = state.statement.options(
-            with_loader_criteria(
-                SoftDeleteMixin, lambda cls: cls.deleted_at.is_(None), include_aliases=True
-            )
-        )
+        state.statement = state.statement.options(live_rows_only())

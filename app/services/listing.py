@@ -17,10 +17,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_
-from sqlalchemy.orm import with_loader_criteria
 from sqlalchemy.sql.expression import ColumnClause
 
-from app.models.base import SoftDeleteMixin
+from app.services import hooks
 from app.services.errors import ValidationError
 from app.services.uow import UnitOfWork
 
@@ -292,11 +291,8 @@ def ids_in_session(
     # statement, with the soft-delete criteria the session's hook adds (hooks.py), on
     # the connection and read the ids straight off the DB-API cursor.
     if not stmt.get_execution_options().get("include_deleted"):  # e.g. the recycle bin
-        stmt = stmt.options(
-            with_loader_criteria(
-                SoftDeleteMixin, lambda cls: cls.deleted_at.is_(None), include_aliases=True
-            )
-        )
+        # Run on the bare connection, so the session hook is not there to add it.
+        stmt = stmt.options(hooks.live_rows_only())
     ids = array("q")
     result = uow.session.connection().execute(stmt)
     try:
