@@ -42,3 +42,19 @@ __all__ += ["Deal", "FollowUp"]
 from app.models.review import CustomerReview  # noqa: E402
 
 __all__ += ["CustomerReview"]
+
+# Visits, complaints, samples, work plans, notes (issue 6).
+from app.models.service_desk import Complaint, SampleRequest  # noqa: E402
+from app.models.visit import VisitPlan, VisitPlanVisitor, VisitRecord, VisitReport  # noqa: E402
+from app.models.work import DailyNote, WorkPlan  # noqa: E402
+
+__all__ += [
+    "Complaint",
+    "DailyNote",
+    "SampleRequest",
+    "VisitPlan",
+    "VisitPlanVisitor",
+    "VisitRecord",
+    "VisitReport",
+    "WorkPlan",
+]

@@ -68,6 +68,19 @@ DEFAULT_TABLES: list[tuple[str, str, list[tuple[str, str, bool]]]] = [
         (f"{i + 1:02d}", n, False)
         for i, n in enumerate(["产品质量", "交货延误", "服务态度", "价格异议", "售后服务", "其他"])
     ]),
+    # Issue 6: 回访资料归档类别, 反馈渠道, 工作计划类别.
+    ("visit_archive", "回访归档类别", [
+        ("1", "客户需求", False), ("2", "售后服务", False), ("3", "产品质量", False),
+        ("4", "市场信息", False), ("9", "其他", False),
+    ]),
+    ("feedback_channel", "反馈渠道", [
+        ("1", "电话", False), ("2", "来访", False), ("3", "邮件", False),
+        ("4", "微信", False), ("5", "信函", False), ("6", "回访中反映", False), ("9", "其他", False),
+    ]),
+    ("work_plan_kind", "工作计划类别", [
+        ("1", "拜访计划", False), ("2", "拓展计划", False), ("3", "回访计划", False),
+        ("4", "销售目标", False), ("5", "收款计划", False), ("9", "其他", False),
+    ]),
 ]  # fmt: skip
 
 
