@@ -60,6 +60,15 @@ SPECS = {
         SettingSpec(
             "class.threshold_C", "C 类：近三年成交额不低于（元）", 50_000, 0, 2_000_000_000
         ),
+        # Visits, complaints, samples, work plans (issue 6): step deadlines in days
+        SettingSpec("visits.review_days", "回访报告提交后几天内主管须审阅", 3, 1, 90),
+        SettingSpec("visits.archive_days", "回访报告审阅后几天内文员须归档", 5, 1, 90),
+        SettingSpec("visits.remind_days", "回访计划到期前几天提醒回访人员", 2, 0, 30),
+        SettingSpec("complaints.due_days_normal", "一般投诉处理期限（天）", 7, 1, 365),
+        SettingSpec("complaints.due_days_serious", "较重投诉处理期限（天）", 3, 1, 365),
+        SettingSpec("complaints.due_days_critical", "严重投诉处理期限（天）", 1, 1, 365),
+        SettingSpec("samples.dispatch_days", "寄样申请几天内须寄出", 2, 1, 60),
+        SettingSpec("work.remind_days", "工作计划到期前几天提醒", 1, 0, 30),
     ]
 }
 
