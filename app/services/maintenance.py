@@ -7,7 +7,9 @@ The seed (客户资源暂行管理办法) asks, per calendar month:
     C 类  by staff (员工)        2–4 visits a month
     D 类 / unclassified          no fixed frequency
 
-The numbers are module constants (FREQUENCY) — settings.py has no entries for them yet.
+The numbers are settings (maint.min_A … maint.max_C, 系统设置 → 规则); who visits is the
+seed's rule (BY). The list's SQL reads the settings table itself, so a changed number
+shows on the next query without rebuilding the list source.
 What counts as a visit: a live follow-up of method 拜访 (code table follow_method, code
 "2") dated in the current calendar month, whoever logged it (the chairman cannot log
 follow-ups, and a manager's visit is often logged by the rep who went along). Phone
@@ -30,11 +32,23 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import DateTime, Integer, and_, bindparam, case, func, literal, or_, select
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 
-from app.models import CodeItem, CodeTable, Customer, FollowUp, Role, User
-from app.services import clock
+from app.models import CodeItem, CodeTable, Customer, FollowUp, Role, Setting, User
+from app.services import clock, settings
 from app.services.customer_lists import CUSTOMER_SEARCH_HINT
 from app.services.customers import _search_where as customer_search
 from app.services.errors import PermissionDenied
@@ -55,11 +69,30 @@ class Frequency:
         return f"{self.minimum}–{self.maximum} 次/月"
 
 
-FREQUENCY = {
-    "A": Frequency(1, 2, "领导"),
-    "B": Frequency(1, 2, "主管"),
-    "C": Frequency(2, 4, "员工"),
-}
+BY = {"A": "领导", "B": "主管", "C": "员工"}  # who should visit, per class
+GRADES = tuple(BY)
+
+
+def frequencies(uow: UnitOfWork) -> dict[str, Frequency]:
+    """The current frequency per class, from settings (inside an open uow)."""
+    return {
+        g: Frequency(settings.get(uow, f"maint.min_{g}"), settings.get(uow, f"maint.max_{g}"), by)
+        for g, by in BY.items()
+    }
+
+
+def read_frequencies(uow: UnitOfWork) -> dict[str, Frequency]:
+    """Entry point for screens (the 维护标准 legend)."""
+    with uow:
+        return frequencies(uow)
+
+
+def _setting_int(key: str):
+    """A setting as an SQL integer, read at query time (its default when never stored)."""
+    stored = select(Setting.value).where(Setting.key == key).scalar_subquery()
+    return func.coalesce(cast(stored, Integer), settings.SPECS[key].default)
+
+
 VISIT_METHOD = ("follow_method", "2")  # 拜访
 LAST_DAYS = 10  # remind in the last 10 days of the month
 ZERO_AFTER_DAY = 15  # or after the 15th when there was no visit at all
@@ -120,8 +153,23 @@ def _per_grade(values: dict[str, object], default):
     return case(*((Grade.code == g, literal(v)) for g, v in values.items()), else_=literal(default))
 
 
+def _per_grade_sql(values: dict[str, object], default):
+    return case(*((Grade.code == g, v) for g, v in values.items()), else_=default)
+
+
 def required_expr():
-    return _per_grade({g: f.minimum for g, f in FREQUENCY.items()}, 0).cast(Integer)
+    return _per_grade_sql({g: _setting_int(f"maint.min_{g}") for g in GRADES}, 0)
+
+
+def _standard_expr():
+    """“1–2 次/月” from the settings, as SQL text."""
+
+    def label(g):
+        low = cast(_setting_int(f"maint.min_{g}"), String)
+        high = cast(_setting_int(f"maint.max_{g}"), String)
+        return low.concat("–").concat(high).concat(" 次/月")
+
+    return _per_grade_sql({g: label(g) for g in GRADES}, literal("无固定要求"))
 
 
 def shortfall_expr():
@@ -147,8 +195,8 @@ def _base(uow: UnitOfWork):
 
 
 def _columns() -> list[Column]:
-    standard = _per_grade({g: f.label for g, f in FREQUENCY.items()}, "无固定要求")
-    by = _per_grade({g: f.by for g, f in FREQUENCY.items()}, "")
+    standard = _standard_expr()
+    by = _per_grade(BY, "")
     return [
         Column("number", "客户编号", Customer.number, width=120),
         Column("name", "客户名称", Customer.name, width=220, sort_expr=Customer.name_pinyin),
@@ -224,8 +272,9 @@ def maintenance_reminders(uow):
     )
     month_end = month_bounds(today)[1] - timedelta(days=1)
     due = datetime.combine(month_end, time(17, 0))
+    freq = frequencies(uow)
     for cid, name, grade, visits, owner in uow.session.execute(q):
-        f = FREQUENCY.get(grade)
+        f = freq.get(grade)
         if f is None or visits >= f.minimum or not reminder_due(today, visits):
             continue
         who = "" if f.by == "员工" else f"（{owner}，{f.by}拜访）"

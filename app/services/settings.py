@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.models import Role, Setting
 from app.services.errors import PermissionDenied, ValidationError
+from app.services.numbering import check_pattern
 from app.services.uow import UnitOfWork
 
 
@@ -60,6 +61,13 @@ SPECS = {
         SettingSpec(
             "class.threshold_C", "C 类：近三年成交额不低于（元）", 50_000, 0, 2_000_000_000
         ),
+        # Maintenance frequency by class (规则 6): visits per calendar month
+        SettingSpec("maint.min_A", "A 类客户每月至少拜访（次）", 1, 0, 31),
+        SettingSpec("maint.max_A", "A 类客户每月至多拜访（次）", 2, 0, 31),
+        SettingSpec("maint.min_B", "B 类客户每月至少拜访（次）", 1, 0, 31),
+        SettingSpec("maint.max_B", "B 类客户每月至多拜访（次）", 2, 0, 31),
+        SettingSpec("maint.min_C", "C 类客户每月至少拜访（次）", 2, 0, 31),
+        SettingSpec("maint.max_C", "C 类客户每月至多拜访（次）", 4, 0, 31),
         # Visits, complaints, samples, work plans (issue 6): step deadlines in days
         SettingSpec("visits.review_days", "回访报告提交后几天内主管须审阅", 3, 1, 90),
         SettingSpec("visits.archive_days", "回访报告审阅后几天内文员须归档", 5, 1, 90),
@@ -127,10 +135,25 @@ def update_settings(uow: UnitOfWork, values: dict) -> None:
         raise PermissionDenied("只有系统管理员可以修改系统设置。")
     if "company_name" in values and not str(values["company_name"]).strip():
         raise ValidationError("公司名称不能为空。", field="company_name")
+    if "customers.number_pattern" in values:
+        pattern = check_pattern(values["customers.number_pattern"])
+        values = {**values, "customers.number_pattern": pattern}
     unknown = set(values) - set(SPECS)
     if unknown:
         raise ValidationError(f"未知的设置项：{', '.join(sorted(unknown))}")
     with uow:
         for key, value in values.items():
             put(uow, key, value)
+        _check_ranges(uow)
         uow.commit()
+
+
+def _check_ranges(uow: UnitOfWork) -> None:
+    """Pairs of settings that bound a range: the minimum may not exceed the maximum."""
+    for grade in ("A", "B", "C"):
+        low, high = get(uow, f"maint.min_{grade}"), get(uow, f"maint.max_{grade}")
+        if low > high:
+            raise ValidationError(
+                f"{grade} 类客户每月至少拜访次数（{low}）不能大于至多拜访次数（{high}）。",
+                field=f"maint.min_{grade}",
+            )

@@ -141,6 +141,18 @@ def test_number_pattern_setting(world):
 
 
 @pytest.mark.parametrize(
+    "pattern, message",
+    [("", "请填写编号格式"), ("KH{yyyy}", "必须且只能包含一个序号"), ("KH{year}{seq}", "只能使用")],
+)
+def test_a_bad_number_pattern_is_refused_when_saved(world, pattern, message):
+    with pytest.raises(ValidationError, match=message) as err:
+        settings.update_settings(world.uow(world.admin), {"customers.number_pattern": pattern})
+    assert err.value.field == "customers.number_pattern"
+    # Nothing stored: registration still numbers with the default pattern.
+    assert register(world, world.rep1).number.startswith("KH2026")
+
+
+@pytest.mark.parametrize(
     "kw, field",
     [
         ({"name": ""}, "name"),

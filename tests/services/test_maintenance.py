@@ -8,7 +8,12 @@ from app.models import Customer
 from app.services import code_tables, followups, listing, reminders
 from app.services.followups import FollowUpForm
 from app.services.listing import ListQuery
-from app.services.maintenance import FREQUENCY, maintenance_source, month_bounds, reminder_due
+from app.services.maintenance import (
+    maintenance_source,
+    month_bounds,
+    read_frequencies,
+    reminder_due,
+)
 from app.services.uow import UnitOfWork
 from tests.services.customer_fixtures import fast_passwords, make_world, register
 
@@ -64,8 +69,9 @@ def due(w, actor):
     return sorted(ids[r.target.record_id] for r in items if r.kind == "maintenance")
 
 
-def test_frequency_and_month():
-    assert {g: (f.minimum, f.maximum, f.by) for g, f in FREQUENCY.items()} == {
+def test_frequency_and_month(world):
+    freq = read_frequencies(UnitOfWork(world.db, world.rep1, write=False))
+    assert {g: (f.minimum, f.maximum, f.by) for g, f in freq.items()} == {
         "A": (1, 2, "领导"), "B": (1, 2, "主管"), "C": (2, 4, "员工"),
     }  # fmt: skip
     start, end = month_bounds(date(2026, 2, 14))
@@ -120,3 +126,26 @@ def test_reminders_go_to_the_right_person_late_in_the_month(world, fake_clock):
     assert item.kind_label == "客户维护" and item.target.entity == "customer"
     fake_clock.advance(days=10)  # 04-01: a new month, quiet again
     assert all(due(w, a) == [] for a in everyone)
+
+
+def test_frequencies_are_settings_read_at_query_time(world, fake_clock):
+    w = world
+    from app.services import settings
+    from app.services.errors import ValidationError
+
+    settings.update_settings(w.uow(w.admin), {"maint.min_C": 3, "maint.max_C": 5})
+    got = table(w, w.admin)
+    assert got[C] == ("C", "员工", "3–5 次/月", 3, 0, 3, "short")
+    # No requirement for A any more: the table says so and nobody is reminded.
+    settings.update_settings(w.uow(w.admin), {"maint.min_A": 0})
+    assert table(w, w.admin)[A][3:] == (0, 0, 0, "none")
+    fake_clock.advance(days=13)
+    assert due(w, w.chairman) == []
+    fake_clock.advance(days=6)
+    items = reminders.collect(UnitOfWork(w.db, w.rep1, write=False)).items
+    (item,) = [r for r in items if r.kind == "maintenance"]
+    assert "标准 3–5 次/月，还差 3 次" in item.title
+    # A minimum above the maximum is refused as a whole; nothing is stored.
+    with pytest.raises(ValidationError, match="不能大于"):
+        settings.update_settings(w.uow(w.admin), {"maint.min_B": 4, "maint.max_B": 3})
+    assert read_frequencies(UnitOfWork(w.db, w.admin, write=False))["B"].minimum == 1

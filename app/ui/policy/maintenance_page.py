@@ -6,14 +6,16 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from app.services.maintenance import FREQUENCY, maintenance_source
+from app.services.errors import ServiceError
+from app.services.maintenance import Frequency, maintenance_source, read_frequencies
 from app.ui.context import AppContext
 from app.ui.listview import ListView
+from app.ui.listview.uow import read_uow
 from app.ui.style import HINT_COLOR
 
 
-def standard_text() -> str:
-    parts = [f"{g} 类由{f.by}拜访 {f.label}" for g, f in FREQUENCY.items()]
+def standard_text(freq: dict[str, Frequency]) -> str:
+    parts = [f"{g} 类由{f.by}拜访 {f.label}" for g, f in freq.items()]
     return "维护标准：" + "；".join(parts) + "。本月已拜访按跟进方式为“拜访”的跟进记录计算。"
 
 
@@ -25,7 +27,7 @@ class MaintenancePage(QWidget):
         self.ctx = ctx
         self.list = ListView(ctx, maintenance_source(), company)
         self.list.open_record.connect(lambda _e, cid: self.open_customer.emit(cid))
-        self.legend = QLabel(standard_text())
+        self.legend = QLabel()
         self.legend.setStyleSheet(f"color:{HINT_COLOR}; padding: 6px 6px 0 6px")
         self.legend.setWordWrap(True)
         self.legend.setMinimumWidth(120)
@@ -33,6 +35,15 @@ class MaintenancePage(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.legend)
         column.addWidget(self.list, 1)
+        self._show_standard()
+
+    def _show_standard(self) -> None:
+        # The numbers are settings the admin may change while this page is open.
+        try:
+            self.legend.setText(standard_text(read_frequencies(read_uow(self.ctx))))
+        except ServiceError as err:
+            self.legend.setText(f"维护标准读取失败：{err}")
 
     def reload(self) -> None:
+        self._show_standard()
         self.list.reload()
