@@ -19,8 +19,11 @@ class FieldErrors:
         self.widgets: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
 
-    def add(self, name: str, label: str, widget: QWidget, *aliases: str) -> QWidget:
-        """Add a form row whose error line sits right under the widget."""
+    def add(
+        self, name: str, label: str, widget: QWidget, *aliases: str, form: QFormLayout | None = None
+    ) -> QWidget:
+        """Add a form row whose error line sits right under the widget (in `form`, by
+        default the form given at construction: a page may spread fields over groups)."""
         box = QWidget()
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
@@ -28,7 +31,7 @@ class FieldErrors:
         column.addWidget(widget)
         error = message_label(ERROR_COLOR)
         column.addWidget(error)
-        self.form.addRow(label, box)
+        (form or self.form).addRow(label, box)
         for key in (name, *aliases):
             self.widgets[key] = widget
             self.labels[key] = error

@@ -1,10 +1,11 @@
-"""系统设置 → 安全与公司: company name and the login/password rule numbers."""
+"""系统设置 → 公司与规则: company name and every rule number, grouped by subject."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -19,6 +20,25 @@ from app.ui.context import AppContext
 from app.ui.field_errors import FieldErrors
 from app.ui.style import ERROR_COLOR, SUCCESS_COLOR, message_label, set_message
 
+# Settings grouped by the prefix of their key; a key with an unknown prefix goes last.
+SECTIONS = [
+    ("company", "公司"),
+    ("security", "登录与密码"),
+    ("customers", "客户档案"),
+    ("pool", "公海（规则 4）"),
+    ("class", "客户分类（规则 5）"),
+    ("maint", "客户维护：每月拜访次数（规则 6）"),
+    ("visits", "客户回访"),
+    ("complaints", "客户投诉"),
+    ("samples", "寄样申请"),
+    ("work", "工作计划"),
+]
+
+
+def _section(key: str) -> str:
+    prefix = key.split(".", 1)[0] if "." in key else "company"
+    return prefix if prefix in dict(SECTIONS) else "other"
+
 
 class SecurityPage(QWidget):
     saved = Signal()
@@ -28,11 +48,16 @@ class SecurityPage(QWidget):
         self.ctx = ctx
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
-        form = QFormLayout()
-        form.setVerticalSpacing(8)
-        layout.addLayout(form)
         self.error_label = message_label(ERROR_COLOR)
-        self.errors = FieldErrors(form, self.error_label)
+        forms: dict[str, QFormLayout] = {}
+        for prefix, title in [*SECTIONS, ("other", "其他")]:
+            if not any(_section(k) == prefix for k in settings.SPECS):
+                continue
+            box = QGroupBox(title)
+            forms[prefix] = QFormLayout(box)
+            forms[prefix].setVerticalSpacing(8)
+            layout.addWidget(box)
+        self.errors = FieldErrors(forms["company"], self.error_label)
         self.editors: dict[str, QWidget] = {}
         for key, spec in settings.SPECS.items():
             if isinstance(spec.default, int):
@@ -44,7 +69,9 @@ class SecurityPage(QWidget):
                 editor = QLineEdit()
                 editor.setMinimumWidth(240)
                 editor.setMaximumWidth(420)
-            self.editors[key] = self.errors.add(key, f"{spec.label}：", editor)
+            self.editors[key] = self.errors.add(
+                key, f"{spec.label}：", editor, form=forms[_section(key)]
+            )
         layout.addWidget(self.error_label)
         row = QHBoxLayout()
         self.save_button = QPushButton("保存")

@@ -38,7 +38,7 @@ class SettingsPage(QTabWidget):
         # The settings form grows with every policy setting: let it scroll, not stretch
         # the main window taller than the screen.
         self._security_tab = scrollable(self.security_page)
-        self.addTab(self._security_tab, "安全与公司")
+        self.addTab(self._security_tab, "公司与规则")
         self.teams_page.teams_changed.connect(self.users_page.reload)
         # A new code table can be chosen for a choice-type custom field.
         self.code_tables_page.changed.connect(self.extra_fields_page.reload)

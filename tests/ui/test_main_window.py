@@ -47,7 +47,7 @@ def test_navigation_title_and_status_bar(qtbot, admin_ctx):
     assert status == f"用户：王建国（系统管理员）  数据库：{admin_ctx.db.description}"
     assert window.reminder_button.text() == "暂无待办"
     tabs = [window.settings_page.tabText(i) for i in range(window.settings_page.count())]
-    assert tabs == ["用户管理", "团队", "代码表", "自定义字段", "操作日志", "安全与公司"]
+    assert tabs == ["用户管理", "团队", "代码表", "自定义字段", "操作日志", "公司与规则"]
     add_user(admin_ctx, "zhangsan", "张三", Role.SALES_REP)
     window.settings_page.users_page.reload()
     window.resize(1100, 600)
