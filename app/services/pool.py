@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 
 from app.models import CodeItem, Customer, OwnershipChange, Role, User
 from app.services import clock, settings
@@ -43,9 +43,15 @@ def idle_limits(uow: UnitOfWork) -> dict[str | None, int]:
     return limits
 
 
-def _last_activity():
-    """When the customer last showed life: the latest follow-up, else since it was owned."""
-    return func.coalesce(Customer.last_follow_up_at, Customer.owner_since, Customer.created_at)
+def last_activity():
+    """Where the idle clock starts: the latest follow-up or the moment the current owner
+    got the customer, whichever is later (a customer claimed from the pool must not carry
+    the previous owner's silence), else its registration."""
+    followed, owned = Customer.last_follow_up_at, Customer.owner_since
+    return case(
+        (and_(followed.is_not(None), or_(owned.is_(None), followed > owned)), followed),
+        else_=func.coalesce(owned, Customer.created_at),
+    )
 
 
 def due_for_pool(uow: UnitOfWork, within_days: int = 0) -> list[PoolCandidate]:
@@ -55,7 +61,7 @@ def due_for_pool(uow: UnitOfWork, within_days: int = 0) -> list[PoolCandidate]:
     limits = idle_limits(uow)
     q = (
         select(Customer.id, Customer.name, Customer.owner_id, User.full_name, CodeItem.code,
-               _last_activity())
+               last_activity())
         .join(User, Customer.owner_id == User.id)
         .outerjoin(CodeItem, Customer.grade_id == CodeItem.id)
         .where(Customer.owner_id.is_not(None), Customer.is_in_pool.is_(False),
@@ -63,7 +69,7 @@ def due_for_pool(uow: UnitOfWork, within_days: int = 0) -> list[PoolCandidate]:
     )  # fmt: skip
     # Cheap pre-filter in SQL with the shortest limit; exact per-class check below.
     horizon = now + timedelta(days=within_days) - timedelta(days=min(limits.values()))
-    q = q.where(_last_activity() <= horizon)
+    q = q.where(last_activity() <= horizon)
     out = []
     for cid, name, owner_id, owner_name, grade, last in uow.session.execute(q):
         limit = limits.get(grade if grade in GRADES else None)

@@ -4,14 +4,14 @@ from the settings table inside the query, so it needs no session to build."""
 
 from __future__ import annotations
 
-from sqlalchemy import DateTime, Integer, and_, bindparam, case, cast, func, select
+from sqlalchemy import DateTime, Integer, and_, bindparam, case, cast, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.types import Float
 
-from app.models import Customer, Setting
+from app.models import Customer
 from app.services import clock, settings
-from app.services.pool import GRADES
+from app.services.pool import GRADES, last_activity
 
 
 class _DaysSince(ColumnElement[float]):
@@ -43,19 +43,14 @@ def _days_sqlite(element, compiler, **kw):
     )
 
 
-def _limit(key: str):
-    stored = select(Setting.value).where(Setting.key == key).scalar_subquery()
-    return func.coalesce(cast(stored, Integer), settings.SPECS[key].default)
-
-
 def days_until_pool(grade_code) -> ColumnElement:
     """NULL for customers that never return (pool, protected); else whole days left
     (0 or less: due at the next sweep)."""
     limit = case(
-        *[(grade_code == g, _limit(f"pool.idle_days_{g}")) for g in GRADES],
-        else_=_limit("pool.idle_days_default"),
+        *[(grade_code == g, settings.sql_int(f"pool.idle_days_{g}")) for g in GRADES],
+        else_=settings.sql_int("pool.idle_days_default"),
     )
-    last = func.coalesce(Customer.last_follow_up_at, Customer.owner_since, Customer.created_at)
+    last = last_activity()
     elapsed = cast(func.floor(_DaysSince(last)), Integer)
     return case(
         (

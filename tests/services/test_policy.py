@@ -2,12 +2,13 @@
 
 import threading
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from app.models import OwnershipChange
-from app.services import code_tables, followups, pool, reminders, settings
+from app.models import Customer, OwnershipChange
+from app.services import classification, code_tables, followups, pool, reminders, reviews, settings
 from app.services.errors import NotFound, PermissionDenied, ValidationError
 from app.services.followups import DealForm, FollowUpForm
 from app.services.uow import UnitOfWork
@@ -44,6 +45,10 @@ def test_a_customers_life(world, fake_clock):
     w = world
     cid = register(w, w.rep1, NXH).customer_id
     assert history(w, cid) == [("登记", None, w.rep1.id, history(w, cid)[0][3])]
+    # A second customer of rep1, protected from the pool, never developed: reviewed later.
+    quiet = register(w, w.rep1, "宁夏静默科技有限公司").customer_id
+    pool.set_protected(UnitOfWork(w.db, w.manager), quiet, True)
+    registered_on = fake_clock().date()
     fake_clock.advance(days=1)
     followups.add_follow_up(UnitOfWork(w.db, w.rep1), cid, FollowUpForm(
         method_id=method(w), content="电话介绍产品，对方有兴趣", next_step="寄样品",
@@ -70,6 +75,8 @@ def test_a_customers_life(world, fake_clock):
         pool.claim(UnitOfWork(w.db, w.rep1), cid)
     pool.claim(UnitOfWork(w.db, w.rep2), cid)
     assert history(w, cid)[-1][:3] == ("领取", None, w.rep2.id)
+    # The new owner's idle clock starts at the claim, not at rep1's old follow-up.
+    assert pool.sweep(UnitOfWork(w.db, w.admin)).moved == []
     with pytest.raises(NotFound, match="已被其他人领取"):
         pool.claim(UnitOfWork(w.db, w.rep3), cid)
     with pytest.raises(NotFound):  # no longer rep1's customer: not even visible
@@ -83,11 +90,45 @@ def test_a_customers_life(world, fake_clock):
     assert deal.salesperson == "李四" and str(deal.amount) == "12800.50"
     with pytest.raises(NotFound):
         followups.list_deals(UnitOfWork(w.db, w.rep1), cid)  # no longer rep1's ledger
-    card_dev = w.db
-    with UnitOfWork(card_dev, w.admin, write=False) as uow:
-        from app.models import Customer
-
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
         assert uow.session.get(Customer, cid).developed_on == fake_clock().date()
+
+    # Class recomputed from the deals: D first, C after a bigger deal; a manager confirms.
+    [p] = [p for p in classification.propose(UnitOfWork(w.db, w.manager)) if p.customer_id == cid]
+    assert (p.current, p.proposed) == ("", "D")
+    followups.add_deal(UnitOfWork(w.db, w.rep2), cid, DealForm(product="枸杞干果", amount="60000"))
+    [p] = [p for p in classification.propose(UnitOfWork(w.db, w.manager)) if p.customer_id == cid]
+    assert p.proposed == "C" and p.total_3y == Decimal("72800.50")
+    assert classification.confirm(UnitOfWork(w.db, w.manager), [p]) == 1
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        c = uow.session.get(Customer, cid)
+        assert c.grade_id == code_tables.find_item(uow, "grade", "C")
+        assert "72,800.50" in c.class_reason
+    # Class C returns after 30 silent days (not 60): the owner is warned 7 days before.
+    fake_clock.advance(days=23, hours=1)
+    assert ("pool_return", cid) in kinds(w, w.rep2)
+
+    # Six months after registration the undeveloped customer enters a review.
+    assert not any(k == "review" for k, _ in kinds(w, w.rep1))
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        deadline = uow.session.get(Customer, quiet).dev_deadline
+    assert deadline.replace(year=2026) == registered_on.replace(month=registered_on.month + 6)
+    fake_clock.advance(days=(deadline - fake_clock().date()).days + 1)
+    assert reviews.open_due_reviews(UnitOfWork(w.db, w.admin)) == [quiet]
+    [review] = reviews.list_reviews(UnitOfWork(w.db, w.rep1))
+    assert review.customer_id == quiet
+    assert any(k == "review" for k, _ in kinds(w, w.rep1))
+    assert any(k == "review" for k, _ in kinds(w, w.manager))
+    assert not any(k == "review" for k, _ in kinds(w, w.rep3))
+    reviews.file_statement(UnitOfWork(w.db, w.rep1), review.id, "客户预算下季度落实")
+    [review] = reviews.list_reviews(UnitOfWork(w.db, w.rep1))
+    new_deadline = fake_clock().date() + timedelta(days=90)
+    reviews.decide(UnitOfWork(w.db, w.manager), review.id, review.version, "extend",
+                   "同意延期三个月", new_deadline=new_deadline)  # fmt: skip
+    assert history(w, quiet)[-1] == ("延期", w.rep1.id, w.rep1.id, "评审延期：同意延期三个月")
+    assert not any(k == "review" for k, _ in kinds(w, w.manager))
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        assert uow.session.get(Customer, quiet).dev_deadline == new_deadline
 
 
 def test_follow_up_updates_last_follow_up_and_bad_input(world, fake_clock):
