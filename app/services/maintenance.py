@@ -34,7 +34,6 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import (
     DateTime,
-    Integer,
     String,
     and_,
     bindparam,
@@ -47,7 +46,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from app.models import CodeItem, CodeTable, Customer, FollowUp, Role, Setting, User
+from app.models import CodeItem, CodeTable, Customer, FollowUp, Role, User
 from app.services import clock, settings
 from app.services.customer_lists import CUSTOMER_SEARCH_HINT
 from app.services.customers import _search_where as customer_search
@@ -85,12 +84,6 @@ def read_frequencies(uow: UnitOfWork) -> dict[str, Frequency]:
     """Entry point for screens (the 维护标准 legend)."""
     with uow:
         return frequencies(uow)
-
-
-def _setting_int(key: str):
-    """A setting as an SQL integer, read at query time (its default when never stored)."""
-    stored = select(Setting.value).where(Setting.key == key).scalar_subquery()
-    return func.coalesce(cast(stored, Integer), settings.SPECS[key].default)
 
 
 VISIT_METHOD = ("follow_method", "2")  # 拜访
@@ -158,15 +151,15 @@ def _per_grade_sql(values: dict[str, object], default):
 
 
 def required_expr():
-    return _per_grade_sql({g: _setting_int(f"maint.min_{g}") for g in GRADES}, 0)
+    return _per_grade_sql({g: settings.sql_int(f"maint.min_{g}") for g in GRADES}, 0)
 
 
 def _standard_expr():
     """“1–2 次/月” from the settings, as SQL text."""
 
     def label(g):
-        low = cast(_setting_int(f"maint.min_{g}"), String)
-        high = cast(_setting_int(f"maint.max_{g}"), String)
+        low = cast(settings.sql_int(f"maint.min_{g}"), String)
+        high = cast(settings.sql_int(f"maint.max_{g}"), String)
         return low.concat("–").concat(high).concat(" 次/月")
 
     return _per_grade_sql({g: label(g) for g in GRADES}, literal("无固定要求"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Integer, cast, func, select
 
 from app.models import Role, Setting
 from app.services.errors import PermissionDenied, ValidationError
@@ -87,6 +87,13 @@ def get(uow: UnitOfWork, key: str):
     if raw is None:
         return spec.default
     return int(raw) if isinstance(spec.default, int) else raw
+
+
+def sql_int(key: str):
+    """An integer setting as an SQL expression, read by the database when the query runs
+    (its default when never stored): lists built once can show rules changed later."""
+    stored = select(Setting.value).where(Setting.key == key).scalar_subquery()
+    return func.coalesce(cast(stored, Integer), SPECS[key].default)
 
 
 def get_all(uow: UnitOfWork) -> dict[str, int | str]:
