@@ -47,6 +47,8 @@ class DailyNote(TrackedMixin, SoftDeleteMixin, Base):
     """日常记事: visible to its owner only (not even the admin reads it)."""
 
     __tablename__ = "daily_notes"
+    # Private text stays out of the audit trail, which the admin reads.
+    __audit_exclude__ = ("title", "content")
     __table_args__ = (Index("ix_daily_notes_owner", "owner_id", "note_date"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
