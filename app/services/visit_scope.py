@@ -1,11 +1,12 @@
 """Who sees which visit plans, records and reports (客户回访). Every visit read goes here.
 
-  plans, records  → the visitors themselves, plus every plan/record of a customer the
-                    actor may see (customer_scope): a rep sees the visits of own
-                    customers, a manager the team's, sales admin/chairman/admin/clerk all.
-  reports         → the author and the appointed reviewer (主管领导); a manager the
-                    reports of the team; sales admin, chairman, admin and the clerk (who
-                    archives them) all.
+plans, records  → the visitors themselves, plus every plan/record of a customer the
+                  actor may see (customer_scope): a rep sees the visits of own
+                  customers, a manager the team's, sales admin/chairman/admin/clerk all;
+                  and the records of a report the actor was appointed to review.
+reports         → the author and the appointed reviewer (主管领导); a manager the
+                  reports of the team; sales admin, chairman, admin and the clerk (who
+                  archives them) all.
 """
 
 from __future__ import annotations
@@ -40,9 +41,13 @@ def record_scope(actor: Actor | None) -> ColumnElement[bool]:
         return false()
     if actor.role in ALL_ROLES:
         return true()
+    # The appointed reviewer reads the records of a report even when the visitor's
+    # customer is outside the reviewer's scope (a visitor from another team).
+    reviewing = select(VisitReport.id).where(VisitReport.reviewer_id == actor.id)
     return or_(
         VisitRecord.visitor_id == actor.id,
         VisitRecord.customer_id.in_(_visible_customers(actor)),
+        VisitRecord.report_id.in_(reviewing),
     )
 
 
