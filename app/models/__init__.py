@@ -58,3 +58,8 @@ __all__ += [
     "VisitReport",
     "WorkPlan",
 ]
+
+# Customer attachments (附件, issue 3).
+from app.models.attachment import CustomerAttachment  # noqa: E402
+
+__all__ += ["CustomerAttachment"]
