@@ -136,7 +136,7 @@ def complaints_source(actor: Actor | None = None) -> ListSource:
     batch = []
     if actor is None or actor.role in complaints.ASSIGN_ROLES:
         batch.append(
-            BatchAction("assign", "批量指派处理人…", _batch_assign,
+            BatchAction("assign", "指派处理人", _batch_assign,
                         param=("handler", "处理人：", _handler_param))
         )  # fmt: skip
     return ListSource(

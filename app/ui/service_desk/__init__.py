@@ -1,0 +1,1 @@
+"""客户服务: complaints/feedback and sample requests."""
