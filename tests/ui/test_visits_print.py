@@ -8,8 +8,8 @@ from app.services.uow import UnitOfWork
 from app.ui.forms.paper_form import save_pdf
 from app.ui.visits import print_forms as forms
 from tests.services.customer_fixtures import NXH
-from tests.ui.conftest import COMPANY
 from tests.ui import test_visits_world
+from tests.ui.conftest import COMPANY
 from tests.ui.test_visits_world import YC, assert_pdf_has, assert_renders, full_chain, make_plan
 
 vw = test_visits_world.vw  # the fixture
