@@ -52,8 +52,9 @@ class OptionalDate(QWidget):
 
 def detail_intro(d: SampleDetail) -> str:
     return (
-        f"客户：{d.customer_name}（{d.customer_number}）　申请人：{d.requested_by}\n"
-        f"样品/资料：{d.items}　{d.quantity}\n收件：{d.recipient}　{d.phone}　{d.address}"
+        f"客户：{d.customer_name}（{d.customer_number}）\n申请人：{d.requested_by}"
+        f"　{d.requested_at:%Y-%m-%d %H:%M}\n样品/资料：{d.items}　{d.quantity}\n"
+        f"收件：{d.recipient}　{d.phone}\n收件地址：{d.address}"
     )
 
 
