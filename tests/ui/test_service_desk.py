@@ -263,3 +263,23 @@ def test_chairman_sees_all_but_registers_nothing(qtbot, world):
     assert not page.samples.file_button.isVisible()
     assert not page.show_record("complaint", 999)
     assert not page.show_record("customer", w.nxh)
+
+
+def test_customer_combo_searches_the_service_when_the_first_window_is_full(
+    qtbot, world, monkeypatch
+):
+    from app.ui.service_desk import customer_combo
+
+    w = world
+    monkeypatch.setattr(customer_combo, "CHOICE_LIMIT", 1)
+    combo = customer_combo.CustomerCombo(AppContext(w.db, w.sales_admin))
+    qtbot.addWidget(combo)
+    assert combo.truncated and len([i for i in combo.ids() if i]) == 1
+    combo.lineEdit().setText("ycgq")
+    combo.search("ycgq")
+    assert w.yc in combo.ids() and combo.lineEdit().text() == "ycgq"
+    assert combo.matching_ids("ycgq") == [w.yc]
+    rep = customer_combo.CustomerCombo(AppContext(w.db, w.rep1))
+    qtbot.addWidget(rep)
+    rep.search("ycgq")  # rep1 does not see YC: the service never offers it
+    assert w.yc not in rep.ids()

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 
+from app.services import service_desk_lists
 from app.services.errors import ServiceError
-from app.services.service_desk_lists import CHOICE_LIMIT, customer_choices
+from app.services.service_desk_lists import customer_choices
 from app.ui.context import AppContext
 from app.ui.form_dialog import FIELD_WIDTH
 from app.ui.listview.uow import read_uow
 from app.ui.widgets.pinyin_combo import PinyinCombo
+
+CHOICE_LIMIT = service_desk_lists.CHOICE_LIMIT  # the first window; typing searches all
 
 
 class CustomerCombo(PinyinCombo):
@@ -38,7 +41,7 @@ class CustomerCombo(PinyinCombo):
         """Reload the choices from the service (all visible customers matching `text`)."""
         keep = current_id if current_id is not None else self.current_id()
         try:
-            rows = customer_choices(read_uow(self.ctx), text, include_id=keep)
+            rows = customer_choices(read_uow(self.ctx), text, CHOICE_LIMIT, include_id=keep)
         except ServiceError:
             rows = []
         if not text.strip():
