@@ -7,7 +7,9 @@ Code-table columns show the entry's name and sort by the entry's user-defined or
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Sequence
+
+from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from app.models import CodeItem, CodeTable, Customer, Role, User
@@ -15,6 +17,7 @@ from app.services import clock
 from app.services.customers import DELETE_ROLES, restore_customer
 from app.services.customers import _search_where as customer_search
 from app.services.errors import PermissionDenied, ValidationError
+from app.services.extra_fields import ExtraFieldRow
 from app.services.listing import BatchAction, BatchResult, Column, ListSource
 from app.services.pool_days import days_until_pool
 from app.services.uow import UnitOfWork
@@ -176,13 +179,68 @@ def _delete(uow: UnitOfWork, ids, **_params) -> BatchResult:
         return BatchResult(len(rows), skipped)
 
 
-def customers_source() -> ListSource:
+# --- user-defined fields (自定义字段) as columns ------------------------------------------
+
+
+def _json_value(key: str):
+    """customers.extra[key] as SQL. The key is rendered into the statement text (it is an
+    identifier from extra_field_defs), so that the same expression in SELECT and GROUP BY
+    is literally the same on PostgreSQL, whose server-side parameters would differ."""
+    index_type = Customer.extra[key].right.type  # the dialect's JSON path formatting
+    return Customer.extra[bindparam(None, key, type_=index_type, literal_execute=True)]
+
+
+def _extra_column(d: ExtraFieldRow):
+    """(column, outer join or None) for one extra field definition."""
+    value = _json_value(d.key)
+    common = dict(width=100, filterable=True)
+    if d.field_type == "number":
+        return Column(d.key, d.label, value.as_float(), kind="number", **common), None
+    if d.field_type == "date":
+        # "YYYY-MM-DD" text. date() is SQLite's date function and PostgreSQL's cast to
+        # date, so the time slice compares dates on both (and sorts by date).
+        expr = func.date(value.as_string(), type_=Date)
+        return Column(d.key, d.label, expr, kind="date", groupable=True, **common), None
+    if d.field_type == "choice":
+        alias = aliased(CodeItem, name=f"xcode_{d.key}")
+        join = (alias, alias.id == value.as_integer())
+        col = Column(
+            d.key, d.label, alias.name, groupable=True, sort_expr=alias.sort_order, **common
+        )
+        return col, join
+    return Column(d.key, d.label, value.as_string(), groupable=True, **common), None
+
+
+def extra_columns(defs: Sequence[ExtraFieldRow]) -> tuple[list[Column], list]:
+    """Columns (and the outer joins choice fields need) for the ACTIVE definitions."""
+    cols, joins = [], []
+    for d in defs:
+        if not d.is_active:
+            continue
+        col, join = _extra_column(d)
+        cols.append(col)
+        if join is not None:
+            joins.append(join)
+    return cols, joins
+
+
+def customers_source(extra_defs: Sequence[ExtraFieldRow] = ()) -> ListSource:
+    """The customer list. Pass extra_fields.defs_in(uow) (read by the caller) to get a
+    column per active user-defined field; the list page re-reads them on reload."""
+    extra, joins = extra_columns(extra_defs)
+
+    def base(uow: UnitOfWork):
+        stmt = _base(uow)
+        for target, on in joins:
+            stmt = stmt.outerjoin(target, on)
+        return stmt
+
     return ListSource(
         key="customers",
         title="客户档案",
         id_expr=Customer.id,
-        base=_base,
-        columns=_columns(),
+        base=base,
+        columns=_columns() + extra,
         search=customer_search,
         search_hint=CUSTOMER_SEARCH_HINT,
         default_sort=[("registered_on", True)],

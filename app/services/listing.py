@@ -63,6 +63,8 @@ class Column:
             return "是" if value else "否"
         if self.kind == "money":
             return f"{Decimal(str(value)):,.2f}"
+        if self.kind == "number" and isinstance(value, float) and value.is_integer():
+            return str(int(value))  # 100, not 100.0
         if self.kind == "datetime" and isinstance(value, datetime):
             return value.strftime("%Y-%m-%d %H:%M")
         if self.kind == "date" and isinstance(value, datetime | date):
