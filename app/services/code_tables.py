@@ -79,7 +79,8 @@ DEFAULT_TABLES: list[tuple[str, str, list[tuple[str, str, bool]]]] = [
     ]),
     ("work_plan_kind", "工作计划类别", [
         ("1", "拜访计划", False), ("2", "拓展计划", False), ("3", "回访计划", False),
-        ("4", "销售目标", False), ("5", "收款计划", False), ("9", "其他", False),
+        ("4", "销售目标", False), ("5", "收款计划", False), ("6", "交付后回访", True),
+        ("9", "其他", False),
     ]),
 ]  # fmt: skip
 

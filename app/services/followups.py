@@ -15,13 +15,10 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 
 from app.models import CodeItem, Customer, Deal, FollowUp, User
-from app.services import clock, code_tables
+from app.services import clock, code_tables, delivery_tasks
 from app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.uow import CONFLICT_MESSAGE, UnitOfWork
 from app.services.visibility import customer_scope, edit_scope
-
-FOLLOW_UP_DELIVERY_STEPS = [(7, "交付后一周回访"), (30, "交付后一月回访"), (91, "交付后一季度回访"),
-                            (365, "交付后一年回访")]  # fmt: skip
 
 
 @dataclass
@@ -150,6 +147,7 @@ def add_follow_up(uow: UnitOfWork, customer_id: int, form: FollowUpForm) -> int:
         uow.session.add(f)
         uow.flush()
         _refresh_last_follow_up(uow, c.id)
+        delivery_tasks.answer(uow, c.id, f.at)
         uow.commit()
         return f.id
 
@@ -265,6 +263,8 @@ def add_deal(uow: UnitOfWork, customer_id: int, form: DealForm) -> int:
             c.dev_deadline is None or values["deal_date"] <= c.dev_deadline
         ):
             c.developed_on = values["deal_date"]
+        if d.delivered:
+            delivery_tasks.schedule(uow, d, c)
         uow.commit()
         return d.id
 
@@ -274,13 +274,16 @@ def mark_delivered(uow: UnitOfWork, deal_id: int, expected_version: int, on: dat
         d = uow.session.get(Deal, deal_id)
         if d is None:
             raise NotFound("该成交记录不存在或已被删除。")
-        _editable_customer(uow, d.customer_id)
+        c = _editable_customer(uow, d.customer_id)
         if d.version != expected_version:
             raise ConflictError(CONFLICT_MESSAGE)
+        if d.delivered:
+            raise ValidationError("该成交已标记交付。", field="delivered_on")
         on = on or clock.now().date()
         if on < d.deal_date:
             raise ValidationError("交付日期不能早于成交日期。", field="delivered_on")
         d.delivered, d.delivered_on = True, on
+        delivery_tasks.schedule(uow, d, c)
         uow.commit()
 
 
@@ -299,8 +302,3 @@ def list_deals(uow: UnitOfWork, customer_id: int) -> list[DealRow]:
                     name or "", d.delivered, d.delivered_on, d.version)
             for d, name in uow.session.execute(q)
         ]  # fmt: skip
-
-
-def delivery_follow_up_dates(deal_delivered_on: date) -> list[tuple[date, str]]:
-    """规则 6: after a delivery, follow-ups at +1 week, +1 month, +1 quarter, +1 year."""
-    return [(deal_delivered_on + timedelta(days=d), label) for d, label in FOLLOW_UP_DELIVERY_STEPS]

@@ -1,6 +1,7 @@
 """Reminders from the customer policy engine: follow-ups due, customers about to return to
 the pool (or, with auto-return off, due for the manager to reclaim), development
-deadlines at 30 and 7 days, and the after-delivery follow-up dates (规则 3, 4, 6)."""
+deadlines at 30 and 7 days (规则 3, 4). The after-delivery follow-ups (规则 6) are stored
+work-plan items (app.services.delivery_tasks) and remind through work_reminders."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from app.models import Customer, Deal, FollowUp, Role, User
+from app.models import Customer, FollowUp, Role, User
 from app.services import clock, settings
-from app.services.followups import delivery_follow_up_dates
 from app.services.pool import due_for_pool
 from app.services.reminders import Reminder, Severity, Target, provider
 from app.services.visibility import customer_scope
@@ -109,33 +109,6 @@ def development_deadlines(uow):
         else:
             title, sev = f"客户“{name}”开发期限还剩 {days} 天", Severity.WARNING
         yield Reminder("dev_deadline", title, _day(deadline), sev, Target("customer", cid))
-
-
-@provider("after_delivery", "交付后回访")
-def after_delivery(uow):
-    today = clock.now().date()
-    q = (
-        select(Deal.customer_id, Deal.delivered_on, Deal.product, Customer.name)
-        .join(Customer, Deal.customer_id == Customer.id)
-        .where(Deal.delivered.is_(True), Deal.delivered_on >= today - timedelta(days=366),
-               Customer.owner_id == uow.actor.id)
-    )  # fmt: skip
-    for cid, delivered_on, product, name in uow.session.execute(q):
-        for due, label in delivery_follow_up_dates(delivered_on):
-            if not today - timedelta(days=3) <= due <= today + timedelta(days=3):
-                continue
-            done = uow.session.scalar(
-                select(FollowUp.id).where(FollowUp.customer_id == cid,
-                                          FollowUp.at >= _day(due) - timedelta(days=3))
-            )  # fmt: skip
-            if not done:
-                yield Reminder(
-                    "after_delivery",
-                    f"{label}：客户“{name}”（{product}）",
-                    _day(due),
-                    Severity.WARNING,
-                    Target("customer", cid),
-                )
 
 
 @provider("review", "评审")

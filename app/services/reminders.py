@@ -98,4 +98,6 @@ def _load_builtin_providers() -> None:
         customer_reminders,
         maintenance,
         policy_reminders,
+        service_desk_reminders,
+        work_reminders,
     )

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from app.models import Customer, OwnershipChange
+from app.models import Customer, OwnershipChange, WorkPlan
 from app.services import classification, code_tables, followups, pool, reminders, reviews, settings
 from app.services.errors import NotFound, PermissionDenied, ValidationError
 from app.services.followups import DealForm, FollowUpForm
@@ -34,6 +34,13 @@ def history(w, cid):
 def kinds(w, actor):
     items = reminders.collect(UnitOfWork(w.db, actor, write=False)).items
     return [(r.kind, r.target.record_id) for r in items if r.kind != "password"]
+
+
+def delivery_tasks_of(w, cid):
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        return uow.session.scalars(
+            select(WorkPlan).where(WorkPlan.customer_id == cid).order_by(WorkPlan.due_date)
+        ).all()
 
 
 def method(w, code="1"):
@@ -92,6 +99,23 @@ def test_a_customers_life(world, fake_clock):
         followups.list_deals(UnitOfWork(w.db, w.rep1), cid)  # no longer rep1's ledger
     with UnitOfWork(w.db, w.admin, write=False) as uow:
         assert uow.session.get(Customer, cid).developed_on == fake_clock().date()
+
+    # Delivered: four follow-up tasks for the owner (规则 6), answered by a follow-up.
+    followups.mark_delivered(UnitOfWork(w.db, w.rep2), deal.id, deal.version)
+    tasks = delivery_tasks_of(w, cid)
+    assert [(t.title.split("：")[0], (t.due_date - fake_clock().date()).days) for t in tasks] == [
+        ("交付后一周回访", 7), ("交付后一月回访", 30), ("交付后一季度回访", 91), ("交付后一年回访", 365),
+    ]  # fmt: skip
+    assert {(t.assignee_id, t.status) for t in tasks} == {(w.rep2.id, "open")}
+    with pytest.raises(ValidationError, match="已标记交付"):
+        followups.mark_delivered(UnitOfWork(w.db, w.rep2), deal.id, deal.version + 1)
+    assert ("work_plan_due", tasks[0].id) not in kinds(w, w.rep2)
+    fake_clock.advance(days=6)
+    assert ("work_plan_due", tasks[0].id) in kinds(w, w.rep2)
+    followups.add_follow_up(UnitOfWork(w.db, w.rep2), cid, FollowUpForm(
+        method_id=method(w, "2"), content="交付后一周回访：使用正常"))  # fmt: skip
+    assert [t.status for t in delivery_tasks_of(w, cid)] == ["done", "open", "open", "open"]
+    assert not any(k == "work_plan_due" for k, _ in kinds(w, w.rep2))
 
     # Class recomputed from the deals: D first, C after a bigger deal; a manager confirms.
     [p] = [p for p in classification.propose(UnitOfWork(w.db, w.manager)) if p.customer_id == cid]
