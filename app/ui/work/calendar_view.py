@@ -1,0 +1,359 @@
+"""日程 tab: a month grid or a week view of one user's calendar events, with previous /
+next / today, a colour per kind and, for a manager, a choice of team member.
+Double-clicking an event emits `event_activated(Target)` for drill-through."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import calendar_events, clock
+from app.services.calendar_events import (
+    APPOINTMENT,
+    FOLLOW_UP,
+    NOTE,
+    VISIT_PLAN,
+    WORK_PLAN,
+    CalendarEvent,
+)
+from app.services.errors import ServiceError
+from app.ui.context import AppContext
+from app.ui.listview.uow import read_uow
+from app.ui.style import ERROR_COLOR, HINT_COLOR, message_label, set_message
+from app.ui.widgets.pinyin_combo import PinyinCombo
+
+KIND_COLORS = {
+    WORK_PLAN: "#1565c0",
+    VISIT_PLAN: "#2e7d32",
+    APPOINTMENT: "#d84315",
+    FOLLOW_UP: "#6a1b9a",
+    NOTE: "#546e7a",
+}
+DONE_COLOR = "#9e9e9e"
+TODAY_BG = "#fff8e1"
+OTHER_MONTH_BG = "#f4f4f4"
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+TARGET_ROLE = Qt.ItemDataRole.UserRole
+EVENT_ROLE = Qt.ItemDataRole.UserRole + 1
+MONTH_WEEKS = 6
+
+
+def _swatch(color: str) -> QIcon:
+    pix = QPixmap(10, 10)
+    pix.fill(QColor(color))
+    return QIcon(pix)
+
+
+def month_range(anchor: date) -> tuple[date, date]:
+    """The six weeks the month grid shows: from the Monday on or before the 1st."""
+    first = anchor.replace(day=1)
+    start = first - timedelta(days=first.weekday())
+    return start, start + timedelta(days=7 * MONTH_WEEKS - 1)
+
+
+def week_range(anchor: date) -> tuple[date, date]:
+    start = anchor - timedelta(days=anchor.weekday())
+    return start, start + timedelta(days=6)
+
+
+class DayCell(QFrame):
+    """One day: a header and its events, one line each (the week view wraps and shows
+    times)."""
+
+    activated = Signal(object)  # Target
+
+    def __init__(self, detailed: bool, parent=None):
+        super().__init__(parent)
+        self.detailed = detailed
+        self.day: date | None = None
+        self.setFrameShape(QFrame.Shape.Box)
+        self.setObjectName("dayCell")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(3, 2, 3, 3)
+        layout.setSpacing(1)
+        self.header = QLabel()
+        layout.addWidget(self.header)
+        self.events = QListWidget()
+        self.events.setFrameShape(QFrame.Shape.NoFrame)
+        self.events.setIconSize(QSize(10, 10))
+        self.events.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.events.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.events.setWordWrap(detailed)
+        self.events.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.events.setStyleSheet("QListWidget{background:transparent;}")
+        self.events.itemDoubleClicked.connect(self._double_clicked)
+        self.events.itemActivated.connect(self._double_clicked)
+        layout.addWidget(self.events, 1)
+        self.setMinimumSize(90, 72)
+
+    def set_day(self, day: date, events: list[CalendarEvent], *, in_month: bool = True,
+                today: date | None = None) -> None:  # fmt: skip
+        self.day = day
+        is_today = day == today
+        if self.detailed:
+            text = f"{WEEKDAYS[day.weekday()]}　{day.month}月{day.day}日"
+        else:
+            text = f"{day.day}" if day.day != 1 else f"{day.month}月1日"
+        if is_today:
+            text += "（今天）"
+        weight = "bold" if is_today or self.detailed else "normal"
+        color = "#000" if in_month else HINT_COLOR
+        self.header.setText(text)
+        self.header.setStyleSheet(f"font-weight:{weight}; color:{color}")
+        bg = TODAY_BG if is_today else ("white" if in_month else OTHER_MONTH_BG)
+        border = "#f9a825" if is_today else "#d0d0d0"
+        self.setStyleSheet(f"#dayCell{{background:{bg}; border:1px solid {border};}}")
+        self.events.clear()
+        for e in events:
+            label = e.title
+            if e.time is not None:
+                label = f"{e.time:%H:%M} {label}"
+            if self.detailed:
+                label = f"[{e.kind}] {label}"
+            item = QListWidgetItem(_swatch(KIND_COLORS[e.kind]), label)
+            item.setData(TARGET_ROLE, e.target)
+            item.setData(EVENT_ROLE, e)
+            item.setForeground(QBrush(QColor(DONE_COLOR if e.done else KIND_COLORS[e.kind])))
+            if e.done:
+                font = QFont(item.font())
+                font.setStrikeOut(True)
+                item.setFont(font)
+            when = f"{e.date:%Y-%m-%d}" + (f" {e.time:%H:%M}" if e.time else "")
+            tip = f"{e.kind}　{when}\n{e.title}" + (f"\n{e.detail}" if e.detail else "")
+            item.setToolTip(tip + "\n（双击打开）")
+            self.events.addItem(item)
+
+    def titles(self) -> list[str]:
+        return [self.events.item(i).text() for i in range(self.events.count())]
+
+    def _double_clicked(self, item: QListWidgetItem) -> None:
+        self.activated.emit(item.data(TARGET_ROLE))
+
+
+class MonthGrid(QWidget):
+    activated = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(2)
+        for col, name in enumerate(WEEKDAYS):
+            head = QLabel(name)
+            head.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            head.setStyleSheet("font-weight:bold; padding:2px")
+            grid.addWidget(head, 0, col)
+        self.cells: list[DayCell] = []
+        for i in range(7 * MONTH_WEEKS):
+            cell = DayCell(False)
+            cell.activated.connect(self.activated)
+            grid.addWidget(cell, 1 + i // 7, i % 7)
+            self.cells.append(cell)
+        for row in range(1, MONTH_WEEKS + 1):
+            grid.setRowStretch(row, 1)
+        for col in range(7):
+            grid.setColumnStretch(col, 1)
+
+    def show_events(self, anchor: date, events: list[CalendarEvent], today: date) -> None:
+        start, _end = month_range(anchor)
+        by_day = _by_day(events)
+        for i, cell in enumerate(self.cells):
+            day = start + timedelta(days=i)
+            cell.set_day(day, by_day.get(day, []), in_month=day.month == anchor.month,
+                         today=today)  # fmt: skip
+
+    def cell(self, day: date) -> DayCell | None:
+        return next((c for c in self.cells if c.day == day), None)
+
+
+class WeekView(QWidget):
+    activated = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(2)
+        self.cells: list[DayCell] = []
+        for _ in range(7):
+            cell = DayCell(True)
+            cell.setMinimumWidth(120)
+            cell.activated.connect(self.activated)
+            row.addWidget(cell, 1)
+            self.cells.append(cell)
+
+    def show_events(self, anchor: date, events: list[CalendarEvent], today: date) -> None:
+        start, _end = week_range(anchor)
+        by_day = _by_day(events)
+        for i, cell in enumerate(self.cells):
+            day = start + timedelta(days=i)
+            cell.set_day(day, by_day.get(day, []), today=today)
+
+    def cell(self, day: date) -> DayCell | None:
+        return next((c for c in self.cells if c.day == day), None)
+
+
+def _by_day(events: list[CalendarEvent]) -> dict[date, list[CalendarEvent]]:
+    out: dict[date, list[CalendarEvent]] = {}
+    for e in events:
+        out.setdefault(e.date, []).append(e)
+    return out
+
+
+class CalendarTab(QWidget):
+    event_activated = Signal(object)  # Target of a double-clicked event
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.mode = "month"
+        self.anchor = clock.now().date()
+        self.shown: list[CalendarEvent] = []
+        self.prev_button = QPushButton("◀ 上一月")
+        self.today_button = QPushButton("今天")
+        self.next_button = QPushButton("下一月 ▶")
+        self.prev_button.clicked.connect(self.go_prev)
+        self.next_button.clicked.connect(self.go_next)
+        self.today_button.clicked.connect(self.go_today)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size:15px; font-weight:bold; padding:0 10px")
+        self.month_button = QToolButton()
+        self.month_button.setText("月")
+        self.week_button = QToolButton()
+        self.week_button.setText("周")
+        modes = QButtonGroup(self)
+        for b in (self.month_button, self.week_button):
+            b.setCheckable(True)
+            b.setMinimumWidth(36)
+            modes.addButton(b)
+        self.month_button.setChecked(True)
+        self.month_button.clicked.connect(lambda: self.set_mode("month"))
+        self.week_button.clicked.connect(lambda: self.set_mode("week"))
+        self.person = PinyinCombo(allow_none=False, placeholder="输入姓名或拼音首字母")
+        self.person.setMinimumWidth(120)
+        self.person_label = QLabel("查看：")
+        try:
+            owners = calendar_events.viewable_users(read_uow(ctx))
+        except ServiceError:
+            owners = []
+        self.person.set_items([(o.id, o.name) for o in owners], ctx.actor.id)
+        self.person.current_id_changed.connect(lambda _id: self.reload())
+        many = len(owners) > 1
+        self.person.setVisible(many)
+        self.person_label.setVisible(many)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 6, 6, 0)
+        for w in (self.prev_button, self.today_button, self.next_button, self.title):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        for kind, color in KIND_COLORS.items():
+            legend = QLabel(f"<span style='color:{color}'>■</span> {kind}")
+            bar.addWidget(legend)
+        bar.addSpacing(12)
+        bar.addWidget(self.person_label)
+        bar.addWidget(self.person)
+        bar.addWidget(self.month_button)
+        bar.addWidget(self.week_button)
+        self.message = message_label(ERROR_COLOR)
+        self.month = MonthGrid()
+        self.week = WeekView()
+        self.month.activated.connect(self.event_activated)
+        self.week.activated.connect(self.event_activated)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.month)
+        self.stack.addWidget(self.week)
+        hint = QLabel("双击日程打开对应的记录。")
+        hint.setStyleSheet(f"color:{HINT_COLOR}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.message)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(hint)
+        self.reload()
+
+    # --- navigation ---------------------------------------------------------------
+
+    def user_id(self) -> int:
+        return self.person.current_id() or self.ctx.actor.id
+
+    def set_user(self, user_id: int) -> bool:
+        ok = self.person.set_current_id(user_id)
+        self.reload()
+        return ok
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        (self.month_button if mode == "month" else self.week_button).setChecked(True)
+        self.stack.setCurrentWidget(self.month if mode == "month" else self.week)
+        unit = "月" if mode == "month" else "周"
+        self.prev_button.setText(f"◀ 上一{unit}")
+        self.next_button.setText(f"下一{unit} ▶")
+        self.reload()
+
+    def set_anchor(self, day: date) -> None:
+        self.anchor = day
+        self.reload()
+
+    def _step(self, sign: int) -> None:
+        if self.mode == "week":
+            self.anchor += timedelta(days=7 * sign)
+        else:
+            year, month = self.anchor.year, self.anchor.month + sign
+            year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+            day = min(self.anchor.day, calendar.monthrange(year, month)[1])
+            self.anchor = date(year, month, day)
+        self.reload()
+
+    def go_prev(self) -> None:
+        self._step(-1)
+
+    def go_next(self) -> None:
+        self._step(1)
+
+    def go_today(self) -> None:
+        self.set_anchor(clock.now().date())
+
+    def date_range(self) -> tuple[date, date]:
+        return month_range(self.anchor) if self.mode == "month" else week_range(self.anchor)
+
+    # --- data -----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        start, end = self.date_range()
+        if self.mode == "month":
+            self.title.setText(f"{self.anchor.year}年{self.anchor.month}月")
+        else:
+            monday, sunday = week_range(self.anchor)
+            self.title.setText(f"{monday:%Y-%m-%d} 至 {sunday:%m-%d}")
+        try:
+            self.shown = calendar_events.events(read_uow(self.ctx), start, end, self.user_id())
+            set_message(self.message, "")
+        except ServiceError as err:
+            self.shown = []
+            set_message(self.message, str(err))
+        today = clock.now().date()
+        view = self.month if self.mode == "month" else self.week
+        view.show_events(self.anchor, self.shown, today)
+
+    def cell(self, day: date) -> DayCell | None:
+        view = self.month if self.mode == "month" else self.week
+        return view.cell(day)

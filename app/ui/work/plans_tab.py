@@ -1,0 +1,215 @@
+"""工作计划 tab: the shared list of plans, the selected plan's detail, and the actions
+新建/分派…, 修改…, 更新进度…, 完成…, 催办…, 取消…; each button is enabled only for those
+the service would allow (the service checks again)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.errors import ServiceError
+from app.services.listing import ListQuery
+from app.services.work_lists import work_plans_source
+from app.services.work_plans import WorkPlanDetail, plan_detail
+from app.ui.context import AppContext
+from app.ui.listview import ListView
+from app.ui.listview.uow import read_uow
+from app.ui.messages import show_service_error
+from app.ui.style import ERROR_COLOR, HINT_COLOR
+from app.ui.work.plan_dialogs import (
+    CancelDialog,
+    CompleteDialog,
+    PlanDialog,
+    ProgressDialog,
+    UrgeDialog,
+)
+
+TITLE = "工作计划"
+EMPTY = "请在上方列表中选择一条工作计划。"
+
+
+def _when(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return value.strftime(fmt) if value else ""
+
+
+def detail_html(p: WorkPlanDetail) -> str:
+    qty = ""
+    if p.target_qty is not None:
+        qty = f"{p.done_qty or 0} / {p.target_qty}"
+    status = p.status_label
+    if p.overdue:
+        status += f"　<span style='color:{ERROR_COLOR}'>已逾期</span>"
+    rows = [
+        ("计划", escape(f"{p.period_label}　{p.title}")),
+        ("类别", escape(p.kind or "—")),
+        ("周期", f"{p.period_start:%Y-%m-%d} 至 {p.period_end:%Y-%m-%d}"),
+        ("完成期限", f"{p.due_date:%Y-%m-%d}"),
+        ("执行人", escape(p.assignee)),
+        ("分派人", escape(p.assigned_by)),
+        ("目标", escape(p.target or "—").replace("\n", "<br>")),
+        ("进度", f"{p.progress}%" + (f"（完成数量 {qty}）" if qty else "")),
+        ("状态", status),
+        ("进展说明", escape(p.progress_note or "—").replace("\n", "<br>")),
+    ]
+    if p.completed_at:
+        rows.append(("完成时间", _when(p.completed_at)))
+    if p.urge_count:
+        urge = f"共 {p.urge_count} 次；最近：{escape(p.urged_by)}"
+        if p.urge_note:
+            urge += f"：{escape(p.urge_note)}"
+        if p.urge_pending:
+            urge += f"（{_when(p.urged_at)}，<span style='color:{ERROR_COLOR}'>待答复</span>）"
+        rows.append(("催办", urge))
+    cells = "".join(
+        f"<tr><td style='color:{HINT_COLOR};padding-right:12px' nowrap>{k}</td><td>{v}</td></tr>"
+        for k, v in rows
+    )
+    return f"<table cellspacing=3>{cells}</table>"
+
+
+class PlansTab(QWidget):
+    changed = Signal()  # a plan was saved (reminders and the calendar may change)
+
+    def __init__(self, ctx: AppContext, company: str = "", parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.current: WorkPlanDetail | None = None
+        self.list = ListView(ctx, work_plans_source(ctx.actor), company)
+        self.list.open_record.connect(lambda _e, rid: self.select_plan(rid))
+        self.list.data_changed.connect(self._after_batch)
+        self.new_button = QPushButton("新建/分派…")
+        self.new_button.setToolTip("为自己制订计划；主管可分派给本组成员")
+        self.edit_button = QPushButton("修改…")
+        self.progress_button = QPushButton("更新进度…")
+        self.complete_button = QPushButton("完成…")
+        self.urge_button = QPushButton("催办…")
+        self.cancel_button = QPushButton("取消…")
+        self.new_button.clicked.connect(self.new_plan)
+        self.edit_button.clicked.connect(self.edit_plan)
+        self.progress_button.clicked.connect(self.update_progress)
+        self.complete_button.clicked.connect(self.complete_plan)
+        self.urge_button.clicked.connect(self.urge_plan)
+        self.cancel_button.clicked.connect(self.cancel_plan)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 6, 6, 0)
+        hint = QLabel("按日、周、月制订计划；主管分派并可催办，执行人更新进度。")
+        hint.setStyleSheet(f"color:{HINT_COLOR}")
+        hint.setWordWrap(True)
+        hint.setMinimumWidth(120)
+        bar.addWidget(hint, 1)
+        for b in (self.new_button, self.edit_button, self.progress_button,
+                  self.complete_button, self.urge_button, self.cancel_button):  # fmt: skip
+            bar.addWidget(b)
+        self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.list)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([380, 220])
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(bar)
+        column.addWidget(splitter, 1)
+        self.list.table.selectionModel().selectionChanged.connect(lambda *_: self._show())
+        self.list.model.modelReset.connect(self._show)
+        self._show()
+
+    def reload(self) -> None:
+        self.list.reload()
+        self._show()
+
+    def selected_id(self) -> int | None:
+        ids = self.list.selected_ids()
+        return ids[0] if len(ids) == 1 else None
+
+    def select_plan(self, plan_id: int) -> bool:
+        if not self.list.select_id(plan_id):
+            self.list.set_query(ListQuery())  # shown by clearing search, slice and filters
+            if not self.list.select_id(plan_id):
+                return False
+        self._show()
+        return True
+
+    def _show(self) -> None:
+        pid = self.selected_id()
+        self.current = None
+        if pid is not None:
+            try:
+                self.current = plan_detail(read_uow(self.ctx), pid)
+            except ServiceError as err:
+                self.detail.setPlainText(str(err))
+        if self.current is not None:
+            self.detail.setHtml(detail_html(self.current))
+        elif pid is None:
+            self.detail.setHtml(f"<p style='color:{HINT_COLOR}'>{EMPTY}</p>")
+        p = self.current
+        self.edit_button.setEnabled(bool(p and p.can_manage))
+        self.cancel_button.setEnabled(bool(p and p.can_manage))
+        self.urge_button.setEnabled(bool(p and p.can_urge))
+        self.progress_button.setEnabled(bool(p and p.can_update))
+        self.complete_button.setEnabled(bool(p and p.can_update))
+
+    # --- actions ------------------------------------------------------------------
+
+    def _fresh(self) -> WorkPlanDetail | None:
+        pid = self.selected_id()
+        if pid is None:
+            return None
+        try:
+            return plan_detail(read_uow(self.ctx), pid)
+        except ServiceError as err:
+            show_service_error(self, err, TITLE)
+            return None
+
+    def new_plan(self) -> bool:
+        dialog = PlanDialog(self.ctx, None, self)
+        accepted = dialog.exec() == dialog.DialogCode.Accepted
+        if accepted:
+            self.list.reload()
+            self.select_plan(dialog.saved_id)
+            self.changed.emit()
+        return accepted
+
+    def _run(self, dialog_class) -> bool:
+        plan = self._fresh()
+        if plan is None:
+            return False
+        dialog = dialog_class(self.ctx, plan, self)
+        accepted = dialog.exec() == dialog.DialogCode.Accepted
+        if accepted or dialog.stale:
+            self.list.reload()
+            self.select_plan(plan.id)
+        if accepted:
+            self.changed.emit()
+        return accepted
+
+    def edit_plan(self) -> bool:
+        return self._run(PlanDialog)
+
+    def update_progress(self) -> bool:
+        return self._run(ProgressDialog)
+
+    def complete_plan(self) -> bool:
+        return self._run(CompleteDialog)
+
+    def urge_plan(self) -> bool:
+        return self._run(UrgeDialog)
+
+    def cancel_plan(self) -> bool:
+        return self._run(CancelDialog)
+
+    def _after_batch(self) -> None:
+        self._show()
+        self.changed.emit()
