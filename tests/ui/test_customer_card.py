@@ -129,7 +129,7 @@ def test_edit_contact_dialog(qtbot, world, customer):
 def test_tabs_history_and_screenshots(qtbot, world, customer):
     card = open_card(qtbot, world, world.rep1, customer)
     assert [card.tabs.tabText(i) for i in range(card.tabs.count())] == [
-        "基本信息", "联系人", "跟进记录", "成交记录", "归属变更",
+        "基本信息", "联系人", "跟进记录", "成交记录", "回访", "归属变更",
     ]  # fmt: skip
     assert card.history.rowCount() == 1
     assert card.history.item(0, 1).text() == "登记" and card.history.item(0, 3).text() == "张三"

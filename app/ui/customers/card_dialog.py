@@ -1,5 +1,5 @@
 """客户档案 card: 基本信息 (edit with optimistic locking), 联系人, 跟进记录, 成交记录,
-归属变更, and 打印.
+回访, 归属变更, and 打印.
 
 Attachments come with a later module; its tab is added then.
 """
@@ -33,6 +33,7 @@ from app.ui.customers.deals_tab import DealsTab
 from app.ui.customers.fields import shown
 from app.ui.customers.followups_tab import FollowUpsTab
 from app.ui.customers.form_widget import CustomerFormWidget
+from app.ui.customers.visits_tab import VisitsTab
 from app.ui.listview.uow import write_uow
 from app.ui.style import (
     ERROR_COLOR,
@@ -91,6 +92,7 @@ class CustomerCardDialog(QDialog):
         self.followups.changed.connect(self.ledger_changed)
         self.deals = DealsTab(ctx, customer_id, self.card.can_edit)
         self.deals.changed.connect(self.ledger_changed)
+        self.visits = VisitsTab(ctx, customer_id, self.card.form.name, self.card.can_edit)
         self.history = QTableWidget(0, len(HISTORY_COLUMNS))
         self.history.setHorizontalHeaderLabels(HISTORY_COLUMNS)
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -104,6 +106,7 @@ class CustomerCardDialog(QDialog):
         self.tabs.addTab(self.contacts, "联系人")
         self.tabs.addTab(self.followups, "跟进记录")
         self.tabs.addTab(self.deals, "成交记录")
+        self.tabs.addTab(self.visits, "回访")
         self.tabs.addTab(self.history, "归属变更")
 
         print_button = QPushButton("打印…")
@@ -136,6 +139,7 @@ class CustomerCardDialog(QDialog):
         self.contacts.reload()
         self.followups.reload()
         self.deals.reload()
+        self.visits.reload()
 
     def ledger_changed(self) -> None:
         """A follow-up or deal changed the customer (最近跟进, version): show the new
