@@ -146,7 +146,7 @@ def test_assign_urge_update_and_complete_through_the_page(qtbot, world, monkeypa
     assert rep.currentWidget() is rep.plans
     assert not rep.plans.urge_button.isEnabled() and not rep.plans.edit_button.isEnabled()
     assert rep.plans.progress_button.isEnabled()
-    assert "批量催办" not in [a.text() for a in rep.plans.list.findChildren(type(tab.new_button))]
+    assert [a.key for a in rep.plans.list.source.batch_actions] == ["cancel"]  # no 批量催办
 
     def progress(dialog):
         dialog.progress.setValue(40)
@@ -355,3 +355,27 @@ def test_daily_notes_editor(qtbot, world, monkeypatch, message_boxes):
     other = page_for(qtbot, w, w.admin)
     assert column(other.notes.list, "title") == []
     assert not other.show_record("daily_note", first)
+
+
+def test_batch_urge_from_the_list(qtbot, world, monkeypatch, message_boxes):
+    w = world
+    ids = [
+        work_plans.create_plan(
+            UnitOfWork(w.db, w.manager), WorkPlanForm(title=t, assignee_id=who.id)
+        )  # fmt: skip
+        for t, who in [("张三周计划", w.rep1), ("李四周计划", w.rep2)]
+    ]
+    mine = work_plans.create_plan(UnitOfWork(w.db, w.manager), WorkPlanForm(title="主管周计划"))
+    page = page_for(qtbot, w, w.manager)
+    view = page.plans.list
+    urge = next(a for a in view.source.batch_actions if a.key == "urge")
+    assert urge.label == "催办"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    view.run_batch(urge)  # nothing selected: every row of the list
+    assert message_boxes[-1][1:] == ("批量催办", "已处理 2 条。跳过 1 条：不能催办自己的工作计划")
+    for pid in ids:
+        assert work_plans.plan_detail(UnitOfWork(w.db, w.manager), pid).urge_pending
+    assert not work_plans.plan_detail(UnitOfWork(w.db, w.manager), mine).urge_pending
+    titles = column(view, "title")
+    counts = dict(zip(titles, column(view, "urge_count"), strict=True))
+    assert counts == {"张三周计划": "1", "李四周计划": "1", "主管周计划": "0"}
