@@ -447,3 +447,39 @@ def test_dates_are_required(w):
     refused(w, ValidationError, "请填写回访时间",
             lambda: visits.add_record(u(w, w.rep1), None, RecordForm(None, needs="x"),
                                       customer_id=w.c1))  # fmt: skip
+
+
+def test_reminder_edges(w, fake_clock):
+    from app.services import visit_reminders
+
+    def kinds_titles(actor):
+        return [(x.kind, x.title, x.severity.name)
+                for x in visit_reminders.visit_reminders(u(w, actor))]  # fmt: skip
+
+    a = visits.create_plan(u(w, w.rep1), plan_form(w, w.c1, days=(0, 1)))
+    c = visits.create_plan(u(w, w.rep1), plan_form(w, w.c4, days=(0, 1)))
+    visits.cancel_plan(u(w, w.rep1), c, "客户停产", 1)  # a cancelled plan is not reminded
+    visits.appoint(u(w, w.rep1), a, w.now().replace(hour=15), "", "", 1)
+    assert kinds_titles(w.rep1) == [  # by due time
+        ("visit_appointment", f"今天 15:00 拜访客户“{NXH}”", "WARNING"),
+        ("visit_due", f"回访客户“{NXH}”：计划 03-04 前完成", "WARNING"),
+    ]
+    assert kinds_titles(w.rep2) == []
+    # An ad-hoc visit is already done; its record still asks for a report after 3 days.
+    fake_clock.advance(hours=8)
+    adhoc = visits.add_record(u(w, w.rep2), None, record_form(w.now()), customer_id=w.c2)
+    fake_clock.advance(days=3)
+    assert kinds_titles(w.rep2) == [
+        ("visit_report_todo", f"整理回访报告：客户“{YC}”（03-03 回访）", "WARNING")
+    ]
+    rep = visits.create_report(u(w, w.rep2), "临时回访报告", [adhoc], "客户满意")
+    assert kinds_titles(w.rep2) == []
+    fake_clock.advance(days=3)  # a draft left unsubmitted
+    assert kinds_titles(w.rep2) == [("visit_report_todo", "回访报告“临时回访报告”尚未提交审阅",
+                                     "WARNING")]  # fmt: skip
+    visits.submit_report(u(w, w.rep2), rep, w.chairman.id, 1)
+    assert kinds_titles(w.rep2) == []
+    assert [t for _k, t, _s in kinds_titles(w.chairman)] == ["审阅回访报告“临时回访报告”（李四）"]
+    assert kinds_titles(w.manager) == []  # not the appointed reviewer
+    # rep1's plan is now late.
+    assert kinds_titles(w.rep1) == [("visit_due", f"回访客户“{NXH}”：计划 03-04 前完成", "URGENT")]
