@@ -483,3 +483,209 @@ def test_reminder_edges(w, fake_clock):
     assert kinds_titles(w.manager) == []  # not the appointed reviewer
     # rep1's plan is now late.
     assert kinds_titles(w.rep1) == [("visit_due", f"回访客户“{NXH}”：计划 03-04 前完成", "URGENT")]
+
+
+# --- the acceptance test: the whole chain, with reminders and permissions ----------------
+
+from app.services import reminders, visit_reminders  # noqa: E402  (registers the providers)
+from app.services.reminders import Severity  # noqa: E402
+from app.services.visit_lists import (  # noqa: E402
+    visit_plans_source,
+    visit_records_source,
+    visit_reports_source,
+)
+
+WARN, URGENT, INFO = Severity.WARNING, Severity.URGENT, Severity.INFO
+
+
+def seen(w, actor):
+    """The visit reminders `actor` sees (only this workflow's providers: fast)."""
+    items = visit_reminders.visit_reminders(u(w, actor))
+    return sorted(
+        (x.kind, x.title, x.severity, x.target.entity)
+        for x in items
+        if x.kind in visit_reminders.KINDS
+    )
+
+
+def nobody_sees_anything(w, *actors):
+    for actor in actors:
+        assert seen(w, actor) == [], actor.full_name
+
+
+def list_ids(w, actor, source):
+    from app.services import listing
+
+    return list(listing.fetch_ids(r(w, actor), source, listing.ListQuery()))
+
+
+def statuses(w, *, plans=(), reports=()):
+    return ([visits.plan_detail(r(w, w.admin), p).status for p in plans]
+            + [visits.report_detail(r(w, w.admin), x).status for x in reports])  # fmt: skip
+
+
+def test_full_visit_chain_with_reminders_and_permissions(w, fake_clock):
+    everyone = (w.rep1, w.rep2, w.rep3, w.manager, w.clerk, w.sales_admin, w.chairman)
+    t0 = w.today()  # 2026-03-03
+    at = lambda d, h, m=0: datetime.combine(t0 + timedelta(days=d), datetime.min.time()).replace(  # noqa: E731
+        hour=h, minute=m
+    )
+
+    # 制订计划: rep1 for the own customer with rep2 along; rep2 for the own customer.
+    a = visits.create_plan(
+        u(w, w.rep1),
+        PlanForm(w.c1, t0, t0 + timedelta(days=3), purpose="了解枸杞原浆使用情况",
+                 method_id=w.walk, visitor_ids=(w.rep2.id,)),
+    )  # fmt: skip
+    b = visits.create_plan(
+        u(w, w.rep2), PlanForm(w.c2, t0, t0 + timedelta(days=5), purpose="收集售后意见")
+    )
+    assert statuses(w, plans=(a, b)) == ["planned", "planned"]
+    nobody_sees_anything(w, *everyone)  # nothing due within 2 days yet
+    refused(w, PermissionDenied, "只有销售人员",
+            lambda: visits.create_plan(u(w, w.clerk), PlanForm(w.c1, t0, t0, purpose="x")))  # fmt: skip
+    refused(w, PermissionDenied, "只有回访计划的负责人",
+            lambda: visits.cancel_plan(u(w, w.rep2), a, "不去了", 1))  # fmt: skip
+
+    # Visitors before the visit: due within visits.remind_days (2), then the appointment.
+    fake_clock.advance(days=1)  # 03-04
+    due_a = ("visit_due", f"回访客户“{NXH}”：计划 03-06 前完成", WARN, "visit_plan")
+    assert seen(w, w.rep1) == seen(w, w.rep2) == [due_a]
+    nobody_sees_anything(w, w.rep3, w.manager, w.clerk)
+    visits.appoint(u(w, w.rep1), a, at(2, 10), "客户办公室", "带新品样品", 1)
+    assert statuses(w, plans=(a,)) == ["appointed"]
+    appointment = ("visit_appointment", f"明天 10:00 拜访客户“{NXH}”（客户办公室）", INFO,
+                   "visit_plan")  # fmt: skip
+    assert seen(w, w.rep1) == seen(w, w.rep2) == sorted([due_a, appointment])
+    prep = visits.preparation(r(w, w.rep2), a)  # the co-visitor prepares too
+    assert dict(prep.profile)["客户名称"] == NXH and "确认预约" in prep.checklist[-2]
+
+    # 实施回访: each visitor fills a record; the plan is done, the customer followed up.
+    fake_clock.advance(days=1, hours=2)  # 03-05 11:00
+    a1 = visits.add_record(
+        u(w, w.rep1), a,
+        RecordForm(at(2, 10), people_met="马经理", needs="二季度增加原浆采购", satisfaction=4,
+                   service_opinion="送货及时", next_visit_date=t0 + timedelta(days=30)),
+    )  # fmt: skip
+    a2 = visits.add_record(
+        u(w, w.rep2), a, RecordForm(at(2, 10), problems="包装偶有破损", satisfaction=3)
+    )
+    assert statuses(w, plans=(a,)) == ["done"]
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        assert uow.session.get(Customer, w.c1).last_follow_up_at == at(2, 10)
+    nobody_sees_anything(w, *everyone)  # the report is due 3 days after the visit
+    chain = visits.customer_visits(r(w, w.rep1), w.c1)[0]
+    assert [s.status for s in chain.steps] == ["已完成"] * 3 + ["进行中"] + ["未开始"] * 2
+
+    # Authors after the record: 整理回访报告 3 days on; rep2's own plan is late (紧急).
+    fake_clock.advance(days=3, hours=22)  # 03-09 09:00
+    todo_1 = ("visit_report_todo", f"整理回访报告：客户“{NXH}”（03-05 回访）", WARN, "visit_plan")
+    late_b = ("visit_due", f"回访客户“{YC}”：计划 03-08 前完成", URGENT, "visit_plan")
+    assert seen(w, w.rep1) == [todo_1]
+    assert seen(w, w.rep2) == sorted([todo_1, late_b])
+    b1 = visits.add_record(
+        u(w, w.rep2), b, RecordForm(at(6, 8, 30), service_opinion="希望缩短维修响应时间")
+    )
+    assert seen(w, w.rep2) == [todo_1]
+
+    # 整理报告: rep1 reports the own record; rep2 compiles both of own records.
+    refused(w, ValidationError, "至少要包含一条回访记录",
+            lambda: visits.create_report(u(w, w.rep2), "空报告", [], "无"))  # fmt: skip
+    refused(w, ValidationError, "不是您本人填写的",
+            lambda: visits.create_report(u(w, w.rep2), "冒名", [a1], "无"))  # fmt: skip
+    r1 = visits.create_report(u(w, w.rep1), "张三三月回访报告", [a1], "客户满意，需求增加")
+    r2 = visits.create_report(u(w, w.rep2), "李四三月回访报告", [a2, b1], "包装需改进")
+    assert statuses(w, reports=(r1, r2)) == ["draft", "draft"]
+    nobody_sees_anything(w, *everyone)
+
+    # 提交主管 (manager of team 1).
+    assert [n for _i, n in visits.reviewer_choices(r(w, w.rep2))] == ["赵主管", "董事长"]
+    visits.submit_report(u(w, w.rep1), r1, w.manager.id, 1)
+    visits.submit_report(u(w, w.rep2), r2, w.manager.id, 1)
+    assert statuses(w, reports=(r1, r2)) == ["submitted", "submitted"]
+    review_1 = ("visit_review", "审阅回访报告“张三三月回访报告”（张三）", WARN, "visit_report")
+    review_2 = ("visit_review", "审阅回访报告“李四三月回访报告”（李四）", WARN, "visit_report")
+    assert seen(w, w.manager) == sorted([review_1, review_2])
+    # The same items reach the 待办提醒 window through the registered providers.
+    window = reminders.collect(u(w, w.manager))
+    assert not window.failures
+    assert sorted((x.kind, x.title, x.severity, x.target.entity) for x in window.items
+                  if x.kind.startswith("visit_")) == sorted([review_1, review_2])  # fmt: skip
+    assert {x.target.record_id for x in window.items if x.kind == "visit_review"} == {r1, r2}
+    assert set(visit_reminders.KINDS) <= set(reminders.kinds())
+    nobody_sees_anything(w, w.rep1, w.rep2, w.rep3, w.clerk, w.chairman)
+    v1, v2 = (visits.report_detail(r(w, w.manager), x).version for x in (r1, r2))
+    with pytest.raises(NotFound):  # rep2 cannot even see rep1's report
+        visits.review_report(u(w, w.rep2), r1, True, "同意", v1)
+    refused(w, PermissionDenied, "您不是该报告的审阅人，不能审阅。",
+            lambda: visits.review_report(u(w, w.rep2), r2, True, "自己批准", v2))  # fmt: skip
+    refused(w, PermissionDenied, "您不是该报告的审阅人，不能审阅。",
+            lambda: visits.review_report(u(w, w.chairman), r2, True, "同意", v2))  # fmt: skip
+
+    # Late review: 紧急 after review_due (3 days).
+    fake_clock.advance(days=4)  # 03-13
+    assert seen(w, w.manager) == sorted(
+        [review_1[:2] + (URGENT, "visit_report"), review_2[:2] + (URGENT, "visit_report")]
+    )
+    # 处理意见: one report returned, then edited and resubmitted, then both approved.
+    visits.review_report(u(w, w.manager), r2, False, "请补充破损批次和处理建议", v2)
+    assert statuses(w, reports=(r2,)) == ["returned"]
+    assert seen(w, w.rep2) == [
+        ("visit_report_todo", "回访报告“李四三月回访报告”已退回，请按处理意见修改后重新提交",
+         WARN, "visit_report"),
+    ]  # fmt: skip
+    assert seen(w, w.manager) == [review_1[:2] + (URGENT, "visit_report")]
+    chain_b = visits.customer_visits(r(w, w.rep2), w.c2)[0]
+    assert [s.status for s in chain_b.steps][3:] == ["已逾期", "已退回", "未开始"]  # due 03-12
+    d2 = visits.report_detail(r(w, w.rep2), r2)
+    assert d2.review_comments == "请补充破损批次和处理建议"
+    visits.update_report(u(w, w.rep2), r2, d2.title, [a2, b1],
+                         "包装需改进：3 月 1 日批次破损 2 箱，已补发", "改用加厚纸箱", d2.version)  # fmt: skip
+    visits.submit_report(u(w, w.rep2), r2, w.manager.id, d2.version + 1)
+    assert seen(w, w.manager) == sorted([review_1[:2] + (URGENT, "visit_report"), review_2])
+    nobody_sees_anything(w, w.rep2)
+    v1, v2 = (visits.report_detail(r(w, w.manager), x).version for x in (r1, r2))
+    visits.review_report(u(w, w.manager), r1, True, "同意，保持月度回访", v1)
+    visits.review_report(u(w, w.manager), r2, True, "同意，通知生产部改进包装", v2)
+    assert statuses(w, reports=(r1, r2)) == ["approved", "approved"]
+
+    # Clerk (and sales admin) after approval; 紧急 after archive_due (5 days).
+    archive_1 = ("visit_archive", "归档回访报告“张三三月回访报告”（张三）", WARN, "visit_report")
+    archive_2 = ("visit_archive", "归档回访报告“李四三月回访报告”（李四）", WARN, "visit_report")
+    assert seen(w, w.clerk) == seen(w, w.sales_admin) == sorted([archive_1, archive_2])
+    nobody_sees_anything(w, w.rep1, w.rep2, w.rep3, w.manager, w.chairman)
+    fake_clock.advance(days=6)  # 03-19
+    assert seen(w, w.clerk) == sorted(
+        [archive_1[:2] + (URGENT, "visit_report"), archive_2[:2] + (URGENT, "visit_report")]
+    )
+    v1, v2 = (visits.report_detail(r(w, w.clerk), x).version for x in (r1, r2))
+    for rep_actor in (w.rep1, w.manager):
+        refused(w, PermissionDenied, "只有文员或销售内勤可以归档回访资料。",
+                lambda a=rep_actor: visits.archive_report(u(w, a), r1, w.archive_cat, "", v1))  # fmt: skip
+    with UnitOfWork(w.db, w.admin) as uow:
+        quality = code_tables.find_item(uow, "visit_archive", "3")
+    visits.archive_report(u(w, w.clerk), r1, w.archive_cat, "2026-03 回访", v1)
+    visits.archive_report(u(w, w.clerk), r2, quality, "2026-03 回访", v2)
+    assert statuses(w, plans=(a, b), reports=(r1, r2)) == ["done", "done", "archived", "archived"]
+    nobody_sees_anything(w, *everyone)
+
+    # The chain on the customer card: every step done, with owners and dates.
+    chain = visits.customer_visits(r(w, w.rep1), w.c1)[0]
+    assert [s.status for s in chain.steps] == ["已完成"] * 6
+    assert chain.report_status_label == "已归档" and {x.id for x in chain.records} == {a1, a2}
+    assert [s.owner_name for s in chain.steps] == ["张三", "张三", "张三、李四", "张三、李四",
+                                                   "赵主管", "陈文员"]  # fmt: skip
+    d2 = visits.report_detail(r(w, w.manager), r2)
+    assert (d2.archive_category_name, d2.archived_by_name) == ("产品质量", "陈文员")
+
+    # rep3 (team 2) sees none of it, in the service and in every list.
+    for call in (lambda: visits.plan_detail(r(w, w.rep3), a),
+                 lambda: visits.record_detail(r(w, w.rep3), a1),
+                 lambda: visits.report_detail(r(w, w.rep3), r2),
+                 lambda: visits.customer_visits(r(w, w.rep3), w.c1)):  # fmt: skip
+        with pytest.raises(NotFound):
+            call()
+    for source in (visit_plans_source(), visit_records_source(), visit_reports_source()):
+        assert list_ids(w, w.rep3, source) == []
+    assert sorted(list_ids(w, w.rep1, visit_reports_source())) == [r1]
+    assert sorted(list_ids(w, w.manager, visit_reports_source())) == sorted([r1, r2])
