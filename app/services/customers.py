@@ -572,63 +572,17 @@ def register_customer(
         raise PermissionDenied("只有销售主管或系统管理员可以“公司特别指派”重复客户。")
     if len(override_reason) > 400:
         raise _v("指派理由不能超过 400 个字。", "override_reason")
-    values = asdict(form)
-    contacts = [c if isinstance(c, ContactForm) else ContactForm(**c) for c in form.contacts]
+    keys: list[tuple[str, str]] = []
     try:
         with uow:
-            owner_id = _check_owner(uow, form.owner_id)
-            cols = _validate(uow, values, None)
-            personal = _is_personal(uow, cols["type_id"])
-            contact_rows = [_contact_cols(uow, c, None, i) for i, c in enumerate(contacts)]
-            keys = keys_of(cols, personal)
+            prepared = prepare_registration(uow, form)
+            keys = prepared.keys
             hits = _find_hits(uow, keys)
             if hits and not override_reason:
                 raise DuplicateFound(hits)
-            now = clock.now()
-            hours = settings.get(uow, "customers.late_registration_hours")
-            late = bool(
-                cols["first_contact_at"] and now - cols["first_contact_at"] > timedelta(hours=hours)
-            )
-            months = settings.get(uow, "customers.development_months")
-            number = numbering.next_number(
-                uow,
-                "customer",
-                settings.get(uow, "customers.number_pattern"),
-                cols["registered_on"],
-                lambda n: (
-                    uow.session.scalar(
-                        select(Customer.id)
-                        .where(Customer.number == n)
-                        .execution_options(include_deleted=True)
-                    )
-                    is not None
-                ),
-            )
-            c = Customer(
-                number=number,
-                owner_id=owner_id,
-                owner_since=now,
-                registered_by_id=actor.id,
-                late_registration=late,
-                dev_deadline=_add_months(cols["registered_on"], months),
-                is_in_pool=False,
-                **cols,
-                **_derived(cols),
-            )
-            uow.session.add(c)
-            uow.session.flush()
-            _write_keys(uow, c.id, keys, {(h.kind, h.value) for h in hits})
-            reason = "登记" if not hits else f"公司特别指派：{override_reason}"
-            uow.session.add(
-                OwnershipChange(
-                    customer_id=c.id, from_user_id=None, to_user_id=owner_id, kind="登记",
-                    reason=reason[:500], at=now, by_id=actor.id,
-                )
-            )  # fmt: skip
-            _add_contacts(uow, c.id, contact_rows)
-            uow.session.flush()
+            result = insert_registration(uow, prepared, hits, override_reason)
             uow.commit()
-            return RegisterResult(c.id, number, late, bool(hits))
+            return result
     except IntegrityError:
         # Someone registered the same company between our check and our commit.
         with UnitOfWork(uow.db, uow.actor, write=False) as again:
@@ -636,6 +590,90 @@ def register_customer(
         if hits:
             raise DuplicateFound(hits) from None
         raise ConflictError("保存失败：其他用户同时登记了相同信息的客户，请刷新后重试。") from None
+
+
+@dataclass
+class PreparedRegistration:
+    """One validated registration, not yet written (see prepare_registration)."""
+
+    owner_id: int
+    cols: dict
+    contact_rows: list[dict]
+    keys: list[tuple[str, str]]  # duplicate-check keys (规则 1)
+
+
+def prepare_registration(uow: UnitOfWork, form: CustomerForm) -> PreparedRegistration:
+    """Inside an open unit of work: the owner check and every validation of a registration,
+    without writing. Raises ValidationError(field=...) or PermissionDenied. Registration
+    and the Excel import (customer_import) both go through here and insert_registration."""
+    contacts = [c if isinstance(c, ContactForm) else ContactForm(**c) for c in form.contacts]
+    owner_id = _check_owner(uow, form.owner_id)
+    cols = _validate(uow, asdict(form), None)
+    personal = _is_personal(uow, cols["type_id"])
+    contact_rows = [_contact_cols(uow, c, None, i) for i, c in enumerate(contacts)]
+    return PreparedRegistration(owner_id, cols, contact_rows, keys_of(cols, personal))
+
+
+def find_duplicates(uow: UnitOfWork, keys: list[tuple[str, str]]) -> list[DuplicateHit]:
+    """Inside an open unit of work: existing customers (pool and recycle bin too) sharing
+    a key. A hit's message never reveals a customer the actor may not see."""
+    return _find_hits(uow, keys)
+
+
+def insert_registration(
+    uow: UnitOfWork,
+    p: PreparedRegistration,
+    hits: list[DuplicateHit] = (),
+    override_reason: str = "",
+) -> RegisterResult:
+    """Inside an open writing unit of work: number, customer row, keys, pinyin, 归属变更
+    “登记” and contacts, flushed but not committed (the caller commits once)."""
+    actor = uow.actor
+    cols = p.cols
+    now = clock.now()
+    hours = settings.get(uow, "customers.late_registration_hours")
+    late = bool(
+        cols["first_contact_at"] and now - cols["first_contact_at"] > timedelta(hours=hours)
+    )
+    months = settings.get(uow, "customers.development_months")
+    number = numbering.next_number(
+        uow,
+        "customer",
+        settings.get(uow, "customers.number_pattern"),
+        cols["registered_on"],
+        lambda n: (
+            uow.session.scalar(
+                select(Customer.id)
+                .where(Customer.number == n)
+                .execution_options(include_deleted=True)
+            )
+            is not None
+        ),
+    )
+    c = Customer(
+        number=number,
+        owner_id=p.owner_id,
+        owner_since=now,
+        registered_by_id=actor.id,
+        late_registration=late,
+        dev_deadline=_add_months(cols["registered_on"], months),
+        is_in_pool=False,
+        **cols,
+        **_derived(cols),
+    )
+    uow.session.add(c)
+    uow.session.flush()
+    _write_keys(uow, c.id, p.keys, {(h.kind, h.value) for h in hits})
+    reason = "登记" if not hits else f"公司特别指派：{override_reason}"
+    uow.session.add(
+        OwnershipChange(
+            customer_id=c.id, from_user_id=None, to_user_id=p.owner_id, kind="登记",
+            reason=reason[:500], at=now, by_id=actor.id,
+        )
+    )  # fmt: skip
+    _add_contacts(uow, c.id, [dict(r) for r in p.contact_rows])
+    uow.session.flush()
+    return RegisterResult(c.id, number, late, bool(hits))
 
 
 # --- contacts (shared with contacts.py) --------------------------------------------------
