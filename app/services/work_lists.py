@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Date, and_, bindparam, case, select
 from sqlalchemy.orm import aliased
 
-from app.models import CodeItem, DailyNote, User, WorkPlan
+from app.models import CodeItem, Customer, DailyNote, User, WorkPlan
 from app.models.work import PERIOD, WORK_STATUS
 from app.services import clock, work_plans
 from app.services.daily_notes import note_search
@@ -51,6 +51,7 @@ def _plans_base(uow: UnitOfWork):
         .join(_Assigner, _Assigner.id == WorkPlan.assigned_by_id)
         .outerjoin(_Urger, _Urger.id == WorkPlan.urged_by_id)
         .outerjoin(_Kind, _Kind.id == WorkPlan.kind_id)
+        .outerjoin(Customer, Customer.id == WorkPlan.customer_id)
         .where(work_plans.plan_scope(actor))
     )
 
@@ -61,6 +62,7 @@ def _plan_columns() -> list[Column]:
                width=70),
         Column("kind", "类别", _Kind.name, groupable=True, filterable=True, width=80),
         Column("title", "计划标题", WorkPlan.title, width=200),
+        Column("customer", "客户", Customer.name, width=160, sort_expr=Customer.name_pinyin),
         Column("target", "目标", WorkPlan.target, width=180, visible=False),
         Column("target_qty", "目标数量", WorkPlan.target_qty, kind="int", width=70),
         Column("done_qty", "完成数量", WorkPlan.done_qty, kind="int", width=70),
@@ -114,9 +116,13 @@ def work_plans_source(actor: Actor | None = None) -> ListSource:
         base=_plans_base,
         columns=_plan_columns(),
         search=text_search(
-            WorkPlan.title, WorkPlan.target, WorkPlan.progress_note, _Assignee.full_name
+            WorkPlan.title,
+            WorkPlan.target,
+            WorkPlan.progress_note,
+            _Assignee.full_name,
+            Customer.name,
         ),  # fmt: skip
-        search_hint="计划标题、目标、进展或执行人",
+        search_hint="计划标题、目标、进展、执行人或客户",
         default_sort=[("due_date", False)],
         default_date_key="due_date",
         batch_actions=actions,

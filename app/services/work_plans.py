@@ -24,7 +24,7 @@ from sqlalchemy import false, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.models import CodeItem, Role, User, WorkPlan
+from app.models import CodeItem, Customer, Role, User, WorkPlan
 from app.models.work import PERIOD, WORK_STATUS
 from app.services import clock, code_tables
 from app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
@@ -436,6 +436,8 @@ class WorkPlanDetail:
     can_manage: bool  # edit, cancel
     can_urge: bool
     can_update: bool  # the assignee: progress, 完成
+    customer_id: int | None = None  # e.g. a 交付后回访 task's customer
+    customer_name: str = ""
 
     @property
     def period_label(self) -> str:
@@ -467,16 +469,17 @@ def plan_detail(uow: UnitOfWork, plan_id: int) -> WorkPlanDetail:
     with uow:
         row = uow.session.execute(
             select(WorkPlan, _Assignee.full_name, _Assigner.full_name, _Urger.full_name,
-                   CodeItem.name)
+                   CodeItem.name, Customer.name)
             .join(_Assignee, _Assignee.id == WorkPlan.assignee_id)
             .join(_Assigner, _Assigner.id == WorkPlan.assigned_by_id)
             .outerjoin(_Urger, _Urger.id == WorkPlan.urged_by_id)
             .outerjoin(CodeItem, CodeItem.id == WorkPlan.kind_id)
+            .outerjoin(Customer, Customer.id == WorkPlan.customer_id)
             .where(WorkPlan.id == plan_id, plan_scope(actor))
         ).first()  # fmt: skip
         if row is None:
             raise NotFound("该工作计划不存在，或您无权查看。")
-        p, assignee, assigner, urger, kind = row
+        p, assignee, assigner, urger, kind, customer = row
         is_open = p.status == "open"
         return WorkPlanDetail(
             p.id, p.period, p.period_start, p.period_end, p.kind_id, kind or "", p.title,
@@ -484,7 +487,7 @@ def plan_detail(uow: UnitOfWork, plan_id: int) -> WorkPlanDetail:
             assignee, p.assigned_by_id, assigner, p.due_date, p.status, p.completed_at,
             p.urge_count, p.urged_at, urger or "", p.urge_note, p.updated_at, p.version,
             is_open and can_manage(uow, actor, p), is_open and can_urge(uow, actor, p),
-            is_open and p.assignee_id == actor.id,
+            is_open and p.assignee_id == actor.id, p.customer_id, customer or "",
         )  # fmt: skip
 
 

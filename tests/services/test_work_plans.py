@@ -20,7 +20,7 @@ from app.services.listing import ListQuery
 from app.services.uow import UnitOfWork
 from app.services.work_lists import work_plans_source
 from app.services.work_plans import WorkPlanForm
-from tests.services.customer_fixtures import fast_passwords, make_world
+from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
 
 MONDAY = date(2026, 3, 2)  # fake_clock's day
 
@@ -330,3 +330,12 @@ def test_list_source_columns_batches_and_summary(world, fake_clock):
     assert {r.labels[0]: r.count for r in summary.rows} == {"张三": 1, "李四": 1}
     found = listing.fetch_ids(read, src, ListQuery(search="王五"))
     assert list(found) == [c]
+    # A plan about a customer (e.g. a 交付后回访 task): the customer shows and is searchable.
+    cid = register(w, w.rep3, NXH).customer_id
+    with UnitOfWork(w.db, w.admin) as uow:
+        uow.session.get(WorkPlan, c).customer_id = cid
+        uow.commit()
+    assert list(listing.fetch_ids(read, src, ListQuery(search="枸杞"))) == [c]
+    [row] = listing.fetch_rows(UnitOfWork(w.db, w.admin, write=False), src, [c], ["customer"])
+    assert row[1] == NXH
+    assert (detail(w, w.rep3, c).customer_id, detail(w, w.rep3, c).customer_name) == (cid, NXH)

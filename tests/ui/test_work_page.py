@@ -212,6 +212,17 @@ def test_complete_and_cancel_buttons(qtbot, world, monkeypatch):
     assert page.plans.cancel_plan()
     assert seen["reason"] == "请填写取消原因。"
     assert page.plans.current.status_label == "已取消"
+    assert not page.plans.customer_button.isVisible()
+    # A plan about a customer offers to open the customer's card (routed by the main window).
+    with UnitOfWork(w.db, w.admin) as uow:
+        uow.session.get(WorkPlan, pid).customer_id = w.nxh
+        uow.commit()
+    assert page.show_record("work_plan", pid)
+    assert f"客户{NXH}" in page.plans.detail.toPlainText().replace("\n", "")
+    assert page.plans.customer_button.isVisible()
+    with qtbot.waitSignal(page.open_target) as sig:
+        page.plans.customer_button.click()
+    assert sig.args == [Target("customer", w.nxh)]
     assert not page.show_record("work_plan", 99999)
 
 

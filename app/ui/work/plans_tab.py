@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.services.errors import ServiceError
 from app.services.listing import ListQuery
+from app.services.reminders import Target
 from app.services.work_lists import work_plans_source
 from app.services.work_plans import WorkPlanDetail, plan_detail
 from app.ui.context import AppContext
@@ -52,6 +53,7 @@ def detail_html(p: WorkPlanDetail) -> str:
     rows = [
         ("计划", escape(f"{p.period_label}　{p.title}")),
         ("类别", escape(p.kind or "—")),
+        *([("客户", escape(p.customer_name))] if p.customer_name else []),
         ("周期", f"{p.period_start:%Y-%m-%d} 至 {p.period_end:%Y-%m-%d}"),
         ("完成期限", f"{p.due_date:%Y-%m-%d}"),
         ("执行人", escape(p.assignee)),
@@ -79,6 +81,7 @@ def detail_html(p: WorkPlanDetail) -> str:
 
 class PlansTab(QWidget):
     changed = Signal()  # a plan was saved (reminders and the calendar may change)
+    open_target = Signal(object)  # Target("customer", id): the plan's customer
 
     def __init__(self, ctx: AppContext, company: str = "", parent=None):
         super().__init__(parent)
@@ -94,6 +97,9 @@ class PlansTab(QWidget):
         self.complete_button = QPushButton("完成…")
         self.urge_button = QPushButton("催办…")
         self.cancel_button = QPushButton("取消…")
+        self.customer_button = QPushButton("打开客户")
+        self.customer_button.setToolTip("打开该计划所关联客户的档案")
+        self.customer_button.clicked.connect(self.open_customer)
         self.new_button.clicked.connect(self.new_plan)
         self.edit_button.clicked.connect(self.edit_plan)
         self.progress_button.clicked.connect(self.update_progress)
@@ -108,7 +114,8 @@ class PlansTab(QWidget):
         hint.setMinimumWidth(120)
         bar.addWidget(hint, 1)
         for b in (self.new_button, self.edit_button, self.progress_button,
-                  self.complete_button, self.urge_button, self.cancel_button):  # fmt: skip
+                  self.complete_button, self.urge_button, self.cancel_button,
+                  self.customer_button):  # fmt: skip
             bar.addWidget(b)
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)
@@ -160,6 +167,7 @@ class PlansTab(QWidget):
         self.urge_button.setEnabled(bool(p and p.can_urge))
         self.progress_button.setEnabled(bool(p and p.can_update))
         self.complete_button.setEnabled(bool(p and p.can_update))
+        self.customer_button.setVisible(bool(p and p.customer_id))
 
     # --- actions ------------------------------------------------------------------
 
@@ -209,6 +217,12 @@ class PlansTab(QWidget):
 
     def cancel_plan(self) -> bool:
         return self._run(CancelDialog)
+
+    def open_customer(self) -> bool:
+        if self.current is None or not self.current.customer_id:
+            return False
+        self.open_target.emit(Target("customer", self.current.customer_id))
+        return True
 
     def _after_batch(self) -> None:
         self._show()

@@ -34,6 +34,7 @@ class WorkPage(QTabWidget):
         self.plans.changed.connect(self.calendar.reload)
         self.notes.changed.connect(self.calendar.reload)
         self.calendar.event_activated.connect(self.open_event)
+        self.plans.open_target.connect(self.open_target)
         self.currentChanged.connect(self._tab_changed)
 
     def reload(self) -> None:
