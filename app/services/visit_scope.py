@@ -44,8 +44,11 @@ def record_scope(actor: Actor | None) -> ColumnElement[bool]:
     # The appointed reviewer reads the records of a report even when the visitor's
     # customer is outside the reviewer's scope (a visitor from another team).
     reviewing = select(VisitReport.id).where(VisitReport.reviewer_id == actor.id)
+    # A visitor named on a plan reads every record of that plan (the co-visitors' too).
+    visiting = select(VisitPlanVisitor.plan_id).where(VisitPlanVisitor.user_id == actor.id)
     return or_(
         VisitRecord.visitor_id == actor.id,
+        VisitRecord.plan_id.in_(visiting),
         VisitRecord.customer_id.in_(_visible_customers(actor)),
         VisitRecord.report_id.in_(reviewing),
     )

@@ -6,8 +6,9 @@
 visit_details.py and are re-exported here: import everything from this module.
 
 Who may do what (checked here, tested in tests/services/test_visits.py):
-  plan, visit, record, report  SALES_REP, MANAGER, SALES_ADMIN, ADMIN — for customers in
-                               their customer_scope (not in the pool); CLERK and CHAIRMAN never
+  plan, visit, record, report  SALES_REP, MANAGER, SALES_ADMIN, ADMIN — for customers they
+                               look after (edit_scope: a rep the own, a manager the team's;
+                               not via a read-only grant; not in the pool); CLERK, CHAIRMAN never
   change/cancel a plan         its owner, or SALES_ADMIN/ADMIN; appoint: also its visitors
   record                       a visitor of the plan (or its owner); only one's own record
   report                       its author, only draft/returned
@@ -24,7 +25,16 @@ Deviations from /tmp/w/visits-api.md (additions only; every name and field is as
   - appoint refuses a date before today ("预约时间不能早于今天。"); a date before
     planned_from moves planned_from back (as a later one extends planned_to).
   - update_plan cannot change the customer (cancel and plan again).
-  - Constants for the UI: PLAN_ROLES, ARCHIVE_ROLES, PLAN_STATUS, REPORT_STATUS.
+  - Planning (create_plan(s), ad-hoc add_record, visit_targets) uses visibility.edit_scope,
+    i.e. the API's "a rep: own customers": a customer seen only through a read-only 查阅授权
+    is not planned for (its record would move another rep's follow-up clock).
+  - visit_scope.record_scope also shows a visitor every record of the plan (co-visitors'
+    records) and a reviewer the records of the report under review.
+  - Constants for the UI: PLAN_ROLES, PLAN_ALL_ROLES, ARCHIVE_ROLES, OPEN_PLAN,
+    LOCKED_REPORT, PLAN_STATUS, REPORT_STATUS, STEP_NAMES, REPORT_AFTER_DAYS.
+  - Extra reads for the dialogs: visitor_choices(uow) -> [(user id, name)] (active users of
+    a planning role) and reportable_records(uow) -> [RecordDetail] (the actor's own records
+    in no report, newest first).
 """
 
 from __future__ import annotations
@@ -52,7 +62,7 @@ from app.services import clock, code_tables, settings
 from app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.followups import _refresh_last_follow_up
 from app.services.uow import CONFLICT_MESSAGE, Actor, UnitOfWork
-from app.services.visibility import customer_scope
+from app.services.visibility import edit_scope
 from app.services.visit_details import (
     LOCKED_REPORT,
     OPEN_PLAN,
@@ -70,6 +80,7 @@ from app.services.visit_details import (
     plan_visitors,
     preparation,
     record_detail,
+    record_details,
     report_detail,
     today,
     visible_plan,
@@ -78,13 +89,13 @@ from app.services.visit_details import (
 )
 
 __all__ = [
-    "ARCHIVE_ROLES", "LOCKED_REPORT", "OPEN_PLAN", "PLAN_ROLES", "PLAN_STATUS", "REPORT_AFTER_DAYS",
-    "REPORT_STATUS", "STEP_NAMES", "ChainRow", "PlanDetail", "PlanForm", "Preparation",
-    "RecordDetail", "RecordForm", "ReportDetail", "Step", "add_record", "appoint",
+    "ARCHIVE_ROLES", "LOCKED_REPORT", "OPEN_PLAN", "PLAN_ALL_ROLES", "PLAN_ROLES", "PLAN_STATUS",
+    "REPORT_AFTER_DAYS", "REPORT_STATUS", "STEP_NAMES", "ChainRow", "PlanDetail", "PlanForm",
+    "Preparation", "RecordDetail", "RecordForm", "ReportDetail", "Step", "add_record", "appoint",
     "archive_report", "cancel_plan", "create_plan", "create_plans", "create_report",
     "customer_visits", "plan_detail", "preparation", "record_detail", "report_detail",
-    "review_report", "reviewer_choices", "submit_report", "update_plan", "update_record",
-    "update_report", "visit_targets",
+    "reportable_records", "review_report", "reviewer_choices", "submit_report", "update_plan",
+    "update_record", "update_report", "visit_targets", "visitor_choices",
 ]  # fmt: skip
 
 PLAN_ROLES = (Role.SALES_REP, Role.MANAGER, Role.SALES_ADMIN, Role.ADMIN)
@@ -154,9 +165,11 @@ def _check_version(row, expected_version: int) -> None:
 
 
 def _plan_customer(uow: UnitOfWork, customer_id) -> Customer:
-    """A customer the actor may plan a visit for: in customer_scope, not in the pool."""
+    """A customer the actor may plan a visit for: one the actor looks after (edit_scope: a
+    rep the own customers, a manager the team's; not those seen through a read-only
+    查阅授权, whose follow-up clock belongs to another rep), not in the pool."""
     c = uow.session.scalar(
-        select(Customer).where(Customer.id == customer_id, customer_scope(uow.actor))
+        select(Customer).where(Customer.id == customer_id, edit_scope(uow.actor))
     )
     if c is None:
         raise PermissionDenied("您无权为该客户安排回访（客户不存在或不在您的客户范围内）。")
@@ -235,12 +248,12 @@ def visit_targets(
     not_visited_since: date | None = None,
     owner_id: int | None = None,
 ) -> list[tuple[int, str]]:
-    """明确回访对象: owned customers in the actor's scope (pool excluded), e.g. every A-class
+    """明确回访对象: owned customers the actor may plan for (pool excluded), e.g. every A-class
     customer without a visit record since the 1st of this month."""
     actor = logged_in(uow)
     with uow:
         q = select(Customer.id, Customer.name).where(
-            customer_scope(actor), Customer.is_in_pool.is_(False), Customer.owner_id.is_not(None)
+            edit_scope(actor), Customer.is_in_pool.is_(False), Customer.owner_id.is_not(None)
         )
         if grade_code:
             grades = (
@@ -258,6 +271,18 @@ def visit_targets(
             )
             q = q.where(~visited.exists())
         q = q.order_by(Customer.name_pinyin, Customer.id)
+        return [tuple(r) for r in uow.session.execute(q)]
+
+
+def visitor_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
+    """回访人员 a plan may name: every active user of a planning role, by name."""
+    logged_in(uow)
+    with uow:
+        q = (
+            select(User.id, User.full_name)
+            .where(User.is_active.is_(True), User.role.in_(PLAN_ROLES))
+            .order_by(User.full_name, User.id)
+        )
         return [tuple(r) for r in uow.session.execute(q)]
 
 
@@ -501,6 +526,19 @@ def update_record(uow: UnitOfWork, record_id: int, form: RecordForm, expected_ve
 
 
 # --- reports -----------------------------------------------------------------------------
+
+
+def reportable_records(uow: UnitOfWork, limit: int = 300) -> list[RecordDetail]:
+    """The actor's own records in no report yet, newest first (what a new report offers)."""
+    actor = logged_in(uow)
+    with uow:
+        q = (
+            select(VisitRecord)
+            .where(VisitRecord.visitor_id == actor.id, VisitRecord.report_id.is_(None))
+            .order_by(VisitRecord.visited_at.desc(), VisitRecord.id.desc())
+            .limit(limit)
+        )
+        return record_details(uow, list(uow.session.scalars(q)))
 
 
 def _report_fields(title, conclusions, suggestions) -> dict:

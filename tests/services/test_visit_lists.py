@@ -112,7 +112,8 @@ def test_record_list_scope_and_report_status(w):
     src = visit_records_source()
     keys = ["customer", "visitor", "satisfaction", "report_status", "needs"]
     assert sorted(r[1] for r in rows(w, w.rep1, src, keys)) == ["张三", "李四"]  # own customer
-    assert sorted(r[1] for r in rows(w, w.rep2, src, keys)) == ["李四"]  # own record only
+    # rep2: the records of the plan rep2 went on (rep1's customer), not rep3's.
+    assert sorted(r[1] for r in rows(w, w.rep2, src, keys)) == ["张三", "李四"]
     assert [r[1] for r in rows(w, w.rep3, src, keys)] == ["王五"]
     got = {r[1]: r for r in rows(w, w.admin, src, keys)}
     col = src.column("report_status")

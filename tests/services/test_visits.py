@@ -270,6 +270,7 @@ def test_record_logs_a_follow_up_and_completes_the_plan(w, fake_clock):
             lambda: visits.add_record(u(w, w.rep2), pid, record_form(at)))  # fmt: skip
     rid1 = visits.add_record(u(w, w.rep1), pid, record_form(at, satisfaction=5))
     assert visits.plan_detail(r(w, w.rep2), pid).record_ids == (rid, rid1)
+    assert visits.record_detail(r(w, w.rep2), rid1).visitor_name == "张三"  # co-visitor reads
 
     # update: own record only, with the version; the follow-up follows.
     v = visits.record_detail(r(w, w.rep2), rid).version
@@ -483,6 +484,19 @@ def test_reminder_edges(w, fake_clock):
     assert kinds_titles(w.manager) == []  # not the appointed reviewer
     # rep1's plan is now late.
     assert kinds_titles(w.rep1) == [("visit_due", f"回访客户“{NXH}”：计划 03-04 前完成", "URGENT")]
+
+
+def test_dialog_choices(w, fake_clock):
+    names = [n for _i, n in visits.visitor_choices(r(w, w.rep1))]
+    assert sorted(names) == sorted(["王管理", "李内勤", "赵主管", "张三", "李四", "王五"])
+    first = visits.add_record(u(w, w.rep1), None, record_form(w.now()), customer_id=w.c1)
+    fake_clock.advance(hours=1)
+    second = visits.add_record(u(w, w.rep1), None, record_form(w.now()), customer_id=w.c4)
+    visits.add_record(u(w, w.rep2), None, record_form(w.now()), customer_id=w.c2)
+    assert [x.id for x in visits.reportable_records(r(w, w.rep1))] == [second, first]
+    visits.create_report(u(w, w.rep1), "报告", [second], "好")
+    assert [x.customer_name for x in visits.reportable_records(r(w, w.rep1))] == [NXH]
+    assert visits.reportable_records(r(w, w.rep3)) == []
 
 
 # --- the acceptance test: the whole chain, with reminders and permissions ----------------
