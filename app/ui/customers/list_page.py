@@ -1,11 +1,13 @@
-"""客户列表: the shared ListView over customers_source(), plus 登记新客户 and 回收站."""
+"""客户列表: the shared ListView over customers_source() with a column per active
+自定义字段 (re-read on reload), plus 登记新客户, 导入 and 回收站."""
 
 from __future__ import annotations
 
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from app.services import customers
+from app.services import customers, extra_fields, list_prefs
+from app.services.customer_import import can_import
 from app.services.customer_lists import customers_source
 from app.services.customers import REGISTER_ROLES
 from app.services.errors import ServiceError
@@ -13,10 +15,93 @@ from app.ui.context import AppContext
 from app.ui.customers.card_dialog import CustomerCardDialog
 from app.ui.customers.card_print import make_card_preview
 from app.ui.customers.card_windows import open_card
+from app.ui.customers.import_dialog import ImportDialog
 from app.ui.customers.recycle_bin import BIN_ROLES, RecycleBinDialog
 from app.ui.customers.register_dialog import RegisterDialog
 from app.ui.listview import ListView
+from app.ui.listview.uow import read_uow
 from app.ui.messages import show_service_error
+
+
+def _read_defs(ctx: AppContext) -> list[extra_fields.ExtraFieldRow]:
+    try:
+        return extra_fields.list_defs(read_uow(ctx), active_only=True)
+    except ServiceError:
+        return []
+
+
+def _signature(defs) -> tuple:
+    return tuple((d.key, d.label, d.field_type, d.code_table_key) for d in defs)
+
+
+class CustomerListView(ListView):
+    """The shared ListView over customers_source(defs). reload() first re-reads the
+    自定义字段 definitions: a field the admin added (or renamed, or deactivated) since
+    the list was built shows up (or goes) without reopening the window."""
+
+    def __init__(self, ctx: AppContext, company: str = "", parent=None):
+        defs = _read_defs(ctx)
+        self._defs_sig = _signature(defs)
+        self._ready = False  # ListView.__init__ reloads once before we are built
+        super().__init__(ctx, customers_source(defs), company, parent)
+        self._ready = True
+
+    def reload(self) -> None:
+        if self._ready:
+            self.refresh_fields(reload=False)
+        super().reload()
+
+    def refresh_fields(self, reload: bool = True) -> bool:
+        """Rebuild the columns if the definitions changed; True if they did."""
+        defs = _read_defs(self.ctx)
+        sig = _signature(defs)
+        if sig == self._defs_sig:
+            return False
+        self._defs_sig = sig
+        old = {c.key for c in self.source.columns}
+        source = customers_source(defs)
+        self.source = self.model.source = source
+        known = {c.key for c in source.columns}
+        keys = [k for k in self.visible_keys() if k in known]
+        keys += [c.key for c in source.columns if c.key not in old and c.visible]
+        self._filters = {k: v for k, v in self._filters.items() if k in known}
+        self._sort = [(k, d) for k, d in self._sort if k in known] or list(source.default_sort)
+        self._set_keys(keys)
+        self._rebuild_filter_menu()
+        self._rebuild_date_columns()
+        if reload:
+            super().reload()
+        return True
+
+    def _initial_keys(self) -> list[str]:
+        """The saved layout, plus any column added since it was saved (a new field)."""
+        keys = super()._initial_keys()
+        try:
+            layout = list_prefs.load_layout(read_uow(self.ctx), self.source.key) or {}
+        except ServiceError:
+            layout = {}
+        if layout:
+            mentioned = set(layout.get("columns", [])) | set(layout.get("hidden", []))
+            keys += [c.key for c in self.source.columns if c.visible and c.key not in mentioned]
+        return list(dict.fromkeys(keys))
+
+    def _rebuild_filter_menu(self) -> None:
+        menu = self.filter_button.menu()
+        menu.clear()
+        for col in self.source.columns:
+            if col.filterable or col.groupable:
+                menu.addAction(col.label, lambda c=col: self.edit_filter(c.key))
+        menu.addSeparator()
+        menu.addAction("清除全部筛选", self.clear_filters)
+
+    def _rebuild_date_columns(self) -> None:
+        current = self.date_column.currentData()
+        self.date_column.blockSignals(True)
+        self.date_column.clear()
+        for col in self.source.date_columns:
+            self.date_column.addItem(col.label, col.key)
+        self.date_column.setCurrentIndex(max(0, self.date_column.findData(current)))
+        self.date_column.blockSignals(False)
 
 
 class CustomerListPage(QWidget):
@@ -24,7 +109,7 @@ class CustomerListPage(QWidget):
         super().__init__(parent)
         self.ctx, self.company = ctx, company
         self.cards: dict[int, CustomerCardDialog] = {}  # open cards, one per customer
-        self.list = ListView(ctx, customers_source(), company)
+        self.list = CustomerListView(ctx, company)
         self.list.open_record.connect(self._open_record)
         self.register_button = QPushButton("登记新客户…")
         self.register_button.clicked.connect(self.register)
@@ -32,12 +117,17 @@ class CustomerListPage(QWidget):
         self.print_card_button = QPushButton("打印客户档案…")
         self.print_card_button.setToolTip("打印所选客户的《客户档案》卡片")
         self.print_card_button.clicked.connect(self.print_card)
+        self.import_button = QPushButton("导入…")
+        self.import_button.setToolTip("从 Excel 文件（.xlsx）批量导入客户；可下载模板")
+        self.import_button.clicked.connect(self.import_customers)
+        self.import_button.setVisible(can_import(ctx.actor.role))
         self.bin_button = QPushButton("回收站…")
         self.bin_button.clicked.connect(self.recycle_bin)
         self.bin_button.setVisible(ctx.actor.role in BIN_ROLES)
         top = QHBoxLayout()
         top.setContentsMargins(6, 6, 6, 0)
         top.addWidget(self.register_button)
+        top.addWidget(self.import_button)
         top.addWidget(self.print_card_button)
         top.addWidget(self.bin_button)
         top.addStretch()
@@ -45,6 +135,18 @@ class CustomerListPage(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(top)
         column.addWidget(self.list)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.list.refresh_fields()  # a field the admin just added appears at once
+
+    def import_customers(self) -> ImportDialog | None:
+        if not can_import(self.ctx.actor.role):
+            return None
+        dialog = ImportDialog(self.ctx, self)
+        dialog.imported.connect(lambda _result: self.list.reload())
+        dialog.open()
+        return dialog
 
     def print_card(self) -> QPrintPreviewDialog | None:
         """《客户档案》 of the selected customer: the card's own A4 form, previewed."""
