@@ -287,7 +287,8 @@ def visitor_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
 
 
 def _insert_plan(uow, actor: Actor, customer: Customer, values: dict, visitors: set[int], **kw):
-    plan = VisitPlan(customer_id=customer.id, owner_id=actor.id, status="planned", **values, **kw)
+    kw.setdefault("status", "planned")
+    plan = VisitPlan(customer_id=customer.id, owner_id=actor.id, **values, **kw)
     uow.session.add(plan)
     uow.flush()
     for uid in sorted(visitors):
@@ -453,7 +454,7 @@ def add_record(
             plan = _insert_plan(
                 uow, actor, customer,
                 {"planned_from": day, "planned_to": day, "purpose": AD_HOC_PURPOSE},
-                {actor.id}, ad_hoc=True,
+                {actor.id}, ad_hoc=True, status="done",
             )  # fmt: skip
         else:
             plan = visible_plan(uow, plan_id)
@@ -661,9 +662,10 @@ def submit_report(uow: UnitOfWork, report_id: int, reviewer_id: int, expected_ve
         )
         if has_records is None:
             raise ValidationError("回访报告至少要包含一条回访记录。", field="record_ids")
+        days = settings.get(uow, "visits.review_days")  # before any change: one UPDATE
         report.status, report.reviewer_id = "submitted", reviewer_id
         report.submitted_at = clock.now()
-        report.review_due = today() + timedelta(days=settings.get(uow, "visits.review_days"))
+        report.review_due = today() + timedelta(days=days)
         report.archive_due = None
         uow.commit()
 
@@ -680,11 +682,11 @@ def review_report(
         if report.status != "submitted":
             raise ValidationError("该报告不在待审阅状态，不能审阅。")
         _check_version(report, expected_version)
-        report.review_comments = _text(comments, "comments", "处理意见", 4000, required=True)
-        report.reviewed_at = clock.now()
+        comments = _text(comments, "comments", "处理意见", 4000, required=True)
+        days = settings.get(uow, "visits.archive_days")  # before any change: one UPDATE
+        report.review_comments, report.reviewed_at = comments, clock.now()
         if approve:
             report.status = "approved"
-            days = settings.get(uow, "visits.archive_days")
             report.archive_due = today() + timedelta(days=days)
         else:
             report.status = "returned"

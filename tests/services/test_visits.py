@@ -304,6 +304,7 @@ def test_ad_hoc_record_without_a_plan(w):
         True, "done", "临时回访", w.today(), w.today(),
     )  # fmt: skip
     assert (plan.owner_name, plan.visitor_names, plan.record_ids) == ("张三", ("张三",), (rid,))
+    assert plan.version == 1  # written once
     assert followups.list_follow_ups(r(w, w.rep1), w.c1)[0].method == ""
 
 
@@ -497,6 +498,27 @@ def test_dialog_choices(w, fake_clock):
     visits.create_report(u(w, w.rep1), "报告", [second], "好")
     assert [x.customer_name for x in visits.reportable_records(r(w, w.rep1))] == [NXH]
     assert visits.reportable_records(r(w, w.rep3)) == []
+
+
+def test_every_update_checks_the_version(w, fake_clock):
+    pid = visits.create_plan(u(w, w.rep1), plan_form(w, w.c1))
+    stale = visits.plan_detail(r(w, w.rep1), pid).version - 1
+    at = w.now() + timedelta(hours=3)
+    for call in (lambda: visits.appoint(u(w, w.rep1), pid, at, "", "", stale),
+                 lambda: visits.cancel_plan(u(w, w.rep1), pid, "改期", stale)):  # fmt: skip
+        refused(w, ConflictError, "已被其他用户修改", call)
+    rid = visits.add_record(u(w, w.rep1), pid, record_form(w.now()))
+    rep = visits.create_report(u(w, w.rep1), "报告", [rid], "好")
+    refused(w, ConflictError, "已被其他用户修改",
+            lambda: visits.update_report(u(w, w.rep1), rep, "报告", [rid], "很好", "", 0))  # fmt: skip
+    visits.submit_report(u(w, w.rep1), rep, w.manager.id, 1)
+    refused(w, ConflictError, "已被其他用户修改",
+            lambda: visits.review_report(u(w, w.manager), rep, True, "同意", 1))  # fmt: skip
+    visits.review_report(u(w, w.manager), rep, True, "同意", 2)
+    refused(w, ConflictError, "已被其他用户修改",
+            lambda: visits.archive_report(u(w, w.clerk), rep, w.archive_cat, "", 2))  # fmt: skip
+    visits.archive_report(u(w, w.clerk), rep, w.archive_cat, "", 3)
+    assert visits.report_detail(r(w, w.clerk), rep).status == "archived"
 
 
 # --- the acceptance test: the whole chain, with reminders and permissions ----------------
