@@ -6,17 +6,11 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
     QPushButton,
-    QSplitter,
     QTabWidget,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
 )
 
 from app.services import complaints, samples
@@ -25,7 +19,7 @@ from app.services.errors import ServiceError
 from app.services.samples import SampleDetail
 from app.services.service_desk_lists import complaints_source, samples_source
 from app.ui.context import AppContext
-from app.ui.listview import ListView
+from app.ui.listview.record_pane import RecordPane
 from app.ui.listview.uow import read_uow
 from app.ui.messages import show_service_error
 from app.ui.service_desk.complaint_dialogs import (
@@ -104,49 +98,25 @@ def sample_html(d: SampleDetail) -> str:
     return _table(rows)
 
 
-class _DeskTab(QWidget):
-    """A ListView over a source, a detail pane below, and a bar of action buttons."""
+class _DeskTab(RecordPane):
+    """A RecordPane whose detail follows the selection; subclasses load, render and
+    enable their buttons."""
 
     changed = Signal()
     entity = ""
     empty = ""
 
     def __init__(self, ctx: AppContext, source, company: str, hint: str, parent=None):
-        super().__init__(parent)
+        super().__init__(ctx, source, company, hint, parent)
         self.ctx, self.company = ctx, company
         self.current = None
-        self.list = ListView(ctx, source, company)
         self.list.open_record.connect(lambda _e, rid: self.select_record(rid))
         self.list.data_changed.connect(self._after_batch)
-        self.bar = QHBoxLayout()
-        self.bar.setContentsMargins(6, 6, 6, 0)
-        label = QLabel(hint)
-        label.setStyleSheet(f"color:{HINT_COLOR}")
-        label.setWordWrap(True)
-        label.setMinimumWidth(120)
-        self.bar.addWidget(label, 1)
-        self.detail = QTextBrowser()
-        self.detail.setOpenLinks(False)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.list)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([340, 240])
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addLayout(self.bar)
-        column.addWidget(splitter, 1)
         self.list.table.selectionModel().selectionChanged.connect(lambda *_: self._show())
         self.list.model.modelReset.connect(self._show)
 
     def button(self, text: str, tip: str, slot, visible: bool = True) -> QPushButton:
-        b = QPushButton(text)
-        b.setToolTip(tip)
-        b.clicked.connect(lambda: slot())
-        b.setVisible(visible)
-        self.bar.addWidget(b)
-        return b
+        return self.add_button(text, slot, tip, visible)
 
     def reload(self) -> None:
         self.list.reload()
@@ -156,16 +126,10 @@ class _DeskTab(QWidget):
         self._show()
         self.changed.emit()
 
-    def selected_id(self) -> int | None:
-        ids = self.list.selected_ids()
-        return ids[0] if len(ids) == 1 else None
-
     def select_record(self, record_id: int) -> bool:
         """Select a record (from a reminder); clears filters if they hide it."""
-        if not self.list.select_id(record_id):
-            self.list.clear_filters()
-            if not self.list.select_id(record_id):
-                return False
+        if not self.select(record_id):
+            return False
         self._show()
         return True
 
@@ -187,7 +151,7 @@ class _DeskTab(QWidget):
             except ServiceError as err:
                 self.detail.setPlainText(str(err))
         if rid is None:
-            self.detail.setHtml(f"<p style='color:{HINT_COLOR}'>{self.empty}</p>")
+            self.show_empty(self.empty)
         elif self.current is not None:
             self.detail.setHtml(self.html(self.current))
         self.update_buttons()

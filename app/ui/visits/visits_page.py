@@ -6,29 +6,21 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
-    QLabel,
     QMessageBox,
-    QPushButton,
-    QSplitter,
     QTabWidget,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
 )
 
 from app.services import visits
 from app.services.errors import ServiceError
-from app.services.listing import ListSource
 from app.services.visit_lists import visit_plans_source, visit_records_source, visit_reports_source
 from app.services.visits import PlanDetail, RecordDetail, ReportDetail, Step
 from app.ui.context import AppContext
 from app.ui.forms.paper_form import PaperForm, make_preview
-from app.ui.listview import ListView
+from app.ui.listview.record_pane import RecordPane
 from app.ui.listview.uow import read_uow
 from app.ui.messages import show_service_error
 from app.ui.style import ERROR_COLOR, HINT_COLOR
@@ -156,55 +148,6 @@ def report_html(rep: ReportDetail) -> str:
 # --- one tab: list, detail, buttons ------------------------------------------------------
 
 
-class ListPane(QWidget):
-    def __init__(self, ctx: AppContext, source: ListSource, company: str, hint: str):
-        super().__init__()
-        self.list = ListView(ctx, source, company)
-        self.detail = QTextBrowser()
-        self.detail.setOpenLinks(False)
-        self.buttons: dict[str, QPushButton] = {}
-        self.bar = QHBoxLayout()
-        self.bar.setContentsMargins(6, 0, 6, 0)
-        self.hint = QLabel(hint)
-        self.hint.setStyleSheet(f"color:{HINT_COLOR}")
-        self.hint.setWordWrap(True)  # a long hint must not set the window's minimum width
-        self.hint.setMinimumWidth(120)
-        self.hint.setContentsMargins(6, 6, 6, 0)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.list)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([340, 260])
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.hint)
-        column.addLayout(self.bar)
-        column.addWidget(splitter, 1)
-        self.bar.addStretch(1)
-
-    def add_button(self, text: str, slot, tip: str = "") -> QPushButton:
-        button = QPushButton(text)
-        button.setToolTip(tip)
-        button.clicked.connect(lambda _checked=False: slot())
-        self.bar.insertWidget(self.bar.count() - 1, button)
-        self.buttons[text] = button
-        return button
-
-    def selected_id(self) -> int | None:
-        ids = self.list.selected_ids()
-        return ids[0] if len(ids) == 1 else None
-
-    def select(self, record_id: int) -> bool:
-        if self.list.select_id(record_id):
-            return True
-        self.list.clear_filters()
-        return self.list.select_id(record_id)
-
-    def show_empty(self, text: str) -> None:
-        self.detail.setHtml(f"<p style='color:{HINT_COLOR}'>{text}</p>")
-
-
 class VisitsPage(QTabWidget):
     """回访计划 / 回访记录 / 回访报告."""
 
@@ -220,7 +163,7 @@ class VisitsPage(QTabWidget):
         self.report: ReportDetail | None = None
         self.preview: QPrintPreviewDialog | None = None  # kept alive while open
 
-        self.plans = ListPane(
+        self.plans = RecordPane(
             ctx,
             visit_plans_source(),
             company,
@@ -236,7 +179,7 @@ class VisitsPage(QTabWidget):
         p.add_button("填写回访记录…", self.record_visit, "实施回访后填写《客户回访记录表》")
         p.add_button("打印计划", self.print_plan, "打印所选的《客户回访计划》")
         p.add_button("打印计划表", self.print_plan_list, "把选中（或当前筛选出）的计划打印成一张表")
-        self.records = ListPane(
+        self.records = RecordPane(
             ctx,
             visit_records_source(),
             company,
@@ -247,7 +190,7 @@ class VisitsPage(QTabWidget):
         r.add_button("修改记录…", self.edit_record)
         r.add_button("整理回访报告…", self.new_report)
         r.add_button("打印记录表", self.print_record)
-        self.reports = ListPane(
+        self.reports = RecordPane(
             ctx,
             visit_reports_source(),
             company,
@@ -285,7 +228,7 @@ class VisitsPage(QTabWidget):
         self._show_record()
         self._show_report()
 
-    def pane_for(self, entity: str) -> ListPane | None:
+    def pane_for(self, entity: str) -> RecordPane | None:
         return {PLANS: self.plans, RECORDS: self.records, REPORTS: self.reports}.get(entity)
 
     def show_record(self, entity: str, record_id: int) -> bool:
@@ -299,7 +242,7 @@ class VisitsPage(QTabWidget):
 
     # --- showing -----------------------------------------------------------------------
 
-    def _read(self, pane: ListPane, reader):
+    def _read(self, pane: RecordPane, reader):
         rid = pane.selected_id()
         if rid is None:
             return None
@@ -379,7 +322,7 @@ class VisitsPage(QTabWidget):
                 self.show_record(entity, rid)
         return accepted
 
-    def _fresh(self, pane: ListPane, reader):
+    def _fresh(self, pane: RecordPane, reader):
         """The selected record read again (it may have changed since it was shown)."""
         rid = pane.selected_id()
         if rid is None:

@@ -38,6 +38,7 @@ from app.services.errors import ServiceError
 from app.ui.context import AppContext
 from app.ui.listview.uow import read_uow
 from app.ui.style import ERROR_COLOR, HINT_COLOR, message_label, set_message
+from app.ui.widgets.flow_layout import flow_bar
 from app.ui.widgets.pinyin_combo import PinyinCombo
 
 KIND_COLORS = {
@@ -102,7 +103,7 @@ class DayCell(QFrame):
         self.events.itemDoubleClicked.connect(self._double_clicked)
         self.events.itemActivated.connect(self._double_clicked)
         layout.addWidget(self.events, 1)
-        self.setMinimumSize(90, 72)
+        self.setMinimumSize(64, 56)  # six weeks must fit a laptop screen
 
     def set_day(self, day: date, events: list[CalendarEvent], *, in_month: bool = True,
                 today: date | None = None) -> None:  # fmt: skip
@@ -195,7 +196,7 @@ class WeekView(QWidget):
         self.cells: list[DayCell] = []
         for _ in range(7):
             cell = DayCell(True)
-            cell.setMinimumWidth(120)
+            cell.setMinimumWidth(80)
             cell.activated.connect(self.activated)
             row.addWidget(cell, 1)
             self.cells.append(cell)
@@ -259,19 +260,15 @@ class CalendarTab(QWidget):
         many = len(owners) > 1
         self.person.setVisible(many)
         self.person_label.setVisible(many)
-        bar = QHBoxLayout()
+        # The bar wraps (FlowLayout) so the calendar does not set the window's width.
+        bar_widget, bar = flow_bar()
         bar.setContentsMargins(6, 6, 6, 0)
-        for w in (self.prev_button, self.today_button, self.next_button, self.title):
+        legend = QLabel(
+            "　".join(f"<span style='color:{c}'>■</span> {k}" for k, c in KIND_COLORS.items())
+        )
+        for w in (self.prev_button, self.today_button, self.next_button, self.title, legend,
+                  self.person_label, self.person, self.month_button, self.week_button):  # fmt: skip
             bar.addWidget(w)
-        bar.addStretch(1)
-        for kind, color in KIND_COLORS.items():
-            legend = QLabel(f"<span style='color:{color}'>■</span> {kind}")
-            bar.addWidget(legend)
-        bar.addSpacing(12)
-        bar.addWidget(self.person_label)
-        bar.addWidget(self.person)
-        bar.addWidget(self.month_button)
-        bar.addWidget(self.week_button)
         self.message = message_label(ERROR_COLOR)
         self.month = MonthGrid()
         self.week = WeekView()
@@ -284,7 +281,7 @@ class CalendarTab(QWidget):
         hint.setStyleSheet(f"color:{HINT_COLOR}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
-        layout.addLayout(bar)
+        layout.addWidget(bar_widget)
         layout.addWidget(self.message)
         layout.addWidget(self.stack, 1)
         layout.addWidget(hint)

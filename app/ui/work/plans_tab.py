@@ -6,24 +6,14 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSplitter,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
 
 from app.services.errors import ServiceError
-from app.services.listing import ListQuery
 from app.services.reminders import Target
 from app.services.work_lists import work_plans_source
 from app.services.work_plans import WorkPlanDetail, plan_detail
 from app.ui.context import AppContext
-from app.ui.listview import ListView
+from app.ui.listview.record_pane import RecordPane
 from app.ui.listview.uow import read_uow
 from app.ui.messages import show_service_error
 from app.ui.style import ERROR_COLOR, HINT_COLOR
@@ -79,56 +69,28 @@ def detail_html(p: WorkPlanDetail) -> str:
     return f"<table cellspacing=3>{cells}</table>"
 
 
-class PlansTab(QWidget):
+class PlansTab(RecordPane):
     changed = Signal()  # a plan was saved (reminders and the calendar may change)
     open_target = Signal(object)  # Target("customer", id): the plan's customer
 
     def __init__(self, ctx: AppContext, company: str = "", parent=None):
-        super().__init__(parent)
+        hint = "按日、周、月制订计划；主管分派并可催办，执行人更新进度。"
+        super().__init__(ctx, work_plans_source(ctx.actor), company, hint, parent)
         self.ctx = ctx
         self.current: WorkPlanDetail | None = None
-        self.list = ListView(ctx, work_plans_source(ctx.actor), company)
         self.list.open_record.connect(lambda _e, rid: self.select_plan(rid))
         self.list.data_changed.connect(self._after_batch)
-        self.new_button = QPushButton("新建/分派…")
-        self.new_button.setToolTip("为自己制订计划；主管可分派给本组成员")
-        self.edit_button = QPushButton("修改…")
-        self.progress_button = QPushButton("更新进度…")
-        self.complete_button = QPushButton("完成…")
-        self.urge_button = QPushButton("催办…")
-        self.cancel_button = QPushButton("取消…")
-        self.customer_button = QPushButton("打开客户")
-        self.customer_button.setToolTip("打开该计划所关联客户的档案")
-        self.customer_button.clicked.connect(self.open_customer)
-        self.new_button.clicked.connect(self.new_plan)
-        self.edit_button.clicked.connect(self.edit_plan)
-        self.progress_button.clicked.connect(self.update_progress)
-        self.complete_button.clicked.connect(self.complete_plan)
-        self.urge_button.clicked.connect(self.urge_plan)
-        self.cancel_button.clicked.connect(self.cancel_plan)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(6, 6, 6, 0)
-        hint = QLabel("按日、周、月制订计划；主管分派并可催办，执行人更新进度。")
-        hint.setStyleSheet(f"color:{HINT_COLOR}")
-        hint.setWordWrap(True)
-        hint.setMinimumWidth(120)
-        bar.addWidget(hint, 1)
-        for b in (self.new_button, self.edit_button, self.progress_button,
-                  self.complete_button, self.urge_button, self.cancel_button,
-                  self.customer_button):  # fmt: skip
-            bar.addWidget(b)
-        self.detail = QTextBrowser()
-        self.detail.setOpenLinks(False)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.list)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([380, 220])
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addLayout(bar)
-        column.addWidget(splitter, 1)
+        self.new_button = self.add_button(
+            "新建/分派…", self.new_plan, "为自己制订计划；主管可分派给本组成员"
+        )
+        self.edit_button = self.add_button("修改…", self.edit_plan)
+        self.progress_button = self.add_button("更新进度…", self.update_progress)
+        self.complete_button = self.add_button("完成…", self.complete_plan)
+        self.urge_button = self.add_button("催办…", self.urge_plan)
+        self.cancel_button = self.add_button("取消…", self.cancel_plan)
+        self.customer_button = self.add_button(
+            "打开客户", self.open_customer, "打开该计划所关联客户的档案"
+        )
         self.list.table.selectionModel().selectionChanged.connect(lambda *_: self._show())
         self.list.model.modelReset.connect(self._show)
         self._show()
@@ -137,15 +99,9 @@ class PlansTab(QWidget):
         self.list.reload()
         self._show()
 
-    def selected_id(self) -> int | None:
-        ids = self.list.selected_ids()
-        return ids[0] if len(ids) == 1 else None
-
     def select_plan(self, plan_id: int) -> bool:
-        if not self.list.select_id(plan_id):
-            self.list.set_query(ListQuery())  # shown by clearing search, slice and filters
-            if not self.list.select_id(plan_id):
-                return False
+        if not self.select(plan_id):
+            return False
         self._show()
         return True
 
@@ -160,7 +116,7 @@ class PlansTab(QWidget):
         if self.current is not None:
             self.detail.setHtml(detail_html(self.current))
         elif pid is None:
-            self.detail.setHtml(f"<p style='color:{HINT_COLOR}'>{EMPTY}</p>")
+            self.show_empty(EMPTY)
         p = self.current
         self.edit_button.setEnabled(bool(p and p.can_manage))
         self.cancel_button.setEnabled(bool(p and p.can_manage))

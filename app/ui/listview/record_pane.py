@@ -1,0 +1,66 @@
+"""One module tab: the shared ListView over a source, the selected record's detail below
+it, a hint line and a bar of action buttons that wraps when the window is narrow."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+
+from app.services.listing import ListQuery, ListSource
+from app.ui.context import AppContext
+from app.ui.listview import ListView
+from app.ui.style import HINT_COLOR
+from app.ui.widgets.flow_layout import flow_bar
+
+
+class RecordPane(QWidget):
+    def __init__(
+        self, ctx: AppContext, source: ListSource, company: str, hint: str, parent=None
+    ):
+        super().__init__(parent)
+        self.list = ListView(ctx, source, company)
+        self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
+        self.buttons: dict[str, QPushButton] = {}
+        self.bar_widget, self.bar = flow_bar()
+        self.bar.setContentsMargins(6, 0, 6, 0)
+        self.hint = QLabel(hint)
+        self.hint.setStyleSheet(f"color:{HINT_COLOR}")
+        self.hint.setWordWrap(True)  # a long hint must not set the window's minimum width
+        self.hint.setMinimumWidth(120)
+        self.hint.setContentsMargins(6, 6, 6, 0)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.list)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([340, 260])
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.hint)
+        column.addWidget(self.bar_widget)
+        column.addWidget(splitter, 1)
+
+    def add_button(self, text: str, slot, tip: str = "", visible: bool = True) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.clicked.connect(lambda _checked=False: slot())
+        button.setVisible(visible)
+        self.bar.addWidget(button)
+        self.buttons[text] = button
+        return button
+
+    def selected_id(self) -> int | None:
+        ids = self.list.selected_ids()
+        return ids[0] if len(ids) == 1 else None
+
+    def select(self, record_id: int) -> bool:
+        """Select a record, clearing search, time slice and filters when they hide it.
+        False: the user may not see it (or it is gone)."""
+        if self.list.select_id(record_id):
+            return True
+        self.list.set_query(ListQuery())
+        return self.list.select_id(record_id)
+
+    def show_empty(self, text: str) -> None:
+        self.detail.setHtml(f"<p style='color:{HINT_COLOR}'>{text}</p>")
