@@ -31,8 +31,11 @@ from app.ui.policy.policy_page import PolicyPage
 from app.ui.policy_sweeper import PolicySweeper
 from app.ui.pool.pool_page import PoolPage
 from app.ui.reminder_window import ReminderWindow
+from app.ui.service_desk.service_desk_page import ServiceDeskPage
 from app.ui.settings_page import SettingsPage
 from app.ui.style import HINT_COLOR, message_label
+from app.ui.visits.visits_page import VisitsPage
+from app.ui.work.work_page import WorkPage
 
 SETTINGS = "系统设置"
 CUSTOMERS = "客户档案"
@@ -40,8 +43,20 @@ POOL = "公海客户"
 POLICY = "客户政策"  # 评审, 客户分类表, 客户维护表
 # Reminders about 查阅授权 and 信息变更审批 open the customer page's 审批 tab.
 APPROVAL_TARGETS = ("change_request", "access_grant")
+# Module pages after 客户政策: nav label, page class (ctx, company), tooltip, and the
+# reminder target entities the page opens (its show_record(entity, id) -> bool).
+MODULES = [
+    (
+        "回访管理",
+        VisitsPage,
+        "回访计划、回访记录、回访报告",
+        ("visit_plan", "visit_record", "visit_report"),
+    ),
+    ("客户服务", ServiceDeskPage, "客户投诉/反馈、寄样申请", ("complaint", "sample_request")),
+    ("工作计划", WorkPage, "工作计划、日程、日常记事", ("work_plan", "daily_note")),
+]
 # Modules of the product that are not built yet: listed, greyed out, not selectable.
-NOT_YET_OPEN = ("回访管理", "工作计划", "统计报表")
+NOT_YET_OPEN = ("统计报表",)
 NOT_OPEN_TIP = "该模块尚未开放"
 ADMIN_ONLY_TIP = "仅系统管理员可以使用系统设置"
 POOL_ROLES_TIP = "公海客户仅对销售、管理岗位开放"
@@ -139,6 +154,18 @@ class MainWindow(QMainWindow):
         self.policy_item = QListWidgetItem(POLICY)
         self.policy_item.setToolTip("评审、客户分类表、客户维护表")
         self.nav.addItem(self.policy_item)
+        company = self._company()
+        self.modules: list[tuple[QListWidgetItem, QWidget]] = []
+        self.module_for: dict[str, tuple[QListWidgetItem, QWidget]] = {}
+        for label, page_class, tip, entities in MODULES:
+            page = page_class(self.ctx, company)
+            self.stack.addWidget(page)
+            item = QListWidgetItem(label)
+            item.setToolTip(tip)
+            self.nav.addItem(item)
+            self.modules.append((item, page))
+            self.module_for.update({entity: (item, page) for entity in entities})
+            self._connect_module(page)
         for name in NOT_YET_OPEN:
             item = QListWidgetItem(name)
             item.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -166,6 +193,9 @@ class MainWindow(QMainWindow):
         elif item is self.policy_item:
             self.stack.setCurrentWidget(self.policy_page)
             self.policy_page.reload()
+        elif (page := self._module_page(item)) is not None:
+            self.stack.setCurrentWidget(page)
+            page.reload()
         else:
             self.stack.setCurrentIndex(0)
 
@@ -233,6 +263,19 @@ class MainWindow(QMainWindow):
         self.policy_page.reload()
         self._refresh_reminders()
 
+    def _module_page(self, item: QListWidgetItem | None) -> QWidget | None:
+        # QListWidgetItem is not hashable: find the page by identity.
+        return next((page for it, page in self.modules if it is item), None)
+
+    def _connect_module(self, page: QWidget) -> None:
+        """A module's records feed the reminders; a visit record also logs a follow-up."""
+        if hasattr(page, "customers_changed"):
+            page.customers_changed.connect(self._policy_changed)
+        if hasattr(page, "changed"):
+            page.changed.connect(self._refresh_reminders)
+        if hasattr(page, "open_target"):
+            page.open_target.connect(self.open_target)
+
     def _policy_changed(self) -> None:
         self.customer_page.list_page.list.reload()
         if self.pool_page is not None:
@@ -266,6 +309,13 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentItem(self.policy_item)
             if not self.policy_page.show_review(target.record_id):
                 QMessageBox.information(self, "待办提醒", "该评审已不存在，或您无权查看。")
+            self.raise_()
+            self.activateWindow()
+        elif target.entity in self.module_for:
+            item, page = self.module_for[target.entity]
+            self.nav.setCurrentItem(item)
+            if not page.show_record(target.entity, target.record_id):
+                QMessageBox.information(self, "待办提醒", "该记录已不存在，或您无权查看。")
             self.raise_()
             self.activateWindow()
         elif target.entity in APPROVAL_TARGETS and self.customer_page.approvals is not None:

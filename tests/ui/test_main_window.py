@@ -9,7 +9,7 @@ from app.services.uow import UnitOfWork
 from app.ui import main_window as main_window_module
 from app.ui.change_password_dialog import ChangePasswordDialog
 from app.ui.context import AppContext
-from app.ui.main_window import NOT_OPEN_TIP, NOT_YET_OPEN, MainWindow
+from app.ui.main_window import MODULES, NOT_OPEN_TIP, NOT_YET_OPEN, MainWindow
 from app.ui.user_dialogs import TeamNameDialog, UserDialog
 from tests.ui.conftest import COMPANY, PASSWORD, add_user, screenshot
 
@@ -36,8 +36,9 @@ def test_navigation_title_and_status_bar(qtbot, admin_ctx):
     window = make_window(qtbot, admin_ctx)
     assert window.windowTitle() == f"客户资源管理系统 — {COMPANY}"
     names = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert names == ["客户档案", "公海客户", "客户政策", *NOT_YET_OPEN, "系统设置"]
-    for i in range(3, len(NOT_YET_OPEN) + 3):
+    modules = [m[0] for m in MODULES]
+    assert names == ["客户档案", "公海客户", "客户政策", *modules, *NOT_YET_OPEN, "系统设置"]
+    for i in range(3 + len(modules), len(NOT_YET_OPEN) + 3 + len(modules)):
         item = window.nav.item(i)
         assert not item.flags() & Qt.ItemFlag.ItemIsEnabled
         assert not item.flags() & Qt.ItemFlag.ItemIsSelectable
@@ -215,8 +216,35 @@ def test_geometry_is_restored(qtbot, admin_ctx):
     window = make_window(qtbot, admin_ctx)
     # The offscreen screen is 800x600: stay inside it.
     width = window.minimumSizeHint().width() + 10
-    assert width < 800
-    window.resize(width, 500)
+    height = window.minimumSizeHint().height() + 10
+    assert width < 800 and height < 600
+    window.resize(width, height)
     window.close()
     again = make_window(qtbot, admin_ctx)
-    assert (again.width(), again.height()) == (width, 500)
+    assert (again.width(), again.height()) == (width, height)
+
+
+def test_reminders_drill_through_to_module_pages(qtbot, sqlite_db, monkeypatch, message_boxes):
+    from app.services import code_tables, complaints
+    from tests.services.customer_fixtures import fast_passwords, make_world, register
+
+    fast_passwords(monkeypatch)
+    w = make_world(sqlite_db)
+    cid = register(w, w.rep1).customer_id
+    with UnitOfWork(w.db, w.admin) as uow:
+        category = code_tables.find_item(uow, "complaint_type", "01")
+        channel = code_tables.find_item(uow, "feedback_channel", "1")
+    form = complaints.ComplaintForm(
+        customer_id=cid, channel_id=channel, customer_words="货到破损两箱", category_id=category
+    )
+    complaint = complaints.register_complaint(w.uow(w.sales_admin), form)
+    window = make_window(qtbot, AppContext(w.db, w.sales_admin))
+    window.open_target(Target("complaint", complaint))
+    assert window.nav.currentItem().text() == "客户服务"
+    page = window.stack.currentWidget()
+    assert page is window.module_for["complaint"][1]
+    assert message_boxes == []
+    window.open_target(Target("visit_report", 999))
+    assert window.nav.currentItem().text() == "回访管理"
+    assert message_boxes[-1][2] == "该记录已不存在，或您无权查看。"
+    screenshot(window, "main_window_service_desk")
