@@ -129,7 +129,7 @@ def test_edit_contact_dialog(qtbot, world, customer):
 def test_tabs_history_and_screenshots(qtbot, world, customer):
     card = open_card(qtbot, world, world.rep1, customer)
     assert [card.tabs.tabText(i) for i in range(card.tabs.count())] == [
-        "基本信息", "联系人", "跟进记录", "成交记录", "回访", "归属变更",
+        "基本信息", "联系人", "跟进记录", "成交记录", "回访", "归属变更", "附件",
     ]  # fmt: skip
     assert card.history.rowCount() == 1
     assert card.history.item(0, 1).text() == "登记" and card.history.item(0, 3).text() == "张三"
@@ -137,6 +137,20 @@ def test_tabs_history_and_screenshots(qtbot, world, customer):
     screenshot(card, "customer_card_basic")
     card.tabs.setCurrentWidget(card.history)
     screenshot(card, "customer_card_history")
+
+
+def test_attachments_tab_in_the_card(qtbot, world, customer, tmp_path):
+    from app.services import attachments
+
+    attachments.add_attachment(world.uow(world.rep1), customer, "营业执照.jpg", b"\xff\xd8")
+    card = open_card(qtbot, world, world.rep1, customer)
+    assert [r.file_name for r in card.attachments.rows] == ["营业执照.jpg"]
+    assert card.attachments.add_button.isEnabled()
+    viewer = open_card(qtbot, world, world.chairman, customer)
+    assert not viewer.attachments.add_button.isEnabled()
+    card.tabs.setCurrentWidget(card.attachments)
+    card.resize(1000, 720)
+    screenshot(card, "customer_card_attachments")
 
 
 def test_read_only_for_a_viewer_who_cannot_edit(qtbot, world, customer):

@@ -27,6 +27,7 @@ from app.services import customers
 from app.services.customers import FIELD_LABELS, CustomerCard
 from app.services.errors import ConflictError, ServiceError, ValidationError
 from app.ui.context import AppContext
+from app.ui.customers.attachments_tab import AttachmentsTab
 from app.ui.customers.card_print import make_card_preview
 from app.ui.customers.contacts_tab import ContactsTab
 from app.ui.customers.deals_tab import DealsTab
@@ -108,6 +109,8 @@ class CustomerCardDialog(QDialog):
         self.tabs.addTab(self.deals, "成交记录")
         self.tabs.addTab(self.visits, "回访")
         self.tabs.addTab(self.history, "归属变更")
+        self.attachments = AttachmentsTab(ctx, customer_id, self.card.can_edit)
+        self.tabs.addTab(self.attachments, "附件")
 
         print_button = QPushButton("打印…")
         print_button.clicked.connect(self.print_preview)
@@ -140,6 +143,7 @@ class CustomerCardDialog(QDialog):
         self.followups.reload()
         self.deals.reload()
         self.visits.reload()
+        self.attachments.reload()
 
     def ledger_changed(self) -> None:
         """A follow-up or deal changed the customer (最近跟进, version): show the new
