@@ -99,5 +99,6 @@ def _load_builtin_providers() -> None:
         maintenance,
         policy_reminders,
         service_desk_reminders,
+        visit_reminders,
         work_reminders,
     )
