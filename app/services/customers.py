@@ -241,9 +241,9 @@ def _validate(uow: UnitOfWork, values: dict, previous: Customer | None) -> dict:
             uow, table, values.get(fname), field=fname, label=FIELD_LABELS[fname], previous_id=prev
         )
     if out["type_id"] is None:
-        out["type_id"] = code_tables.find_item(uow, "customer_type", "E")
+        out["type_id"] = _default_code(uow, "customer_type", "E")
     if out["coop_status_id"] is None:
-        out["coop_status_id"] = code_tables.find_item(uow, "coop_status", "1")
+        out["coop_status_id"] = _default_code(uow, "coop_status", "1")
     if out["source_id"] is None:
         raise _v("请选择客户来源。", "source_id")
     out["registered_on"] = _date(values, "registered_on") or clock.now().date()
@@ -332,8 +332,16 @@ def _validate(uow: UnitOfWork, values: dict, previous: Customer | None) -> dict:
     return out
 
 
+def _default_code(uow: UnitOfWork, table_key: str, code: str) -> int | None:
+    """A built-in entry's id, looked up once per session (an import validates many rows)."""
+    cache = uow.session.info.setdefault("customers.default_codes", {})
+    if (table_key, code) not in cache:
+        cache[(table_key, code)] = code_tables.find_item(uow, table_key, code)
+    return cache[(table_key, code)]
+
+
 def _is_personal(uow: UnitOfWork, type_id: int | None) -> bool:
-    return type_id is not None and type_id == code_tables.find_item(uow, "customer_type", "P")
+    return type_id is not None and type_id == _default_code(uow, "customer_type", "P")
 
 
 def _derived(cols: dict) -> dict:

@@ -180,7 +180,10 @@ def check_values(uow: UnitOfWork, values: dict | None, previous: dict | None) ->
     values = dict(values or {})
     previous = dict(previous or {})
     out = {k: v for k, v in previous.items()}
-    defs = defs_in(uow)
+    # Read once per session: an Excel import checks thousands of rows in one transaction.
+    defs = uow.session.info.get("extra_fields.defs")
+    if defs is None:
+        defs = uow.session.info["extra_fields.defs"] = defs_in(uow)
     by_key = {d.key: d for d in defs}
     unknown = [k for k in values if k not in by_key]
     if unknown:
@@ -240,7 +243,12 @@ def _convert(uow: UnitOfWork, d: ExtraFieldRow, raw, previous):
     except (TypeError, ValueError):
         raise ValidationError(f"{d.label}的选项无效。", field=f) from None
     item = uow.session.get(CodeItem, item_id)
-    table_id = uow.session.scalar(select(CodeTable.id).where(CodeTable.key == d.code_table_key))
+    tables = uow.session.info.setdefault("extra_fields.table_ids", {})
+    if d.code_table_key not in tables:
+        tables[d.code_table_key] = uow.session.scalar(
+            select(CodeTable.id).where(CodeTable.key == d.code_table_key)
+        )
+    table_id = tables[d.code_table_key]
     if item is None or item.table_id != table_id:
         raise ValidationError(f"{d.label}的选项不存在，请重新选择。", field=f)
     if not item.is_active and item_id != previous:
