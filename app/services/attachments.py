@@ -20,7 +20,7 @@ from app.services import clock, settings
 from app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.grants import log_view
 from app.services.uow import CONFLICT_MESSAGE, UnitOfWork
-from app.services.visibility import customer_scope, edit_scope, grant_for
+from app.services.visibility import editable_customer, grant_for, visible_customer
 
 NOTE_MAX = 200
 NAME_MAX = 255
@@ -63,24 +63,11 @@ def clean_name(name: str) -> str:
 
 
 def _visible(uow: UnitOfWork, customer_id: int) -> Customer:
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    c = uow.session.scalar(
-        select(Customer).where(Customer.id == customer_id, customer_scope(uow.actor))
-    )
-    if c is None:
-        raise NotFound("客户不存在，或您无权查看该客户。")
-    return c
+    return visible_customer(uow, customer_id)
 
 
 def _editable(uow: UnitOfWork, customer_id: int) -> Customer:
-    c = _visible(uow, customer_id)
-    ok = uow.session.scalar(
-        select(Customer.id).where(Customer.id == customer_id, edit_scope(uow.actor))
-    )
-    if ok is None:
-        raise PermissionDenied("您只能为自己负责的客户添加或删除附件。")
-    return c
+    return editable_customer(uow, customer_id, "您只能为自己负责的客户添加或删除附件。")
 
 
 def can_edit(uow: UnitOfWork, customer_id: int) -> bool:

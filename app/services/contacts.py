@@ -20,17 +20,11 @@ from app.services.customers import (
 from app.services.errors import ConflictError, NotFound, PermissionDenied
 from app.services.pinyin import search_clause
 from app.services.uow import CONFLICT_MESSAGE, UnitOfWork
-from app.services.visibility import customer_scope, edit_scope
+from app.services.visibility import customer_scope, editable_customer
 
 
 def _editable_customer(uow: UnitOfWork, customer_id: int) -> Customer:
-    c = _scoped(uow, customer_id)
-    ok = uow.session.scalar(
-        select(Customer.id).where(Customer.id == customer_id, edit_scope(uow.actor))
-    )
-    if ok is None:
-        raise PermissionDenied("您无权修改该客户的联系人。")
-    return c
+    return editable_customer(uow, customer_id, "您无权修改该客户的联系人。")
 
 
 def _load(uow: UnitOfWork, contact_id: int, expected_version: int | None) -> Contact:

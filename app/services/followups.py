@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 
 from app.models import CodeItem, Customer, Deal, FollowUp, User
 from app.services import clock, code_tables, delivery_tasks
-from app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from app.services.errors import ConflictError, NotFound, ValidationError
 from app.services.uow import CONFLICT_MESSAGE, UnitOfWork
-from app.services.visibility import customer_scope, edit_scope
+from app.services.visibility import editable_customer, visible_customer
 
 
 @dataclass
@@ -69,24 +69,11 @@ class DealRow:
 
 
 def _visible_customer(uow: UnitOfWork, customer_id: int) -> Customer:
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    c = uow.session.scalar(
-        select(Customer).where(Customer.id == customer_id, customer_scope(uow.actor))
-    )
-    if c is None:
-        raise NotFound("客户不存在，或您无权查看该客户。")
-    return c
+    return visible_customer(uow, customer_id)
 
 
 def _editable_customer(uow: UnitOfWork, customer_id: int) -> Customer:
-    c = _visible_customer(uow, customer_id)
-    allowed = uow.session.scalar(
-        select(Customer.id).where(Customer.id == customer_id, edit_scope(uow.actor))
-    )
-    if allowed is None:
-        raise PermissionDenied("您只能为自己负责的客户记录跟进和成交。")
-    return c
+    return editable_customer(uow, customer_id, "您只能为自己负责的客户记录跟进和成交。")
 
 
 def _registered_at(c: Customer) -> datetime:

@@ -24,7 +24,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import AccessGrant, Customer, Role, User
 from app.services import clock
-from app.services.uow import Actor
+from app.services.errors import NotFound, PermissionDenied
+from app.services.uow import Actor, UnitOfWork
 
 ALL_ROLES = (Role.SALES_ADMIN, Role.CHAIRMAN, Role.ADMIN, Role.CLERK)
 EDIT_ALL_ROLES = (Role.SALES_ADMIN, Role.ADMIN)
@@ -125,3 +126,31 @@ def grant_for(session, actor: Actor, customer: Customer) -> int | None:
         .order_by(AccessGrant.valid_until.desc())
         .limit(1)
     )
+
+
+NOT_VISIBLE = "客户不存在，或您无权查看该客户。"
+
+
+def visible_customer(uow: UnitOfWork, customer_id: int) -> Customer:
+    """Inside a unit of work: the customer if the actor may see it, else NotFound (which
+    does not tell a rep whether someone else's customer exists)."""
+    if uow.actor is None:
+        raise PermissionDenied("请先登录。")
+    c = uow.session.scalar(
+        select(Customer).where(Customer.id == customer_id, customer_scope(uow.actor))
+    )
+    if c is None:
+        raise NotFound(NOT_VISIBLE)
+    return c
+
+
+def editable_customer(uow: UnitOfWork, customer_id: int, denied: str) -> Customer:
+    """Inside a unit of work: the customer if the actor may change it; `denied` says what
+    a viewer (a grant, the chairman, the clerk) may not do."""
+    c = visible_customer(uow, customer_id)
+    allowed = uow.session.scalar(
+        select(Customer.id).where(Customer.id == customer_id, edit_scope(uow.actor))
+    )
+    if allowed is None:
+        raise PermissionDenied(denied)
+    return c
