@@ -14,10 +14,9 @@ from sqlalchemy.orm import aliased
 from app.models import AccessGrant, ChangeRequest, Customer, Role
 from app.models import User as UserModel
 from app.services.change_requests import APPROVER_ROLES
-from app.services.errors import PermissionDenied
 from app.services.grants import STATUS_LABELS
 from app.services.listing import Column, ListSource, text_search
-from app.services.uow import Actor, UnitOfWork
+from app.services.uow import Actor, UnitOfWork, logged_in
 from app.services.visibility import customer_scope
 
 _Requester = aliased(UserModel, name="requester")
@@ -25,12 +24,6 @@ _BookOwner = aliased(UserModel, name="book_owner")
 _Approver = aliased(UserModel, name="approver")
 _Decider = aliased(UserModel, name="decider")
 GRANT_DECIDERS = (Role.CHAIRMAN, Role.ADMIN)
-
-
-def _logged_in(uow: UnitOfWork) -> Actor:
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    return uow.actor
 
 
 def _grant_target(actor: Actor):
@@ -49,7 +42,7 @@ def _grant_target(actor: Actor):
 
 def grants_source(actor: Actor) -> ListSource:
     def base(uow: UnitOfWork):
-        me = _logged_in(uow)
+        me = logged_in(uow)
         stmt = (
             select(AccessGrant.id)
             .select_from(AccessGrant)
@@ -102,7 +95,7 @@ def grants_source(actor: Actor) -> ListSource:
 
 def change_requests_source() -> ListSource:
     def base(uow: UnitOfWork):
-        me = _logged_in(uow)
+        me = logged_in(uow)
         stmt = (
             select(ChangeRequest.id)
             .select_from(ChangeRequest)

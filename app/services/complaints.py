@@ -30,7 +30,7 @@ from app.models import CodeItem, Complaint, Customer, Role, User
 from app.models.service_desk import COMPLAINT_KIND, COMPLAINT_STATUS, SEVERITY
 from app.services import clock, code_tables, settings
 from app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from app.services.uow import CONFLICT_MESSAGE, Actor, UnitOfWork
+from app.services.uow import CONFLICT_MESSAGE, Actor, UnitOfWork, logged_in
 from app.services.visibility import ALL_ROLES, customer_scope
 
 OPEN_STATUSES = ("received", "handling")  # still to be handled: count toward deadlines
@@ -131,12 +131,6 @@ def complaint_scope(actor: Actor | None) -> ColumnElement[bool]:
     if actor.role in (Role.MANAGER, Role.SALES_REP):
         return or_(customer_scope(actor), mine)
     return false()
-
-
-def _logged_in(uow: UnitOfWork) -> Actor:
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    return uow.actor
 
 
 def _load(uow: UnitOfWork, complaint_id: int, expected_version: int | None) -> Complaint:
@@ -276,7 +270,7 @@ def _check_handler(uow: UnitOfWork, handler_id) -> User:
 
 def register_complaint(uow: UnitOfWork, form: ComplaintForm) -> int:
     """登记投诉/反馈. Returns the new id."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     if actor.role == Role.CHAIRMAN:
         raise PermissionDenied("董事长不登记投诉/反馈，请交销售内勤登记。")
     with uow:
@@ -302,7 +296,7 @@ def update_complaint(
     uow: UnitOfWork, complaint_id: int, expected_version: int, form: ComplaintForm
 ) -> None:
     """Correct what was registered (the customer stays). Not once closed."""
-    _logged_in(uow)
+    logged_in(uow)
     with uow:
         c = _load(uow, complaint_id, expected_version)
         _not_closed(c)
@@ -321,7 +315,7 @@ def assign_handler(
     due_date: date | None = None,
 ) -> None:
     """指派/改派处理人 (已受理 → 处理中). expected_version None: the batch form."""
-    _logged_in(uow)
+    logged_in(uow)
     with uow:
         _assign_in(uow, complaint_id, expected_version, handler_id, due_date)
         uow.commit()
@@ -358,7 +352,7 @@ def _handler_only(uow: UnitOfWork, c: Complaint, what: str) -> None:
 
 def add_note(uow: UnitOfWork, complaint_id: int, expected_version: int, note: str) -> None:
     """处理记录: the handler appends a dated line."""
-    _logged_in(uow)
+    logged_in(uow)
     note = _text(note, "note", "处理记录", 2000, required=True)
     with uow:
         c = _load(uow, complaint_id, expected_version)
@@ -372,7 +366,7 @@ def add_note(uow: UnitOfWork, complaint_id: int, expected_version: int, note: st
 
 def resolve(uow: UnitOfWork, complaint_id: int, expected_version: int, resolution: str) -> None:
     """处理结果 (处理中 → 已解决)."""
-    _logged_in(uow)
+    logged_in(uow)
     resolution = _text(resolution, "resolution", "处理结果", MAX_TEXT, required=True)
     with uow:
         c = _load(uow, complaint_id, expected_version)
@@ -386,7 +380,7 @@ def resolve(uow: UnitOfWork, complaint_id: int, expected_version: int, resolutio
 
 def close(uow: UnitOfWork, complaint_id: int, expected_version: int, confirmation: str) -> None:
     """客户确认并关闭 (已解决 → 已关闭)."""
-    _logged_in(uow)
+    logged_in(uow)
     confirmation = _text(confirmation, "confirmation", "客户确认意见", MAX_TEXT, required=True)
     with uow:
         c = _load(uow, complaint_id, expected_version)
@@ -402,7 +396,7 @@ def close(uow: UnitOfWork, complaint_id: int, expected_version: int, confirmatio
 
 def reopen(uow: UnitOfWork, complaint_id: int, expected_version: int, reason: str) -> None:
     """重新打开 (已解决/已关闭 → 处理中), with a reason; the old result goes to the notes."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     if actor.role not in REOPEN_ROLES:
         raise PermissionDenied("只有销售内勤或销售主管可以重新打开投诉。")
     reason = _text(reason, "reason", "重新打开的原因", 1000, required=True)
@@ -432,7 +426,7 @@ _Owner = aliased(User, name="complaint_owner")
 
 def complaint_detail(uow: UnitOfWork, complaint_id: int) -> ComplaintDetail:
     """One complaint the actor may see, with what the actor may do with it now."""
-    _logged_in(uow)
+    logged_in(uow)
     with uow:
         q = (
             select(Complaint, Customer.name, Customer.number, _Owner.full_name,
@@ -471,7 +465,7 @@ def may_register(actor: Actor | None) -> bool:
 
 def handler_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
     """Whom the actor may assign: a manager the own team, SALES_ADMIN/ADMIN any handler."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     if actor.role not in ASSIGN_ROLES:
         return []
     with uow:

@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from app.models import DailyNote
 from app.services import clock
-from app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from app.services.errors import ConflictError, NotFound, ValidationError
 from app.services.listing import text_search
-from app.services.uow import CONFLICT_MESSAGE, Actor, UnitOfWork
+from app.services.uow import CONFLICT_MESSAGE, UnitOfWork, logged_in
 
 MAX_TITLE = 200
 MAX_CONTENT = 20000
@@ -41,12 +41,6 @@ class NoteRow:
     version: int
 
 
-def _logged_in(uow: UnitOfWork) -> Actor:
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    return uow.actor
-
-
 def _checked(form: NoteForm) -> dict:
     content = (form.content or "").rstrip()
     if len(content) > MAX_CONTENT:
@@ -67,7 +61,7 @@ def _checked(form: NoteForm) -> dict:
 
 
 def _load(uow: UnitOfWork, note_id: int, expected_version: int | None) -> DailyNote:
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     note = uow.session.scalar(
         select(DailyNote).where(DailyNote.id == note_id, DailyNote.owner_id == actor.id)
     )
@@ -83,7 +77,7 @@ def _row(n: DailyNote) -> NoteRow:
 
 
 def create_note(uow: UnitOfWork, form: NoteForm) -> int:
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     values = _checked(form)
     with uow:
         note = DailyNote(owner_id=actor.id, **values)
@@ -124,7 +118,7 @@ def list_notes(
     end: date | None = None,
 ) -> list[NoteRow]:
     """The actor's notes, newest first; text search over title and content."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     q = select(DailyNote).where(DailyNote.owner_id == actor.id)
     text = (search or "").strip()[:200]
     if text:

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app.models import Customer, CustomerReview, Role, User
-from app.services.errors import NotFound, PermissionDenied
+from app.services.errors import NotFound
 from app.services.listing import Column, ListSource, text_search
 from app.services.reviews import OUTCOMES, _visible
-from app.services.uow import Actor, UnitOfWork
+from app.services.uow import Actor, UnitOfWork, logged_in
 
 STATUS_LABELS = {"open": "待评审", "decided": "已决定"}
 DECIDE_ROLES = (Role.MANAGER, Role.ADMIN)  # who may call reviews.decide
@@ -28,14 +28,8 @@ _Decider = aliased(User, name="review_decider")
 _NewOwner = aliased(User, name="review_new_owner")
 
 
-def _logged_in(uow: UnitOfWork) -> Actor:
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    return uow.actor
-
-
 def _base(uow: UnitOfWork):
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     stmt = (
         select(CustomerReview.id)
         .select_from(CustomerReview)
@@ -116,7 +110,7 @@ class ReviewDetail:
 
 def review_detail(uow: UnitOfWork, review_id: int) -> ReviewDetail:
     """One review the actor may see, for the detail pane and the decision dialog."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     with uow:
         q = _visible(
             actor,
@@ -142,7 +136,7 @@ def review_detail(uow: UnitOfWork, review_id: int) -> ReviewDetail:
 def reassign_choices(uow: UnitOfWork, review: ReviewDetail) -> list[tuple[int, str]]:
     """改派 targets: active reps and managers other than the current owner; a manager
     only the own team's (as reviews.decide requires)."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     if actor.role not in DECIDE_ROLES:
         return []
     with uow:

@@ -24,7 +24,7 @@ from app.models import Contact, Customer, Role, SampleRequest, User
 from app.models.service_desk import SAMPLE_STATUS
 from app.services import clock
 from app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from app.services.uow import CONFLICT_MESSAGE, Actor, UnitOfWork
+from app.services.uow import CONFLICT_MESSAGE, Actor, UnitOfWork, logged_in
 from app.services.visibility import ALL_ROLES, customer_scope
 
 FILE_ROLES = (Role.SALES_REP, Role.MANAGER, Role.SALES_ADMIN)
@@ -102,12 +102,6 @@ def sample_scope(actor: Actor | None) -> ColumnElement[bool]:
     return false()
 
 
-def _logged_in(uow: UnitOfWork) -> Actor:
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    return uow.actor
-
-
 def _load(uow: UnitOfWork, request_id: int, expected_version: int | None) -> SampleRequest:
     r = uow.session.scalar(
         select(SampleRequest)
@@ -159,7 +153,7 @@ def _check(form: SampleForm) -> dict:
 def defaults_for(uow: UnitOfWork, customer_id: int) -> SampleForm:
     """A new request's recipient, phone and address from the customer's primary contact
     (or the first contact, or the principal) and the customer's address."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     with uow:
         c = uow.session.scalar(
             select(Customer).where(Customer.id == customer_id, customer_scope(actor))
@@ -186,7 +180,7 @@ def defaults_for(uow: UnitOfWork, customer_id: int) -> SampleForm:
 
 def file_request(uow: UnitOfWork, form: SampleForm) -> int:
     """寄样申请. Returns the new id."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     if actor.role not in FILE_ROLES:
         raise PermissionDenied("只有销售人员、销售主管或销售内勤可以提交寄样申请。")
     with uow:
@@ -218,7 +212,7 @@ def _pending(r: SampleRequest) -> None:
 
 def update_request(uow: UnitOfWork, request_id: int, expected_version: int, form: SampleForm):
     """The requester corrects a request not yet dispatched (the customer stays)."""
-    _logged_in(uow)
+    logged_in(uow)
     with uow:
         r = _load(uow, request_id, expected_version)
         _pending(r)
@@ -231,7 +225,7 @@ def update_request(uow: UnitOfWork, request_id: int, expected_version: int, form
 
 def record_dispatch(uow: UnitOfWork, request_id: int, expected_version: int, form: DispatchForm):
     """登记寄出: ONLY the sales admin (规则 7)."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     if actor.role != DISPATCH_ROLE:
         raise PermissionDenied(DISPATCH_ONLY_MESSAGE)
     today = clock.now().date()
@@ -259,7 +253,7 @@ def cancel_request(
     uow: UnitOfWork, request_id: int, expected_version: int | None, reason: str = ""
 ):
     """取消申请: the requester, while not dispatched. The reason is kept as the note."""
-    _logged_in(uow)
+    logged_in(uow)
     reason = _text(reason, "reason", "取消原因", 200)
     with uow:
         _cancel_in(uow, request_id, expected_version, reason)
@@ -282,7 +276,7 @@ _Dispatcher = aliased(User, name="sample_dispatcher")
 
 
 def sample_detail(uow: UnitOfWork, request_id: int) -> SampleDetail:
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     with uow:
         q = (
             select(SampleRequest, Customer.name, Customer.number, _Requester.full_name,

@@ -20,7 +20,7 @@ from app.services.customers import _search_where as customer_search
 from app.services.errors import PermissionDenied, ServiceError
 from app.services.listing import BatchAction, BatchResult, Column, ListSource, text_search
 from app.services.pinyin import PinyinKeys, matches
-from app.services.uow import Actor, UnitOfWork
+from app.services.uow import Actor, UnitOfWork, logged_in
 from app.services.visibility import customer_scope
 
 _Receiver = aliased(User, name="sd_receiver")
@@ -29,12 +29,6 @@ _Owner = aliased(User, name="sd_owner")
 _Category = aliased(CodeItem, name="sd_category")
 _Requester = aliased(User, name="sd_requester")
 _Dispatcher = aliased(User, name="sd_dispatcher")
-
-
-def _logged_in(uow: UnitOfWork) -> Actor:
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    return uow.actor
 
 
 def _today():
@@ -61,7 +55,7 @@ def overdue_expr():
 
 
 def _complaints_base(uow: UnitOfWork):
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     return (
         select(Complaint.id)
         .select_from(Complaint)
@@ -114,7 +108,7 @@ def _handler_param(uow: UnitOfWork):
 
 def _batch_assign(uow: UnitOfWork, ids, handler: int, **_params) -> BatchResult:
     """批量指派处理人: each complaint checked by complaints (role, team, status)."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     if actor.role not in complaints.ASSIGN_ROLES:
         raise PermissionDenied("只有销售主管、销售内勤或系统管理员可以指派处理人。")
     done, skipped = 0, []
@@ -164,7 +158,7 @@ def complaints_source(actor: Actor | None = None) -> ListSource:
 
 
 def _samples_base(uow: UnitOfWork):
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     return (
         select(SampleRequest.id)
         .select_from(SampleRequest)
@@ -201,7 +195,7 @@ def _sample_columns() -> list[Column]:
 
 def _batch_cancel(uow: UnitOfWork, ids, **_params) -> BatchResult:
     """批量取消 the actor's own pending requests; others are skipped with the reason."""
-    _logged_in(uow)
+    logged_in(uow)
     done, skipped = 0, []
     with uow:
         for rid in ids:
@@ -263,7 +257,7 @@ def customer_choices(
     """Customers the actor sees, for a drop-down: the most recently followed first; with
     text, those matching it (name, pinyin, initials, phone, contact). `include_id` is
     always in the list when visible (the record's current customer)."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     with uow:
         base = select(
             Customer.id, Customer.name, Customer.number, Customer.name_pinyin,

@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import Role
 from app.services.database import Database
-from app.services.errors import ConflictError, DatabaseError
+from app.services.errors import ConflictError, DatabaseError, PermissionDenied
 
 
 @dataclass(frozen=True)
@@ -70,3 +70,10 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+
+
+def logged_in(uow: UnitOfWork) -> Actor:
+    """The acting user, or PermissionDenied for a unit of work without one."""
+    if uow.actor is None:
+        raise PermissionDenied("请先登录。")
+    return uow.actor

@@ -29,7 +29,7 @@ from app.services.customer_lists import CUSTOMER_SEARCH_HINT
 from app.services.customers import _search_where as customer_search
 from app.services.errors import PermissionDenied, ServiceError
 from app.services.listing import BatchAction, BatchResult, Column, ListSource, text_search
-from app.services.uow import Actor, UnitOfWork
+from app.services.uow import UnitOfWork, logged_in
 from app.services.visit_scope import plan_scope, record_scope, report_scope
 
 _Owner = aliased(User, name="visit_plan_owner")
@@ -44,12 +44,6 @@ _Member = aliased(User, name="visit_plan_member")
 
 NO_REPORT = "未编入报告"
 CANCEL_REASONS = ["客户暂停合作", "客户另有安排", "计划调整", "人员变动", "其他"]
-
-
-def _logged_in(uow: UnitOfWork) -> Actor:
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    return uow.actor
 
 
 def _today() -> date:
@@ -82,7 +76,7 @@ def _run_each(uow: UnitOfWork, ids, call) -> BatchResult:
 
 
 def _plans_base(uow: UnitOfWork):
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     return (
         select(VisitPlan.id)
         .select_from(VisitPlan)
@@ -180,7 +174,7 @@ def visit_plans_source() -> ListSource:
 
 
 def _records_base(uow: UnitOfWork):
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     return (
         select(VisitRecord.id)
         .select_from(VisitRecord)
@@ -235,7 +229,7 @@ def visit_records_source() -> ListSource:
 
 
 def _reports_base(uow: UnitOfWork):
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     return (
         select(VisitReport.id)
         .select_from(VisitReport)

@@ -14,9 +14,8 @@ from app.models import CodeItem, Customer, DailyNote, User, WorkPlan
 from app.models.work import PERIOD, WORK_STATUS
 from app.services import clock, work_plans
 from app.services.daily_notes import note_search
-from app.services.errors import PermissionDenied
 from app.services.listing import BatchAction, BatchResult, Column, ListSource, text_search
-from app.services.uow import Actor, UnitOfWork
+from app.services.uow import Actor, UnitOfWork, logged_in
 
 _Assignee = aliased(User, name="wl_assignee")
 _Assigner = aliased(User, name="wl_assigner")
@@ -24,12 +23,6 @@ _Urger = aliased(User, name="wl_urger")
 _Kind = aliased(CodeItem, name="wl_kind")
 
 NOTE_EXCERPT = 60
-
-
-def _logged_in(uow: UnitOfWork) -> Actor:
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    return uow.actor
 
 
 def _today():
@@ -43,7 +36,7 @@ def _overdue():
 
 
 def _plans_base(uow: UnitOfWork):
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     return (
         select(WorkPlan.id)
         .select_from(WorkPlan)
@@ -134,7 +127,7 @@ def work_plans_source(actor: Actor | None = None) -> ListSource:
 
 
 def _notes_base(uow: UnitOfWork):
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     return select(DailyNote.id).select_from(DailyNote).where(DailyNote.owner_id == actor.id)
 
 

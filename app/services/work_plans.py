@@ -28,7 +28,7 @@ from app.models import CodeItem, Customer, Role, User, WorkPlan
 from app.models.work import PERIOD, WORK_STATUS
 from app.services import clock, code_tables
 from app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from app.services.uow import CONFLICT_MESSAGE, Actor, UnitOfWork
+from app.services.uow import CONFLICT_MESSAGE, Actor, UnitOfWork, logged_in
 
 KIND_TABLE = "work_plan_kind"
 ALL_ROLES = (Role.ADMIN, Role.CHAIRMAN)  # see and assign every plan
@@ -66,12 +66,6 @@ def plan_scope(actor: Actor | None) -> ColumnElement[bool]:
     if actor.role == Role.MANAGER and actor.team_id is not None:
         return or_(own, WorkPlan.assignee_id.in_(_team(actor)))
     return own
-
-
-def _logged_in(uow: UnitOfWork) -> Actor:
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    return uow.actor
 
 
 def _manages(uow: UnitOfWork, actor: Actor, user_id: int) -> bool:
@@ -132,7 +126,7 @@ def _int_or_none(value, field: str, label: str) -> int | None:
 
 def assignable_users(uow: UnitOfWork) -> list[tuple[int, str]]:
     """Who the actor may assign a plan to: (id, name), the actor first."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     with uow:
         return _assignable(uow, actor)
 
@@ -204,7 +198,7 @@ def _checked(uow: UnitOfWork, actor: Actor, form: WorkPlanForm, plan: WorkPlan |
 
 
 def _load(uow: UnitOfWork, plan_id: int, expected_version: int | None) -> WorkPlan:
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     plan = uow.session.scalar(select(WorkPlan).where(WorkPlan.id == plan_id, plan_scope(actor)))
     if plan is None:
         raise NotFound("该工作计划不存在，或您无权查看。")
@@ -225,7 +219,7 @@ def _require_open(plan: WorkPlan) -> None:
 
 def create_plan(uow: UnitOfWork, form: WorkPlanForm) -> int:
     """New plan: for self, or (manager/admin/chairman) assigned to someone."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     with uow:
         values = _checked(uow, actor, form, None)
         plan = WorkPlan(**values, assigned_by_id=actor.id, status="open", progress=0,
@@ -238,7 +232,7 @@ def create_plan(uow: UnitOfWork, form: WorkPlanForm) -> int:
 
 def update_plan(uow: UnitOfWork, plan_id: int, expected_version: int, form: WorkPlanForm) -> None:
     """Change an open plan (the assigner, the assignee's manager, admin or chairman)."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     with uow:
         plan = _load(uow, plan_id, expected_version)
         if not can_manage(uow, actor, plan):
@@ -259,7 +253,7 @@ def update_progress(
 ) -> None:
     """The assignee's report: percent 0–100 (None: from done/target quantity), the
     quantity done and a note. Clears a pending 催办."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise ValidationError(f"进展说明不能超过 {MAX_NOTE} 字。", field="note")
@@ -288,7 +282,7 @@ def update_progress(
 
 def complete(uow: UnitOfWork, plan_id: int, expected_version: int, note: str = "") -> None:
     """完成: the assignee marks the plan done (progress 100)."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise ValidationError(f"完成说明不能超过 {MAX_NOTE} 字。", field="note")
@@ -308,7 +302,7 @@ def complete(uow: UnitOfWork, plan_id: int, expected_version: int, note: str = "
 
 def cancel(uow: UnitOfWork, plan_id: int, expected_version: int, reason: str) -> None:
     """取消 an open plan (the assigner or a manager), with a reason."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("请填写取消原因。", field="reason")
@@ -332,7 +326,7 @@ def _cancel(uow: UnitOfWork, actor: Actor, plan: WorkPlan, reason: str) -> None:
 
 def urge(uow: UnitOfWork, plan_id: int, expected_version: int, note: str = "") -> None:
     """催办: raises the plan in the assignee's reminders until the assignee updates it."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     note = _urge_note(note)
     with uow:
         plan = _load(uow, plan_id, expected_version)
@@ -361,7 +355,7 @@ def _urge(uow: UnitOfWork, actor: Actor, plan: WorkPlan, note: str) -> None:
 
 def batch_urge(uow: UnitOfWork, ids, note: str = "批量催办") -> tuple[int, list[tuple[int, str]]]:
     """催办 many plans; plans the actor may not urge (or closed ones) are skipped."""
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     if actor.role not in URGE_ROLES:
         raise PermissionDenied(URGE_DENIED)
     note = _urge_note(note)
@@ -369,12 +363,12 @@ def batch_urge(uow: UnitOfWork, ids, note: str = "批量催办") -> tuple[int, l
 
 
 def batch_cancel(uow: UnitOfWork, ids, reason: str = "批量取消"):
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     return _batch(uow, ids, lambda plan: _cancel(uow, actor, plan, reason))
 
 
 def _batch(uow: UnitOfWork, ids, apply) -> tuple[int, list[tuple[int, str]]]:
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     ids = list(ids)
     done, skipped = 0, []
     with uow:
@@ -465,7 +459,7 @@ class WorkPlanDetail:
 
 
 def plan_detail(uow: UnitOfWork, plan_id: int) -> WorkPlanDetail:
-    actor = _logged_in(uow)
+    actor = logged_in(uow)
     with uow:
         row = uow.session.execute(
             select(WorkPlan, _Assignee.full_name, _Assigner.full_name, _Urger.full_name,
