@@ -16,9 +16,8 @@ An urge sets urged_at/urged_by and counts; the assignee's next progress update (
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import false, or_, select, true
 from sqlalchemy.orm import aliased
@@ -27,6 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.models import CodeItem, Customer, Role, User, WorkPlan
 from app.models.work import PERIOD, WORK_STATUS
 from app.services import clock, code_tables
+from app.services.date_ranges import quick_range
 from app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.uow import CONFLICT_MESSAGE, Actor, UnitOfWork, logged_in
 
@@ -41,14 +41,9 @@ MAX_URGE_NOTE = 200
 
 def period_bounds(period: str, on: date) -> tuple[date, date]:
     """The day, the week (Monday–Sunday) or the month (1st–last) that contains `on`."""
-    if period == "day":
-        return on, on
-    if period == "week":
-        start = on - timedelta(days=on.weekday())
-        return start, start + timedelta(days=6)
-    if period == "month":
-        last = calendar.monthrange(on.year, on.month)[1]
-        return on.replace(day=1), on.replace(day=last)
+    names = {"day": "今天", "week": "本周", "month": "本月"}
+    if period in names:
+        return quick_range(names[period], on)
     raise ValidationError("请选择计划周期：日计划、周计划或月计划。", field="period")
 
 
