@@ -356,24 +356,22 @@ class VisitsPage(QTabWidget):
             self.setCurrentWidget(self.plans)
         return accepted
 
-    def edit_plan(self) -> bool:
-        plan = self._fresh(self.plans, visits.plan_detail)
-        if plan is None:
+    def _on_selected(self, pane: RecordPane, reader, dialog_class, entity: str) -> bool:
+        """Read the selected record afresh, open its dialog, show the record after."""
+        current = self._fresh(pane, reader)
+        if current is None:
             return False
-        dialog = self._dialog(lambda: PlanDialog(self.ctx, plan, self))
-        return dialog is not None and self._run(dialog, PLANS, lambda d: plan.id)
+        dialog = self._dialog(lambda: dialog_class(self.ctx, current, self))
+        return dialog is not None and self._run(dialog, entity, lambda d: current.id)
+
+    def edit_plan(self) -> bool:
+        return self._on_selected(self.plans, visits.plan_detail, PlanDialog, PLANS)
 
     def appoint(self) -> bool:
-        plan = self._fresh(self.plans, visits.plan_detail)
-        if plan is None:
-            return False
-        return self._run(AppointDialog(self.ctx, plan, self), PLANS, lambda d: plan.id)
+        return self._on_selected(self.plans, visits.plan_detail, AppointDialog, PLANS)
 
     def cancel_plan(self) -> bool:
-        plan = self._fresh(self.plans, visits.plan_detail)
-        if plan is None:
-            return False
-        return self._run(CancelPlanDialog(self.ctx, plan, self), PLANS, lambda d: plan.id)
+        return self._on_selected(self.plans, visits.plan_detail, CancelPlanDialog, PLANS)
 
     def record_visit(self) -> bool:
         plan = self._fresh(self.plans, visits.plan_detail)
@@ -416,31 +414,16 @@ class VisitsPage(QTabWidget):
         return accepted
 
     def edit_report(self) -> bool:
-        rep = self._fresh(self.reports, visits.report_detail)
-        if rep is None:
-            return False
-        dialog = self._dialog(lambda: ReportDialog(self.ctx, rep, self))
-        return dialog is not None and self._run(dialog, REPORTS, lambda d: rep.id)
+        return self._on_selected(self.reports, visits.report_detail, ReportDialog, REPORTS)
 
     def submit_report(self) -> bool:
-        rep = self._fresh(self.reports, visits.report_detail)
-        if rep is None:
-            return False
-        dialog = self._dialog(lambda: SubmitReportDialog(self.ctx, rep, self))
-        return dialog is not None and self._run(dialog, REPORTS, lambda d: rep.id)
+        return self._on_selected(self.reports, visits.report_detail, SubmitReportDialog, REPORTS)
 
     def review_report(self) -> bool:
-        rep = self._fresh(self.reports, visits.report_detail)
-        if rep is None:
-            return False
-        return self._run(ReviewDialog(self.ctx, rep, self), REPORTS, lambda d: rep.id)
+        return self._on_selected(self.reports, visits.report_detail, ReviewDialog, REPORTS)
 
     def archive_report(self) -> bool:
-        rep = self._fresh(self.reports, visits.report_detail)
-        if rep is None:
-            return False
-        dialog = self._dialog(lambda: ArchiveDialog(self.ctx, rep, self))
-        return dialog is not None and self._run(dialog, REPORTS, lambda d: rep.id)
+        return self._on_selected(self.reports, visits.report_detail, ArchiveDialog, REPORTS)
 
     # --- printing ----------------------------------------------------------------------------
 
