@@ -167,6 +167,13 @@ class _DeskTab(RecordPane):
             show_service_error(self, err, self.windowTitle() or "客户服务")
             return None
 
+    def _with(self, dialog_class) -> bool:
+        """Open a dialog on the selected record as stored now."""
+        d = self.fresh()
+        if d is None:
+            return False
+        return self.run(dialog_class(self.ctx, d, self))
+
     def run(self, dialog) -> bool:
         accepted = dialog.exec() == dialog.DialogCode.Accepted
         record_id = getattr(dialog, "saved_id", None) or (
@@ -232,12 +239,6 @@ class ComplaintsTab(_DeskTab):
     def register(self, customer_id: int | None = None) -> bool:
         return self.run(ComplaintDialog(self.ctx, None, self, customer_id=customer_id))
 
-    def _with(self, dialog_class) -> bool:
-        d = self.fresh()
-        if d is None:
-            return False
-        return self.run(dialog_class(self.ctx, d, self))
-
     def edit(self) -> bool:
         return self._with(ComplaintDialog)
 
@@ -299,12 +300,6 @@ class SamplesTab(_DeskTab):
 
     def file_request(self, customer_id: int | None = None) -> bool:
         return self.run(SampleDialog(self.ctx, None, self, customer_id=customer_id))
-
-    def _with(self, dialog_class) -> bool:
-        d = self.fresh()
-        if d is None:
-            return False
-        return self.run(dialog_class(self.ctx, d, self))
 
     def edit(self) -> bool:
         return self._with(SampleDialog)
