@@ -650,6 +650,9 @@ def run(
                 if cancelled is not None and cancelled():
                     raise ImportCancelled()
                 results.append(insert_registration(uow, p))
+                # Flushed: let the session forget the rows, or every later flush would
+                # scan all of them (5,000 customers, their keys, contacts and history).
+                uow.session.expunge_all()
                 if progress is not None and (i % 50 == 0 or i == total):
                     progress(total + i, total * 2)
             uow.commit()
