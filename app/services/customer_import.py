@@ -448,7 +448,7 @@ class _Row:
             form.contacts = [contact]
         if self.uow.actor.role == Role.SALES_REP:
             form.owner_id = form.owner_id or self.uow.actor.id
-        return None if self.errors else form
+        return form  # bad cells are left blank; self.errors says what was wrong
 
     def _convert(self, col: ImportColumn, raw, empty: bool):
         if col.kind == "code":
@@ -559,6 +559,74 @@ class _Importer:
         return ""
 
 
+_REQUIRED_FIELDS = {"name", "source_id", "owner_id"}
+
+
+def _prepare(
+    uow: UnitOfWork, imp: _Importer, number: int, form: CustomerForm, reported: set[str]
+) -> tuple[PreparedRegistration | None, list[RowError]]:
+    """prepare_registration, reporting every bad cell of the row, not only the first:
+    after an error its cell is cleared and the row checked again. `reported`: columns
+    whose cells already failed to convert (left blank in the form)."""
+    errors: list[RowError] = []
+    for _ in range(12):
+        try:
+            p = prepare_registration(uow, form)
+        except PermissionDenied as exc:  # only the owner check refuses
+            errors.append(RowError(number, "归属销售", str(exc)))
+            break
+        except ValidationError as exc:
+            column = imp.label_of(exc.field)
+            if column in reported and _stand_in(uow, form, exc.field):
+                continue  # the cell's error is already listed: check the rest of the row
+            errors.append(RowError(number, column, str(exc)))
+            if not _clear(imp, form, exc.field):
+                break
+        else:
+            return (None if errors else p), errors
+    return None, errors
+
+
+def _stand_in(uow: UnitOfWork, form: CustomerForm, name: str | None) -> bool:
+    """Put a valid stand-in into a required cell whose error is already listed, so the
+    rest of the row is still checked (the row is rejected anyway)."""
+    if name == "name" and form.name != "待定客户名称":
+        form.name = "待定客户名称"
+        return True
+    if name == "source_id" and form.source_id is None:
+        items = code_tables.items_in(uow, "source", include_inactive=False)
+        if items:
+            form.source_id = items[0].id
+            return True
+    return False
+
+
+def _clear(imp: _Importer, form: CustomerForm, name: str | None) -> bool:
+    """Blank the cell an error was about, unless blanking it would only say “请填写…”."""
+    if not name or name in _REQUIRED_FIELDS:
+        return False
+    if name.startswith("extra."):
+        key = name[len("extra.") :]
+        col = next((c for c in imp.columns_all if c.key == name), None)
+        if col is None or col.required or key not in form.extra:
+            return False
+        del form.extra[key]
+        return True
+    if name.startswith("contacts["):
+        attr = name.split(".", 1)[1]
+        if attr == "name" or not form.contacts:
+            return False
+        setattr(form.contacts[0], attr, None if attr in ("position_id", "birthday") else "")
+        return True
+    if not hasattr(form, name):
+        return False
+    blank = "" if isinstance(getattr(form, name), str) else None
+    if getattr(form, name) == blank:
+        return False
+    setattr(form, name, blank)
+    return True
+
+
 _KIND_COLUMN = {"name": "客户名称", "phone": "电话", "email": "邮箱", "domain": "网站"}
 
 
@@ -579,40 +647,30 @@ def _validate_all(
         cells = {key: (values[i] if i < len(values) else None) for key, i in imp.index.items()}
         row = _Row(uow, imp, number, cells)
         form = row.form()
-        if form is None:
-            errors.extend(row.errors)
-        else:
-            try:
-                p = prepare_registration(uow, form)
-            except (ValidationError, PermissionDenied) as exc:
-                column = imp.label_of(getattr(exc, "field", None))
-                if isinstance(exc, PermissionDenied):  # only the owner check refuses
-                    column = "归属销售"
-                errors.append(RowError(number, column, str(exc)))
-            else:
-                row_errors = []
-                for kind, value in p.keys:
-                    other = first_row_of.get((kind, value))
-                    if other is not None:
-                        row_errors.append(
-                            RowError(
-                                number, _KIND_COLUMN[kind],
-                                f"与第 {other} 行重复（{KIND_LABELS[kind]}相同），"
-                                "同一客户只能登记一次。",
-                            )
-                        )  # fmt: skip
-                        break
-                if not row_errors:
-                    hits = find_duplicates(uow, p.keys)
-                    if hits:
-                        row_errors.append(
-                            RowError(number, _KIND_COLUMN[hits[0].kind], hits[0].message)
+        seen = {e.column for e in row.errors}  # a blanked bad cell: not “请填写” again
+        p, bad = _prepare(uow, imp, number, form, seen)
+        row_errors = row.errors + [e for e in bad if e.column not in seen]
+        if not row_errors and p is not None:
+            for kind, value in p.keys:
+                other = first_row_of.get((kind, value))
+                if other is not None:
+                    row_errors.append(
+                        RowError(
+                            number, _KIND_COLUMN[kind],
+                            f"与第 {other} 行重复（{KIND_LABELS[kind]}相同），"
+                            "同一客户只能登记一次。",
                         )
-                for k in p.keys:
-                    first_row_of.setdefault(k, number)
-                errors.extend(row_errors)
-                if not row_errors:
-                    prepared.append(p)
+                    )  # fmt: skip
+                    break
+            if not row_errors:
+                hits = find_duplicates(uow, p.keys)
+                if hits:
+                    row_errors.append(RowError(number, _KIND_COLUMN[hits[0].kind], hits[0].message))
+            for k in p.keys:
+                first_row_of.setdefault(k, number)
+            if not row_errors:
+                prepared.append(p)
+        errors.extend(row_errors)
         if progress is not None and (done % 50 == 0 or done == total):
             progress(done, total)
     return ImportPreview(total, errors, imp.ignored), prepared

@@ -155,6 +155,7 @@ def bad_rows(w):
         ("癸科技（有限公司）", "展会", "", "", "", "", "", "", "", "", "", ""),  # 13: = row 12
         (NXH, "展会", "", "", "", "", "", "", "", "", "", ""),  # 14: exists, rep1's
         ("子有限公司", "展会", "", "", "", "", "", "13800000000", "", "", "", ""),  # 15
+        ("丑有限公司", "未知", "", "12ab", "x@", "", "", "", "", "很多", "", ""),  # 16: four
     ]
 
 
@@ -165,8 +166,9 @@ def test_preview_reports_every_bad_input_by_row_and_column(world, tmp_path):
     before = counts(w)
     p = customer_import.preview(UnitOfWork(w.db, w.rep3, write=False), path)
     assert counts(w) == before
-    by_row = {e.row: e for e in p.errors}
-    assert p.rows == 14 and not p.ok and set(by_row) == set(range(2, 16)) - {12}
+    by_row = {e.row: e for e in p.errors if e.row != 16}
+    assert p.rows == 15 and not p.ok and set(by_row) == set(range(2, 16)) - {12}
+    assert len([e for e in p.errors if e.row < 16]) == 13  # one error in each of these
     expect = {
         2: ("客户名称", "请填写客户名称"),
         3: ("客户来源", "请填写客户来源"),
@@ -192,7 +194,9 @@ def test_preview_reports_every_bad_input_by_row_and_column(world, tmp_path):
     assert "该客户已由 张三 于" in dup.message and "不能重复登记" in dup.message
     number = customer_named(w, NXH).number
     assert number not in dup.message and "0951" not in dup.message
-    assert "14 行有错误" not in p.message and "13 行有错误" in p.message
+    # Every bad cell of a row is reported, not only the first.
+    assert [e.column for e in p.errors if e.row == 16] == ["客户来源", "电话", "邮箱", "年采购额"]
+    assert "其中 14 行有错误（17 处）" in p.message
     with pytest.raises(ImportRejected) as err:
         customer_import.run(U(w, w.rep3), path)
     assert len(err.value.preview.errors) == len(p.errors) and "未导入任何客户" in str(err.value)
