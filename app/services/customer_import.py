@@ -640,6 +640,8 @@ def _validate_all(
     errors: list[RowError] = []
     prepared: list[PreparedRegistration] = []
     first_row_of: dict[tuple[str, str], int] = {}
+    labels = {c.key: c.label for c in imp.columns}
+    position = {labels[k]: i for k, i in imp.index.items()}
     total = len(rows)
     for done, (number, values) in enumerate(rows, start=1):
         if cancelled is not None and cancelled():
@@ -650,6 +652,7 @@ def _validate_all(
         seen = {e.column for e in row.errors}  # a blanked bad cell: not “请填写” again
         p, bad = _prepare(uow, imp, number, form, seen)
         row_errors = row.errors + [e for e in bad if e.column not in seen]
+        row_errors.sort(key=lambda e: position.get(e.column, len(position)))  # as in the sheet
         if not row_errors and p is not None:
             for kind, value in p.keys:
                 other = first_row_of.get((kind, value))

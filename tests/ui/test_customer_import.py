@@ -124,6 +124,8 @@ def test_clean_file_imports_in_the_background_and_the_list_reloads(
     shown = {model.columns[c].label: model.data(model.index(row, c)) for c in range(len(model.columns))}  # fmt: skip
     assert shown["客户规模"] == "小型" and shown["年采购额"] == "35.5"
     assert shown["合作意向"] == "一般"
+    page.list.table.horizontalScrollBar().setValue(page.list.table.horizontalScrollBar().maximum())
+    screenshot(page, "customer_list_extra_fields")
 
 
 def test_file_errors_are_shown_not_raised(qtbot, world, tmp_path):
