@@ -78,3 +78,20 @@ def test_popup_completer_filters_by_pinyin(qtbot):
     c.completer_.setCompletionPrefix("nmg")
     proxy = c.completer_.proxy
     assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["内蒙古自治区"]
+
+
+def test_free_text_keeps_a_name_that_is_not_listed(qtbot):
+    c = PinyinCombo(free_text=True)
+    qtbot.addWidget(c)
+    c.set_items([(n, n) for n in ("顺丰速运", "中通快递")])
+    assert c.text_value() == ""  # nothing chosen, nothing typed
+    c.setEditText("sf")
+    c._commit_text()
+    assert (c.current_id(), c.text_value()) == ("顺丰速运", "顺丰速运")
+    c.setEditText("德邦物流")
+    c._commit_text()
+    assert (c.current_id(), c.text_value()) == (None, "德邦物流")
+    strict = combo(qtbot, ROWS)
+    strict.setEditText("德邦物流")
+    strict._commit_text()
+    assert (strict.current_id(), strict.currentText()) == (None, "")  # never free text

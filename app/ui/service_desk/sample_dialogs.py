@@ -152,14 +152,16 @@ class DispatchDialog(FormDialog):
         self.dispatched_on.setDisplayFormat("yyyy-MM-dd")
         self.dispatched_on.setDate(QDate(clock.now().date()))
         self.add_field("dispatched_on", "寄出日期 *", self.dispatched_on)
-        self.courier = PinyinCombo(allow_none=True, placeholder="选择或输入快递公司")
+        self.courier = PinyinCombo(
+            allow_none=True, placeholder="选择或输入快递公司", free_text=True
+        )
         self.courier.set_items([(c, c) for c in COURIERS])
         self.add_field("courier", "快递公司 *", self.courier)
         self.tracking_no = self.add_line("tracking_no", "快递单号 *")
         self.note = self.add_line("note", "备注")
 
     def courier_text(self) -> str:
-        return self.courier.current_id() or self.courier.currentText()
+        return self.courier.current_id() or self.courier.text_value()
 
     def submit(self) -> None:
         samples.record_dispatch(

@@ -79,9 +79,11 @@ class PinyinCombo(QComboBox):
         allow_none: bool = True,
         placeholder: str = "",
         match: Callable[[str, str, object], bool] = _default_match,
+        free_text: bool = False,
     ):
         super().__init__(parent)
         self.allow_none = allow_none
+        self.free_text = free_text  # typed text that names no entry is kept (text_value)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(15)
@@ -149,7 +151,7 @@ class PinyinCombo(QComboBox):
 
     def _commit_text(self) -> None:
         """Leaving the box: the typed text picks the entry it names, or the single match;
-        anything else falls back to the current choice (never free text)."""
+        anything else falls back to the current choice (unless free_text)."""
         text = self.currentText().strip()
         if not text:
             if self.allow_none:
@@ -162,5 +164,15 @@ class PinyinCombo(QComboBox):
         found = [i for i in self.matching_ids(text) if i is not None]
         if len(found) == 1:
             self.set_current_id(found[0])
+        elif self.free_text:
+            self.blockSignals(True)
+            self.setCurrentIndex(0 if self.allow_none else -1)
+            self.blockSignals(False)
+            self.setEditText(text)
         else:
             self.setEditText(self.itemText(self.currentIndex()))
+
+    def text_value(self) -> str:
+        """free_text combos: the chosen entry's label, or the text typed ("" for none)."""
+        text = self.currentText().strip()
+        return "" if self.current_id() is None and text == NONE_TEXT else text
