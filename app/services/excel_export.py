@@ -8,12 +8,17 @@ User text is always written as text: a customer called "=HYPERLINK(...)" stays t
 from __future__ import annotations
 
 import errno
+import io
+import math
 import os
+import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -27,6 +32,7 @@ from app.services.listing import Column, ListQuery, ListSource, Summary
 from app.services.uow import UnitOfWork
 
 Progress = Callable[[int, int], None]  # (done, total)
+EXPORT_BATCH = 5000  # rows fetched per query
 
 
 class ExportCancelled(ServiceError):
@@ -61,14 +67,114 @@ def _cell_value(col: Column, value):
     return ILLEGAL_CHARACTERS_RE.sub("", str(getattr(value, "value", value)))
 
 
-def _cell(ws, col: Column, value) -> WriteOnlyCell:
-    value = _cell_value(col, value)
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-    elif col.kind in _FORMATS and value is not None:
-        cell.number_format = _FORMATS[col.kind]
-    return cell
+# --- the data rows -------------------------------------------------------------------
+#
+# openpyxl spends ~30 µs per cell (a Cell object, type binding, an lxml element each),
+# which is a minute for 100,000 rows × 20 columns. The data rows are therefore written
+# here as the XML openpyxl itself would write (inline strings, numbers, date serials,
+# the style ids it registered) into a temporary file, and spliced into the sheet of the
+# workbook openpyxl saves (header, widths, frozen pane, auto filter, styles, the other
+# sheets). About 1 µs per cell.
+
+_EPOCH_ORDINAL = date(1899, 12, 30).toordinal()  # openpyxl's WINDOWS_EPOCH
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_MAX_TEXT = 32767  # Excel's limit for one cell
+
+
+def _serial(value: date) -> str:
+    """An Excel date serial, computed as openpyxl.utils.datetime.to_excel does."""
+    days = value.toordinal() - _EPOCH_ORDINAL
+    if 0 < days <= 60:  # Excel's fictitious 1900-02-29
+        days -= 1
+    if isinstance(value, datetime):
+        seconds = value.hour * 3600 + value.minute * 60 + value.second
+        return repr(days + (seconds + value.microsecond / 10**6) / 86400)
+    return str(days)
+
+
+def _text_xml(ref: str, text: str) -> str:
+    text = text[:_MAX_TEXT].translate(_XML_ESCAPES)
+    if text != text.strip():
+        return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+class _RowWriter:
+    """Turns list rows into <row> XML: text is always an inline string, never a formula."""
+
+    def __init__(self, ws, cols: Sequence[Column]):
+        self.cols = list(cols)
+        self.letters = [get_column_letter(i) for i in range(1, len(cols) + 1)]
+        style = {kind: _style_id(ws, fmt) for kind, fmt in _FORMATS.items()}
+        # (style of numbers, of dates, of datetimes) per column, as ' s="n"' attributes
+        self.styles = []
+        for col in cols:
+            own = style.get(col.kind)
+            number = own if col.is_numeric else None
+            day = own if col.kind == "date" else style["date"]
+            moment = own if col.kind == "datetime" else style["datetime"]
+            self.styles.append(
+                tuple(f' s="{s}"' if s is not None else "" for s in (number, day, moment))
+            )
+
+    def row(self, r: int, values: Sequence) -> str:
+        out = [f'<row r="{r}">']
+        for col, letter, styles, raw in zip(
+            self.cols, self.letters, self.styles, values, strict=True
+        ):
+            value = _cell_value(col, raw)
+            if value is None or value == "":
+                continue
+            kind = type(value)
+            if kind is Decimal:
+                value, kind = float(value), float
+            if kind is str:
+                out.append(_text_xml(f"{letter}{r}", value))
+            elif kind is int or kind is float:
+                if kind is float and not math.isfinite(value):
+                    continue
+                out.append(f'<c r="{letter}{r}"{styles[0]}><v>{value!r}</v></c>')
+            elif kind is date:
+                out.append(f'<c r="{letter}{r}"{styles[1]}><v>{_serial(value)}</v></c>')
+            elif kind is datetime:
+                if value.tzinfo is not None:
+                    value = value.replace(tzinfo=None)
+                out.append(f'<c r="{letter}{r}"{styles[2]}><v>{_serial(value)}</v></c>')
+            else:  # anything else a driver returns (e.g. a time): as text
+                out.append(_text_xml(f"{letter}{r}", str(value)))
+        out.append("</row>")
+        return "".join(out)
+
+
+def _style_id(ws, number_format: str) -> int:
+    """Register a number format in the workbook's styles; the id the XML refers to."""
+    cell = WriteOnlyCell(ws)
+    cell.number_format = number_format
+    return cell.style_id
+
+
+def _splice(book: io.BytesIO, sheet: str, rows: BinaryIO, target: Path) -> None:
+    """Write `book` to `target` with the XML in `rows` appended to `sheet`'s sheetData."""
+    with (
+        zipfile.ZipFile(book) as src,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as dst,
+    ):
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename != sheet:
+                dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+                continue
+            text = data.decode("utf-8")
+            end = text.find("</sheetData>")
+            if end < 0:
+                raise RuntimeError(f"no sheetData in {sheet}")
+            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with dst.open(entry, "w", force_zip64=True) as out:
+                out.write(text[:end].encode("utf-8"))
+                rows.seek(0)
+                shutil.copyfileobj(rows, out, 1 << 20)
+                out.write(text[end:].encode("utf-8"))
 
 
 def _width(col: Column, samples: list) -> float:
@@ -103,7 +209,8 @@ def export_list(
     wb = Workbook(write_only=True)
     try:
         ws = wb.create_sheet(_sheet_title(source.title))
-        with uow:
+        writer = _RowWriter(ws, cols)
+        with uow, tempfile.TemporaryFile() as rows_xml:
             if ids is None:
                 ids = listing.ids_in_session(uow, source, query)
             total = len(ids)
@@ -115,25 +222,32 @@ def export_list(
             header = []
             for col in cols:
                 c = WriteOnlyCell(ws, value=col.label)
+                c.data_type = "s"
                 c.font, c.fill = _HEADER_FONT, _HEADER_FILL
                 c.alignment = Alignment(horizontal="center")
                 header.append(c)
             ws.append(header)
-            for row in listing.iter_rows(uow, source, ids, keys):
-                ws.append([_cell(ws, col, v) for col, v in zip(cols, row[1:], strict=True)])
+            chunk: list[str] = []
+            for row in listing.iter_rows(uow, source, ids, keys, chunk=EXPORT_BATCH):
+                chunk.append(writer.row(written + 2, row[1:]))
                 written += 1
                 if written % 1000 == 0:
+                    rows_xml.write("".join(chunk).encode("utf-8"))
+                    chunk.clear()
                     if cancelled and cancelled():
                         raise ExportCancelled()
                     if progress:
                         progress(written, total)
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{written + 1}"
-        if summary is not None:
-            _summary_sheet(wb, source, summary)
-        _info_sheet(wb, source, query, written)
-        if cancelled and cancelled():
-            raise ExportCancelled()
-        wb.save(tmp)
+            rows_xml.write("".join(chunk).encode("utf-8"))
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{written + 1}"
+            if summary is not None:
+                _summary_sheet(wb, source, summary)
+            _info_sheet(wb, source, query, written)
+            if cancelled and cancelled():
+                raise ExportCancelled()
+            book = io.BytesIO()
+            wb.save(book)  # header, widths, panes, filter, styles, other sheets
+            _splice(book, "xl/worksheets/sheet1.xml", rows_xml, tmp)
         os.replace(tmp, target)
     except ExportCancelled:
         _abandon(wb, tmp)

@@ -121,3 +121,105 @@ def test_summary_alone_exports_with_subtotal_rows(world, tmp_path):
     rows = list(openpyxl.load_workbook(tmp_path / "汇总.xlsx")["汇总"].iter_rows(values_only=True))
     assert rows[0] == ("团队", "角色", "数量")
     assert sum(r[2] for r in rows[1:-1]) == rows[-1][2] == 31
+
+
+def _typed_source():
+    """The users list plus a date, a money and an int column (computed in SQL)."""
+    from datetime import date as _date  # noqa: F401  (documents the expected type)
+
+    from sqlalchemy import Date, Numeric, cast, func, type_coerce
+
+    from app.models import User
+    from app.services.listing import Column
+
+    src = users_source()
+    extra = [
+        Column("day", "日期", type_coerce(func.date(User.created_at), Date), kind="date"),
+        Column(
+            "amount",
+            "金额",
+            cast(func.length(User.username) * 1000.25, Numeric(12, 2)),
+            kind="money",
+        ),
+        Column("chars", "字数", func.length(User.full_name), kind="int"),
+    ]
+    src.columns = src.columns + extra
+    return src
+
+
+def test_cells_are_typed_and_formatted(world, tmp_path):
+    from datetime import date
+
+    db, admin = world
+    src = _typed_source()
+    target = tmp_path / "typed.xlsx"
+    keys = ["username", "created_at", "day", "amount", "chars", "is_active", "locked_until"]
+    q = ListQuery(sort=(("username", False),))
+    export_list(R(db, admin), src, q, keys, target)
+    wb = openpyxl.load_workbook(target)
+    ws = wb.active
+    header = ws[1]
+    assert all(c.font.b for c in header) and header[0].fill.fgColor.rgb.endswith("DDE6F2")
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "u0001")
+    assert row[0].data_type == "s"
+    assert row[1].value == datetime(2026, 1, 2, 8, 0) and row[1].number_format == "yyyy-mm-dd hh:mm"
+    assert row[2].value == datetime(2026, 1, 2) and row[2].number_format == "yyyy-mm-dd"
+    assert row[3].value == 5001.25 and row[3].number_format == "#,##0.00"
+    assert row[4].value == 3 and row[4].number_format == "0"  # 王芳1
+    assert row[5].value == "是"
+    assert row[6].value is None  # NULL: an empty cell
+    first = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "u0000")
+    assert first[2].value.date() == date(2026, 1, 1)
+    # Read back cell by cell, the data equal what the list shows.
+    rows = listing.fetch_rows(R(db, admin), src, listing.fetch_ids(R(db, admin), src, q), keys)
+    assert [c.value for c in ws["A"][1:]] == [r[1] for r in rows]
+    assert [c.value for c in ws["B"][1:]] == [r[2] for r in rows]
+    assert [c.value for c in ws["E"][1:]] == [r[5] for r in rows]
+
+
+def test_awkward_text_stays_text(world, tmp_path):
+    from app.models import User
+
+    db, admin = world
+    awkward = {
+        "u0000": "=1+1",
+        "u0001": "#N/A",
+        "u0002": "  前后空格  ",
+        "u0003": "A&B <公司> \"引号\" 'x'",
+        "u0004": "甲\x01乙",  # a control character Excel cannot hold: dropped
+        "u0005": "@SUM(A1)",
+        "u0006": "-2+3",
+        "u0007": "1e5",
+    }
+    with UnitOfWork(db, admin) as uow:
+        for u in uow.session.scalars(select(User).where(User.username.in_(awkward))):
+            u.full_name = awkward[u.username]
+        uow.commit()
+    target = tmp_path / "text.xlsx"
+    q = ListQuery(sort=(("username", False),))
+    export_list(R(db, admin), users_source(), q, ["username", "full_name"], target)
+    ws = openpyxl.load_workbook(target).active
+    got = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(2, ws.max_row + 1)}
+    expected = dict(awkward, u0004="甲乙")
+    for username, text in expected.items():
+        assert got[username].value == text
+        assert got[username].data_type == "s"
+
+
+def test_rows_fetched_in_batches_keep_the_view_order(world, tmp_path, monkeypatch):
+    from app.services import excel_export
+
+    db, admin = world
+    monkeypatch.setattr(excel_export, "EXPORT_BATCH", 7)  # 31 users: five batches
+    src = users_source()
+    q = ListQuery(sort=(("created_at", True),))
+    target = tmp_path / "batches.xlsx"
+    assert export_list(R(db, admin), src, q, KEYS, target) == 31
+    ws = openpyxl.load_workbook(target).active
+    ids = listing.fetch_ids(R(db, admin), src, q)
+    want = [r[1] for r in listing.fetch_rows(R(db, admin), src, ids, ["username"])]
+    assert [c.value for c in ws["A"][1:]] == want
+    assert ws.auto_filter.ref == "A1:F32"
+    # Every row is a row of its own, numbered in order (a reader in read-only mode too).
+    ro = openpyxl.load_workbook(target, read_only=True).active
+    assert [r[0] for r in ro.iter_rows(min_row=2, values_only=True)] == want
