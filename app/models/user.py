@@ -46,11 +46,24 @@ class Team(TrackedMixin, SoftDeleteMixin, Base):
 class User(TrackedMixin, SoftDeleteMixin, Base):
     __tablename__ = "users"
     # Login bookkeeping changes on every sign-in; it is not an edit of the user.
-    __audit_exclude__ = ("failed_logins", "locked_until", "last_login_at")
+    __audit_exclude__ = (
+        "failed_logins",
+        "locked_until",
+        "last_login_at",
+        "name_pinyin",
+        "name_initials",
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)
     full_name: Mapped[str] = mapped_column(String(40), nullable=False)
+    # Set whenever full_name is (app.services.user_names): pinyin search of people.
+    name_pinyin: Mapped[str] = mapped_column(
+        String(200), nullable=False, default="", server_default=""
+    )
+    name_initials: Mapped[str] = mapped_column(
+        String(60), nullable=False, default="", server_default=""
+    )
     role: Mapped[Role] = mapped_column(
         Enum(
             Role,

@@ -9,6 +9,7 @@ from app.models import ROLE_LABELS, AuditLog, Role, Team, User
 from app.services import clock
 from app.services.errors import PermissionDenied
 from app.services.listing import BatchAction, BatchResult, Column, ListSource, text_search
+from app.services.pinyin import search_clause
 from app.services.uow import UnitOfWork
 
 ACTION_LABELS = {
@@ -104,8 +105,12 @@ def users_source() -> ListSource:
             Column("last_login_at", "最近登录", User.last_login_at, kind="datetime", width=130),
             Column("created_at", "创建时间", User.created_at, kind="datetime", width=130),
         ],
-        search=text_search(User.username, User.full_name, User.phone, User.email),
-        search_hint="用户名、姓名、电话或邮箱",
+        search=lambda text: search_clause(
+            text,
+            text_columns=(User.username, User.full_name, User.phone, User.email),
+            pinyin_columns=(User.name_pinyin, User.name_initials),
+        ),
+        search_hint="用户名、姓名（可用拼音或首字母）、电话或邮箱",
         default_sort=[("username", False)],
         default_date_key="created_at",
         batch_actions=[
@@ -238,7 +243,11 @@ def audit_source() -> ListSource:
                 formatter=describe_changes,
             ),
         ],
-        search=text_search(Actor_.full_name, AuditLog.table_name),
+        search=lambda text: search_clause(
+            text,
+            text_columns=(Actor_.full_name, AuditLog.table_name),
+            pinyin_columns=(Actor_.name_pinyin, Actor_.name_initials),
+        ),
         search_hint="操作人或对象",
         default_sort=[("at", True)],
     )

@@ -14,7 +14,10 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_c
 
 from app.models import AuditLog
 from app.models.base import SoftDeleteMixin, TrackedMixin
-from app.services import clock
+from app.services import (
+    clock,
+    user_names,  # noqa: F401  (users' pinyin follows full_name)
+)
 
 # Fields never worth an audit line (bookkeeping) and fields whose values are secret.
 _SKIP = {"updated_at", "updated_by_id", "version", "created_at", "created_by_id"}

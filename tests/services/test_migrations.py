@@ -79,3 +79,19 @@ def test_sqlite_connection_settings(tmp_path):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
     db.dispose()
+
+
+def test_upgrade_gives_existing_users_their_pinyin(db):
+    from tests.services.helpers import add_user, setup_admin
+
+    uid = add_user(db, setup_admin(db), "zeng", full_name="曾小贤")
+    with db.engine.begin() as conn:
+        cfg = alembic_config(db.engine)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0008")
+        command.upgrade(cfg, "head")
+    with db.engine.connect() as conn:
+        initials, full = conn.execute(
+            text("SELECT name_initials, name_pinyin FROM users WHERE id = :id"), {"id": uid}
+        ).one()
+    assert set(initials.split()) == {"zxx", "cxx"} and "zengxiaoxian" in full.split()

@@ -233,3 +233,36 @@ def test_reset_password_unlocks_and_forces_change(db, fake_clock):
     users.reset_password(UnitOfWork(db, admin), uid, "temp-pass-1", "temp-pass-1")
     li = login(db, "li", "temp-pass-1")
     assert auth.must_change_password(UnitOfWork(db, li))
+
+
+def test_user_names_store_pinyin_and_the_user_list_finds_them(db):
+    from app.services import listing
+    from app.services.admin_lists import users_source
+    from app.services.listing import ListQuery
+
+    admin = setup_admin(db)
+    shan = add_user(db, admin, "shanwei", full_name="单伟")
+    add_user(db, admin, "lisi", full_name="李四")
+    with UnitOfWork(db, write=False) as uow:
+        user = uow.session.get(User, shan)
+        assert sorted(user.name_initials.split()) == ["dw", "sw"]  # 单: shan and dan
+        assert "shanwei" in user.name_pinyin.split()
+
+    def found(text):
+        uow = UnitOfWork(db, admin, write=False)
+        ids = listing.fetch_ids(uow, users_source(), ListQuery(search=text))
+        rows = listing.fetch_rows(
+            UnitOfWork(db, admin, write=False), users_source(), ids, ["full_name"]
+        )
+        return sorted(r[1] for r in rows)
+
+    assert found("sw") == found("danwei") == found("单") == ["单伟"]
+    assert found("ls") == ["李四"]
+    # Renaming recomputes the keys; the audit trail records the name, not the keys.
+    with UnitOfWork(db, write=False) as uow:
+        version = uow.session.get(User, shan).version
+    form = users.UserForm("shanwei", "单丽", Role.SALES_REP, None)
+    users.update_user(UnitOfWork(db, admin), shan, version, form)
+    assert found("sl") == ["单丽"] and found("sw") == []
+    changes = _audit(db, "users", shan)[-1].changes
+    assert "full_name" in changes and "name_pinyin" not in changes
