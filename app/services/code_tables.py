@@ -192,6 +192,15 @@ def _table(uow: UnitOfWork, table_key: str) -> CodeTable:
     return table
 
 
+def _table_id(uow: UnitOfWork, table_key: str) -> int:
+    """A table's id, remembered for the session: validating a 5,000-row import asks for
+    the same few tables on every row. A session lives for one unit of work."""
+    cache = uow.session.info.setdefault("code_table_ids", {})
+    if table_key not in cache:
+        cache[table_key] = _table(uow, table_key).id
+    return cache[table_key]
+
+
 def list_tables(uow: UnitOfWork) -> list[CodeTableRow]:
     with uow:
         counts = dict(
@@ -258,8 +267,7 @@ def check_item(
     except (TypeError, ValueError):
         raise ValidationError(f"{label}的选项无效。", field=field) from None
     item = uow.session.get(CodeItem, item_id)
-    table = _table(uow, table_key)
-    if item is None or item.table_id != table.id:
+    if item is None or item.table_id != _table_id(uow, table_key):
         raise ValidationError(f"{label}的选项不存在，请重新选择。", field=field)
     if not item.is_active and item_id != previous_id:
         raise ValidationError(f"{label}“{item.name}”已停用，请选择其他选项。", field=field)
@@ -268,9 +276,10 @@ def check_item(
 
 def find_item(uow: UnitOfWork, table_key: str, code: str) -> int | None:
     """Inside a unit of work: the id of an entry by its code (for services and import)."""
-    table = _table(uow, table_key)
     return uow.session.scalar(
-        select(CodeItem.id).where(CodeItem.table_id == table.id, CodeItem.code == code)
+        select(CodeItem.id).where(
+            CodeItem.table_id == _table_id(uow, table_key), CodeItem.code == code
+        )
     )
 
 
