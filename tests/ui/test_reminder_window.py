@@ -91,3 +91,37 @@ def test_failed_provider_is_reported(qtbot, fake_clock, admin_ctx, monkeypatch):
     assert window.failure_label.isVisible()
     assert "账户锁定" in window.failure_label.text()
     assert window.model.rowCount() == 1
+
+
+def test_a_reps_day_visits_complaints_and_urged_work(qtbot, sqlite_db, monkeypatch, fake_clock):
+    """A rep's window after login: a visit due, a complaint to handle, a 催办 from the
+    manager — each drilling through to its own page."""
+    from datetime import timedelta
+
+    from app.services import code_tables, complaints, visits, work_plans
+    from app.ui.context import AppContext
+    from tests.services.customer_fixtures import fast_passwords, make_world, register
+
+    fast_passwords(monkeypatch)
+    w = make_world(sqlite_db)
+    cid = register(w, w.rep1).customer_id
+    today = fake_clock().date()
+    visits.create_plan(w.uow(w.rep1), visits.PlanForm(cid, today, today + timedelta(days=1),
+                                                      purpose="了解灌装线使用情况"))  # fmt: skip
+    with UnitOfWork(w.db, w.admin) as uow:
+        channel = code_tables.find_item(uow, "feedback_channel", "1")
+        category = code_tables.find_item(uow, "complaint_type", "02")
+    complaints.register_complaint(w.uow(w.sales_admin), complaints.ComplaintForm(
+        customer_id=cid, channel_id=channel, customer_words="第二批货晚到三天",
+        category_id=category, handler_id=w.rep1.id, severity="critical"))  # fmt: skip
+    plan = work_plans.create_plan(w.uow(w.manager), work_plans.WorkPlanForm(
+        title="本周拜访 5 家客户", assignee_id=w.rep1.id, target_qty=5))  # fmt: skip
+    detail = work_plans.plan_detail(w.uow(w.manager), plan)
+    work_plans.urge(w.uow(w.manager), plan, detail.version, "周五前完成")
+    window = make_window(qtbot, AppContext(w.db, w.rep1))
+    items = [window.model.reminder_at(r) for r in range(window.model.rowCount())]
+    assert {"visit_plan", "complaint", "work_plan"} <= {i.target.entity for i in items}
+    titles = " / ".join(i.title for i in items)
+    assert "【催办】本周拜访 5 家客户" in titles and "第二批货晚到三天" in titles
+    window.resize(900, 360)
+    screenshot(window, "reminders_rep_issue6")
