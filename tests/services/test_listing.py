@@ -150,6 +150,50 @@ def test_group_by_one_and_two_columns(world):
     assert filtered.total.count == 12
 
 
+def test_group_by_joined_name_is_grouped_by_key_with_the_same_result(world):
+    """summarize groups by users.team_id and names the groups afterwards; the figures
+    are those of grouping by the joined name: equal names merge, a soft-deleted team
+    reads as empty, filters and search still apply."""
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from app.models import Team, User
+    from app.services import clock
+
+    db, admin, ids = world
+    with UnitOfWork(db, admin) as uow:
+        twin = Team(name="华北组")  # a second team with the same name
+        gone = Team(name="撤销组")
+        uow.session.add_all([twin, gone])
+        uow.flush()
+        users = uow.session.scalars(select(User).where(User.id.in_(ids[:20])).order_by(User.id)).all()
+        for i, u in enumerate(users):
+            u.team_id = twin.id if i % 2 else gone.id
+        gone.deleted_at = clock.now()
+        uow.commit()
+    src = users_source()
+    for q in (ListQuery(), ListQuery(search="张伟"), ListQuery(filters=(("is_active", (True,)),))):
+        s = listing.summarize(R(db, admin), src, q, ["team", "role"])
+        rows = listing.fetch_rows(R(db, admin), src, listing.fetch_ids(R(db, admin), src, q),
+                                  ["team", "role"])  # fmt: skip
+        want = Counter((r[1], getattr(r[2], "value", r[2])) for r in rows)
+        got = {(r.values[0], getattr(r.values[1], "value", r.values[1])): r.count for r in s.rows}
+        assert got == dict(want)
+        assert len({r.labels for r in s.rows}) == len(s.rows)  # one row per label pair
+    s = listing.summarize(R(db, admin), src, ListQuery(), ["team"])
+    counts = {r.labels[0]: r.count for r in s.rows}
+    # 34 of u0020–u0119 in the first 华北组, 10 moved to its namesake; 33 + 10 + admin empty
+    assert counts == {"华北组": 44, "华南组": 33, "（空）": 44}
+    # The grouping itself is by the key column, not by the joined name.
+    with UnitOfWork(db, admin, write=False) as uow:
+        stmt = listing._summary_statement(
+            uow, src, ListQuery(), [src.column("team"), src.column("role")], []
+        )
+        sql = str(stmt.compile(dialect=db.engine.dialect))
+    assert "GROUP BY users.team_id, users.role" in sql
+
+
 def test_batch_action_checks_each_row(world):
     db, admin, ids = world
     src = users_source()
