@@ -34,7 +34,8 @@ from app.models import (
 from app.services import clock, code_tables, extra_fields, numbering, settings
 from app.services import customer_names as cn
 from app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from app.services.pinyin import name_keys, search_clause
+from app.services.pinyin import name_keys, search_clause, search_keys
+from app.services.search_index import MIN_CHARS as FTS_MIN_CHARS
 from app.services.search_index import fts_candidates
 from app.services.uow import CONFLICT_MESSAGE, UnitOfWork
 from app.services.visibility import customer_scope, edit_scope, grant_for
@@ -968,10 +969,30 @@ class CustomerRow:
     version: int
 
 
+def _shortest_term(text: str) -> int:
+    keys = search_keys(text)
+    return min((len(t) for t in (keys.text, keys.pinyin, keys.digits) if t), default=0)
+
+
 def _search_where(text: str):
     """Customer columns match, or a live contact matches. Written as
     `id IN (matching customers UNION customers of matching contacts)` so that each side
-    can use its search index (migration 0004: FTS5 on SQLite, pg_trgm on PostgreSQL)."""
+    can use its search index (migration 0004: FTS5 on SQLite, pg_trgm on PostgreSQL).
+    A list's first window may use _search_first_window instead (listing.ids_in_session)."""
+    customer_cols, contact_cols = _search_columns()
+    by_customer = select(Customer.id).where(
+        search_clause(text, **customer_cols),
+        fts_candidates(Customer.id, "customers_fts", text, **customer_cols),
+    )
+    by_contact = select(Contact.customer_id).where(
+        Contact.deleted_at.is_(None),
+        search_clause(text, **contact_cols),
+        fts_candidates(Contact.id, "contacts_fts", text, **contact_cols),
+    )
+    return Customer.id.in_(union(by_customer.correlate(None), by_contact.correlate(None)))
+
+
+def _search_columns():
     customer_cols = dict(
         text_columns=(Customer.name, Customer.short_name, Customer.number, Customer.principal),
         pinyin_columns=(
@@ -987,16 +1008,38 @@ def _search_where(text: str):
         pinyin_columns=(Contact.name_pinyin, Contact.name_initials),
         digit_columns=(Contact.phone_digits,),
     )
-    by_customer = select(Customer.id).where(
-        search_clause(text, **customer_cols),
-        fts_candidates(Customer.id, "customers_fts", text, **customer_cols),
+    return customer_cols, contact_cols
+
+
+def _search_first_window(text: str):
+    """_search_where(text) shaped for a list's first window, for 1–2 character terms.
+
+    No trigram index finds fewer than 3 characters, so the usual form reads every
+    customer and contact before the first row is shown (68,000 matches for 伟). As a
+    per-row test (own columns, or a live contact of this customer matches), a first
+    window of `ORDER BY … LIMIT 200` walks the sort index and stops at the 200th match:
+    milliseconds for a common fragment. For a rare one it would walk every row, so
+    listing tries it within a time budget and falls back to _search_where.
+    """
+    customer_cols, contact_cols = _search_columns()
+    by_contact_row = (
+        select(Contact.id)
+        .where(
+            Contact.customer_id == Customer.id,
+            Contact.deleted_at.is_(None),
+            search_clause(text, **contact_cols),
+        )
+        # OFFSET 0 keeps PostgreSQL from turning the test into one scan of every
+        # contact up front (a hashed subplan): each candidate row is looked up by its
+        # customer_id instead, so the window stops early there too.
+        .offset(0)
+        .exists()
     )
-    by_contact = select(Contact.customer_id).where(
-        Contact.deleted_at.is_(None),
-        search_clause(text, **contact_cols),
-        fts_candidates(Contact.id, "contacts_fts", text, **contact_cols),
-    )
-    return Customer.id.in_(union(by_customer.correlate(None), by_contact.correlate(None)))
+    return or_(search_clause(text, **customer_cols), by_contact_row)
+
+
+_search_first_window.applies = lambda text: _shortest_term(text) < FTS_MIN_CHARS  # type: ignore[attr-defined]
+_search_where.first_window = _search_first_window  # type: ignore[attr-defined]
 
 
 def _rows(uow: UnitOfWork, customers: list[Customer]) -> list[CustomerRow]:
