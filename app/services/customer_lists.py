@@ -18,6 +18,7 @@ from app.services.customers import DELETE_ROLES, restore_customer
 from app.services.customers import _search_where as customer_search
 from app.services.errors import PermissionDenied, ValidationError
 from app.services.extra_fields import ExtraFieldRow
+from app.services.grants import log_output
 from app.services.listing import BatchAction, BatchResult, Column, ListSource
 from app.services.pool_days import days_until_pool
 from app.services.uow import UnitOfWork
@@ -246,6 +247,7 @@ def customers_source(extra_defs: Sequence[ExtraFieldRow] = ()) -> ListSource:
         default_sort=[("registered_on", True)],
         default_date_key="registered_on",
         open_entity="customer",
+        on_output=log_output,
         batch_actions=[
             BatchAction(
                 "assign",

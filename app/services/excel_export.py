@@ -213,6 +213,7 @@ def export_list(
         with uow, tempfile.TemporaryFile() as rows_xml:
             if ids is None:
                 ids = listing.ids_in_session(uow, source, query)
+            listing.record_output(uow, source, ids, "export")
             total = len(ids)
             sample = listing._rows(uow, source, ids[:200], keys)
             for i, col in enumerate(cols, start=1):

@@ -14,7 +14,7 @@ from app.models import AccessGrant, Customer, GrantView, Role, User
 from app.services import clock
 from app.services.errors import NotFound, PermissionDenied, ValidationError
 from app.services.uow import UnitOfWork
-from app.services.visibility import customer_scope
+from app.services.visibility import active_grants, customer_scope, own_scope
 
 STATUS_LABELS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
 
@@ -212,3 +212,36 @@ def list_views(uow: UnitOfWork, grant_id: int | None = None) -> list[GrantViewRo
             GrantViewRow(v.at, uname, v.customer_id, cname, v.action)
             for v, uname, cname in uow.session.execute(q)
         ]
+
+
+def log_output(uow: UnitOfWork, customer_ids, action: str) -> int:
+    """Inside a writing unit of work: customers printed or exported by the actor that the
+    actor sees only through a 查阅授权 — one GrantView each. Returns how many."""
+    actor = uow.actor
+    if actor is None or actor.role not in (Role.SALES_REP, Role.MANAGER):
+        return 0  # other roles see by role, not by grant
+    grants = uow.session.execute(
+        active_grants(actor).with_only_columns(
+            AccessGrant.id, AccessGrant.customer_id, AccessGrant.book_owner_id
+        )
+    ).all()
+    if not grants:
+        return 0
+    by_customer = {cid: gid for gid, cid, _b in grants if cid is not None}
+    by_book = {owner: gid for gid, _c, owner in grants if owner is not None}
+    now, logged = clock.now(), 0
+    ids = list(customer_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = uow.session.execute(
+            select(Customer.id, Customer.owner_id).where(
+                Customer.id.in_(chunk), ~own_scope(actor)
+            )
+        ).all()
+        for cid, owner_id in rows:
+            grant_id = by_customer.get(cid) or by_book.get(owner_id)
+            if grant_id is not None:
+                uow.session.add(GrantView(grant_id=grant_id, user_id=actor.id,
+                                          customer_id=cid, action=action, at=now))  # fmt: skip
+                logged += 1
+    return logged

@@ -118,6 +118,9 @@ class ListSource:
     batch_actions: list[BatchAction] = field(default_factory=list)
     open_entity: str | None = None  # drill-through target entity for a row
     default_date_key: str | None = None  # the date column the time slice starts on
+    # Called when rows leave the screen (print, PDF, Excel): (uow, ids, action) inside a
+    # writing unit of work — the customer lists log views under a 查阅授权 (4.2.5).
+    on_output: Callable[[UnitOfWork, Sequence[int], str], Any] | None = None
 
     def column(self, key: str) -> Column:
         for c in self.columns:
@@ -682,3 +685,13 @@ def distinct_values(
         )
         values = [row[0] for row in uow.session.execute(stmt)]
     return [(v, col.display(v) if v is not None else "（空）") for v in values]
+
+
+def record_output(uow: UnitOfWork, source: ListSource, ids: Sequence[int], action: str) -> None:
+    """Entry point: rows `ids` of `source` are printed ("print") or exported ("export").
+    Runs in its own short writing transaction, before the rows are read."""
+    if source.on_output is None or not ids:
+        return
+    with UnitOfWork(uow.db, uow.actor) as writer:
+        source.on_output(writer, ids, action)
+        writer.commit()

@@ -222,3 +222,42 @@ def test_concurrent_numbers_are_unique(world):
         t.join(60)
     assert failures == []
     assert len(numbers) == 10 and len(set(numbers)) == 10
+
+
+def test_printing_and_exporting_under_a_grant_are_logged(world, fake_clock, tmp_path):
+    from app.services import listing
+    from app.services.customer_lists import customers_source
+    from app.services.excel_export import export_list
+    from app.services.listing import ListQuery
+    from app.services.uow import UnitOfWork
+
+    w = world
+    until = fake_clock() + timedelta(days=7)
+    one = grants.request_grant(w.uow(w.rep3), "协助跟进", until, customer_id=w.c1)
+    book = grants.request_grant(w.uow(w.rep3), "代管", until, book_owner_id=w.rep2.id)
+    for gid in (one, book):
+        grants.decide_grant(w.uow(w.chairman), gid, True)
+    src = customers_source()
+
+    def output(actor, action):
+        uow = UnitOfWork(w.db, actor, write=False)
+        ids = listing.fetch_ids(uow, src, ListQuery())
+        if action == "export":
+            export_list(UnitOfWork(w.db, actor, write=False), src, ListQuery(), ["name"],
+                        tmp_path / f"{actor.username}.xlsx")  # fmt: skip
+        else:
+            listing.record_output(uow, src, ids, "print")
+        return sorted(ids)
+
+    assert output(w.rep3, "export") == sorted([w.c1, w.c2, w.c3])
+    output(w.rep3, "print")
+    views = [(v.customer_id, v.action) for v in grants.list_views(w.uow(w.chairman))]
+    assert sorted(views) == sorted([(w.c1, "export"), (w.c2, "export"),
+                                    (w.c1, "print"), (w.c2, "print")])  # fmt: skip
+    by_grant = {gid: {v.customer_id for v in grants.list_views(w.uow(w.chairman), gid)}
+                for gid in (one, book)}  # fmt: skip
+    assert by_grant == {one: {w.c1}, book: {w.c2}}
+    # Seeing by role (own customers, the team, every customer) is not a grant view.
+    for actor in (w.rep1, w.manager, w.sales_admin, w.chairman):
+        output(actor, "export")
+    assert len(grants.list_views(w.uow(w.chairman))) == 4

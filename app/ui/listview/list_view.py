@@ -565,6 +565,7 @@ class ListView(QWidget):
         self.model.ensure_complete()
         ids = self.model.ids
         shown = ids[:MAX_PRINT_ROWS]
+        listing.record_output(self.read_uow(), self.source, shown, "print")
         rows = [r for r in listing.fetch_rows(self.read_uow(), self.source, shown, keys) if r]
         widths = [self.table.columnWidth(self.model.keys.index(k)) for k in keys]
         return PrintTable(
