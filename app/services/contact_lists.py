@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 
 from app.models import CodeItem, Contact, Customer
 from app.services.errors import NotFound, PermissionDenied
+from app.services.grants import log_output
 from app.services.listing import Column, ListSource
 from app.services.pinyin import search_clause
 from app.services.uow import UnitOfWork
@@ -89,7 +90,20 @@ def contacts_source() -> ListSource:
         default_sort=[("name", False)],
         default_date_key="created_at",
         open_entity="contact",
+        on_output=_log_output,
     )
+
+
+def _log_output(uow: UnitOfWork, contact_ids, action: str) -> None:
+    """Contacts printed or exported: a view of their customers under a 查阅授权."""
+    customer_ids = set()
+    ids = list(contact_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        customer_ids.update(
+            uow.session.scalars(select(Contact.customer_id).where(Contact.id.in_(chunk)))
+        )
+    log_output(uow, sorted(customer_ids), action)
 
 
 def customer_of_contact(uow: UnitOfWork, contact_id: int) -> int:

@@ -261,3 +261,24 @@ def test_printing_and_exporting_under_a_grant_are_logged(world, fake_clock, tmp_
     for actor in (w.rep1, w.manager, w.sales_admin, w.chairman):
         output(actor, "export")
     assert len(grants.list_views(w.uow(w.chairman))) == 4
+
+
+def test_printing_the_address_book_under_a_grant_is_logged(world, fake_clock):
+    from app.services import contacts, listing
+    from app.services.contact_lists import contacts_source
+    from app.services.customers import ContactForm
+    from app.services.listing import ListQuery
+    from app.services.uow import UnitOfWork
+
+    w = world
+    contacts.add_contact(w.uow(w.rep1), w.c1, ContactForm(name="刘经理", mobile="13909511234"))
+    until = fake_clock() + timedelta(days=7)
+    gid = grants.request_grant(w.uow(w.rep3), "协助跟进", until, customer_id=w.c1)
+    grants.decide_grant(w.uow(w.chairman), gid, True)
+    uow = UnitOfWork(w.db, w.rep3, write=False)
+    ids = listing.fetch_ids(uow, contacts_source(), ListQuery())
+    assert ids  # rep3 sees the granted customer's contact
+    listing.record_output(uow, contacts_source(), ids, "print")
+    assert [(v.customer_id, v.action) for v in grants.list_views(w.uow(w.chairman), gid)] == [
+        (w.c1, "print")
+    ]
