@@ -203,7 +203,11 @@ class Ours:
         dialog.deleteLater()
 
 
-def bench_ours(url: str, runs: int, export_rows: int, print_rows: int) -> dict:
+SECTIONS = ("open", "search", "page", "sort", "groupby", "print", "rss", "export")
+
+
+def bench_ours(url: str, runs: int, export_rows: int, print_rows: int,
+               only: frozenset[str] = frozenset(SECTIONS)) -> dict:  # fmt: skip
     res: dict[str, list[float]] = {}
     ours = Ours(url)
 
@@ -212,29 +216,40 @@ def bench_ours(url: str, runs: int, export_rows: int, print_rows: int) -> dict:
         ours.loaded()
         return t
 
-    res["open"] = [measure(ours.open) for _ in range(max(3, runs // 3))]
-    res["open_all"] = [timed(ours.open_all) for _ in range(max(3, runs // 3))]
-    terms = search_terms(ours.db, runs)
-    for kind, words in terms.items():
-        res[f"search_{kind}"] = [measure(lambda w=w: ours.search(w)) for w in words]
-    ours.search("")
-    ours.loaded()
+    if "open" in only:
+        res["open"] = [measure(ours.open) for _ in range(max(3, runs // 3))]
+        res["open_all"] = [timed(ours.open_all) for _ in range(max(3, runs // 3))]
+    else:
+        ours.open_all()
+    if "search" in only:
+        terms = search_terms(ours.db, runs)
+        for kind, words in terms.items():
+            res[f"search_{kind}"] = [measure(lambda w=w: ours.search(w)) for w in words]
+        ours.search("")
+        ours.loaded()
     n = ours.view.model.rowCount()
-    rnd = random.Random(3)
-    middles = [rnd.randrange(n // 4, 3 * n // 4) for _ in range(runs)]
-    res["page_middle"] = [measure(lambda r=r: ours.page_at(r)) for r in middles]
-    res["page_end"] = [measure(lambda: ours.page_at(n - VISIBLE_ROWS)) for _ in range(runs)]
+    if "page" in only:
+        rnd = random.Random(3)
+        middles = [rnd.randrange(n // 4, 3 * n // 4) for _ in range(runs)]
+        res["page_middle"] = [measure(lambda r=r: ours.page_at(r)) for r in middles]
+        res["page_end"] = [measure(lambda: ours.page_at(n - VISIBLE_ROWS)) for _ in range(runs)]
     few = max(3, runs // 5)
-    for key in ("name", "registered_on", "number", "principal", "industry", "last_follow_up_at"):
-        res[f"sort_{key}"] = [measure(lambda k=key: ours.sort(k)) for _ in range(few)]
-    ours.sort("registered_on")
-    ours.loaded()
-    res["groupby"] = [measure(ours.summarize) for _ in range(few)]
-    res["print"] = [measure(lambda: ours.print_preview(print_rows)) for _ in range(few)]
+    if "sort" in only:
+        for key in ("name", "registered_on", "number", "principal", "industry",
+                    "last_follow_up_at"):  # fmt: skip
+            res[f"sort_{key}"] = [measure(lambda k=key: ours.sort(k)) for _ in range(few)]
+        ours.sort("registered_on")
+        ours.loaded()
+    if "groupby" in only:
+        res["groupby"] = [measure(ours.summarize) for _ in range(few)]
+    if "print" in only:
+        res["print"] = [measure(lambda: ours.print_preview(print_rows)) for _ in range(few)]
     res["rows"] = [n]
     ours.db.dispose()
-    res.update(subprocess_json(["--rss", "ours", url]))
-    res.update(subprocess_json(["--export", url, str(export_rows)]))
+    if "rss" in only:
+        res.update(subprocess_json(["--rss", "ours", url]))
+    if "export" in only:
+        res.update(subprocess_json(["--export", url, str(export_rows)]))
     return res
 
 
@@ -468,6 +483,8 @@ def main(argv=None) -> None:
     p.add_argument("--export-rows", type=int, default=100_000)
     p.add_argument("--print-rows", type=int, default=1000)
     p.add_argument("--report", action="store_true", help="reprint bench/data/results.json")
+    p.add_argument("--only", default=",".join(SECTIONS),
+                   help="comma-separated sections of ours: " + ",".join(SECTIONS))  # fmt: skip
     p.add_argument("--rss", nargs=2, metavar=("KIND", "TARGET"), help=argparse.SUPPRESS)
     p.add_argument("--export", nargs=2, metavar=("URL", "ROWS"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -480,20 +497,25 @@ def main(argv=None) -> None:
     if args.report:
         print(report(json.loads((DATA_DIR / "results.json").read_text())))
         return
+    only = frozenset(x.strip() for x in args.only.split(",") if x.strip())
+    if unknown := only - set(SECTIONS):
+        p.error(f"unknown sections: {', '.join(sorted(unknown))}")
     pg_file = DATA_DIR / "pg-url.txt"
     pg_url = args.pg_url or (pg_file.read_text().split()[0] if pg_file.exists() else None)
     results: dict[str, dict] = {}
     if args.sqlite and Path(args.sqlite).exists():
         print(f"ours on SQLite {args.sqlite} …", flush=True)
         results["SQLite"] = bench_ours(f"sqlite:///{args.sqlite}", args.runs, args.export_rows,
-                                       args.print_rows)  # fmt: skip
+                                       args.print_rows, only)  # fmt: skip
         if not args.no_stock:
             print("stock Qt on the same SQLite file …", flush=True)
             results["stock Qt (SQLite)"] = bench_stock(args.sqlite, args.runs)
     if pg_url and not args.no_pg:
         print(f"ours on PostgreSQL {pg_url} …", flush=True)
-        results["PostgreSQL"] = bench_ours(pg_url, args.runs, args.export_rows, args.print_rows)
-    (DATA_DIR / "results.json").write_text(json.dumps(results, indent=1))
+        results["PostgreSQL"] = bench_ours(pg_url, args.runs, args.export_rows, args.print_rows,
+                                           only)  # fmt: skip
+    name = "results.json" if only == set(SECTIONS) else "results-partial.json"
+    (DATA_DIR / name).write_text(json.dumps(results, indent=1))
     print(report(results))
 
 
