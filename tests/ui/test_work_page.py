@@ -167,7 +167,7 @@ def test_assign_urge_update_and_complete_through_the_page(qtbot, world, monkeypa
     form.title = "三月拓展新客户（调整）"
     work_plans.update_plan(UnitOfWork(w.db, w.manager), old.id, old.version, form)
     monkeypatch.setattr(ProgressDialog, "exec", fake_exec(lambda d: None), raising=False)
-    monkeypatch.setattr(rep.plans, "_fresh", lambda: old)
+    monkeypatch.setattr(rep.plans, "fresh", lambda: old)
     stale = {}
 
     def stale_progress(dialog):

@@ -15,13 +15,11 @@ from PySide6.QtWidgets import (
 
 from app.services import complaints, samples
 from app.services.complaints import ComplaintDetail
-from app.services.errors import ServiceError
 from app.services.samples import SampleDetail
 from app.services.service_desk_lists import complaints_source, samples_source
 from app.ui.context import AppContext
 from app.ui.listview.record_pane import RecordPane
 from app.ui.listview.uow import read_uow
-from app.ui.messages import show_service_error
 from app.ui.service_desk.complaint_dialogs import (
     AssignDialog,
     CloseDialog,
@@ -104,68 +102,24 @@ class _DeskTab(RecordPane):
 
     changed = Signal()
     entity = ""
-    empty = ""
+    title = "客户服务"
 
     def __init__(self, ctx: AppContext, source, company: str, hint: str, parent=None):
         super().__init__(ctx, source, company, hint, parent)
-        self.ctx, self.company = ctx, company
-        self.current = None
+        self.company = company
         self.list.open_record.connect(lambda _e, rid: self.select_record(rid))
         self.list.data_changed.connect(self._after_batch)
-        self.list.table.selectionModel().selectionChanged.connect(lambda *_: self._show())
-        self.list.model.modelReset.connect(self._show)
 
     def button(self, text: str, tip: str, slot, visible: bool = True) -> QPushButton:
         return self.add_button(text, slot, tip, visible)
 
     def reload(self) -> None:
         self.list.reload()
-        self._show()
+        self.show_selected()
 
     def _after_batch(self) -> None:
-        self._show()
+        self.show_selected()
         self.changed.emit()
-
-    def select_record(self, record_id: int) -> bool:
-        """Select a record (from a reminder); clears filters if they hide it."""
-        if not self.select(record_id):
-            return False
-        self._show()
-        return True
-
-    def load(self, record_id: int):
-        raise NotImplementedError
-
-    def html(self, record) -> str:
-        raise NotImplementedError
-
-    def update_buttons(self) -> None:
-        raise NotImplementedError
-
-    def _show(self) -> None:
-        rid = self.selected_id()
-        self.current = None
-        if rid is not None:
-            try:
-                self.current = self.load(rid)
-            except ServiceError as err:
-                self.detail.setPlainText(str(err))
-        if rid is None:
-            self.show_empty(self.empty)
-        elif self.current is not None:
-            self.detail.setHtml(self.html(self.current))
-        self.update_buttons()
-
-    def fresh(self):
-        """The selected record as stored now (another user may have changed it)."""
-        rid = self.selected_id()
-        if rid is None:
-            return None
-        try:
-            return self.load(rid)
-        except ServiceError as err:
-            show_service_error(self, err, self.windowTitle() or "客户服务")
-            return None
 
     def _with(self, dialog_class) -> bool:
         """Open a dialog on the selected record as stored now."""
@@ -184,7 +138,7 @@ class _DeskTab(RecordPane):
             if record_id is not None:
                 self.select_record(record_id)
             else:
-                self._show()
+                self.show_selected()
         if accepted:
             self.changed.emit()
         return accepted
@@ -218,7 +172,7 @@ class ComplaintsTab(_DeskTab):
         )
         self.print_button = self.button("打印处理单…", "《客户投诉处理单》打印预览",
                                         self.print_form)  # fmt: skip
-        self._show()
+        self.follow_selection()
 
     def load(self, record_id: int) -> ComplaintDetail:
         return complaints.complaint_detail(read_uow(self.ctx), record_id)
@@ -284,7 +238,7 @@ class SamplesTab(_DeskTab):
             self.dispatch,
         )
         self.cancel_button = self.button("取消申请…", "申请人取消未寄出的申请", self.cancel)
-        self._show()
+        self.follow_selection()
 
     def load(self, record_id: int) -> SampleDetail:
         return samples.sample_detail(read_uow(self.ctx), record_id)

@@ -8,14 +8,12 @@ from html import escape
 
 from PySide6.QtCore import Signal
 
-from app.services.errors import ServiceError
 from app.services.reminders import Target
 from app.services.work_lists import work_plans_source
 from app.services.work_plans import WorkPlanDetail, plan_detail
 from app.ui.context import AppContext
 from app.ui.listview.record_pane import RecordPane
 from app.ui.listview.uow import read_uow
-from app.ui.messages import show_service_error
 from app.ui.style import ERROR_COLOR, HINT_COLOR
 from app.ui.work.plan_dialogs import (
     CancelDialog,
@@ -70,14 +68,14 @@ def detail_html(p: WorkPlanDetail) -> str:
 
 
 class PlansTab(RecordPane):
+    title = TITLE
+    empty = EMPTY
     changed = Signal()  # a plan was saved (reminders and the calendar may change)
     open_target = Signal(object)  # Target("customer", id): the plan's customer
 
     def __init__(self, ctx: AppContext, company: str = "", parent=None):
         hint = "按日、周、月制订计划；主管分派并可催办，执行人更新进度。"
         super().__init__(ctx, work_plans_source(ctx.actor), company, hint, parent)
-        self.ctx = ctx
-        self.current: WorkPlanDetail | None = None
         self.list.open_record.connect(lambda _e, rid: self.select_plan(rid))
         self.list.data_changed.connect(self._after_batch)
         self.new_button = self.add_button(
@@ -91,32 +89,22 @@ class PlansTab(RecordPane):
         self.customer_button = self.add_button(
             "打开客户", self.open_customer, "打开该计划所关联客户的档案"
         )
-        self.list.table.selectionModel().selectionChanged.connect(lambda *_: self._show())
-        self.list.model.modelReset.connect(self._show)
-        self._show()
+        self.follow_selection()
 
     def reload(self) -> None:
         self.list.reload()
-        self._show()
+        self.show_selected()
 
     def select_plan(self, plan_id: int) -> bool:
-        if not self.select(plan_id):
-            return False
-        self._show()
-        return True
+        return self.select_record(plan_id)
 
-    def _show(self) -> None:
-        pid = self.selected_id()
-        self.current = None
-        if pid is not None:
-            try:
-                self.current = plan_detail(read_uow(self.ctx), pid)
-            except ServiceError as err:
-                self.detail.setPlainText(str(err))
-        if self.current is not None:
-            self.detail.setHtml(detail_html(self.current))
-        elif pid is None:
-            self.show_empty(EMPTY)
+    def load(self, record_id: int) -> WorkPlanDetail:
+        return plan_detail(read_uow(self.ctx), record_id)
+
+    def html(self, record: WorkPlanDetail) -> str:
+        return detail_html(record)
+
+    def update_buttons(self) -> None:
         p = self.current
         self.edit_button.setEnabled(bool(p and p.can_manage))
         self.cancel_button.setEnabled(bool(p and p.can_manage))
@@ -126,16 +114,6 @@ class PlansTab(RecordPane):
         self.customer_button.setVisible(bool(p and p.customer_id))
 
     # --- actions ------------------------------------------------------------------
-
-    def _fresh(self) -> WorkPlanDetail | None:
-        pid = self.selected_id()
-        if pid is None:
-            return None
-        try:
-            return plan_detail(read_uow(self.ctx), pid)
-        except ServiceError as err:
-            show_service_error(self, err, TITLE)
-            return None
 
     def new_plan(self) -> bool:
         dialog = PlanDialog(self.ctx, None, self)
@@ -147,7 +125,7 @@ class PlansTab(RecordPane):
         return accepted
 
     def _run(self, dialog_class) -> bool:
-        plan = self._fresh()
+        plan = self.fresh()
         if plan is None:
             return False
         dialog = dialog_class(self.ctx, plan, self)
@@ -181,5 +159,5 @@ class PlansTab(RecordPane):
         return True
 
     def _after_batch(self) -> None:
-        self._show()
+        self.show_selected()
         self.changed.emit()
