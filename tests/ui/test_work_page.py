@@ -368,6 +368,33 @@ def test_daily_notes_editor(qtbot, world, monkeypatch, message_boxes):
     assert not other.show_record("daily_note", first)
 
 
+def test_unsaved_note_is_not_lost_when_choosing_another(qtbot, world, monkeypatch):
+    w = world
+    day = date(2026, 3, 2)
+    a = daily_notes.create_note(UnitOfWork(w.db, w.rep1), NoteForm(day, "甲", "甲的内容"))
+    b = daily_notes.create_note(UnitOfWork(w.db, w.rep1), NoteForm(day, "乙", "乙的内容"))
+    page = page_for(qtbot, w, w.rep1)
+    notes = page.notes
+    answers = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
+    buttons = QMessageBox.StandardButton
+    assert notes.select_note(a)
+    notes.content.setPlainText("甲的内容，补充一句")
+    answers.append(buttons.Cancel)  # stay: the edit is still there
+    notes.list.select_id(b)
+    assert notes.note.id == a and notes.content.toPlainText() == "甲的内容，补充一句"
+    answers.append(buttons.Save)  # save, then show the one chosen
+    notes.list.select_id(b)
+    assert notes.note.id == b
+    assert daily_notes.get_note(UnitOfWork(w.db, w.rep1), a).content == "甲的内容，补充一句"
+    notes.title.setText("乙改")
+    answers.append(buttons.Discard)
+    notes.new_note()
+    assert notes.note is None and notes.title.text() == ""
+    assert daily_notes.get_note(UnitOfWork(w.db, w.rep1), b).title == "乙"
+    assert answers == []
+
+
 def test_batch_urge_from_the_list(qtbot, world, monkeypatch, message_boxes):
     w = world
     ids = [

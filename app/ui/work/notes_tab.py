@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -38,6 +39,7 @@ class NotesTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.note: NoteRow | None = None  # the note in the editor; None: a new one
+        self._busy = False  # saving or restoring the selection: not a user's choice
         self.list = ListView(ctx, daily_notes_source(), company)
         self.list.open_record.connect(lambda _e, rid: self.select_note(rid))
         editor = QWidget()
@@ -109,15 +111,47 @@ class NotesTab(QWidget):
         self.errors.show(err)
 
     def new_note(self) -> None:
+        if not self._leave_ok():
+            return
+        self._busy = True
         self.list.table.clearSelection()
+        self._busy = False
         self._fill(None)
         self.title.setFocus()
 
+    def is_dirty(self) -> bool:
+        """The editor holds text that is not saved."""
+        title, content = self.title.text(), self.content.toPlainText()
+        if self.note is None:
+            return bool(title.strip() or content.strip())
+        day = self.note_date.date().toPython()
+        return (day, title, content) != (self.note.note_date, self.note.title, self.note.content)
+
+    def _leave_ok(self) -> bool:
+        """Before the editor shows something else: save, discard or stay (nothing lost)."""
+        if not self.is_dirty():
+            return True
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self, "日常记事", "当前记事有未保存的修改，是否保存？",
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save,
+        )  # fmt: skip
+        if answer == buttons.Save:
+            return self.save()
+        return answer == buttons.Discard
+
     def _selected(self) -> None:
         ids = self.list.selected_ids()
-        if len(ids) != 1:
+        if self._busy or len(ids) != 1 or (self.note is not None and ids[0] == self.note.id):
             return
-        self.load(ids[0])
+        target = ids[0]
+        if not self._leave_ok():
+            self._busy = True  # stay on the note being edited
+            if self.note is None or not self.list.select_id(self.note.id):
+                self.list.table.clearSelection()
+            self._busy = False
+            return
+        self.select_note(target)
 
     def load(self, note_id: int) -> bool:
         try:
@@ -128,10 +162,14 @@ class NotesTab(QWidget):
         return True
 
     def select_note(self, note_id: int) -> bool:
-        if not self.list.select_id(note_id):
-            self.list.set_query(ListQuery())
+        self._busy = True
+        try:
             if not self.list.select_id(note_id):
-                return False
+                self.list.set_query(ListQuery())
+                if not self.list.select_id(note_id):
+                    return False
+        finally:
+            self._busy = False
         return self.load(note_id)
 
     def form(self) -> NoteForm:
