@@ -189,3 +189,16 @@ def test_preview_paints_through_the_same_painter(qtbot, tmp_path):
     printer.setOutputFileName(str(tmp_path / "preview.pdf"))
     dialog.paintRequested.emit(printer)
     assert painted and "测试表单" in pdf_text(tmp_path / "preview.pdf")
+
+
+def test_preview_saves_the_form_as_pdf(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QToolBar
+
+    dialog = make_preview(None, sample_form())
+    qtbot.addWidget(dialog)
+    toolbar = dialog.findChild(QToolBar)
+    assert dialog.save_pdf_action in toolbar.actions()
+    target = tmp_path / "另存"  # no extension typed: .pdf is added
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog.save_pdf_action.trigger()
+    assert "测试表单" in pdf_text(tmp_path / "另存.pdf")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
+    QAction,
     QColor,
     QFont,
     QFontMetricsF,
@@ -29,7 +30,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolBar, QWidget
 
 from app.services import clock
 
@@ -533,4 +534,27 @@ def make_preview(
             QMessageBox.warning(parent, "打印失败", str(exc))
 
     dialog.paintRequested.connect(on_paint)
+    # Save the form as a PDF file straight from the preview (no PDF printer needed).
+    toolbar = dialog.findChild(QToolBar)
+    dialog.save_pdf_action = QAction("另存为 PDF…", dialog)
+    dialog.save_pdf_action.triggered.connect(lambda: ask_save_pdf(dialog, form))
+    if toolbar is not None:
+        toolbar.addSeparator()
+        toolbar.addAction(dialog.save_pdf_action)
     return dialog
+
+
+def ask_save_pdf(parent: QWidget, form: PaperForm) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(
+        parent, "另存为 PDF", f"{form.title}.pdf", "PDF 文件 (*.pdf)"
+    )
+    if not path:
+        return None
+    if not path.lower().endswith(".pdf"):
+        path += ".pdf"
+    try:
+        save_pdf(path, form)
+    except RuntimeError as exc:
+        QMessageBox.warning(parent, "保存失败", str(exc))
+        return None
+    return path
