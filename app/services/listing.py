@@ -301,6 +301,10 @@ def _without_unused_joins(stmt: Select, *used) -> Select:
         return stmt
     if stmt._limit_clause is not None or stmt._offset_clause is not None:
         return stmt
+    if stmt._distinct or stmt._distinct_on or stmt._prefixes or stmt._suffixes:
+        return stmt  # not rebuilt: keep the statement exactly as the source wrote it
+    if stmt._hints or stmt._statement_hints or stmt._fetch_clause is not None:
+        return stmt
     if any(not hasattr(flags, "get") or flags.get("full") for *_, flags in joins):
         return stmt
     needed = _tables_in(stmt.whereclause, *stmt.selected_columns, *used)

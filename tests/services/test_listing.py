@@ -167,7 +167,9 @@ def test_group_by_joined_name_is_grouped_by_key_with_the_same_result(world):
         gone = Team(name="撤销组")
         uow.session.add_all([twin, gone])
         uow.flush()
-        users = uow.session.scalars(select(User).where(User.id.in_(ids[:20])).order_by(User.id)).all()
+        users = uow.session.scalars(
+            select(User).where(User.id.in_(ids[:20])).order_by(User.id)
+        ).all()
         for i, u in enumerate(users):
             u.team_id = twin.id if i % 2 else gone.id
         gone.deleted_at = clock.now()
@@ -274,3 +276,38 @@ def test_first_ids_are_the_head_of_all_ids(world):
     for q in (ListQuery(sort=(("role", True), ("username", False))), ListQuery(search="王")):
         everything = listing.fetch_ids(R(db, admin), src, q)
         assert listing.fetch_first_ids(R(db, admin), src, q, 7) == everything[:7]
+
+
+def test_unused_left_joins_onto_unique_keys_are_left_out():
+    """Only LEFT JOINs onto a one-column primary key that nothing refers to go; the rest
+    of the statement (WHERE, inner joins, joins others depend on, DISTINCT) stays."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
+
+    from app.models import Team, User
+
+    Boss = aliased(User, name="boss")
+    base = (
+        select(User.id)
+        .select_from(User)
+        .outerjoin(Team, User.team_id == Team.id)
+        .outerjoin(Boss, Boss.team_id == Team.id)  # not onto Boss's primary key
+    )
+
+    def sql(stmt):
+        return " ".join(str(stmt).split())
+
+    pruned = sql(listing._without_unused_joins(base.where(User.is_active)))
+    # Boss is joined on its team_id (not unique): kept, and with it the team it needs.
+    assert "JOIN teams" in pruned and "JOIN users AS boss" in pruned
+    only_team = select(User.id).select_from(User).outerjoin(Team, User.team_id == Team.id)
+    assert "JOIN" not in sql(listing._without_unused_joins(only_team.where(User.is_active)))
+    assert "WHERE users.is_active" in sql(
+        listing._without_unused_joins(only_team.where(User.is_active))
+    )
+    # Referred to by the WHERE clause, by a selected expression, or an inner join: kept.
+    assert "JOIN teams" in sql(listing._without_unused_joins(only_team.where(Team.name == "x")))
+    assert "JOIN teams" in sql(listing._without_unused_joins(only_team, Team.name))
+    inner = select(User.id).select_from(User).join(Team, User.team_id == Team.id)
+    assert "JOIN teams" in sql(listing._without_unused_joins(inner))
+    assert "JOIN teams" in sql(listing._without_unused_joins(only_team.distinct()))
