@@ -234,9 +234,7 @@ def log_output(uow: UnitOfWork, customer_ids, action: str) -> int:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         rows = uow.session.execute(
-            select(Customer.id, Customer.owner_id).where(
-                Customer.id.in_(chunk), ~own_scope(actor)
-            )
+            select(Customer.id, Customer.owner_id).where(Customer.id.in_(chunk), ~own_scope(actor))
         ).all()
         for cid, owner_id in rows:
             grant_id = by_customer.get(cid) or by_book.get(owner_id)

@@ -18,7 +18,9 @@ VIEW_COLUMNS = [
     Column("客户", lambda v: v.customer_name),
     Column(
         "操作",
-        lambda v: {"view": "查看", "print": "打印", "export": "导出", "attachment": "打开附件"}.get(v.action, v.action),
+        lambda v: {"view": "查看", "print": "打印", "export": "导出", "attachment": "打开附件"}.get(
+            v.action, v.action
+        ),
     ),
 ]
 
