@@ -70,7 +70,7 @@ class RecordPane(QWidget):
         ids = self.list.selected_ids()
         return ids[0] if len(ids) == 1 else None
 
-    def select(self, record_id: int) -> bool:
+    def find_in_list(self, record_id: int) -> bool:
         """Select a record, clearing search, time slice and filters when they hide it.
         False: the user may not see it (or it is gone)."""
         if self.list.select_id(record_id):
@@ -115,7 +115,7 @@ class RecordPane(QWidget):
 
     def select_record(self, record_id: int) -> bool:
         """Select a record (from a reminder or after a save) and show it."""
-        if not self.select(record_id):
+        if not self.find_in_list(record_id):
             return False
         self.show_selected()
         return True

@@ -234,7 +234,7 @@ class VisitsPage(QTabWidget):
     def show_record(self, entity: str, record_id: int) -> bool:
         """Switch to the entity's tab, select the row and show it (a reminder's target)."""
         pane = self.pane_for(entity)
-        if pane is None or not pane.select(record_id):
+        if pane is None or not pane.find_in_list(record_id):
             return False
         self.setCurrentWidget(pane)
         {PLANS: self._show_plan, RECORDS: self._show_record, REPORTS: self._show_report}[entity]()
