@@ -170,3 +170,49 @@ def test_print_card_paints_a_pdf(qtbot, world, customer, tmp_path):
     printer.setOutputFileName(str(target))
     paint_card(printer, card.card, COMPANY)
     assert target.stat().st_size > 1000
+
+
+def test_complaint_and_sample_request_from_the_card(qtbot, world, customer, monkeypatch):
+    from sqlalchemy import select
+
+    from app.models import Complaint, SampleRequest
+    from app.services import code_tables
+    from app.services.uow import UnitOfWork
+    from app.ui.service_desk.complaint_dialogs import ComplaintDialog
+    from app.ui.service_desk.sample_dialogs import SampleDialog
+
+    with UnitOfWork(world.db, world.admin) as uow:
+        channel = code_tables.find_item(uow, "feedback_channel", "1")
+        category = code_tables.find_item(uow, "complaint_type", "01")
+
+    def accepting(fill):
+        def exec_(self):
+            fill(self)
+            self.accept()
+            return self.result()
+
+        return exec_
+
+    def complaint(d):
+        assert d.customer.current_id() == customer  # the card's customer is chosen
+        d.channel.set_current_id(channel)
+        d.category.set_current_id(category)
+        d.words.setPlainText("包装破损")
+
+    def sample(d):
+        d.items.setPlainText("枸杞原浆样品")
+        d.recipient.setText("刘经理")
+
+    monkeypatch.setattr(ComplaintDialog, "exec", accepting(complaint), raising=False)
+    monkeypatch.setattr(SampleDialog, "exec", accepting(sample), raising=False)
+    card = open_card(qtbot, world, world.rep1, customer)
+    assert card.complaint_button.isVisible() and card.sample_button.isVisible()
+    assert card.register_complaint()
+    assert "投诉/反馈已登记" in card.notice.text()
+    assert card.request_sample()
+    with UnitOfWork(world.db, world.sales_admin, write=False) as uow:
+        assert uow.session.scalars(select(Complaint.customer_id)).all() == [customer]
+        assert uow.session.scalars(select(SampleRequest.customer_id)).all() == [customer]
+    chairman_card = open_card(qtbot, world, world.chairman, customer)
+    assert not chairman_card.complaint_button.isVisible()
+    assert not chairman_card.sample_button.isVisible()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import customers
+from app.services import complaints, customers, samples
 from app.services.customers import FIELD_LABELS, CustomerCard
 from app.services.errors import ConflictError, ServiceError, ValidationError
 from app.ui.context import AppContext
@@ -36,6 +36,8 @@ from app.ui.customers.followups_tab import FollowUpsTab
 from app.ui.customers.form_widget import CustomerFormWidget
 from app.ui.customers.visits_tab import VisitsTab
 from app.ui.listview.uow import write_uow
+from app.ui.service_desk.complaint_dialogs import ComplaintDialog
+from app.ui.service_desk.sample_dialogs import SampleDialog
 from app.ui.style import (
     ERROR_COLOR,
     HINT_COLOR,
@@ -118,6 +120,17 @@ class CustomerCardDialog(QDialog):
         close_button.clicked.connect(self.close)
         bottom = QHBoxLayout()
         bottom.addWidget(print_button)
+        # Service requests start from the customer in front of the user.
+        self.complaint_button = QPushButton("登记投诉…")
+        self.complaint_button.setToolTip("登记该客户的投诉或反馈（客户服务）")
+        self.complaint_button.clicked.connect(self.register_complaint)
+        self.complaint_button.setVisible(complaints.may_register(ctx.actor))
+        self.sample_button = QPushButton("寄样申请…")
+        self.sample_button.setToolTip("为该客户申请寄送样品或资料（由销售内勤寄出）")
+        self.sample_button.clicked.connect(self.request_sample)
+        self.sample_button.setVisible(samples.may_file(ctx.actor))
+        bottom.addWidget(self.complaint_button)
+        bottom.addWidget(self.sample_button)
         bottom.addStretch()
         bottom.addWidget(close_button)
 
@@ -241,6 +254,20 @@ class CustomerCardDialog(QDialog):
             self.scroll.ensureWidgetVisible(self.form.errors.widgets[field])
         else:
             set_message(self.save_error, str(err), ERROR_COLOR)
+
+    def register_complaint(self) -> bool:
+        dialog = ComplaintDialog(self.ctx, None, self, customer_id=self.customer_id)
+        return self._service_request(dialog, "投诉/反馈已登记，可在“客户服务”中跟踪处理。")
+
+    def request_sample(self) -> bool:
+        dialog = SampleDialog(self.ctx, None, self, customer_id=self.customer_id)
+        return self._service_request(dialog, "寄样申请已提交，销售内勤寄出后会通知您。")
+
+    def _service_request(self, dialog, done: str) -> bool:
+        if dialog.exec() != dialog.DialogCode.Accepted:
+            return False
+        set_message(self.notice, done, SUCCESS_COLOR)
+        return True
 
     def print_preview(self) -> None:
         make_card_preview(self, self.card, self.company).exec()
