@@ -8,8 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from app.models.user import Role, User
 from app.services import list_prefs
 from app.services.admin_lists import audit_source, users_source
+from app.services.uow import UnitOfWork
 from app.ui.listview import ListView
 from app.ui.listview.dialogs import SummaryDialog
 from app.ui.listview.print_preview import make_preview
@@ -53,7 +55,7 @@ def test_model_passes_qt_model_tester(view, qtmodeltester):
 def test_first_window_shows_at_once_and_the_rest_follows(qtbot, view, qtmodeltester):
     view.reload()
     qtmodeltester.check(view.model)  # stays attached: checks the rows appended below
-    assert len(view.model.ids) == 200 and not view.model.complete
+    assert view.model.rowCount() == 200 and not view.model.complete
     assert view.count_label.text() == "共 200+ 条（正在统计…）"
     assert cell(view, 0, "username") == "admin"  # the first rows are there already
     view.table.selectRow(5)
@@ -61,6 +63,74 @@ def test_first_window_shows_at_once_and_the_rest_follows(qtbot, view, qtmodeltes
         pass
     assert view.count_label.text() == "共 301 条"
     assert view.selected_ids() == [view.model.id_at(5)]  # appending kept the selection
+
+
+def test_the_count_comes_first_and_ids_past_the_window_are_read_on_demand(
+    qtbot, view, admin_ctx, monkeypatch
+):
+    from app.services import listing
+    from app.ui.listview import windowed_model
+
+    reads = []
+    real_first, real_all = listing.fetch_first_ids, listing.fetch_ids
+    monkeypatch.setattr(
+        listing, "fetch_first_ids", lambda *a: reads.append(a[-1]) or real_first(*a)
+    )
+    monkeypatch.setattr(listing, "fetch_ids", lambda *a: reads.append("all") or real_all(*a))
+    view.reload()
+    with qtbot.waitSignal(view.model.loaded, timeout=15_000):
+        pass
+    # The count (a COUNT query on a thread) gives the real number of rows; no id past
+    # the first window has been read for it.
+    assert view.count_label.text() == "共 301 条" and view.model.rowCount() == 301
+    assert view.model.ids_loaded == 200 and reads == [200]
+    assert cell(view, 150, "username") == "u0149"  # inside the window: nothing read
+    assert reads == [200]
+    assert cell(view, 250, "username") == "u0249"  # near rows: a larger LIMIT
+    assert reads == [200, 2000] and view.model.ids_loaded == 301
+    assert cell(view, 300, "username") == "u0299"
+    assert reads == [200, 2000]  # every id is known now (fewer than the LIMIT came)
+
+    # A far row (past GROW_LIMIT) reads every id at once; so do select_id and `ids`.
+    monkeypatch.setattr(windowed_model, "GROW_LIMIT", 250)
+    view.reload()
+    qtbot.waitUntil(lambda: view.model.complete, timeout=15_000)
+    reads.clear()
+    assert view.model.ids_loaded == 200
+    assert cell(view, 299, "username") == "u0298" and reads == ["all"]
+    view.reload()
+    qtbot.waitUntil(lambda: view.model.complete, timeout=15_000)
+    last = view.model.id_at(300)
+    view.reload()
+    assert view.model.ids_loaded == 200
+    assert view.select_id(last) and view.selected_ids() == [last]
+    assert view.model.rowCount() == 301 and view.count_label.text() == "共 301 条"
+    view.reload()
+    assert len(view.model.ids) == 301 and view.model.complete
+    assert view.count_label.text() == "共 301 条"
+
+
+def test_rows_added_after_the_count_show_when_the_ids_are_read(qtbot, view, admin_ctx):
+    view.reload()
+    qtbot.waitUntil(lambda: view.model.complete, timeout=15_000)
+    assert view.model.rowCount() == 301 and view.model.ids_loaded == 200
+    with UnitOfWork(admin_ctx.db, admin_ctx.actor) as uow:  # one more user, created last
+        uow.session.add(
+            User(
+                username="zz-new",
+                full_name="新用户",
+                role=Role.CLERK,
+                password_hash="x",
+                password_changed_at=datetime(2027, 1, 1, 8, 0),
+                created_at=datetime(2027, 1, 1, 8, 0),
+            )
+        )
+        uow.commit()
+    view.model.ensure_complete()
+    assert view.model.rowCount() == 302 and view.model.ids_loaded == 302
+    assert cell(view, 301, "username") == "zz-new"
+    view._show_count()
+    assert view.count_label.text() == "共 302 条"
 
 
 def test_opens_with_count_and_default_sort(view):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -178,6 +178,7 @@ class ListView(QWidget):
         hh.sectionMoved.connect(lambda *_: self._save_layout_soon())
         hh.sectionResized.connect(self._section_resized)
         self.table.doubleClicked.connect(self._double_clicked)
+        self.table.viewport().installEventFilter(self)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         self._layout_timer = QTimer(self, singleShot=True, interval=800)
         self._layout_timer.timeout.connect(self.save_layout)
@@ -187,6 +188,17 @@ class ListView(QWidget):
         lay.addWidget(row1)
         lay.addLayout(status)
         lay.addWidget(self.table)
+
+    def eventFilter(self, obj, event) -> bool:
+        # The row count is asked for once the first rows are painted, so that counting
+        # never competes with showing them.
+        if (
+            event.type() == QEvent.Type.Paint
+            and obj is self.table.viewport()
+            and self.model.count_pending
+        ):
+            QTimer.singleShot(0, self.model, self.model.start_count)
+        return super().eventFilter(obj, event)
 
     def _toolbar(self) -> QToolBar:
         bar = QToolBar(self)
@@ -253,10 +265,11 @@ class ListView(QWidget):
         self.filter_label.setText("" if desc == "全部记录" else f"条件：{desc}   ")
 
     def _show_count(self, *_args) -> None:
+        rows = self.model.rowCount()
         if self.model.complete:
-            self.count_label.setText(f"共 {len(self.model.ids)} 条")
+            self.count_label.setText(f"共 {rows} 条")
         else:
-            self.count_label.setText(f"共 {len(self.model.ids)}+ 条（正在统计…）")
+            self.count_label.setText(f"共 {rows}+ 条（正在统计…）")
 
     def _range_changed(self, *_):
         custom = self.date_range.currentText() == CUSTOM

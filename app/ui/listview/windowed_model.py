@@ -2,10 +2,14 @@
 
 Search, sort and filters run in the database (app.services.listing); here we keep the
 id array (8 bytes a row) and an LRU cache of pages, so a million-row list stays small.
-A new query first fetches one window of ids (LIMIT), so the first rows show at once;
-the complete id list (which a million rows take a second to read) follows from a
-background thread and is appended as rows. Fixed row heights in the view keep Qt from
-measuring every row.
+A new query first fetches one window of ids (LIMIT), so the first rows show at once.
+The row count then comes from a COUNT query on a background thread, started once
+the view has painted those rows (the database drivers release the GIL while the
+database works, so the count does not slow the user down the way building a million
+Python ints did), and the list grows to that many rows. The ids past the first window are read only when something needs them: a row
+scrolled to (the next few thousand by a larger LIMIT, a far row, such as the end, by
+reading them all), `ids`, `ensure_complete()` (export, print, batch actions) or
+`row_of_id()`. Fixed row heights in the view keep Qt from measuring every row.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 
@@ -33,12 +38,14 @@ log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
 FIRST_WINDOW = PAGE_SIZE  # ids fetched before the list is shown
+GROW_LIMIT = 20_000  # rows up to here are reached by a larger LIMIT; past it, read all ids
 MAX_PAGES = 60  # ~12k rows cached
+COUNT_FALLBACK_MS = 250  # start the count this late when the view does not paint
 
 
 class WindowedTableModel(QAbstractTableModel):
-    loaded = Signal(int)  # all ids are known: the row count is final
-    _rest_ready = Signal(int, object)  # (query generation, ids or None) from the thread
+    loaded = Signal(int)  # the row count is final (counted, or every id read)
+    _count_ready = Signal(int, object)  # (query generation, count or None) from the thread
 
     def __init__(self, ctx: AppContext, source: ListSource, keys: Sequence[str], parent=None):
         super().__init__(parent)
@@ -46,22 +53,29 @@ class WindowedTableModel(QAbstractTableModel):
         self.source = source
         self.columns: list[Column] = [source.column(k) for k in keys]
         self.query = ListQuery()
-        self._ids = array("q")
+        self._ids = array("q")  # the ids read so far: a prefix of the list
+        self._rows = 0  # what rowCount() says: the count once known, else len(_ids)
+        self._all_ids = True  # every id of the query is in _ids
         self._pages: OrderedDict[int, list] = OrderedDict()
-        self.complete = True  # False while the rest of the ids are still loading
+        self.complete = True  # False until the row count is final
         self._generation = 0
-        self._rest_ready.connect(self._on_rest)
+        self._resync_pending = False
+        self._reset_pending = False
+        self._count_pending: tuple[int, ListQuery] | None = None
+        self._count_timer = QTimer(self, singleShot=True, interval=COUNT_FALLBACK_MS)
+        self._count_timer.timeout.connect(self.start_count)
+        self._count_ready.connect(self._on_count)
 
     # --- what the view asks -------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._rows
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        if not index.isValid() or not 0 <= index.row() < self._rows:
             return None
         col = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
@@ -77,7 +91,7 @@ class WindowedTableModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
-            return self._ids[index.row()]
+            return self.id_at(index.row())
         return None
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
@@ -102,54 +116,128 @@ class WindowedTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.query = query
         self._ids = first
+        self._rows = len(first)
+        self._all_ids = len(first) < FIRST_WINDOW
         self._pages.clear()
-        self.complete = len(first) < FIRST_WINDOW
+        self.complete = self._all_ids
+        self._resync_pending = self._reset_pending = False  # of the previous query
         self.endResetModel()
         if self.complete:
-            self.loaded.emit(len(first))
+            self._count_pending = None
+            self.loaded.emit(self._rows)
             return
-        generation = self._generation
+        # The view starts the count once it has painted the first rows (start_count);
+        # the timer covers a view that is not painted (hidden).
+        self._count_pending = (self._generation, query)
+        self._count_timer.start()
+
+    def start_count(self) -> None:
+        """Count the rows of the current query on a background thread (if still needed)."""
+        if self._count_pending is None:
+            return
+        generation, query = self._count_pending
+        self._count_pending = None
+        self._count_timer.stop()
+        if generation != self._generation or self.complete:
+            return
         threading.Thread(
-            target=self._load_rest, args=(generation, query), name="list-ids", daemon=True
+            target=self._count, args=(generation, query), name="list-count", daemon=True
         ).start()
 
-    def _load_rest(self, generation: int, query: ListQuery) -> None:
+    @property
+    def count_pending(self) -> bool:
+        return self._count_pending is not None
+
+    def _count(self, generation: int, query: ListQuery) -> None:
         try:
-            ids = listing.fetch_ids(read_uow(self.ctx), self.source, query)
+            n = listing.count(read_uow(self.ctx), self.source, query)
         except Exception:  # the first window stays usable; the count says it is partial
-            log.exception("loading the list's ids failed")
-            ids = None
+            log.exception("counting the list's rows failed")
+            n = None
         try:
-            self._rest_ready.emit(generation, ids)
+            self._count_ready.emit(generation, n)
         except RuntimeError:
             pass  # the list was closed meanwhile
 
-    def _on_rest(self, generation: int, ids) -> None:
-        if generation != self._generation or ids is None:
-            return  # a newer query replaced this one
-        self._take_all(ids)
-
-    def _take_all(self, ids: array) -> None:
-        shown = len(self._ids)
-        if ids[:shown] != self._ids:  # the data changed in between: show the new order
-            self.beginResetModel()
-            self._ids = ids
-            self._pages.clear()
-            self.endResetModel()
-        elif len(ids) > shown:
+    def _on_count(self, generation: int, n) -> None:
+        if generation != self._generation or n is None or self.complete:
+            return  # a newer query replaced this one, or every id was read meanwhile
+        if n > self._rows:
             # Appending keeps the selection and the scroll position of the first window.
-            self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
-            self._ids = ids
+            self.beginInsertRows(QModelIndex(), self._rows, n - 1)
+            self._rows = n
             self.endInsertRows()
         self.complete = True
-        self.loaded.emit(len(ids))
+        self.loaded.emit(self._rows)
 
     def ensure_complete(self) -> None:
-        """Export, print and batch actions need every id: load them now if still pending."""
-        if self.complete:
+        """Export, print and batch actions need every id: read them now if still pending."""
+        if self._all_ids:
             return
-        self._generation += 1  # the background result, when it comes, is stale
-        self._take_all(listing.fetch_ids(read_uow(self.ctx), self.source, self.query))
+        self._take(listing.fetch_ids(read_uow(self.ctx), self.source, self.query), every=True)
+        self._resync()  # not inside a paint: apply the row count at once
+
+    def _load_to(self, row: int) -> bool:
+        """Read ids at least up to `row` (a row the view has whose id is not read yet).
+
+        Near rows come from a larger LIMIT (ten times the ids read so far, whole pages,
+        up to GROW_LIMIT); far ones, such as the end, from reading every id. False when
+        `row` has no id (the data changed since the count)."""
+        if row < len(self._ids):
+            return True
+        if self._all_ids:
+            return False
+        try:
+            if row < GROW_LIMIT:
+                want = max(row + 1, 10 * len(self._ids))
+                limit = min(GROW_LIMIT, -(-want // PAGE_SIZE) * PAGE_SIZE)
+                ids = listing.fetch_first_ids(read_uow(self.ctx), self.source, self.query, limit)
+                self._take(ids, every=len(ids) < limit)
+            else:
+                ids = listing.fetch_ids(read_uow(self.ctx), self.source, self.query)
+                self._take(ids, every=True)
+        except Exception:  # the rows read so far stay usable
+            log.exception("reading the list's ids failed")
+            return False
+        return row < len(self._ids)
+
+    def _take(self, ids: array, every: bool) -> None:
+        """Adopt a longer prefix of the ids, or all of them. Rows already shown keep
+        their place when the new ids start with the old ones; otherwise (the data
+        changed in between) the list is reset to the new order. A change of the row
+        count is applied from the event loop (_resync), since this may run in a paint."""
+        same = ids[: len(self._ids)] == self._ids
+        self._ids = ids
+        self._all_ids = every
+        if not same:
+            self._pages.clear()
+            self._reset_pending = True
+        rows = len(ids) if every else max(self._rows, len(ids))
+        if not same or rows != self._rows or (every and not self.complete):
+            self._resync_pending = True
+            QTimer.singleShot(0, self, self._resync)
+
+    def _resync(self) -> None:
+        if not self._resync_pending:
+            return
+        self._resync_pending = False
+        rows = len(self._ids) if self._all_ids else max(self._rows, len(self._ids))
+        if self._reset_pending:
+            self._reset_pending = False
+            self.beginResetModel()
+            self._rows = rows
+            self.endResetModel()
+        elif rows > self._rows:
+            self.beginInsertRows(QModelIndex(), self._rows, rows - 1)
+            self._rows = rows
+            self.endInsertRows()
+        elif rows < self._rows:
+            self.beginRemoveRows(QModelIndex(), rows, self._rows - 1)
+            self._rows = rows
+            self.endRemoveRows()
+        if self._all_ids and not self.complete:
+            self.complete = True
+            self.loaded.emit(self._rows)
 
     def set_columns(self, keys: Sequence[str]) -> None:
         self.beginResetModel()
@@ -160,27 +248,36 @@ class WindowedTableModel(QAbstractTableModel):
     def refresh_rows(self) -> None:
         """Re-read the cached rows (after an edit) without re-running the search."""
         self._pages.clear()
-        if self._ids:
+        if self._rows:
             self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._ids) - 1, len(self.columns) - 1)
+                self.index(0, 0), self.index(self._rows - 1, len(self.columns) - 1)
             )
 
     @property
     def ids(self) -> array:
+        """Every id of the list in display order (read now if not all read yet)."""
+        self.ensure_complete()
         return self._ids
+
+    @property
+    def ids_loaded(self) -> int:
+        """How many ids (a prefix of the list) have been read so far."""
+        return len(self._ids)
 
     @property
     def keys(self) -> list[str]:
         return [c.key for c in self.columns]
 
     def id_at(self, row: int) -> int | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
+        if 0 <= row < self._rows and self._load_to(row):
+            return self._ids[row]
+        return None
 
     def row_of_id(self, record_id: int) -> int:
         try:
             return self._ids.index(record_id)
         except ValueError:
-            if self.complete:
+            if self._all_ids:
                 return -1
         self.ensure_complete()
         return self.row_of_id(record_id)
@@ -192,6 +289,7 @@ class WindowedTableModel(QAbstractTableModel):
         page = self._pages.get(page_no)
         if page is None:
             start = page_no * PAGE_SIZE
+            self._load_to(min(start + PAGE_SIZE, self._rows) - 1)
             page = listing.fetch_rows(
                 read_uow(self.ctx), self.source, self._ids[start : start + PAGE_SIZE], self.keys
             )
@@ -200,4 +298,5 @@ class WindowedTableModel(QAbstractTableModel):
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(page_no)
-        return page[row % PAGE_SIZE]
+        i = row % PAGE_SIZE
+        return page[i] if i < len(page) else None
