@@ -24,6 +24,7 @@ from pypinyin import lazy_pinyin
 from sqlalchemy import bindparam, false, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import NullType
 
 # Surname readings (姓氏读音) where the everyday reading differs from the surname's.
@@ -190,7 +191,13 @@ class _CaseInsensitiveLike(ColumnElement[bool]):
     function call per row (measured 4.0 s vs 1.1 s over a million names)."""
 
     type = NullType()  # a Boolean type would make SQLite render "(…) = 1"
-    inherit_cache = False  # compiled per dialect; not worth a cache key
+    # Cacheable: the column and the pattern's bound parameter make the cache key, so a
+    # search compiles once per shape and dialect (the pattern's value is bound per run).
+    inherit_cache = True
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("pattern", InternalTraversal.dp_clauseelement),
+    ]
 
     def __init__(self, column, pattern: str):
         self.column = column

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import DateTime, Integer, and_, bindparam, case, cast, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Float
 
 from app.models import Customer
@@ -18,7 +19,13 @@ class _DaysSince(ColumnElement[float]):
     """Days (fractional) from a timestamp column to a given moment, per dialect."""
 
     type = Float()
-    inherit_cache = False
+    # Cacheable: the column and the moment's bound parameter (its value read when the
+    # statement runs, through callable_) make the cache key.
+    inherit_cache = True
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("moment", InternalTraversal.dp_clauseelement),
+    ]
 
     def __init__(self, column):
         self.column = column

@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import NullType
 
 from app.services.pinyin import search_keys
@@ -22,12 +23,19 @@ MIN_CHARS = 3
 
 class _FtsMatch(ColumnElement[bool]):
     type = NullType()  # a Boolean would be compiled as "(…) = 1" on SQLite, unindexable
-    inherit_cache = False  # the SQL differs by dialect and by whether FTS applies
+    # Cacheable: the SQL's shape depends on the id column, the table and whether there is
+    # a query; the query text itself is a bound parameter, extracted on every run.
+    inherit_cache = True
+    _traverse_internals = [
+        ("id_col", InternalTraversal.dp_clauseelement),
+        ("fts_table", InternalTraversal.dp_string),
+        ("query", InternalTraversal.dp_clauseelement),
+    ]
 
     def __init__(self, id_col, fts_table: str, query: str | None):
         self.id_col = id_col
         self.fts_table = fts_table
-        self.query = query
+        self.query = None if query is None else bindparam(None, query, unique=True)
 
 
 @compiles(_FtsMatch)
@@ -40,7 +48,7 @@ def _sqlite(element, compiler, **kw) -> str:
     if element.query is None:
         return "1 = 1"
     fts = element.fts_table
-    q = compiler.process(bindparam("fts_query", element.query, unique=True), **kw)
+    q = compiler.process(element.query, **kw)
     ids = compiler.process(element.id_col, **kw)
     return f"{ids} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH {q})"
 

@@ -122,3 +122,18 @@ def test_latin_text_matches_in_any_case(world):
     register(w, w.rep1, "ABC精密仪器有限公司", phone="0951-7012345")
     for text in ("abc精密", "ABC精密", "Abc精密"):
         assert names(w, w.rep1, ListQuery(search=text)) == ["ABC精密仪器有限公司"]
+
+
+def test_one_search_shape_with_new_terms_finds_the_new_rows(world):
+    """Search statements are compiled once and cached: every run must bind its own term
+    (text, full pinyin, initials, digits; trigram index or not)."""
+    w = world
+    expected = {
+        "枸杞产业": [NXH], "塞上物流": ["银川塞上物流有限公司"], "煤业": ["石嘴山煤业股份有限公司"],
+        "ningxiahong": [NXH], "yinchuan": ["银川塞上物流有限公司"],
+        "nxh": [NXH], "ycss": ["银川塞上物流有限公司"],
+        "5012345": [NXH], "6012345": ["银川塞上物流有限公司"], "22012345": ["石嘴山煤业股份有限公司"],
+    }  # fmt: skip
+    for _round in range(2):
+        for text, found in expected.items():
+            assert names(w, w.sales_admin, ListQuery(search=text)) == found, text
