@@ -388,6 +388,8 @@ def test_unsaved_note_is_not_lost_when_choosing_another(qtbot, world, monkeypatc
     assert notes.note.id == b
     assert daily_notes.get_note(UnitOfWork(w.db, w.rep1), a).content == "甲的内容，补充一句"
     notes.title.setText("乙改")
+    answers.append(buttons.Cancel)  # the calendar opens another note: stay
+    assert not page.show_record("daily_note", a) and notes.title.text() == "乙改"
     answers.append(buttons.Discard)
     notes.new_note()
     assert notes.note is None and notes.title.text() == ""

@@ -161,6 +161,14 @@ class NotesTab(QWidget):
             return False
         return True
 
+    def open_note(self, note_id: int) -> bool:
+        """Show a note from elsewhere (the calendar): unsaved edits are asked about first."""
+        if self.note is not None and self.note.id == note_id:
+            return True
+        if not self._leave_ok():
+            return False
+        return self.select_note(note_id)
+
     def select_note(self, note_id: int) -> bool:
         self._busy = True
         try:

@@ -53,7 +53,7 @@ class WorkPage(QTabWidget):
             return self.plans.select_plan(record_id)
         if entity == "daily_note":
             self.setCurrentWidget(self.notes)
-            return self.notes.select_note(record_id)
+            return self.notes.open_note(record_id)
         return False
 
     def open_event(self, target: Target) -> None:
