@@ -378,29 +378,28 @@ class VisitsPage(QTabWidget):
         if plan is None:
             return False
         dialog = RecordDialog(self.ctx, self, plan=plan)
-        if not self._run(dialog, PLANS, lambda d: plan.id):
-            return False
-        self.customers_changed.emit()
-        return True
+        return self._recorded(self._run(dialog, PLANS, lambda d: plan.id))
 
     # --- record actions ----------------------------------------------------------------------
 
     def ad_hoc_record(self) -> bool:
         dialog = self._dialog(lambda: RecordDialog(self.ctx, self))
-        if dialog is None or not self._run(dialog, RECORDS, lambda d: d.record_id):
-            return False
-        self.customers_changed.emit()
-        return True
+        return dialog is not None and self._recorded(
+            self._run(dialog, RECORDS, lambda d: d.record_id)
+        )
 
     def edit_record(self) -> bool:
         rec = self._fresh(self.records, visits.record_detail)
         if rec is None:
             return False
         dialog = RecordDialog(self.ctx, self, record=rec)
-        if not self._run(dialog, RECORDS, lambda d: rec.id):
-            return False
-        self.customers_changed.emit()
-        return True
+        return self._recorded(self._run(dialog, RECORDS, lambda d: rec.id))
+
+    def _recorded(self, saved: bool) -> bool:
+        """A saved visit record logged a follow-up: the customer lists change."""
+        if saved:
+            self.customers_changed.emit()
+        return saved
 
     # --- report actions ----------------------------------------------------------------------
 
