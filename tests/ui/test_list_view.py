@@ -273,3 +273,31 @@ def test_audit_list_builds_from_the_same_component(qtbot, admin_ctx):
     qtbot.addWidget(v)
     assert v.count_label.text().startswith("共 ")
     assert v.model.rowCount() >= 2
+
+
+def test_a_search_repaints_the_rows_without_moving_the_bars_around_them(qtbot, view):
+    # The status texts keep their size whatever they say, so a new search does not relay
+    # out (and repaint) the whole list; a long filter description is elided, whole in
+    # the tooltip.
+    bars = [w.geometry() for w in (view.search, view.batch_button.parentWidget(), view.table)]
+    status = (view.filter_label.geometry(), view.count_label.geometry())
+    view.search.setText("张" * 200)
+    view.reload()
+    qtbot.wait(50)
+    assert [
+        w.geometry() for w in (view.search, view.batch_button.parentWidget(), view.table)
+    ] == bars
+    assert (view.filter_label.geometry(), view.count_label.geometry()) == status
+    assert "张" * 200 in view.filter_label.toolTip()
+    assert view.count_label.text() == "共 0 条"
+
+
+def test_cells_show_formatted_texts_and_alignment(view):
+    model = view.model
+    row = next(r for r in range(model.rowCount()) if cell(view, r, "username") == "u0002")
+    index = model.index(row, model.keys.index("created_at"))
+    assert model.data(index) == "2026-01-03 08:00"  # a datetime as the user reads it
+    assert model.data(index, Qt.ItemDataRole.UserRole) == model.id_at(row)
+    flags = model.data(index, Qt.ItemDataRole.TextAlignmentRole)
+    assert flags == int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
+    assert model.data(index, Qt.ItemDataRole.DecorationRole) is None

@@ -36,6 +36,7 @@ from app.ui.listview.dialogs import ColumnsDialog, SummaryDialog, ValueFilterDia
 from app.ui.listview.table_printer import MAX_PRINT_ROWS, PrintTable, rows_as_text
 from app.ui.listview.uow import read_uow, write_uow
 from app.ui.listview.windowed_model import WindowedTableModel
+from app.ui.widgets.status_text import StatusText
 
 ALL_TIME = "全部时间"
 CUSTOM = "自定义"
@@ -148,12 +149,18 @@ class ListView(QWidget):
         ]:
             action = row2.addAction(text)
             action.triggered.connect(lambda _checked=False, f=slot: f())
-        self.filter_label = QLabel()
+        # Neither label changes its size with its text (see StatusText), so a search
+        # repaints the labels and the rows, not the whole list.
+        self.filter_label = StatusText()
         self.filter_label.setStyleSheet("color:#555")
         self.count_label = QLabel()
+        self.count_label.setMinimumWidth(
+            self.count_label.fontMetrics().horizontalAdvance(" 共 1000000+ 条（正在统计…） ")
+        )
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         status = QHBoxLayout()
-        status.addWidget(row2, 1)
-        status.addWidget(self.filter_label)
+        status.addWidget(row2)
+        status.addWidget(self.filter_label, 1)
         status.addWidget(self.count_label)
 
         self.table = QTableView()

@@ -41,6 +41,29 @@ FIRST_WINDOW = PAGE_SIZE  # ids fetched before the list is shown
 GROW_LIMIT = 20_000  # rows up to here are reached by a larger LIMIT; past it, read all ids
 MAX_PAGES = 60  # ~12k rows cached
 COUNT_FALLBACK_MS = 250  # start the count this late when the view does not paint
+DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+USER = int(Qt.ItemDataRole.UserRole.value)
+_LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_CENTER = int(Qt.AlignmentFlag.AlignCenter.value)
+
+
+def _alignment(col: Column) -> int:
+    if col.is_numeric:
+        return _RIGHT
+    return _CENTER if col.kind == "bool" else _LEFT
+
+
+class _Page:
+    """Rows of one page as read, and each row's texts once formatted for display."""
+
+    __slots__ = ("rows", "texts")
+
+    def __init__(self, rows: list):
+        self.rows = rows
+        self.texts: list[tuple[str, ...] | None] = [None] * len(rows)
 
 
 class WindowedTableModel(QAbstractTableModel):
@@ -52,11 +75,12 @@ class WindowedTableModel(QAbstractTableModel):
         self.ctx = ctx
         self.source = source
         self.columns: list[Column] = [source.column(k) for k in keys]
+        self._alignments = [_alignment(c) for c in self.columns]
         self.query = ListQuery()
         self._ids = array("q")  # the ids read so far: a prefix of the list
         self._rows = 0  # what rowCount() says: the count once known, else len(_ids)
         self._all_ids = True  # every id of the query is in _ids
-        self._pages: OrderedDict[int, list] = OrderedDict()
+        self._pages: OrderedDict[int, _Page] = OrderedDict()
         self.complete = True  # False until the row count is final
         self._generation = 0
         self._resync_pending = False
@@ -74,23 +98,21 @@ class WindowedTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < self._rows:
-            return None
-        col = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            row = self._row(index.row())
-            return col.display(row[index.column() + 1]) if row else ""
-        if role == Qt.ItemDataRole.ToolTipRole and col.formatter is not None:
-            row = self._row(index.row())
-            return col.display(row[index.column() + 1]) if row else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if col.is_numeric:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if col.kind == "bool":
-                return int(Qt.AlignmentFlag.AlignCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.UserRole:
+    def data(self, index: Index, role: int = DISPLAY):
+        # Qt asks for seven roles per visible cell on every paint (~3,000 calls for a
+        # full window): plain int compares first, texts formatted once per row.
+        if role in (DISPLAY, TOOLTIP):
+            r = index.row()
+            if not 0 <= r < self._rows:
+                return None
+            c = index.column()
+            if role == TOOLTIP and self.columns[c].formatter is None:
+                return None
+            texts = self._texts(r)
+            return texts[c] if texts else ("" if role == DISPLAY else None)
+        if role == ALIGNMENT:
+            return self._alignments[index.column()]
+        if role == USER and 0 <= index.row() < self._rows:
             return self.id_at(index.row())
         return None
 
@@ -242,6 +264,7 @@ class WindowedTableModel(QAbstractTableModel):
     def set_columns(self, keys: Sequence[str]) -> None:
         self.beginResetModel()
         self.columns = [self.source.column(k) for k in keys]
+        self._alignments = [_alignment(c) for c in self.columns]
         self._pages.clear()
         self.endResetModel()
 
@@ -284,19 +307,33 @@ class WindowedTableModel(QAbstractTableModel):
 
     # --- paging ---------------------------------------------------------------
 
-    def _row(self, row: int):
+    def _page(self, row: int) -> _Page:
         page_no = row // PAGE_SIZE
         page = self._pages.get(page_no)
         if page is None:
             start = page_no * PAGE_SIZE
             self._load_to(min(start + PAGE_SIZE, self._rows) - 1)
-            page = listing.fetch_rows(
-                read_uow(self.ctx), self.source, self._ids[start : start + PAGE_SIZE], self.keys
+            page = _Page(
+                listing.fetch_rows(
+                    read_uow(self.ctx), self.source, self._ids[start : start + PAGE_SIZE], self.keys
+                )
             )
             self._pages[page_no] = page
             if len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(page_no)
-        i = row % PAGE_SIZE
-        return page[i] if i < len(page) else None
+        return page
+
+    def _texts(self, row: int) -> tuple[str, ...] | None:
+        """What each column shows for `row`, or None (a row deleted since it was listed)."""
+        page, i = self._page(row), row % PAGE_SIZE
+        if i >= len(page.rows) or page.rows[i] is None:
+            return None
+        texts = page.texts[i]
+        if texts is None:
+            values = page.rows[i]
+            texts = page.texts[i] = tuple(
+                col.display(values[n]) for n, col in enumerate(self.columns, 1)
+            )
+        return texts
