@@ -3,7 +3,8 @@
 import openpyxl
 import pytest
 
-from app.services import listing
+from app.models import Customer
+from app.services import listing, search_index
 from app.services.customer_lists import customers_source
 from app.services.errors import PermissionDenied
 from app.services.excel_export import export_list
@@ -122,6 +123,24 @@ def test_latin_text_matches_in_any_case(world):
     register(w, w.rep1, "ABC精密仪器有限公司", phone="0951-7012345")
     for text in ("abc精密", "ABC精密", "Abc精密"):
         assert names(w, w.rep1, ListQuery(search=text)) == ["ABC精密仪器有限公司"]
+
+
+def test_latin_letters_match_names_and_pinyin_through_one_trigram_phrase(world):
+    w = world
+    register(w, w.rep1, "Yinchuan Optics 光学仪器有限公司", phone="0951-7012345")
+    # "yinchuan" is both a text and a pinyin key: one phrase over both column groups.
+    cond = search_index.fts_candidates(
+        Customer.id, "customers_fts", "yinchuan",
+        text_columns=[Customer.name], pinyin_columns=[Customer.name_pinyin],
+    )  # fmt: skip
+    assert cond.query.value == '{name name_pinyin} : "yinchuan"'
+    assert names(w, w.sales_admin, ListQuery(search="yinchuan")) == [
+        "Yinchuan Optics 光学仪器有限公司",  # by its name
+        "银川塞上物流有限公司",  # by its pinyin
+    ]
+    assert names(w, w.sales_admin, ListQuery(search="OPTICS")) == [
+        "Yinchuan Optics 光学仪器有限公司"
+    ]
 
 
 def test_one_search_shape_with_new_terms_finds_the_new_rows(world):
