@@ -372,10 +372,15 @@ def count(uow: UnitOfWork, source: ListSource, query: ListQuery) -> int:
         return uow.session.scalar(stmt.order_by(None)) or 0
 
 
-def fetch_ids(uow: UnitOfWork, source: ListSource, query: ListQuery) -> array:
-    """All matching ids in display order, as a compact array (8 bytes a row)."""
+def fetch_ids(
+    uow: UnitOfWork, source: ListSource, query: ListQuery, stop: Callable[[], bool] | None = None
+) -> array | None:
+    """All matching ids in display order, as a compact array (8 bytes a row).
+
+    `stop` is asked between chunks of ids (a background read no longer wanted): when it
+    says True the read ends and None is returned."""
     with uow:
-        return ids_in_session(uow, source, query)
+        return ids_in_session(uow, source, query, stop=stop)
 
 
 def fetch_first_ids(uow: UnitOfWork, source: ListSource, query: ListQuery, limit: int) -> array:
@@ -385,8 +390,12 @@ def fetch_first_ids(uow: UnitOfWork, source: ListSource, query: ListQuery, limit
 
 
 def ids_in_session(
-    uow: UnitOfWork, source: ListSource, query: ListQuery, limit: int | None = None
-) -> array:
+    uow: UnitOfWork,
+    source: ListSource,
+    query: ListQuery,
+    limit: int | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> array | None:
     """fetch_ids inside an already open unit of work."""
     text = (query.search or "").strip()[:MAX_SEARCH_CHARS]
     if limit is not None and text and _window_search(source, text) is not None:
@@ -398,11 +407,14 @@ def ids_in_session(
                 return _ids(uow, source, query, limit, window=True)
         except _OverBudget:
             pass
-    return _ids(uow, source, query, limit)
+    return _ids(uow, source, query, limit, stop=stop)
 
 
 # How long the first window of a search may try its stop-early form (first_window).
 FIRST_WINDOW_BUDGET_MS = 300
+
+
+ID_CHUNK = 10_000  # ids read per fetch (a stop request is honoured between chunks)
 
 
 def _window_search(source: ListSource, text: str):
@@ -462,8 +474,13 @@ def _time_budget(uow: UnitOfWork, ms: int) -> Iterator[None]:
 
 
 def _ids(
-    uow: UnitOfWork, source: ListSource, query: ListQuery, limit: int | None, window=False
-) -> array:
+    uow: UnitOfWork,
+    source: ListSource,
+    query: ListQuery,
+    limit: int | None,
+    window: bool = False,
+    stop: Callable[[], bool] | None = None,
+) -> array | None:
     order = _order(source, query)
     stmt = _filtered(uow, source, query, window=window)
     stmt = _without_unused_joins(stmt, source.id_expr, *order)
@@ -479,8 +496,10 @@ def _ids(
     ids = array("q")
     result = uow.session.connection().execute(stmt)
     try:
-        while rows := result.cursor.fetchmany(20_000):
+        while rows := result.cursor.fetchmany(ID_CHUNK):
             ids.extend(r[0] for r in rows)
+            if stop is not None and stop():
+                return None
     finally:
         result.close()
     return ids

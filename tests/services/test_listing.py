@@ -278,6 +278,21 @@ def test_first_ids_are_the_head_of_all_ids(world):
         assert listing.fetch_first_ids(R(db, admin), src, q, 7) == everything[:7]
 
 
+def test_a_read_of_every_id_can_be_stopped_between_chunks(world, monkeypatch):
+    db, admin, _ = world
+    monkeypatch.setattr(listing, "ID_CHUNK", 50)
+    asked = []
+
+    def stop_after_two() -> bool:
+        asked.append(1)
+        return len(asked) >= 2
+
+    assert listing.fetch_ids(R(db, admin), users_source(), ListQuery(), stop=stop_after_two) is None
+    assert len(asked) == 2  # asked after each chunk of 50 ids; 121 ids would be three
+    ids = listing.fetch_ids(R(db, admin), users_source(), ListQuery(), stop=lambda: False)
+    assert len(ids) == 121
+
+
 def test_unused_left_joins_onto_unique_keys_are_left_out():
     """Only LEFT JOINs onto a one-column primary key that nothing refers to go; the rest
     of the statement (WHERE, inner joins, joins others depend on, DISTINCT) stays."""

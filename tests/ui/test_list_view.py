@@ -110,6 +110,39 @@ def test_the_count_comes_first_and_ids_past_the_window_are_read_on_demand(
     assert view.count_label.text() == "共 301 条"
 
 
+def test_a_long_list_reads_its_ids_in_the_background_after_the_count(qtbot, view, monkeypatch):
+    from app.services import listing
+    from app.ui.listview import windowed_model
+
+    monkeypatch.setattr(windowed_model, "GROW_LIMIT", 250)  # 301 rows: a "long" list
+    monkeypatch.setattr(listing, "ID_CHUNK", 100)
+    reads = []
+    real_all = listing.fetch_ids
+
+    def fetch_ids(*args, stop=None):
+        reads.append(stop is not None)  # True: the background read
+        return real_all(*args, stop=stop)
+
+    monkeypatch.setattr(listing, "fetch_ids", fetch_ids)
+    view.reload()
+    qtbot.waitUntil(lambda: view.model.ids_loaded == 301, timeout=15_000)
+    assert reads == [True] and view.model.rowCount() == 301
+    assert cell(view, 299, "username") == "u0298"  # far row: no read of its own
+    assert reads == [True]
+
+    # A newer query stops an older read at its next chunk.
+    stops = []
+    monkeypatch.setattr(
+        listing,
+        "fetch_ids",
+        lambda *a, stop=None: stops.append(stop) or real_all(*a, stop=stop),
+    )
+    view.reload()
+    qtbot.waitUntil(lambda: bool(stops), timeout=15_000)
+    view.model._generation += 1  # what set_query does first
+    assert stops[0]() is True
+
+
 def test_rows_added_after_the_count_show_when_the_ids_are_read(qtbot, view, admin_ctx):
     view.reload()
     qtbot.waitUntil(lambda: view.model.complete, timeout=15_000)

@@ -3,19 +3,22 @@
 Search, sort and filters run in the database (app.services.listing); here we keep the
 id array (8 bytes a row) and an LRU cache of pages, so a million-row list stays small.
 A new query first fetches one window of ids (LIMIT), so the first rows show at once.
-The row count then comes from a COUNT query on a background thread, started once
-the view has painted those rows (the database drivers release the GIL while the
-database works, so the count does not slow the user down the way building a million
-Python ints did), and the list grows to that many rows. The ids past the first window are read only when something needs them: a row
-scrolled to (the next few thousand by a larger LIMIT, a far row, such as the end, by
-reading them all), `ids`, `ensure_complete()` (export, print, batch actions) or
-`row_of_id()`. Fixed row heights in the view keep Qt from measuring every row.
+The row count then comes from a COUNT query on a background thread, started once the
+view has painted those rows (the database drivers release the GIL while the database
+works, so the count does not slow the user down the way building a million Python ints
+did), and the list grows to that many rows. The ids past the first window are read when
+something needs them: a row scrolled to (the next few thousand by a larger LIMIT, a far
+row, such as the end, by reading them all), `ids`, `ensure_complete()` (export, print,
+batch actions) or `row_of_id()`; a list longer than GROW_LIMIT also reads them all on a
+thread once counted, so that a far jump usually finds them there. Fixed row heights in
+the view keep Qt from measuring every row.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -69,6 +72,7 @@ class _Page:
 class WindowedTableModel(QAbstractTableModel):
     loaded = Signal(int)  # the row count is final (counted, or every id read)
     _count_ready = Signal(int, object)  # (query generation, count or None) from the thread
+    _ids_ready = Signal(int, object)  # (query generation, every id or None) from the thread
 
     def __init__(self, ctx: AppContext, source: ListSource, keys: Sequence[str], parent=None):
         super().__init__(parent)
@@ -89,6 +93,7 @@ class WindowedTableModel(QAbstractTableModel):
         self._count_timer = QTimer(self, singleShot=True, interval=COUNT_FALLBACK_MS)
         self._count_timer.timeout.connect(self.start_count)
         self._count_ready.connect(self._on_count)
+        self._ids_ready.connect(self._on_ids)
 
     # --- what the view asks -------------------------------------------------
 
@@ -191,6 +196,35 @@ class WindowedTableModel(QAbstractTableModel):
             self.endInsertRows()
         self.complete = True
         self.loaded.emit(self._rows)
+        if n > GROW_LIMIT and not self._all_ids:
+            self._read_ids_in_background(generation)
+
+    def _read_ids_in_background(self, generation: int) -> None:
+        """A long list's rows past GROW_LIMIT are reached by reading every id. Read them
+        now, after the first rows and the count, so a jump far down (the scroll bar, the
+        end) does not wait for them; a newer query stops the read at its next chunk."""
+        query = self.query
+
+        def read():
+            def stop() -> bool:
+                time.sleep(0)  # let the GUI thread run between chunks
+                return generation != self._generation
+
+            try:
+                ids = listing.fetch_ids(read_uow(self.ctx), self.source, query, stop=stop)
+            except Exception:  # a far row still reads them itself (_load_to)
+                log.exception("reading the list's ids in the background failed")
+                ids = None
+            try:
+                self._ids_ready.emit(generation, ids)
+            except RuntimeError:
+                pass  # the list was closed meanwhile
+
+        threading.Thread(target=read, name="list-ids", daemon=True).start()
+
+    def _on_ids(self, generation: int, ids) -> None:
+        if generation == self._generation and ids is not None and not self._all_ids:
+            self._take(ids, every=True)
 
     def ensure_complete(self) -> None:
         """Export, print and batch actions need every id: read them now if still pending."""
