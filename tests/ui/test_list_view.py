@@ -1,6 +1,7 @@
 """The shared list component, driven for real over the users list."""
 
 import subprocess
+import time
 from datetime import datetime
 
 import openpyxl
@@ -129,6 +130,23 @@ def test_a_long_list_reads_its_ids_in_the_background_after_the_count(qtbot, view
     assert reads == [True] and view.model.rowCount() == 301
     assert cell(view, 299, "username") == "u0298"  # far row: no read of its own
     assert reads == [True]
+
+    # A far row asked for while the background read is still under way waits for it
+    # instead of reading every id a second time beside it.
+    def slow_fetch_ids(*args, stop=None):
+        reads.append(stop is not None)
+        if stop is not None:
+            time.sleep(0.3)
+        return real_all(*args, stop=stop)
+
+    monkeypatch.setattr(listing, "fetch_ids", slow_fetch_ids)
+    reads.clear()
+    view.reload()
+    with qtbot.waitSignal(view.model.loaded, timeout=15_000):
+        pass  # counted: the background read has just started
+    assert view.model.ids_loaded == 200
+    assert cell(view, 299, "username") == "u0298"
+    assert reads == [True] and view.model.ids_loaded == 301
 
     # A newer query stops an older read at its next chunk.
     stops = []

@@ -69,6 +69,30 @@ class _Page:
         self.texts: list[tuple[str, ...] | None] = [None] * len(rows)
 
 
+class _IdReader(threading.Thread):
+    """Reads every id of the model's current query; stops when a newer query comes."""
+
+    def __init__(self, model: WindowedTableModel, generation: int):
+        super().__init__(name="list-ids", daemon=True)
+        self.model, self.generation, self.query = model, generation, model.query
+        self.ids: array | None = None
+
+    def _stop(self) -> bool:
+        time.sleep(0)  # let the GUI thread run between chunks
+        return self.generation != self.model._generation
+
+    def run(self) -> None:
+        m = self.model
+        try:
+            self.ids = listing.fetch_ids(read_uow(m.ctx), m.source, self.query, stop=self._stop)
+        except Exception:  # a far row still reads them itself (_every_id)
+            log.exception("reading the list's ids in the background failed")
+        try:
+            m._ids_ready.emit(self.generation, self.ids)
+        except RuntimeError:
+            pass  # the list was closed meanwhile
+
+
 class WindowedTableModel(QAbstractTableModel):
     loaded = Signal(int)  # the row count is final (counted, or every id read)
     _count_ready = Signal(int, object)  # (query generation, count or None) from the thread
@@ -94,6 +118,7 @@ class WindowedTableModel(QAbstractTableModel):
         self._count_timer.timeout.connect(self.start_count)
         self._count_ready.connect(self._on_count)
         self._ids_ready.connect(self._on_ids)
+        self._reader: _IdReader | None = None
 
     # --- what the view asks -------------------------------------------------
 
@@ -203,34 +228,29 @@ class WindowedTableModel(QAbstractTableModel):
         """A long list's rows past GROW_LIMIT are reached by reading every id. Read them
         now, after the first rows and the count, so a jump far down (the scroll bar, the
         end) does not wait for them; a newer query stops the read at its next chunk."""
-        query = self.query
-
-        def read():
-            def stop() -> bool:
-                time.sleep(0)  # let the GUI thread run between chunks
-                return generation != self._generation
-
-            try:
-                ids = listing.fetch_ids(read_uow(self.ctx), self.source, query, stop=stop)
-            except Exception:  # a far row still reads them itself (_load_to)
-                log.exception("reading the list's ids in the background failed")
-                ids = None
-            try:
-                self._ids_ready.emit(generation, ids)
-            except RuntimeError:
-                pass  # the list was closed meanwhile
-
-        threading.Thread(target=read, name="list-ids", daemon=True).start()
+        self._reader = _IdReader(self, generation)
+        self._reader.start()
 
     def _on_ids(self, generation: int, ids) -> None:
         if generation == self._generation and ids is not None and not self._all_ids:
             self._take(ids, every=True)
 
+    def _every_id(self) -> array:
+        """Every id of the current query, read now — or, when the background read is
+        under way, by waiting for it: a second read beside it would compete with it for
+        the GIL row by row (SQLite: several seconds instead of well under one)."""
+        reader = self._reader
+        if reader is not None and reader.generation == self._generation:
+            reader.join()
+            if reader.ids is not None:
+                return reader.ids
+        return listing.fetch_ids(read_uow(self.ctx), self.source, self.query)
+
     def ensure_complete(self) -> None:
         """Export, print and batch actions need every id: read them now if still pending."""
         if self._all_ids:
             return
-        self._take(listing.fetch_ids(read_uow(self.ctx), self.source, self.query), every=True)
+        self._take(self._every_id(), every=True)
         self._resync()  # not inside a paint: apply the row count at once
 
     def _load_to(self, row: int) -> bool:
@@ -250,8 +270,7 @@ class WindowedTableModel(QAbstractTableModel):
                 ids = listing.fetch_first_ids(read_uow(self.ctx), self.source, self.query, limit)
                 self._take(ids, every=len(ids) < limit)
             else:
-                ids = listing.fetch_ids(read_uow(self.ctx), self.source, self.query)
-                self._take(ids, every=True)
+                self._take(self._every_id(), every=True)
         except Exception:  # the rows read so far stay usable
             log.exception("reading the list's ids failed")
             return False
