@@ -215,7 +215,7 @@ def _filtered(
     text = (query.search or "").strip()[:MAX_SEARCH_CHARS]
     if text and source.search is not None:
         search = source.search
-        if window and _window_search(source, text) is not None:
+        if window:
             search = source.search.first_window  # type: ignore[attr-defined]
         stmt = stmt.where(search(text))
     if query.date_key and (query.date_from or query.date_to):
@@ -398,37 +398,42 @@ def ids_in_session(
 ) -> array | None:
     """fetch_ids inside an already open unit of work."""
     text = (query.search or "").strip()[:MAX_SEARCH_CHARS]
-    if limit is not None and text and _window_search(source, text) is not None:
-        # A search with a form that is fast when it can stop at the first window (see
-        # ListSource.search.first_window): try it within a time budget, and fall back
-        # to the usual form when matches are too rare for stopping early to pay.
+    for window, ms in _first_window_attempts(source, text) if limit is not None else ():
         try:
-            with _time_budget(uow, FIRST_WINDOW_BUDGET_MS):
-                return _ids(uow, source, query, limit, window=True)
+            with _time_budget(uow, ms):
+                return _ids(uow, source, query, limit, window=window)
         except _OverBudget:
             pass
     return _ids(uow, source, query, limit, stop=stop)
 
 
-# How long the first window of a search may try its stop-early form (first_window).
-FIRST_WINDOW_BUDGET_MS = 300
+# How long a search's first window may try each form before the next (first_window).
+FIRST_WINDOW_BUDGET_MS = 300  # the stop-early form, for a term no index finds
+INDEXED_BUDGET_MS = 120  # the indexed form, before the stop-early form is tried
+DENSE_WINDOW_BUDGET_MS = 150  # the stop-early form after the indexed one ran long
 
 
-ID_CHUNK = 10_000  # ids read per fetch (a stop request is honoured between chunks)
-
-
-def _window_search(source: ListSource, text: str):
-    """The source's stop-early search form for `text`, or None (use source.search).
+def _first_window_attempts(source: ListSource, text: str) -> tuple[tuple[bool, int], ...]:
+    """(stop-early form?, budget in ms) to try, in order, for a search's first window;
+    when every attempt runs over its budget the usual form answers without one.
 
     A source's search callable may carry `first_window(text)`: a WHERE clause equal in
     meaning to `search(text)` but shaped for a list's first window (`ORDER BY … LIMIT`),
-    which the database can answer by walking the sort index and stopping at the first
-    matches; `first_window.applies(text)` says whether it should be tried.
-    """
-    alt = getattr(source.search, "first_window", None)
-    if alt is None or not getattr(alt, "applies", lambda _t: True)(text):
-        return None
-    return alt
+    which the database answers by walking the sort index and stopping at the first
+    matches: fast when matches are common, a walk over every row when they are rare.
+    `first_window.applies(text)` says no index finds the term (1–2 characters): then it
+    goes first. Otherwise the indexed form goes first, and if that runs long it has
+    found many matches (a city's name: 24,000 rows, all looked up and sorted), for
+    which stopping early pays."""
+    alt = getattr(source.search, "first_window", None) if text else None
+    if alt is None:
+        return ()
+    if getattr(alt, "applies", lambda _t: True)(text):
+        return ((True, FIRST_WINDOW_BUDGET_MS),)
+    return ((False, INDEXED_BUDGET_MS), (True, DENSE_WINDOW_BUDGET_MS))
+
+
+ID_CHUNK = 10_000  # ids read per fetch (a stop request is honoured between chunks)
 
 
 class _OverBudget(Exception):

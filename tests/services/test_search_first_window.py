@@ -74,39 +74,65 @@ def test_three_characters_and_more_keep_the_indexed_form(world):
     assert customers._search_first_window.applies("95")
 
 
+def _outlast_any_budget(uow) -> None:
+    conn = uow.session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_sleep(2)")
+    else:
+        conn.exec_driver_sql(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+            "WHERE i < 100000000) SELECT count(*) FROM n"
+        ).all()
+
+
+def _slow(monkeypatch, calls, slow_forms):
+    """_ids, recording each form tried (True: stop-early), the first `slow_forms`
+    attempts of which run past any budget."""
+    real = listing._ids
+
+    def ids(uow, source, query, limit, window=False, **kw):
+        calls.append(window)
+        if len(calls) <= slow_forms:
+            _outlast_any_budget(uow)
+        return real(uow, source, query, limit, window=window, **kw)
+
+    monkeypatch.setattr(listing, "_ids", ids)
+    for budget in ("FIRST_WINDOW_BUDGET_MS", "INDEXED_BUDGET_MS", "DENSE_WINDOW_BUDGET_MS"):
+        monkeypatch.setattr(listing, budget, 50)
+
+
+def _first_names(w, term) -> set[str]:
+    src = customers_source()
+    q = ListQuery(search=term, sort=(("name", False),))
+    with UnitOfWork(w.db, w.sales_admin, write=False) as uow:
+        ids = listing.ids_in_session(uow, src, q, limit=200)
+        rows = listing._rows(uow, src, ids, ["name"])
+        if uow.session.connection().dialect.name == "postgresql":
+            timeout = uow.session.connection().exec_driver_sql("SHOW statement_timeout")
+            assert timeout.scalar() == "0"  # no statement_timeout left behind
+    return {r[1] for r in rows}
+
+
 def test_over_budget_falls_back_to_the_usual_form(world, monkeypatch):
     """A rare fragment makes the stop-early walk read every row: past the budget the
     statement is interrupted (SQLite) or cancelled (PostgreSQL), the usual form answers,
     and the transaction goes on normally (no statement_timeout left behind)."""
-    w = world
     calls = []
-    real = listing._ids
+    _slow(monkeypatch, calls, slow_forms=1)
+    assert _first_names(world, "塞上") == {"银川塞上物流有限公司", "吴忠塞上牧业有限公司"}
+    assert calls == [True, False]
 
-    def slow_window(uow, source, query, limit, window=False):
-        calls.append(window)
-        if window:  # a statement that outlasts any budget
-            conn = uow.session.connection()
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("SELECT pg_sleep(2)")
-            else:
-                conn.exec_driver_sql(
-                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                    "WHERE i < 100000000) SELECT count(*) FROM n"
-                ).all()
-        return real(uow, source, query, limit, window=window)
 
-    monkeypatch.setattr(listing, "_ids", slow_window)
-    monkeypatch.setattr(listing, "FIRST_WINDOW_BUDGET_MS", 50)
-    src = customers_source()
-    q = ListQuery(search="塞上", sort=(("name", False),))
-    with UnitOfWork(w.db, w.sales_admin, write=False) as uow:
-        ids = listing.ids_in_session(uow, src, q, limit=200)
-        assert calls == [True, False]
-        rows = listing._rows(uow, src, ids, ["name"])
-        if uow.session.connection().dialect.name == "postgresql":
-            timeout = uow.session.connection().exec_driver_sql("SHOW statement_timeout")
-            assert timeout.scalar() == "0"
-    assert {r[1] for r in rows} == {"银川塞上物流有限公司", "吴忠塞上牧业有限公司"}
+def test_a_long_indexed_search_gives_way_to_the_stop_early_form(world, monkeypatch):
+    """3+ characters: the indexed form goes first; when it runs long (many matches),
+    the stop-early form answers; when that runs long too, the indexed form without a
+    budget. The rows are the same each way."""
+    expected = {"银川塞上物流有限公司", "吴忠塞上牧业有限公司"}
+    for slow_forms, tried in ((0, [False]), (1, [False, True]), (2, [False, True, False])):
+        calls = []
+        _slow(monkeypatch, calls, slow_forms)
+        assert _first_names(world, "saishang") == expected
+        assert calls == tried
 
 
 def test_within_budget_the_window_form_answers(world, monkeypatch):
@@ -114,9 +140,9 @@ def test_within_budget_the_window_form_answers(world, monkeypatch):
     calls = []
     real = listing._ids
 
-    def spy(uow, source, query, limit, window=False):
+    def spy(uow, source, query, limit, window=False, **kw):
         calls.append(window)
-        return real(uow, source, query, limit, window=window)
+        return real(uow, source, query, limit, window=window, **kw)
 
     monkeypatch.setattr(listing, "_ids", spy)
     first, every = first_and_all(w, w.sales_admin, "有限")
