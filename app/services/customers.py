@@ -1012,14 +1012,16 @@ def _search_columns():
 
 
 def _search_first_window(text: str):
-    """_search_where(text) shaped for a list's first window, for 1–2 character terms.
+    """_search_where(text) shaped for a list's first window.
 
     No trigram index finds fewer than 3 characters, so the usual form reads every
-    customer and contact before the first row is shown (68,000 matches for 伟). As a
-    per-row test (own columns, or a live contact of this customer matches), a first
-    window of `ORDER BY … LIMIT 200` walks the sort index and stops at the 200th match:
-    milliseconds for a common fragment. For a rare one it would walk every row, so
-    listing tries it within a time budget and falls back to _search_where.
+    customer and contact before the first row is shown (68,000 matches for 伟); a
+    longer term found in many rows (a city's pinyin: 24,000) is looked up and sorted
+    row by row too. As a per-row test (own columns, or a live contact of this customer
+    matches), a first window of `ORDER BY … LIMIT 200` walks the sort index and stops
+    at the 200th match: milliseconds for a common fragment. For a rare one it would walk
+    every row, so listing tries it within a time budget (for 3+ characters only after
+    the indexed form ran long) and falls back to _search_where.
     """
     customer_cols, contact_cols = _search_columns()
     by_contact_row = (
