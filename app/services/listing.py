@@ -10,6 +10,7 @@ list. The UI holds only an array of ordered ids and asks for rows a page at a ti
 from __future__ import annotations
 
 import operator
+import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -455,8 +456,10 @@ def _time_budget(uow: UnitOfWork, ms: int) -> Iterator[None]:
         raw.set_progress_handler(lambda: 1 if monotonic() > deadline else 0, 10_000)
         try:
             yield
-        except OperationalError as exc:
-            if "interrupt" in str(exc.orig).lower():
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            # Rows read straight off the DB-API cursor (_ids) raise sqlite3's own error:
+            # SQLite computes them as they are fetched, so the interrupt can come there.
+            if "interrupt" in str(getattr(exc, "orig", exc)).lower():
                 raise _OverBudget() from exc
             raise
         finally:

@@ -150,3 +150,18 @@ def test_within_budget_the_window_form_answers(world, monkeypatch):
     assert first == every[:3] and len(every) == 6
     with UnitOfWork(w.db, w.sales_admin, write=False) as uow:
         assert uow.session.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_a_budget_also_stops_rows_computed_as_they_are_read(world):
+    """SQLite computes rows as they are fetched: the interrupt may come while _ids reads
+    them off the DB-API cursor (sqlite3's own error there), and still means over budget."""
+    sql = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+        "WHERE i < 100000000) SELECT i FROM n"
+    )
+    with UnitOfWork(world.db, world.sales_admin, write=False) as uow:
+        with pytest.raises(listing._OverBudget), listing._time_budget(uow, 50):
+            result = uow.session.connection().exec_driver_sql(sql)
+            while result.cursor.fetchmany(10_000):
+                pass
+        assert uow.session.execute(text("SELECT 1")).scalar() == 1
