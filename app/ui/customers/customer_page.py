@@ -1,13 +1,15 @@
-"""客户档案 module page: 客户列表, 通讯录 and 审批 tabs."""
+"""客户档案 module page: 客户列表, 通讯录, 跟进记录, 成交记录 and 审批 tabs."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
+from app.services import followup_lists
 from app.ui.contacts.address_book_page import AddressBookPage
 from app.ui.contacts.approvals_page import ApprovalsPage
 from app.ui.context import AppContext
 from app.ui.customers.list_page import CustomerListPage
+from app.ui.customers.records_page import CustomerRecordsPage
 
 
 class CustomerPage(QTabWidget):
@@ -19,8 +21,25 @@ class CustomerPage(QTabWidget):
         self.address_book = AddressBookPage(ctx, company)
         self.address_book.open_record.connect(self._open_record)
         self.addTab(self.address_book, "通讯录")
+        self.follow_ups = CustomerRecordsPage(
+            ctx, followup_lists.follow_ups_source(), _customer_of("follow_up"), company
+        )
+        self.deals = CustomerRecordsPage(
+            ctx, followup_lists.deals_source(), _customer_of("deal"), company
+        )
+        for page in (self.follow_ups, self.deals):
+            page.open_record.connect(self._open_record)
+            self.addTab(page, page.source.title)
         self.approvals = ApprovalsPage(ctx)
         self.addTab(self.approvals, "审批")
+        self.currentChanged.connect(self._tab_shown)
+
+    def _tab_shown(self, index: int) -> None:
+        # Follow-ups, deals and contacts are written from the customer card: a tab shows
+        # what is there now when it is opened.
+        page = self.widget(index)
+        if page in (self.address_book, self.follow_ups, self.deals):
+            page.reload()
 
     def _open_record(self, entity: str, record_id: int) -> None:
         if entity == "customer":
@@ -32,3 +51,7 @@ class CustomerPage(QTabWidget):
     def open_customer(self, customer_id: int):
         self.show_tab(self.list_page)
         return self.list_page.open_customer(customer_id)
+
+
+def _customer_of(entity: str):
+    return lambda uow, record_id: followup_lists.customer_of(uow, entity, record_id)
