@@ -24,6 +24,14 @@ def upgrade() -> None:
         sqlite_where=sa.text("deleted_at IS NULL"),
         postgresql_where=sa.text("deleted_at IS NULL"),
     )
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite" and bind.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+    ).first():
+        # A database analyzed before (sqlite_stat1) must know this index too: without
+        # its statistics SQLite takes it for a selective one and chose it over the sort
+        # and search indexes (1 M customers: searches 3-5x, two sorts 6x slower).
+        bind.exec_driver_sql("ANALYZE ix_customers_live_industry_owner")
 
 
 def downgrade() -> None:
