@@ -12,16 +12,18 @@ the customer card resolves it with customer_of_contact(), which applies the same
 
 from __future__ import annotations
 
+from functools import partial
+
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app.models import CodeItem, Contact, Customer
-from app.services.errors import NotFound, PermissionDenied
-from app.services.grants import log_output
+from app.services.errors import PermissionDenied
+from app.services.grants import log_output_of_records
 from app.services.listing import Column, ListSource
 from app.services.pinyin import search_clause
 from app.services.uow import UnitOfWork
-from app.services.visibility import customer_scope
+from app.services.visibility import customer_of_record, customer_scope
 
 Position = aliased(CodeItem, name="contact_position")
 
@@ -90,32 +92,10 @@ def contacts_source() -> ListSource:
         default_sort=[("name", False)],
         default_date_key="created_at",
         open_entity="contact",
-        on_output=_log_output,
+        on_output=partial(log_output_of_records, Contact),
     )
-
-
-def _log_output(uow: UnitOfWork, contact_ids, action: str) -> None:
-    """Contacts printed or exported: a view of their customers under a 查阅授权."""
-    customer_ids = set()
-    ids = list(contact_ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        customer_ids.update(
-            uow.session.scalars(select(Contact.customer_id).where(Contact.id.in_(chunk)))
-        )
-    log_output(uow, sorted(customer_ids), action)
 
 
 def customer_of_contact(uow: UnitOfWork, contact_id: int) -> int:
     """The customer a contact belongs to, if the actor may see that customer."""
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    with uow:
-        customer_id = uow.session.scalar(
-            select(Customer.id)
-            .join(Contact, Contact.customer_id == Customer.id)
-            .where(Contact.id == contact_id, customer_scope(uow.actor))
-        )
-    if customer_id is None:
-        raise NotFound("该联系人不存在，或您无权查看其客户。")
-    return customer_id
+    return customer_of_record(uow, Contact, contact_id, "该联系人不存在，或您无权查看其客户。")

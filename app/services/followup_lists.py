@@ -13,16 +13,18 @@ customer_of(), which applies the same scope.
 
 from __future__ import annotations
 
+from functools import partial
+
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app.models import CodeItem, Customer, Deal, FollowUp, User
-from app.services.errors import NotFound, PermissionDenied
-from app.services.grants import log_output
+from app.services.errors import PermissionDenied
+from app.services.grants import log_output_of_records
 from app.services.listing import Column, ListSource
 from app.services.pinyin import search_clause
 from app.services.uow import UnitOfWork
-from app.services.visibility import customer_scope
+from app.services.visibility import customer_of_record, customer_scope
 
 Method = aliased(CodeItem, name="follow_method")
 By = aliased(User, name="follow_by")
@@ -66,21 +68,6 @@ def _search(*own_text):
         )
 
     return search
-
-
-def _log_output(model):
-    def log(uow: UnitOfWork, ids, action: str) -> None:
-        """Records printed or exported: a view of their customers under a 查阅授权."""
-        ids = list(ids)
-        customer_ids: set[int] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            customer_ids.update(
-                uow.session.scalars(select(model.customer_id).where(model.id.in_(chunk)))
-            )
-        log_output(uow, sorted(customer_ids), action)
-
-    return log
 
 
 def follow_ups_source() -> ListSource:
@@ -137,7 +124,7 @@ def follow_ups_source() -> ListSource:
         default_sort=[("at", True)],
         default_date_key="at",
         open_entity="follow_up",
-        on_output=_log_output(FollowUp),
+        on_output=partial(log_output_of_records, FollowUp),
     )
 
 
@@ -185,21 +172,12 @@ def deals_source() -> ListSource:
         default_sort=[("deal_date", True)],
         default_date_key="deal_date",
         open_entity="deal",
-        on_output=_log_output(Deal),
+        on_output=partial(log_output_of_records, Deal),
     )
 
 
 def customer_of(uow: UnitOfWork, entity: str, record_id: int) -> int:
     """The customer a follow-up or deal belongs to, if the actor may see that customer."""
-    model = _ENTITIES[entity]
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    with uow:
-        customer_id = uow.session.scalar(
-            select(Customer.id)
-            .join(model, model.customer_id == Customer.id)
-            .where(model.id == record_id, customer_scope(uow.actor))
-        )
-    if customer_id is None:
-        raise NotFound("该记录不存在，或您无权查看其客户。")
-    return customer_id
+    return customer_of_record(
+        uow, _ENTITIES[entity], record_id, "该记录不存在，或您无权查看其客户。"
+    )

@@ -214,6 +214,20 @@ def list_views(uow: UnitOfWork, grant_id: int | None = None) -> list[GrantViewRo
         ]
 
 
+def log_output_of_records(model, uow: UnitOfWork, record_ids, action: str) -> int:
+    """log_output for records hanging off customers (contacts, follow-ups, deals): one
+    GrantView per customer of the records printed or exported. With the model bound
+    (functools.partial) it is a ListSource's on_output."""
+    ids = list(record_ids)
+    customer_ids: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        customer_ids.update(
+            uow.session.scalars(select(model.customer_id).where(model.id.in_(chunk)))
+        )
+    return log_output(uow, sorted(customer_ids), action)
+
+
 def log_output(uow: UnitOfWork, customer_ids, action: str) -> int:
     """Inside a writing unit of work: customers printed or exported by the actor that the
     actor sees only through a 查阅授权 — one GrantView each. Returns how many."""

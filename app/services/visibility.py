@@ -144,6 +144,22 @@ def visible_customer(uow: UnitOfWork, customer_id: int) -> Customer:
     return c
 
 
+def customer_of_record(uow: UnitOfWork, model, record_id: int, not_found: str) -> int:
+    """The customer a record hanging off a customer (a contact, follow-up, deal) belongs
+    to, if the actor may see that customer; else NotFound(`not_found`)."""
+    if uow.actor is None:
+        raise PermissionDenied("请先登录。")
+    with uow:
+        customer_id = uow.session.scalar(
+            select(Customer.id)
+            .join(model, model.customer_id == Customer.id)
+            .where(model.id == record_id, customer_scope(uow.actor))
+        )
+    if customer_id is None:
+        raise NotFound(not_found)
+    return customer_id
+
+
 def editable_customer(uow: UnitOfWork, customer_id: int, denied: str) -> Customer:
     """Inside a unit of work: the customer if the actor may change it; `denied` says what
     a viewer (a grant, the chairman, the clerk) may not do."""
