@@ -105,7 +105,7 @@ def test_customer_page_tabs(qtbot, world):
     page = CustomerPage(AppContext(world.db, world.sales_admin), COMPANY)
     qtbot.addWidget(page)
     tabs = [page.tabText(i) for i in range(page.count())]
-    assert tabs == ["客户列表", "通讯录", "审批"]
+    assert tabs == ["客户列表", "通讯录", "跟进记录", "成交记录", "审批"]
 
 
 def test_print_card_of_the_selected_customer(qtbot, world, monkeypatch, tmp_path):
