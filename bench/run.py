@@ -136,20 +136,17 @@ class Ours:
         settle()  # the first rows are painted
 
     def loaded(self) -> None:
-        """Wait, untimed, until the list is idle — its row count final and, for a list
-        past GROW_LIMIT, every id read in the background — so that one measurement does
-        not run while the previous one's background work is still running."""
-        from app.ui.listview.windowed_model import GROW_LIMIT
-
-        model = self.view.model
-        while not model.complete or (
-            model.rowCount() > GROW_LIMIT and model.ids_loaded < model.rowCount()
-        ):
-            settle()
-            time.sleep(0.002)
+        """Wait, untimed, until the list is idle — its row count final and, for a long
+        list, every id read in the background — so that one measurement does not run
+        while the previous one's background work is still running."""
+        self._wait(lambda: not self.view.model.busy)
 
     def counted(self) -> None:
-        while not self.view.model.complete:
+        self._wait(lambda: self.view.model.complete)
+
+    @staticmethod
+    def _wait(done) -> None:
+        while not done():
             settle()
             time.sleep(0.002)
 

@@ -144,9 +144,10 @@ def test_a_long_list_reads_its_ids_in_the_background_after_the_count(qtbot, view
     view.reload()
     with qtbot.waitSignal(view.model.loaded, timeout=15_000):
         pass  # counted: the background read has just started
-    assert view.model.ids_loaded == 200
+    assert view.model.ids_loaded == 200 and view.model.busy
     assert cell(view, 299, "username") == "u0298"
     assert reads == [True] and view.model.ids_loaded == 301
+    qtbot.waitUntil(lambda: not view.model.busy, timeout=15_000)
 
     # A newer query stops an older read at its next chunk.
     stops = []

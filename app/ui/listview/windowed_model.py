@@ -164,6 +164,7 @@ class WindowedTableModel(QAbstractTableModel):
 
     def set_query(self, query: ListQuery) -> None:
         self._generation += 1
+        self._reader = None  # a running read stops at its next chunk
         first = listing.fetch_first_ids(read_uow(self.ctx), self.source, query, FIRST_WINDOW)
         self.beginResetModel()
         self.query = query
@@ -232,15 +233,24 @@ class WindowedTableModel(QAbstractTableModel):
         self._reader.start()
 
     def _on_ids(self, generation: int, ids) -> None:
-        if generation == self._generation and ids is not None and not self._all_ids:
+        if generation != self._generation:
+            return
+        self._reader = None  # done: read, or failed (a far row then reads them itself)
+        if ids is not None and not self._all_ids:
             self._take(ids, every=True)
+
+    @property
+    def busy(self) -> bool:
+        """Background work for the current query is still running: the count, or the
+        read of every id (a long list)."""
+        return not self.complete or self._reader is not None
 
     def _every_id(self) -> array:
         """Every id of the current query, read now — or, when the background read is
         under way, by waiting for it: a second read beside it would compete with it for
         the GIL row by row (SQLite: several seconds instead of well under one)."""
-        reader = self._reader
-        if reader is not None and reader.generation == self._generation:
+        reader = self._reader  # only ever the current query's (set_query drops it)
+        if reader is not None:
             reader.join()
             if reader.ids is not None:
                 return reader.ids
