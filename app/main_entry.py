@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication
 
 from app import APP_ID, APP_NAME
 from app.ui.bootstrap import Bootstrap
+from app.ui.common.fonts import install_fonts
 from app.ui.crash import install_excepthook
-from app.ui.fonts import install_fonts
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -4,11 +4,11 @@
     .venv/bin/python -m bench.generate --n 1000000 --start-pg       # + a throwaway PostgreSQL
     .venv/bin/python -m bench.generate --n 1000000 --pg-url URL --no-sqlite
 
-The schema comes from the app's migrations (app.services.migrations.upgrade). Rows are
+The schema comes from the app's migrations (app.services.core.migrations.upgrade). Rows are
 bulk-loaded with the secondary indexes and triggers dropped, then those are re-created
 from the definitions the migrations wrote (so the result is what the app would have).
 Company names are built from component lists whose pinyin is computed once per
-component with app.services.pinyin.name_keys; a sample of rows is checked against the
+component with app.services.search.pinyin.name_keys; a sample of rows is checked against the
 services' own derivation (customers._derived).
 """
 
@@ -26,11 +26,11 @@ from pathlib import Path
 from sqlalchemy import text
 
 from app.models import Contact, Customer
-from app.services import customers as customer_service
-from app.services.database import open_database
-from app.services.migrations import upgrade
-from app.services.passwords import hash_password
-from app.services.pinyin import name_keys
+from app.services.core.database import open_database
+from app.services.core.migrations import upgrade
+from app.services.core.passwords import hash_password
+from app.services.customers import customers as customer_service
+from app.services.search.pinyin import name_keys
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SQLITE_PATH = DATA_DIR / "crm-bench.sqlite3"

@@ -3,7 +3,7 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.run            # SQLite (+ PG if known)
     .venv/bin/python -m bench.run --pg-url URL --runs 15
 
-Ours: ListView (WindowedTableModel over app.services.listing and customers_source()),
+Ours: ListView (WindowedTableModel over app.services.lists.listing and customers_source()),
 acting as the sales admin (销售内勤, sees every customer). Stock: QSqlTableModel with
 setFilter (LIKE) / setSort over the same SQLite file; fetch-all plus
 QSortFilterProxyModel. Peak RSS is measured in fresh subprocesses (--rss ...).
@@ -55,7 +55,7 @@ def stats(samples: list[float]) -> tuple[float, float]:
 def app():
     from PySide6.QtWidgets import QApplication
 
-    from app.ui.fonts import install_fonts
+    from app.ui.common.fonts import install_fonts
 
     qapp = QApplication.instance() or QApplication([])
     install_fonts(qapp)
@@ -72,7 +72,7 @@ def sales_admin(db):
     from sqlalchemy import select
 
     from app.models import Role, User
-    from app.services.uow import Actor
+    from app.services.core.uow import Actor
 
     with db.sessions() as s:
         u = s.scalars(select(User).where(User.role == Role.SALES_ADMIN)).first()
@@ -112,8 +112,8 @@ def search_terms(db, runs: int, seed: int = 1) -> dict[str, list[str]]:
 
 class Ours:
     def __init__(self, url: str):
-        from app.services.customer_lists import customers_source
-        from app.services.database import open_database
+        from app.services.core.database import open_database
+        from app.services.customers.lists import customers_source
         from app.ui.context import AppContext
         from app.ui.listview.list_view import ListView
 
@@ -195,7 +195,7 @@ class Ours:
         self.shown()
 
     def summarize(self) -> None:
-        from app.services import listing
+        from app.services.lists import listing
         from app.ui.listview.uow import read_uow
 
         listing.summarize(
@@ -203,7 +203,7 @@ class Ours:
         )
 
     def export(self, rows: int, path: str) -> int:
-        from app.services.excel_export import export_list
+        from app.services.lists.excel_export import export_list
         from app.ui.listview.uow import read_uow
 
         keys = [c.key for c in self.source.columns][:20]
@@ -354,7 +354,7 @@ def bench_stock(path: str, runs: int) -> dict:
     res: dict[str, list[float]] = {}
     stock = Stock(path)
     res["open"] = [timed(stock.open) for _ in range(max(3, runs // 3))]
-    from app.services.database import open_database
+    from app.services.core.database import open_database
 
     db = open_database(f"sqlite:///{path}")
     terms = search_terms(db, runs)

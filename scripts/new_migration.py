@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from alembic import command  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 
-from app.services.migrations import alembic_config, upgrade  # noqa: E402
+from app.services.core.migrations import alembic_config, upgrade  # noqa: E402
 
 
 def main() -> None:

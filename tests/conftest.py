@@ -18,9 +18,9 @@ os.environ.pop("CRM_DATABASE_URL", None)
 import pytest  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from app.services import clock  # noqa: E402
-from app.services.database import open_database  # noqa: E402
-from app.services.migrations import upgrade  # noqa: E402
+from app.services.core import clock  # noqa: E402
+from app.services.core.database import open_database  # noqa: E402
+from app.services.core.migrations import upgrade  # noqa: E402
 from tests.pg_server import PgServer  # noqa: E402
 
 REQUIRE_PG = os.environ.get("CRM_REQUIRE_PG") == "1"

@@ -1,4 +1,4 @@
-"""Alembic environment. The app runs migrations in-process (app.services.migrations);
+"""Alembic environment. The app runs migrations in-process (app.services.core.migrations);
 the connection is handed over in config.attributes["connection"]."""
 
 from alembic import context

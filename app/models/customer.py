@@ -8,8 +8,8 @@ Search columns (for the shared list component; all indexed):
   customers.phone_digits               " "-joined digits-only forms of 电话, 传真, 负责人手机
   customers.number, owner_id, registered_on, is_in_pool
   contacts.name_pinyin / name_initials / phone_digits likewise for the 通讯录.
-Build the WHERE clause with app.services.pinyin.search_clause(); scope every read with
-app.services.visibility.customer_scope(actor).
+Build the WHERE clause with app.services.search.pinyin.search_clause(); scope every read with
+app.services.access.visibility.customer_scope(actor).
 """
 
 from __future__ import annotations

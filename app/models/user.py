@@ -57,7 +57,7 @@ class User(TrackedMixin, SoftDeleteMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)
     full_name: Mapped[str] = mapped_column(String(40), nullable=False)
-    # Set whenever full_name is (app.services.user_names): pinyin search of people.
+    # Set whenever full_name is (app.services.search.user_names): pinyin search of people.
     name_pinyin: Mapped[str] = mapped_column(
         String(200), nullable=False, default="", server_default=""
     )

@@ -10,15 +10,15 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QDialog
 
-from app.services import auth
-from app.services.errors import ServiceError
-from app.ui import prefs
-from app.ui.change_password_dialog import ChangePasswordDialog
+from app.services.admin import auth
+from app.services.core.errors import ServiceError
+from app.ui.common import prefs
 from app.ui.context import AppContext
-from app.ui.db_connector import DatabaseConnector
-from app.ui.login_dialog import NEEDS_SETUP, LoginDialog
+from app.ui.login.change_password_dialog import ChangePasswordDialog
+from app.ui.login.db_connector import DatabaseConnector
+from app.ui.login.login_dialog import NEEDS_SETUP, LoginDialog
+from app.ui.login.setup_dialog import SetupDialog
 from app.ui.main_window import MainWindow
-from app.ui.setup_dialog import SetupDialog
 
 
 class Bootstrap(QObject):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.services.database import Database
-from app.services.uow import Actor, UnitOfWork
+from app.services.core.database import Database
+from app.services.core.uow import Actor, UnitOfWork
 
 
 @dataclass(frozen=True)

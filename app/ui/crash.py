@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.services import config
+from app.services.core import config
 
 LOG_NAME = "crm-error.log"
 log = logging.getLogger("app.crash")
@@ -34,7 +34,7 @@ def write_traceback(exc_type, exc, tb) -> Path:
     text = "".join(traceback.format_exception(exc_type, exc, tb))
     try:
         with path.open("a", encoding="utf-8") as fh:
-            from app.services import clock
+            from app.services.core import clock
 
             fh.write(f"--- {clock.now():%Y-%m-%d %H:%M:%S} ---\n{text}\n")
     except OSError:

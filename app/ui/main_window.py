@@ -19,21 +19,21 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME, __version__
 from app.models import Role
-from app.services import auth
-from app.services.errors import ServiceError
-from app.services.pool_lists import POOL_ROLES
-from app.services.reminders import Target
-from app.ui import prefs
-from app.ui.change_password_dialog import ChangePasswordDialog
+from app.services.admin import auth
+from app.services.core.errors import ServiceError
+from app.services.pool.lists import POOL_ROLES
+from app.services.reminders.engine import Target
+from app.ui.admin.settings_page import SettingsPage
+from app.ui.common import prefs
+from app.ui.common.style import HINT_COLOR, message_label
 from app.ui.context import AppContext
 from app.ui.customers.customer_page import CustomerPage
+from app.ui.login.change_password_dialog import ChangePasswordDialog
 from app.ui.policy.policy_page import PolicyPage
-from app.ui.policy_sweeper import PolicySweeper
+from app.ui.pool.policy_sweeper import PolicySweeper
 from app.ui.pool.pool_page import PoolPage
-from app.ui.reminder_window import ReminderWindow
+from app.ui.reminders.reminder_window import ReminderWindow
 from app.ui.service_desk.service_desk_page import ServiceDeskPage
-from app.ui.settings_page import SettingsPage
-from app.ui.style import HINT_COLOR, message_label
 from app.ui.visits.visits_page import VisitsPage
 from app.ui.work.work_page import WorkPage
 

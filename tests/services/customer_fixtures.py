@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.models import Role
-from app.services import code_tables, customers, users
-from app.services.uow import Actor, UnitOfWork
+from app.services.admin import code_tables, users
+from app.services.core.uow import Actor, UnitOfWork
+from app.services.customers import customers
 from tests.services.helpers import add_user, login, setup_admin
 
 NXH = "宁夏红枸杞产业集团有限公司"
@@ -33,7 +34,7 @@ def fast_passwords(monkeypatch) -> None:
     """Argon2 with the smallest cost: these tests create many users."""
     from argon2 import PasswordHasher
 
-    from app.services import passwords
+    from app.services.core import passwords
 
     monkeypatch.setattr(
         passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from app.models import Role
-from app.services import auth, users
-from app.services.uow import UnitOfWork
+from app.services.admin import auth, users
+from app.services.core.uow import UnitOfWork
 
 PASSWORD = "secret-123"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from app.models import Role, Team, User
-from app.services.uow import UnitOfWork
+from app.services.core.uow import UnitOfWork
 
 NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周杰", "吴霞"]
 ROLES = [Role.SALES_REP, Role.SALES_REP, Role.MANAGER, Role.CLERK, Role.SALES_ADMIN]

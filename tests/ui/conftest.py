@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from app.services import auth, config, credentials, users
-from app.services.database import open_database
-from app.services.uow import UnitOfWork
-from app.services.users import UserForm
-from app.ui import prefs
+from app.services.admin import auth, users
+from app.services.admin.users import UserForm
+from app.services.core import config, credentials
+from app.services.core.database import open_database
+from app.services.core.uow import UnitOfWork
+from app.ui.common import prefs
+from app.ui.common.fonts import install_fonts
 from app.ui.context import AppContext
-from app.ui.fonts import install_fonts
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 COMPANY = "华东精密仪器有限公司"

@@ -4,9 +4,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.models import Role
-from app.services import auth, code_tables, customers
-from app.services.customers import CustomerForm
-from app.services.uow import UnitOfWork
+from app.services.admin import auth, code_tables
+from app.services.core.uow import UnitOfWork
+from app.services.customers import customers
+from app.services.customers.customers import CustomerForm
 from app.ui.admin.code_table_dialogs import CodeItemDialog, CodeTableDialog
 from app.ui.admin.code_tables_page import CodeTablesPage
 from tests.ui.conftest import COMPANY, PASSWORD, add_user, screenshot

@@ -5,12 +5,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.models import Role
-from app.services import auth, extra_fields, users
-from app.services.errors import AuthError
-from app.services.uow import UnitOfWork
+from app.services.admin import auth, extra_fields, users
+from app.services.core.errors import AuthError
+from app.services.core.uow import UnitOfWork
 from app.ui.admin.extra_field_dialog import ExtraFieldDialog
-from app.ui.settings_page import SettingsPage
-from app.ui.user_dialogs import ResetPasswordDialog, UserDialog
+from app.ui.admin.settings_page import SettingsPage
+from app.ui.admin.user_dialogs import ResetPasswordDialog, UserDialog
 from tests.ui.conftest import PASSWORD, add_user, screenshot
 
 
@@ -92,7 +92,7 @@ def test_users_tab_create_edit_reset_deactivate(qtbot, admin_ctx, monkeypatch):
 
 
 def test_users_batch_deactivate_and_unlock(qtbot, admin_ctx, monkeypatch, message_boxes):
-    from app.services import settings as settings_service
+    from app.services.core import settings as settings_service
 
     settings_service.update_settings(admin_ctx.uow(), {"security.max_failed_logins": 1})
     a = add_user(admin_ctx, "zhangsan", "张三", Role.SALES_REP)

@@ -6,16 +6,16 @@ from PySide6.QtWidgets import QDialog
 
 from app.main_entry import main
 from app.models import Role
-from app.services import config
-from app.services.config import SavedConfig
+from app.services.core import config
+from app.services.core.config import SavedConfig
 from app.ui import bootstrap as bootstrap_module
 from app.ui import crash
 from app.ui.bootstrap import Bootstrap
-from app.ui.change_password_dialog import ChangePasswordDialog
-from app.ui.db_settings_dialog import DatabaseSettingsDialog
-from app.ui.login_dialog import LoginDialog
+from app.ui.login.change_password_dialog import ChangePasswordDialog
+from app.ui.login.db_settings_dialog import DatabaseSettingsDialog
+from app.ui.login.login_dialog import LoginDialog
+from app.ui.login.setup_dialog import SetupDialog
 from app.ui.main_window import MainWindow
-from app.ui.setup_dialog import SetupDialog
 from tests.ui.conftest import COMPANY, PASSWORD, add_user, screenshot
 
 UNREACHABLE = "postgresql+psycopg://u:p@127.0.0.1:1/x"

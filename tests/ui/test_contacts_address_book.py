@@ -3,9 +3,10 @@
 from PySide6.QtCore import Qt
 
 from app.models import Role
-from app.services import auth, code_tables, customers
-from app.services.customers import ContactForm, CustomerForm
-from app.services.uow import UnitOfWork
+from app.services.admin import auth, code_tables
+from app.services.core.uow import UnitOfWork
+from app.services.customers import customers
+from app.services.customers.customers import ContactForm, CustomerForm
 from app.ui.contacts.address_book_page import AddressBookPage
 from app.ui.context import AppContext
 from tests.ui.conftest import COMPANY, PASSWORD, add_user, screenshot

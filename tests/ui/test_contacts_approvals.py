@@ -7,10 +7,12 @@ import pytest
 from PySide6.QtCore import QDateTime, Qt
 
 from app.models import Role
-from app.services import auth, code_tables, customers, grants, settings
-from app.services.customers import CustomerForm
-from app.services.errors import NotFound, PermissionDenied
-from app.services.uow import UnitOfWork
+from app.services.admin import auth, code_tables
+from app.services.core import settings
+from app.services.core.errors import NotFound, PermissionDenied
+from app.services.core.uow import UnitOfWork
+from app.services.customers import customers, grants
+from app.services.customers.customers import CustomerForm
 from app.ui.contacts.approval_dialogs import DecideChangeDialog, DecideGrantDialog
 from app.ui.contacts.approvals_page import ApprovalsPage
 from app.ui.context import AppContext

@@ -3,7 +3,7 @@
 import pytest
 from PySide6.QtGui import QDesktopServices
 
-from app.services import settings
+from app.services.core import settings
 from app.ui.context import AppContext
 from app.ui.customers.attachments_tab import AttachmentsTab
 from tests.services.customer_fixtures import fast_passwords, make_world, register

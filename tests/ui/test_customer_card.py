@@ -3,9 +3,10 @@
 import pytest
 from PySide6.QtPrintSupport import QPrinter
 
-from app.services import contacts, customers, settings
-from app.services.customers import ContactForm
-from app.services.uow import UnitOfWork
+from app.services.core import settings
+from app.services.core.uow import UnitOfWork
+from app.services.customers import contacts, customers
+from app.services.customers.customers import ContactForm
 from app.ui.context import AppContext
 from app.ui.customers.card_dialog import CustomerCardDialog
 from app.ui.customers.card_print import card_rows, make_printer, paint_card
@@ -140,7 +141,7 @@ def test_tabs_history_and_screenshots(qtbot, world, customer):
 
 
 def test_attachments_tab_in_the_card(qtbot, world, customer, tmp_path):
-    from app.services import attachments
+    from app.services.customers import attachments
 
     attachments.add_attachment(world.uow(world.rep1), customer, "营业执照.jpg", b"\xff\xd8")
     card = open_card(qtbot, world, world.rep1, customer)
@@ -176,8 +177,8 @@ def test_complaint_and_sample_request_from_the_card(qtbot, world, customer, monk
     from sqlalchemy import select
 
     from app.models import Complaint, SampleRequest
-    from app.services import code_tables
-    from app.services.uow import UnitOfWork
+    from app.services.admin import code_tables
+    from app.services.core.uow import UnitOfWork
     from app.ui.service_desk.complaint_dialogs import ComplaintDialog
     from app.ui.service_desk.sample_dialogs import SampleDialog
 

@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QDate, QDateTime, QTime
 
-from app.services import code_tables, customers, followups
-from app.services.followups import DealForm, FollowUpForm
-from app.services.uow import UnitOfWork
+from app.services.admin import code_tables
+from app.services.core.uow import UnitOfWork
+from app.services.customers import customers, followups
+from app.services.customers.followups import DealForm, FollowUpForm
 from app.ui.context import AppContext
 from app.ui.customers.card_dialog import CustomerCardDialog
 from app.ui.customers.deals_tab import DealDialog, DeliverDialog

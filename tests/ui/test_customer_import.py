@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Customer
-from app.services import extra_fields
-from app.services.uow import UnitOfWork
+from app.services.admin import extra_fields
+from app.services.core.uow import UnitOfWork
 from app.ui.context import AppContext
 from app.ui.customers.import_dialog import ImportDialog
 from app.ui.customers.list_page import CustomerListPage
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
-from tests.services.test_extra_field_columns import define_fields
+from tests.services.customers.test_extra_field_columns import define_fields
 from tests.ui.conftest import COMPANY, screenshot
 
 HEAD = ["客户名称＊", "客户来源＊", "等级", "电话", "邮箱", "客户规模", "年采购额", "合作意向"]

@@ -3,8 +3,8 @@
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from app.services import customers
-from app.services.uow import UnitOfWork
+from app.services.core.uow import UnitOfWork
+from app.services.customers import customers
 from app.ui.context import AppContext
 from app.ui.customers.customer_page import CustomerPage
 from app.ui.customers.list_page import CustomerListPage

@@ -1,9 +1,9 @@
 """PinyinCombo: type-ahead by Chinese text, full pinyin and initials; selection by id."""
 
-from app.services import code_tables
-from app.services.code_tables import CodeItemRow
-from app.services.pinyin import name_keys
-from app.ui.widgets.pinyin_combo import PinyinCombo
+from app.services.admin import code_tables
+from app.services.admin.code_tables import CodeItemRow
+from app.services.search.pinyin import name_keys
+from app.ui.common.pinyin_combo import PinyinCombo
 
 
 def row(item_id, name, active=True, code=None):

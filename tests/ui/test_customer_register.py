@@ -2,8 +2,9 @@
 
 import pytest
 
-from app.services import code_tables, customers
-from app.services.uow import UnitOfWork
+from app.services.admin import code_tables
+from app.services.core.uow import UnitOfWork
+from app.services.customers import customers
 from app.ui.context import AppContext
 from app.ui.customers.register_dialog import RegisterDialog
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
@@ -152,7 +153,7 @@ def test_personal_group_only_for_personal_customers(qtbot, world):
 
 
 def test_rep_asks_for_a_grant_on_a_hidden_hit(qtbot, world):
-    from app.services import grants
+    from app.services.customers import grants
     from app.ui.customers.grant_dialog import GrantRequestDialog
 
     register(world, world.rep3)

@@ -1,9 +1,9 @@
 from PySide6.QtCore import QPoint, Qt
 
-from app.services import config
-from app.services.config import DatabaseChoice, SavedConfig
-from app.ui import db_url
-from app.ui.db_settings_dialog import DatabaseSettingsDialog
+from app.services.core import config
+from app.services.core.config import DatabaseChoice, SavedConfig
+from app.ui.login import db_url
+from app.ui.login.db_settings_dialog import DatabaseSettingsDialog
 from tests.ui.conftest import screenshot
 
 

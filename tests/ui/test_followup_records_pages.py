@@ -3,9 +3,10 @@ tab shows what was written since, a double-click opens the customer card."""
 
 from datetime import timedelta
 
-from app.services import clock, followups
-from app.services.followups import DealForm, FollowUpForm
-from app.services.uow import UnitOfWork
+from app.services.core import clock
+from app.services.core.uow import UnitOfWork
+from app.services.customers import followups
+from app.services.customers.followups import DealForm, FollowUpForm
 from app.ui.context import AppContext
 from app.ui.customers.customer_page import CustomerPage
 from tests.ui.conftest import COMPANY, screenshot

@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.models.user import Role, User
-from app.services import list_prefs
-from app.services.admin_lists import audit_source, users_source
-from app.services.uow import UnitOfWork
+from app.services.admin.lists import audit_source, users_source
+from app.services.core.uow import UnitOfWork
+from app.services.lists import prefs as list_prefs
 from app.ui.listview import ListView
 from app.ui.listview.dialogs import SummaryDialog
 from app.ui.listview.print_preview import make_preview
@@ -69,7 +69,7 @@ def test_first_window_shows_at_once_and_the_rest_follows(qtbot, view, qtmodeltes
 def test_the_count_comes_first_and_ids_past_the_window_are_read_on_demand(
     qtbot, view, admin_ctx, monkeypatch
 ):
-    from app.services import listing
+    from app.services.lists import listing
     from app.ui.listview import windowed_model
 
     reads = []
@@ -112,7 +112,7 @@ def test_the_count_comes_first_and_ids_past_the_window_are_read_on_demand(
 
 
 def test_a_long_list_reads_its_ids_in_the_background_after_the_count(qtbot, view, monkeypatch):
-    from app.services import listing
+    from app.services.lists import listing
     from app.ui.listview import windowed_model
 
     monkeypatch.setattr(windowed_model, "GROW_LIMIT", 250)  # 301 rows: a "long" list

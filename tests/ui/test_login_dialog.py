@@ -1,10 +1,10 @@
 from PySide6.QtCore import Qt
 
 from app.models import Role
-from app.services import settings
-from app.ui import prefs
-from app.ui.db_connector import DatabaseConnector
-from app.ui.login_dialog import LoginDialog
+from app.services.core import settings
+from app.ui.common import prefs
+from app.ui.login.db_connector import DatabaseConnector
+from app.ui.login.login_dialog import LoginDialog
 from tests.ui.conftest import COMPANY, PASSWORD, add_user, screenshot
 
 
@@ -75,7 +75,7 @@ def test_locked_account(qtbot, sqlite_db, admin, admin_ctx):
 
 
 def test_keyring_unavailable_disables_remember(qtbot, sqlite_db, admin, no_keyring):
-    from app.services import credentials
+    from app.services.core import credentials
 
     dialog = make_dialog(qtbot, sqlite_db)
     assert not dialog.remember_box.isEnabled()
@@ -102,7 +102,7 @@ def test_remembered_password_is_prefilled(qtbot, sqlite_db, admin, memory_keyrin
 
 
 def test_network_share_warning_in_orange(qtbot, sqlite_db, admin, monkeypatch):
-    from app.services import database
+    from app.services.core import database
 
     monkeypatch.setattr(database, "network_share_warning", lambda path: "警告：网络共享")
     dialog = make_dialog(qtbot, sqlite_db)

@@ -2,15 +2,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.models import Role
-from app.services import auth, users
-from app.services.errors import AuthError
-from app.services.reminders import Target
-from app.services.uow import UnitOfWork
+from app.services.admin import auth, users
+from app.services.core.errors import AuthError
+from app.services.core.uow import UnitOfWork
+from app.services.reminders.engine import Target
 from app.ui import main_window as main_window_module
-from app.ui.change_password_dialog import ChangePasswordDialog
+from app.ui.admin.user_dialogs import TeamNameDialog, UserDialog
 from app.ui.context import AppContext
+from app.ui.login.change_password_dialog import ChangePasswordDialog
 from app.ui.main_window import MODULES, NOT_OPEN_TIP, NOT_YET_OPEN, MainWindow
-from app.ui.user_dialogs import TeamNameDialog, UserDialog
 from tests.ui.conftest import COMPANY, PASSWORD, add_user, screenshot
 
 
@@ -167,7 +167,7 @@ def test_open_target_user_selects_row(qtbot, admin_ctx):
 
 
 def test_open_target_own_password_and_locked_reminder(qtbot, admin_ctx, monkeypatch):
-    from app.services import settings
+    from app.services.core import settings
 
     settings.update_settings(admin_ctx.uow(), {"security.max_failed_logins": 1})
     zhang = add_user(admin_ctx, "zhangsan", "张三", Role.SALES_REP)
@@ -225,7 +225,8 @@ def test_geometry_is_restored(qtbot, admin_ctx):
 
 
 def test_reminders_drill_through_to_module_pages(qtbot, sqlite_db, monkeypatch, message_boxes):
-    from app.services import code_tables, complaints
+    from app.services.admin import code_tables
+    from app.services.service_desk import complaints
     from tests.services.customer_fixtures import fast_passwords, make_world, register
 
     fast_passwords(monkeypatch)

@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from app.services.reminders import Reminder, Severity, Target
-from app.ui.reminder_model import ReminderTableModel
+from app.services.reminders.engine import Reminder, Severity, Target
+from app.ui.reminders.reminder_model import ReminderTableModel
 
 
 def reminder(kind, day, severity=Severity.INFO):

@@ -7,10 +7,12 @@ import pytest
 from PySide6.QtCore import QDate
 
 from app.models import Customer
-from app.services import code_tables, followups, reviews
-from app.services.followups import DealForm, FollowUpForm
-from app.services.reminders import Target
-from app.services.uow import UnitOfWork
+from app.services.admin import code_tables
+from app.services.core.uow import UnitOfWork
+from app.services.customers import followups
+from app.services.customers.followups import DealForm, FollowUpForm
+from app.services.policy import reviews
+from app.services.reminders.engine import Target
 from app.ui.context import AppContext
 from app.ui.policy import classification_page as classification_module
 from app.ui.policy.policy_page import PolicyPage
@@ -128,7 +130,7 @@ def test_rep_files_a_statement_and_manager_decides(qtbot, world, monkeypatch, fa
 
 def test_reminder_opens_the_review_in_the_main_window(qtbot, world, monkeypatch):
     from app.ui.main_window import MainWindow
-    from app.ui.policy_sweeper import PolicySweeper
+    from app.ui.pool.policy_sweeper import PolicySweeper
 
     monkeypatch.setattr(PolicySweeper, "start", lambda self: None)
     window = MainWindow(AppContext(world.db, world.manager))

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from app.services import pool, reviews
-from app.services.uow import UnitOfWork
-from app.ui.policy_sweeper import PolicySweeper
+from app.services.core.uow import UnitOfWork
+from app.services.policy import reviews
+from app.services.pool import rules as pool
+from app.ui.pool.policy_sweeper import PolicySweeper
 from tests.services.customer_fixtures import fast_passwords, make_world, register
 
 

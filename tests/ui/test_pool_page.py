@@ -3,8 +3,10 @@
 import pytest
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from app.services import code_tables, customers, pool
-from app.services.uow import UnitOfWork
+from app.services.admin import code_tables
+from app.services.core.uow import UnitOfWork
+from app.services.customers import customers
+from app.services.pool import rules as pool
 from app.ui.context import AppContext
 from app.ui.pool import pool_page as pool_page_module
 from app.ui.pool.pool_page import PoolPage

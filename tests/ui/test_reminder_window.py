@@ -3,11 +3,12 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 
 from app.models import Role
-from app.services import auth, settings
-from app.services.errors import AuthError
-from app.services.reminders import Target
-from app.services.uow import UnitOfWork
-from app.ui.reminder_window import ReminderWindow
+from app.services.admin import auth
+from app.services.core import settings
+from app.services.core.errors import AuthError
+from app.services.core.uow import UnitOfWork
+from app.services.reminders.engine import Target
+from app.ui.reminders.reminder_window import ReminderWindow
 from tests.ui.conftest import add_user, screenshot
 
 
@@ -82,8 +83,8 @@ def test_empty_state(qtbot, fake_clock, admin_ctx):
 
 
 def test_failed_provider_is_reported(qtbot, fake_clock, admin_ctx, monkeypatch):
-    from app.services import reminders
-    from app.services.reminders import Reminder, ReminderResult, Severity
+    from app.services.reminders import registry as reminders
+    from app.services.reminders.engine import Reminder, ReminderResult, Severity
 
     item = Reminder("password", "测试", datetime(2026, 3, 3), Severity.INFO, Target("x", 1))
     monkeypatch.setattr(reminders, "collect", lambda uow: ReminderResult([item], ["账户锁定"]))
@@ -98,7 +99,10 @@ def test_a_reps_day_visits_complaints_and_urged_work(qtbot, sqlite_db, monkeypat
     manager — each drilling through to its own page."""
     from datetime import timedelta
 
-    from app.services import code_tables, complaints, visits, work_plans
+    from app.services.admin import code_tables
+    from app.services.service_desk import complaints
+    from app.services.visits import workflow as visits
+    from app.services.work import plans as work_plans
     from app.ui.context import AppContext
     from tests.services.customer_fixtures import fast_passwords, make_world, register
 

@@ -10,13 +10,10 @@ import pytest
 from PySide6.QtCore import QDate
 
 from app.models import SampleRequest
-from app.services import (
-    code_tables,
-    reminders,
-    service_desk_reminders,  # noqa: F401  (registers the providers)
-)
-from app.services.customers import ContactForm
-from app.services.uow import UnitOfWork
+from app.services.admin import code_tables
+from app.services.core.uow import UnitOfWork
+from app.services.customers.customers import ContactForm
+from app.services.reminders import registry as reminders
 from app.ui.context import AppContext
 from app.ui.forms.paper_form import save_pdf
 from app.ui.service_desk.complaint_dialogs import (

@@ -1,9 +1,9 @@
 from PySide6.QtCore import Qt
 
 from app.models import Role
-from app.services import auth
-from app.services.uow import UnitOfWork
-from app.ui.setup_dialog import SetupDialog
+from app.services.admin import auth
+from app.services.core.uow import UnitOfWork
+from app.ui.login.setup_dialog import SetupDialog
 from tests.ui.conftest import COMPANY, PASSWORD, screenshot
 
 

@@ -2,10 +2,10 @@ import sys
 
 from PySide6.QtGui import QFontDatabase
 
-from app.services import config
+from app.services.core import config
 from app.ui import crash
-from app.ui.fonts import install_fonts
-from app.ui.resources import resource_path, resources_dir
+from app.ui.common.fonts import install_fonts
+from app.ui.common.resources import resource_path, resources_dir
 
 
 def test_resources_dir_from_source_and_bundle(monkeypatch, tmp_path):

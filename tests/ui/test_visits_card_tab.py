@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from PySide6.QtCore import QDate
 
-from app.services import visits
-from app.services.uow import UnitOfWork
+from app.services.core.uow import UnitOfWork
+from app.services.visits import workflow as visits
 from app.ui.context import AppContext
 from app.ui.customers.card_dialog import CustomerCardDialog
 from app.ui.customers.visits_tab import VisitsTab

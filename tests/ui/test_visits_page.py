@@ -10,8 +10,9 @@ import pytest
 from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import QDialog
 
-from app.services import followups, visits
-from app.services.uow import UnitOfWork
+from app.services.core.uow import UnitOfWork
+from app.services.customers import followups
+from app.services.visits import workflow as visits
 from app.ui.context import AppContext
 from app.ui.visits.dialogs import (
     AppointDialog,

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from app.services import visits
-from app.services.uow import UnitOfWork
+from app.services.core.uow import UnitOfWork
+from app.services.visits import workflow as visits
 from app.ui.forms.paper_form import save_pdf
 from app.ui.visits import print_forms as forms
 from tests.services.customer_fixtures import NXH

@@ -1,5 +1,5 @@
 """Shared builders for the 客户回访 UI tests (no tests here): a company with every role,
-customers of rep1/rep3, and the workflow driven through app.services.visits."""
+customers of rep1/rep3, and the workflow driven through app.services.visits.workflow."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from app.services import code_tables, visits
-from app.services.customers import ContactForm
-from app.services.uow import UnitOfWork
-from app.services.visits import PlanForm, RecordForm
+from app.services.admin import code_tables
+from app.services.core.uow import UnitOfWork
+from app.services.customers.customers import ContactForm
+from app.services.visits import workflow as visits
+from app.services.visits.workflow import PlanForm, RecordForm
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
 
 YC = "银川回访测试有限公司"

@@ -9,13 +9,16 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
 from app.models import DailyNote, VisitPlan, VisitPlanVisitor, WorkPlan
-from app.services import code_tables, daily_notes, followups, work_plans
-from app.services.calendar_events import APPOINTMENT, FOLLOW_UP, NOTE, VISIT_PLAN, WORK_PLAN
-from app.services.daily_notes import NoteForm
-from app.services.followups import FollowUpForm
-from app.services.reminders import Target
-from app.services.uow import UnitOfWork
-from app.services.work_plans import WorkPlanForm
+from app.services.admin import code_tables
+from app.services.core.uow import UnitOfWork
+from app.services.customers import followups
+from app.services.customers.followups import FollowUpForm
+from app.services.reminders.engine import Target
+from app.services.work import notes as daily_notes
+from app.services.work import plans as work_plans
+from app.services.work.calendar_events import APPOINTMENT, FOLLOW_UP, NOTE, VISIT_PLAN, WORK_PLAN
+from app.services.work.notes import NoteForm
+from app.services.work.plans import WorkPlanForm
 from app.ui.context import AppContext
 from app.ui.work.plan_dialogs import PlanDialog, ProgressDialog, UrgeDialog
 from app.ui.work.work_page import WorkPage

@@ -19,8 +19,8 @@ def upgrade() -> None:
     op.add_column('users', sa.Column('name_pinyin', sa.String(length=200), server_default='', nullable=False))
     op.add_column('users', sa.Column('name_initials', sa.String(length=60), server_default='', nullable=False))
 
-    # Existing users get their keys now; later saves keep them (app.services.user_names).
-    from app.services.pinyin import name_keys
+    # Existing users get their keys now; later saves keep them (app.services.search.user_names).
+    from app.services.search.pinyin import name_keys
 
     bind = op.get_bind()
     users = sa.table('users', sa.column('id', sa.Integer), sa.column('full_name', sa.String),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.services.admin_lists import audit_source
+from app.services.admin.lists import audit_source
 from app.ui.context import AppContext
 from app.ui.listview import ListView
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from app.services import code_tables
-from app.services.code_tables import CodeItemRow
+from app.services.admin import code_tables
+from app.services.admin.code_tables import CodeItemRow
+from app.ui.common.form_dialog import FormDialog
 from app.ui.context import AppContext
-from app.ui.form_dialog import FormDialog
 
 
 class CodeItemDialog(FormDialog):

@@ -1,7 +1,7 @@
 """系统设置 → 代码表: the tables on the left, the chosen table's entries on the right.
 
 The entries are a ListView over code_items_source(table) (search, sort, export, print
-like every list); the buttons act on the selected entry through app.services.code_tables,
+like every list); the buttons act on the selected entry through app.services.admin.code_tables,
 which decides everything (system codes keep their code, an entry in use cannot be
 deleted — its message is shown as is).
 """
@@ -21,16 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import code_tables
-from app.services.code_table_lists import code_items_source
-from app.services.code_tables import CodeItemRow, CodeTableRow
-from app.services.errors import ServiceError
+from app.services.admin import code_tables
+from app.services.admin.code_table_lists import code_items_source
+from app.services.admin.code_tables import CodeItemRow, CodeTableRow
+from app.services.core.errors import ServiceError
 from app.ui.admin.code_table_dialogs import CodeItemDialog, CodeTableDialog
 from app.ui.admin.scroll import scrollable
+from app.ui.common.messages import confirm, show_service_error
 from app.ui.context import AppContext
 from app.ui.listview import ListView
 from app.ui.listview.uow import read_uow
-from app.ui.messages import confirm, show_service_error
 
 TABLE_ROLE = Qt.ItemDataRole.UserRole
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QSpinBox, QWidget
 
-from app.services import code_tables, extra_fields
-from app.services.extra_fields import TYPES, ExtraFieldRow
+from app.services.admin import code_tables, extra_fields
+from app.services.admin.extra_fields import TYPES, ExtraFieldRow
+from app.ui.common.form_dialog import FormDialog
+from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.context import AppContext
-from app.ui.form_dialog import FormDialog
-from app.ui.widgets.pinyin_combo import PinyinCombo
 
 
 class ExtraFieldDialog(FormDialog):

@@ -1,21 +1,21 @@
 """系统设置 → 自定义字段: the admin defines extra customer fields (text, number, date, or
 a choice from a code table). They appear in the customer form, list, filters and export;
-this page only edits the definitions through app.services.extra_fields."""
+this page only edits the definitions through app.services.admin.extra_fields."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.services import extra_fields
-from app.services.errors import ServiceError
-from app.services.extra_field_lists import extra_fields_source
-from app.services.extra_fields import ExtraFieldRow
+from app.services.admin import extra_fields
+from app.services.admin.extra_field_lists import extra_fields_source
+from app.services.admin.extra_fields import ExtraFieldRow
+from app.services.core.errors import ServiceError
 from app.ui.admin.extra_field_dialog import ExtraFieldDialog
+from app.ui.common.messages import confirm, show_service_error
 from app.ui.context import AppContext
 from app.ui.listview import ListView
 from app.ui.listview.uow import read_uow
-from app.ui.messages import confirm, show_service_error
 
 
 class ExtraFieldsPage(QWidget):

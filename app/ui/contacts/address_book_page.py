@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from app.services.contact_lists import contacts_source, customer_of_contact
+from app.services.customers.contact_lists import contacts_source, customer_of_contact
 from app.ui.context import AppContext
 from app.ui.customers.records_page import CustomerRecordsPage
 

@@ -11,11 +11,11 @@ from datetime import datetime
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import QDateTimeEdit, QWidget
 
-from app.services import change_requests, grants
-from app.services.change_requests import ChangeRequestRow
-from app.services.grants import GrantRow
+from app.services.customers import change_requests, grants
+from app.services.customers.change_requests import ChangeRequestRow
+from app.services.customers.grants import GrantRow
+from app.ui.common.form_dialog import FormDialog
 from app.ui.context import AppContext
-from app.ui.form_dialog import FormDialog
 
 
 def grant_target(g: GrantRow) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from app.services.change_requests import DiffLine
-from app.services.grants import GrantViewRow
-from app.ui.style import HINT_COLOR, SUCCESS_COLOR
-from app.ui.table_model import Column, RowTableModel
+from app.services.customers.change_requests import DiffLine
+from app.services.customers.grants import GrantViewRow
+from app.ui.common.style import HINT_COLOR, SUCCESS_COLOR
+from app.ui.common.table_model import Column, RowTableModel
 
 
 def _when(value) -> str:

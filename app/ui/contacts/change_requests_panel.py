@@ -11,17 +11,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import change_requests
-from app.services.approval_lists import change_requests_source
-from app.services.change_requests import APPROVER_ROLES, ChangeRequestRow
-from app.services.errors import ServiceError
-from app.ui.admin_table import admin_table
+from app.services.core.errors import ServiceError
+from app.services.customers import change_requests
+from app.services.customers.approval_lists import change_requests_source
+from app.services.customers.change_requests import APPROVER_ROLES, ChangeRequestRow
+from app.ui.admin.admin_table import admin_table
+from app.ui.common.messages import show_service_error
 from app.ui.contacts.approval_dialogs import DecideChangeDialog
 from app.ui.contacts.approval_models import DiffModel
 from app.ui.contacts.approval_queue import ApprovalQueue
 from app.ui.context import AppContext
 from app.ui.listview.uow import read_uow
-from app.ui.messages import show_service_error
 
 
 class ChangeRequestsPanel(ApprovalQueue):

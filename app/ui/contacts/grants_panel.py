@@ -12,17 +12,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import Role
-from app.services import grants
-from app.services.approval_lists import grants_source
-from app.services.errors import PermissionDenied, ServiceError
-from app.services.grants import GrantRow
-from app.ui.admin_table import admin_table
+from app.services.core.errors import PermissionDenied, ServiceError
+from app.services.customers import grants
+from app.services.customers.approval_lists import grants_source
+from app.services.customers.grants import GrantRow
+from app.ui.admin.admin_table import admin_table
+from app.ui.common.messages import show_service_error
 from app.ui.contacts.approval_dialogs import DecideGrantDialog
 from app.ui.contacts.approval_models import ViewModel
 from app.ui.contacts.approval_queue import ApprovalQueue
 from app.ui.context import AppContext
 from app.ui.listview.uow import read_uow
-from app.ui.messages import show_service_error
 
 
 class GrantsPanel(ApprovalQueue):

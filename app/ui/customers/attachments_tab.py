@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import attachments
-from app.services.attachments import AttachmentRow
-from app.services.errors import ServiceError
+from app.services.core.errors import ServiceError
+from app.services.customers import attachments
+from app.services.customers.attachments import AttachmentRow
+from app.ui.common.messages import show_service_error
 from app.ui.context import AppContext
 from app.ui.customers.record_table import record_table
 from app.ui.listview.background import BackgroundTask
 from app.ui.listview.uow import read_uow, write_uow
-from app.ui.messages import show_service_error
 
 TITLE = "附件"
 COLUMNS = [  # label, width, value

@@ -23,9 +23,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import complaints, customers, samples
-from app.services.customers import FIELD_LABELS, CustomerCard
-from app.services.errors import ConflictError, ServiceError, ValidationError
+from app.services.core.errors import ConflictError, ServiceError, ValidationError
+from app.services.customers import customers
+from app.services.customers.customers import FIELD_LABELS, CustomerCard
+from app.services.service_desk import complaints, samples
+from app.ui.common.style import (
+    ERROR_COLOR,
+    HINT_COLOR,
+    SUCCESS_COLOR,
+    WARNING_COLOR,
+    message_label,
+    set_message,
+)
 from app.ui.context import AppContext
 from app.ui.customers.attachments_tab import AttachmentsTab
 from app.ui.customers.card_print import make_card_preview
@@ -38,14 +47,6 @@ from app.ui.customers.visits_tab import VisitsTab
 from app.ui.listview.uow import write_uow
 from app.ui.service_desk.complaint_dialogs import ComplaintDialog
 from app.ui.service_desk.sample_dialogs import SampleDialog
-from app.ui.style import (
-    ERROR_COLOR,
-    HINT_COLOR,
-    SUCCESS_COLOR,
-    WARNING_COLOR,
-    message_label,
-    set_message,
-)
 
 HISTORY_COLUMNS = ["时间", "类型", "原归属", "新归属", "原因", "操作人"]
 

@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
-from app.services.errors import ServiceError
+from app.services.core.errors import ServiceError
+from app.ui.common.messages import show_service_error
 from app.ui.context import AppContext
 from app.ui.customers.card_dialog import CustomerCardDialog
-from app.ui.messages import show_service_error
 
 
 def open_card(

@@ -15,15 +15,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import code_tables, contacts
-from app.services.customers import ContactForm, ContactRow
-from app.services.errors import ServiceError, ValidationError
+from app.services.admin import code_tables
+from app.services.core.errors import ServiceError, ValidationError
+from app.services.customers import contacts
+from app.services.customers.customers import ContactForm, ContactRow
+from app.ui.common.form_dialog import FormDialog
+from app.ui.common.pinyin_combo import PinyinCombo
+from app.ui.common.style import ERROR_COLOR, message_label
 from app.ui.context import AppContext
 from app.ui.customers.fields import DATE_HINT, ErrorMap, label_text, multiline, read, write
-from app.ui.form_dialog import FormDialog
 from app.ui.listview.uow import read_uow, write_uow
-from app.ui.style import ERROR_COLOR, message_label
-from app.ui.widgets.pinyin_combo import PinyinCombo
 
 LINE_FIELDS = [
     ("name", "姓名", True),

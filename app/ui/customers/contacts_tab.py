@@ -11,15 +11,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import contacts
-from app.services.customers import ContactRow
-from app.services.errors import ServiceError
+from app.services.core.errors import ServiceError
+from app.services.customers import contacts
+from app.services.customers.customers import ContactRow
+from app.ui.common.messages import confirm, show_service_error
 from app.ui.context import AppContext
 from app.ui.customers.contact_fields import ContactDialog
 from app.ui.customers.fields import shown
 from app.ui.customers.record_table import record_table
 from app.ui.listview.uow import read_uow, write_uow
-from app.ui.messages import confirm, show_service_error
 
 COLUMNS = [
     ("主要", lambda r: "★" if r.is_primary else ""),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from app.services import followup_lists
+from app.services.customers import followup_lists
 from app.ui.contacts.address_book_page import AddressBookPage
 from app.ui.contacts.approvals_page import ApprovalsPage
 from app.ui.context import AppContext

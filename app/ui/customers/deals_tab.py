@@ -19,16 +19,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import clock, followups
-from app.services.errors import ServiceError
-from app.services.followups import DealForm, DealRow
+from app.services.core import clock
+from app.services.core.errors import ServiceError
+from app.services.customers import followups
+from app.services.customers.followups import DealForm, DealRow
+from app.ui.common.form_dialog import FormDialog
+from app.ui.common.messages import show_service_error
+from app.ui.common.style import HINT_COLOR, message_label
 from app.ui.context import AppContext
 from app.ui.customers.fields import multiline, shown
 from app.ui.customers.record_table import record_table
-from app.ui.form_dialog import FormDialog
 from app.ui.listview.uow import read_uow, write_uow
-from app.ui.messages import show_service_error
-from app.ui.style import HINT_COLOR, message_label
 
 
 def money(value: Decimal | None) -> str:

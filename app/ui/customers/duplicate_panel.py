@@ -10,9 +10,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.services.customers import DuplicateHit
+from app.services.customers.customers import DuplicateHit
+from app.ui.common.style import ERROR_COLOR, HINT_COLOR, SUCCESS_COLOR
 from app.ui.customers.grant_dialog import can_request
-from app.ui.style import ERROR_COLOR, HINT_COLOR, SUCCESS_COLOR
 
 CHECKING = "正在检查是否重复…"
 NO_HITS = "未发现重复客户。"

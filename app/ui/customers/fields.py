@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
-from app.services.errors import ServiceError, ValidationError
-from app.ui.style import ERROR_COLOR, message_label, set_message
-from app.ui.widgets.pinyin_combo import PinyinCombo
+from app.services.core.errors import ServiceError, ValidationError
+from app.ui.common.pinyin_combo import PinyinCombo
+from app.ui.common.style import ERROR_COLOR, message_label, set_message
 
 REQUIRED_MARK = f"<span style='color:{ERROR_COLOR}'>*</span>"
 DATE_HINT = "例：2026-03-01"

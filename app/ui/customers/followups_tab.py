@@ -20,16 +20,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import clock, code_tables, followups
-from app.services.errors import ServiceError
-from app.services.followups import FollowUpForm, FollowUpRow
+from app.services.admin import code_tables
+from app.services.core import clock
+from app.services.core.errors import ServiceError
+from app.services.customers import followups
+from app.services.customers.followups import FollowUpForm, FollowUpRow
+from app.ui.common.form_dialog import FIELD_WIDTH, FormDialog
+from app.ui.common.messages import confirm, show_service_error
+from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.context import AppContext
 from app.ui.customers.fields import multiline, shown
 from app.ui.customers.record_table import record_table
-from app.ui.form_dialog import FIELD_WIDTH, FormDialog
 from app.ui.listview.uow import read_uow, write_uow
-from app.ui.messages import confirm, show_service_error
-from app.ui.widgets.pinyin_combo import PinyinCombo
 
 COLUMNS = [
     ("跟进时间", 130, lambda r: shown(r.at.replace(second=0, microsecond=0))),

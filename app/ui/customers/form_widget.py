@@ -16,8 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import code_tables, customers, extra_fields
-from app.services.customers import FIELD_LABELS, CustomerForm
+from app.services.admin import code_tables, extra_fields
+from app.services.customers import customers
+from app.services.customers.customers import FIELD_LABELS, CustomerForm
+from app.ui.common.pinyin_combo import PinyinCombo
+from app.ui.common.style import ERROR_COLOR, message_label
 from app.ui.context import AppContext
 from app.ui.customers.fields import (
     DATE_HINT,
@@ -30,8 +33,6 @@ from app.ui.customers.fields import (
     write,
 )
 from app.ui.listview.uow import read_uow
-from app.ui.style import ERROR_COLOR, message_label
-from app.ui.widgets.pinyin_combo import PinyinCombo
 
 # (field, wide?) per group; code fields become combos, the rest line edits.
 GROUPS: list[tuple[str, list[tuple[str, bool]]]] = [

@@ -8,10 +8,11 @@ from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import QDateTimeEdit
 
 from app.models import Role
-from app.services import clock, grants
+from app.services.core import clock
+from app.services.customers import grants
+from app.ui.common.form_dialog import FormDialog
 from app.ui.context import AppContext
 from app.ui.customers.fields import multiline
-from app.ui.form_dialog import FormDialog
 from app.ui.listview.uow import write_uow
 
 DEFAULT_DAYS = 7

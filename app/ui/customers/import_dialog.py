@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import Role
-from app.services import customer_import
-from app.services.customer_import import ImportPreview, ImportRejected, ImportResult
-from app.services.errors import ServiceError
+from app.services.core.errors import ServiceError
+from app.services.customers import importer as customer_import
+from app.services.customers.importer import ImportPreview, ImportRejected, ImportResult
 from app.ui.context import AppContext
 from app.ui.listview.background import BackgroundTask
 from app.ui.listview.uow import read_uow, write_uow

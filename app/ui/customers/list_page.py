@@ -6,11 +6,14 @@ from __future__ import annotations
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from app.services import customers, extra_fields, list_prefs
-from app.services.customer_import import can_import
-from app.services.customer_lists import customers_source
-from app.services.customers import REGISTER_ROLES
-from app.services.errors import ServiceError
+from app.services.admin import extra_fields
+from app.services.core.errors import ServiceError
+from app.services.customers import customers
+from app.services.customers.customers import REGISTER_ROLES
+from app.services.customers.importer import can_import
+from app.services.customers.lists import customers_source
+from app.services.lists import prefs as list_prefs
+from app.ui.common.messages import show_service_error
 from app.ui.context import AppContext
 from app.ui.customers.card_dialog import CustomerCardDialog
 from app.ui.customers.card_print import make_card_preview
@@ -20,7 +23,6 @@ from app.ui.customers.recycle_bin import BIN_ROLES, RecycleBinDialog
 from app.ui.customers.register_dialog import RegisterDialog
 from app.ui.listview import ListView
 from app.ui.listview.uow import read_uow
-from app.ui.messages import show_service_error
 
 
 def _read_defs(ctx: AppContext) -> list[extra_fields.ExtraFieldRow]:

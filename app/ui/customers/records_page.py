@@ -10,9 +10,9 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
-from app.services.errors import ServiceError
-from app.services.listing import ListSource
-from app.services.uow import UnitOfWork
+from app.services.core.errors import ServiceError
+from app.services.core.uow import UnitOfWork
+from app.services.lists.listing import ListSource
 from app.ui.admin.scroll import scrollable
 from app.ui.context import AppContext
 from app.ui.listview import ListView

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import Role
-from app.services.customer_lists import recycle_bin_source
+from app.services.customers.lists import recycle_bin_source
 from app.ui.context import AppContext
 from app.ui.listview import ListView
 from app.ui.listview.uow import write_uow

@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import Role
-from app.services import customers
-from app.services.customers import DuplicateFound, RegisterResult
-from app.services.errors import ServiceError, ValidationError
+from app.services.core.errors import ServiceError, ValidationError
+from app.services.customers import customers
+from app.services.customers.customers import DuplicateFound, RegisterResult
+from app.ui.common.pinyin_combo import PinyinCombo
+from app.ui.common.style import ERROR_COLOR, HINT_COLOR, message_label
 from app.ui.context import AppContext
 from app.ui.customers.contact_fields import ContactLines
 from app.ui.customers.duplicate_panel import DuplicatePanel
@@ -33,8 +35,6 @@ from app.ui.customers.fields import ErrorMap, label_text
 from app.ui.customers.form_widget import CustomerFormWidget
 from app.ui.customers.grant_dialog import GrantRequestDialog
 from app.ui.listview.uow import read_uow, write_uow
-from app.ui.style import ERROR_COLOR, HINT_COLOR, message_label
-from app.ui.widgets.pinyin_combo import PinyinCombo
 
 TITLE = "客户资源信息登记表"
 DEBOUNCE_MS = 400

@@ -19,14 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import visits
-from app.services.errors import ServiceError
-from app.services.visits import ChainRow
+from app.services.core.errors import ServiceError
+from app.services.visits import workflow as visits
+from app.services.visits.workflow import ChainRow
+from app.ui.common.messages import show_service_error
+from app.ui.common.style import ERROR_COLOR, HINT_COLOR
 from app.ui.context import AppContext
 from app.ui.customers.record_table import record_table
 from app.ui.listview.uow import read_uow
-from app.ui.messages import show_service_error
-from app.ui.style import ERROR_COLOR, HINT_COLOR
 from app.ui.visits.print_forms import day, minute, plan_period, satisfaction_text
 
 TREE_COLUMNS = [

@@ -32,7 +32,7 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolBar, QWidget
 
-from app.services import clock
+from app.services.core import clock
 
 MARGIN_MM = 15.0
 ROW_MM = 8.0  # the smallest height of a grid line or table row

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from app.services.errors import ServiceError
+from app.services.core.errors import ServiceError
 
 
 class _Worker(QObject):

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services import excel_export, listing
-from app.services.errors import ServiceError
-from app.services.listing import Column, ListSource, Summary
+from app.services.core.errors import ServiceError
+from app.services.lists import excel_export, listing
+from app.services.lists.listing import Column, ListSource, Summary
 
 
 class ColumnsDialog(QDialog):

@@ -26,17 +26,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import clock, excel_export, list_prefs, listing
-from app.services.date_ranges import QUICK_RANGES, quick_range
-from app.services.errors import ServiceError
-from app.services.listing import BatchAction, ListQuery, ListSource
+from app.services.core import clock
+from app.services.core.date_ranges import QUICK_RANGES, quick_range
+from app.services.core.errors import ServiceError
+from app.services.lists import excel_export, listing
+from app.services.lists import prefs as list_prefs
+from app.services.lists.listing import BatchAction, ListQuery, ListSource
+from app.ui.common.status_text import StatusText
 from app.ui.context import AppContext
 from app.ui.listview.background import BackgroundTask
 from app.ui.listview.dialogs import ColumnsDialog, SummaryDialog, ValueFilterDialog
 from app.ui.listview.table_printer import MAX_PRINT_ROWS, PrintTable, rows_as_text
 from app.ui.listview.uow import read_uow, write_uow
 from app.ui.listview.windowed_model import WindowedTableModel
-from app.ui.widgets.status_text import StatusText
 
 ALL_TIME = "全部时间"
 CUSTOM = "自定义"

@@ -10,13 +10,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
-from app.services.errors import ServiceError
-from app.services.listing import ListQuery, ListSource
+from app.services.core.errors import ServiceError
+from app.services.lists.listing import ListQuery, ListSource
+from app.ui.common.flow_layout import flow_bar
+from app.ui.common.messages import show_service_error
+from app.ui.common.style import HINT_COLOR
 from app.ui.context import AppContext
 from app.ui.listview import ListView
-from app.ui.messages import show_service_error
-from app.ui.style import HINT_COLOR
-from app.ui.widgets.flow_layout import flow_bar
 
 
 class RecordPane(QWidget):

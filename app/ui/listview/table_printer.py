@@ -15,7 +15,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 
-from app.services import clock
+from app.services.core import clock
 
 MAX_PRINT_ROWS = 5000
 

@@ -1,6 +1,6 @@
 """Units of work for list screens: reads never take SQLite's write lock."""
 
-from app.services.uow import UnitOfWork
+from app.services.core.uow import UnitOfWork
 from app.ui.context import AppContext
 
 

@@ -1,6 +1,6 @@
 """A table model that holds only the ordered ids and fetches rows a page at a time.
 
-Search, sort and filters run in the database (app.services.listing); here we keep the
+Search, sort and filters run in the database (app.services.lists.listing); here we keep the
 id array (8 bytes a row) and an LRU cache of pages, so a million-row list stays small.
 A new query first fetches one window of ids (LIMIT), so the first rows show at once.
 The row count then comes from a COUNT query on a background thread, started once the
@@ -32,8 +32,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from app.services import listing
-from app.services.listing import Column, ListQuery, ListSource
+from app.services.lists import listing
+from app.services.lists.listing import Column, ListQuery, ListSource
 from app.ui.context import AppContext
 from app.ui.listview.uow import read_uow
 

@@ -7,15 +7,15 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from app.models import Role
-from app.services import classification
-from app.services.classification_lists import classification_source
-from app.services.errors import ServiceError
+from app.services.core.errors import ServiceError
+from app.services.policy import classification
+from app.services.policy.classification_lists import classification_source
+from app.ui.common.messages import show_service_error
+from app.ui.common.style import HINT_COLOR
 from app.ui.context import AppContext
 from app.ui.listview import ListView
 from app.ui.listview.uow import read_uow
-from app.ui.messages import show_service_error
 from app.ui.policy.recompute_dialog import RecomputeDialog
-from app.ui.style import HINT_COLOR
 
 TITLE = "客户分类表"
 CONFIRM_ROLES = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)  # classification.confirm

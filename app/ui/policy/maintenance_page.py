@@ -6,12 +6,12 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from app.services.errors import ServiceError
-from app.services.maintenance import Frequency, maintenance_source, read_frequencies
+from app.services.core.errors import ServiceError
+from app.services.policy.maintenance import Frequency, maintenance_source, read_frequencies
+from app.ui.common.style import HINT_COLOR
 from app.ui.context import AppContext
 from app.ui.listview import ListView
 from app.ui.listview.uow import read_uow
-from app.ui.style import HINT_COLOR
 
 
 def standard_text(freq: dict[str, Frequency]) -> str:

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import classification
-from app.services.classification import Proposal
-from app.services.errors import ServiceError
+from app.services.core.errors import ServiceError
+from app.services.policy import classification
+from app.services.policy.classification import Proposal
+from app.ui.common.style import ERROR_COLOR, HINT_COLOR, message_label, set_message
 from app.ui.context import AppContext
-from app.ui.style import ERROR_COLOR, HINT_COLOR, message_label, set_message
 
 HEADERS = ("确认", "客户名称", "现类别", "建议类别", "近三年成交额(元)", "分类依据")
 CHECK_COL = 0

@@ -1,6 +1,6 @@
 """The two actions of a 评审: the owner's 陈述 and the manager's decision.
 
-Each dialog only collects input; app.services.reviews checks who may act, refuses a
+Each dialog only collects input; app.services.policy.reviews checks who may act, refuses a
 second decision and names the field a message belongs to, shown under that field.
 """
 
@@ -18,13 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import clock, reviews
-from app.services.errors import ServiceError
-from app.services.review_lists import ReviewDetail, reassign_choices
+from app.services.core import clock
+from app.services.core.errors import ServiceError
+from app.services.policy import reviews
+from app.services.policy.review_lists import ReviewDetail, reassign_choices
+from app.ui.common.form_dialog import FIELD_WIDTH, FormDialog
+from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.context import AppContext
-from app.ui.form_dialog import FIELD_WIDTH, FormDialog
 from app.ui.listview.uow import read_uow
-from app.ui.widgets.pinyin_combo import PinyinCombo
 
 EXTEND_MONTHS_DAYS = 90  # the default new deadline offered for 延期
 

@@ -7,12 +7,17 @@ from html import escape
 
 from PySide6.QtCore import Signal
 
-from app.services.review_lists import DECIDE_ROLES, ReviewDetail, review_detail, reviews_source
+from app.services.policy.review_lists import (
+    DECIDE_ROLES,
+    ReviewDetail,
+    review_detail,
+    reviews_source,
+)
+from app.ui.common.style import HINT_COLOR
 from app.ui.context import AppContext
 from app.ui.listview.record_pane import RecordPane
 from app.ui.listview.uow import read_uow
 from app.ui.policy.review_dialogs import DecisionDialog, StatementDialog
-from app.ui.style import HINT_COLOR
 
 TITLE = "客户评审"
 EMPTY = "请在上方列表中选择一条评审。"

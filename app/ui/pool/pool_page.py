@@ -9,15 +9,15 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from app.services import pool
-from app.services.errors import ServiceError
-from app.services.pool_lists import CLAIM_ROLES, PREVIEW_ROLES, SWEEP_ROLES, can_open, pool_source
+from app.services.core.errors import ServiceError
+from app.services.pool import rules as pool
+from app.services.pool.lists import CLAIM_ROLES, PREVIEW_ROLES, SWEEP_ROLES, can_open, pool_source
+from app.ui.common.messages import confirm, show_service_error
 from app.ui.context import AppContext
 from app.ui.customers.card_dialog import CustomerCardDialog
 from app.ui.customers.card_windows import open_card
 from app.ui.listview import ListView
 from app.ui.listview.uow import read_uow, write_uow
-from app.ui.messages import confirm, show_service_error
 from app.ui.pool.returns_dialog import ReturnsPreviewDialog
 
 TITLE = "公海客户"

@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services import clock
-from app.services.errors import ServiceError
-from app.services.pool_lists import UpcomingReturn, upcoming_returns
+from app.services.core import clock
+from app.services.core.errors import ServiceError
+from app.services.pool.lists import UpcomingReturn, upcoming_returns
+from app.ui.common.style import ERROR_COLOR, HINT_COLOR, message_label, set_message
 from app.ui.context import AppContext
 from app.ui.listview.uow import read_uow
-from app.ui.style import ERROR_COLOR, HINT_COLOR, message_label, set_message
 
 DEFAULT_DAYS = 7
 

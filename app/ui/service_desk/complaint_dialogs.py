@@ -1,6 +1,6 @@
 """The dialogs of a complaint: 登记/修改, 指派, 处理记录, 解决, 客户确认并关闭, 重新打开.
 
-Each only collects input; app.services.complaints checks who may act and in which state,
+Each only collects input; app.services.service_desk.complaints checks who may act and in which state,
 and names the field a message belongs to, shown under that field.
 """
 
@@ -12,14 +12,16 @@ from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QPlainTextEdit, QWidget
 
 from app.models.service_desk import COMPLAINT_KIND, SEVERITY
-from app.services import clock, code_tables, complaints
-from app.services.complaints import ComplaintDetail, ComplaintForm
-from app.services.errors import ServiceError
+from app.services.admin import code_tables
+from app.services.core import clock
+from app.services.core.errors import ServiceError
+from app.services.service_desk import complaints
+from app.services.service_desk.complaints import ComplaintDetail, ComplaintForm
+from app.ui.common.form_dialog import FIELD_WIDTH, FormDialog
+from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.context import AppContext
-from app.ui.form_dialog import FIELD_WIDTH, FormDialog
 from app.ui.listview.uow import read_uow, write_uow
 from app.ui.service_desk.customer_combo import CustomerCombo
-from app.ui.widgets.pinyin_combo import PinyinCombo
 
 
 def text_box(text: str = "", height: int = 90) -> QPlainTextEdit:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
-from app.services.complaints import ComplaintDetail
+from app.services.service_desk.complaints import ComplaintDetail
 from app.ui.forms.paper_form import (
     Field,
     FieldGrid,

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 
-from app.services import service_desk_lists
-from app.services.errors import ServiceError
-from app.services.service_desk_lists import customer_choices
+from app.services.core.errors import ServiceError
+from app.services.service_desk import lists as service_desk_lists
+from app.services.service_desk.lists import customer_choices
+from app.ui.common.form_dialog import FIELD_WIDTH
+from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.context import AppContext
-from app.ui.form_dialog import FIELD_WIDTH
 from app.ui.listview.uow import read_uow
-from app.ui.widgets.pinyin_combo import PinyinCombo
 
 CHOICE_LIMIT = service_desk_lists.CHOICE_LIMIT  # the first window; typing searches all
 

@@ -1,16 +1,17 @@
 """The dialogs of a 寄样申请: file (or correct) a request, 登记寄出 (sales admin only),
-取消申请 (the requester). app.services.samples checks roles and states."""
+取消申请 (the requester). app.services.service_desk.samples checks roles and states."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QWidget
 
-from app.services import clock, samples
-from app.services.errors import ServiceError
-from app.services.samples import DispatchForm, SampleDetail, SampleForm
+from app.services.core import clock
+from app.services.core.errors import ServiceError
+from app.services.service_desk import samples
+from app.services.service_desk.samples import DispatchForm, SampleDetail, SampleForm
+from app.ui.common.form_dialog import FormDialog
 from app.ui.context import AppContext
-from app.ui.form_dialog import FormDialog
 from app.ui.listview.uow import read_uow, write_uow
 from app.ui.service_desk.complaint_dialogs import text_box
 from app.ui.service_desk.customer_combo import CustomerCombo
@@ -142,7 +143,7 @@ class DispatchDialog(FormDialog):
     """登记寄出: date, courier, tracking number (the sales admin)."""
 
     def __init__(self, ctx: AppContext, detail: SampleDetail, parent: QWidget | None = None):
-        from app.ui.widgets.pinyin_combo import PinyinCombo
+        from app.ui.common.pinyin_combo import PinyinCombo
 
         super().__init__(parent, "登记寄出", ok_text="登记寄出")
         self.ctx, self.detail = ctx, detail

@@ -13,10 +13,11 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from app.services import complaints, samples
-from app.services.complaints import ComplaintDetail
-from app.services.samples import SampleDetail
-from app.services.service_desk_lists import complaints_source, samples_source
+from app.services.service_desk import complaints, samples
+from app.services.service_desk.complaints import ComplaintDetail
+from app.services.service_desk.lists import complaints_source, samples_source
+from app.services.service_desk.samples import SampleDetail
+from app.ui.common.style import ERROR_COLOR, HINT_COLOR
 from app.ui.context import AppContext
 from app.ui.listview.record_pane import RecordPane
 from app.ui.listview.uow import read_uow
@@ -30,7 +31,6 @@ from app.ui.service_desk.complaint_dialogs import (
 )
 from app.ui.service_desk.complaint_print import make_complaint_preview
 from app.ui.service_desk.sample_dialogs import CancelDialog, DispatchDialog, SampleDialog
-from app.ui.style import ERROR_COLOR, HINT_COLOR
 
 COMPLAINTS_TITLE = "客户投诉/反馈"
 SAMPLES_TITLE = "寄样申请"

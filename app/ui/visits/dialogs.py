@@ -1,7 +1,7 @@
 """The forms of the visit workflow: 回访计划 (one or a batch), 预约, 取消, 回访记录,
 回访报告, 提交审阅, 审阅 and 归档.
 
-Each dialog only collects input; app.services.visits checks who may act and names the
+Each dialog only collects input; app.services.visits.workflow checks who may act and names the
 field a message belongs to, shown under that field. On a ConflictError (someone else
 changed the record) the dialog stays open with everything typed, loads the latest
 version and lets the user submit again.
@@ -29,19 +29,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import clock, code_tables, customers, listing, visits
-from app.services.errors import ConflictError, ServiceError, ValidationError
-from app.services.listing import ListQuery
-from app.services.pinyin import matches
-from app.services.visit_lists import visit_records_source
-from app.services.visits import PlanDetail, PlanForm, RecordDetail, RecordForm, ReportDetail
+from app.services.admin import code_tables
+from app.services.core import clock
+from app.services.core.errors import ConflictError, ServiceError, ValidationError
+from app.services.customers import customers
+from app.services.lists import listing
+from app.services.lists.listing import ListQuery
+from app.services.search.pinyin import matches
+from app.services.visits import workflow as visits
+from app.services.visits.lists import visit_records_source
+from app.services.visits.workflow import (
+    PlanDetail,
+    PlanForm,
+    RecordDetail,
+    RecordForm,
+    ReportDetail,
+)
+from app.ui.common.form_dialog import FIELD_WIDTH, FormDialog
+from app.ui.common.pinyin_combo import PinyinCombo
+from app.ui.common.style import ERROR_COLOR, set_message
 from app.ui.context import AppContext
 from app.ui.customers.followups_tab import OptionalDate
-from app.ui.form_dialog import FIELD_WIDTH, FormDialog
 from app.ui.listview.uow import read_uow, write_uow
-from app.ui.style import ERROR_COLOR, set_message
 from app.ui.visits.print_forms import SATISFACTION, minute, plan_period
-from app.ui.widgets.pinyin_combo import PinyinCombo
 
 WIDE = FIELD_WIDTH + 140
 DEFAULT_PLAN_DAYS = 7  # a new plan: from today to a week later

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from app.services.visits import PlanDetail, Preparation, RecordDetail, ReportDetail, Step
+from app.services.visits.workflow import PlanDetail, Preparation, RecordDetail, ReportDetail, Step
 from app.ui.forms.paper_form import (
     Field,
     FieldGrid,

@@ -14,16 +14,16 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from app.services import visits
-from app.services.errors import ServiceError
-from app.services.visit_lists import visit_plans_source, visit_records_source, visit_reports_source
-from app.services.visits import PlanDetail, RecordDetail, ReportDetail, Step
+from app.services.core.errors import ServiceError
+from app.services.visits import workflow as visits
+from app.services.visits.lists import visit_plans_source, visit_records_source, visit_reports_source
+from app.services.visits.workflow import PlanDetail, RecordDetail, ReportDetail, Step
+from app.ui.common.messages import show_service_error
+from app.ui.common.style import ERROR_COLOR, HINT_COLOR
 from app.ui.context import AppContext
 from app.ui.forms.paper_form import PaperForm, make_preview
 from app.ui.listview.record_pane import RecordPane
 from app.ui.listview.uow import read_uow
-from app.ui.messages import show_service_error
-from app.ui.style import ERROR_COLOR, HINT_COLOR
 from app.ui.visits import print_forms as forms
 from app.ui.visits.dialogs import (
     AppointDialog,

@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import calendar_events, clock
-from app.services.calendar_events import (
+from app.services.core import clock
+from app.services.core.errors import ServiceError
+from app.services.work import calendar_events
+from app.services.work.calendar_events import (
     APPOINTMENT,
     FOLLOW_UP,
     NOTE,
@@ -34,12 +36,11 @@ from app.services.calendar_events import (
     WORK_PLAN,
     CalendarEvent,
 )
-from app.services.errors import ServiceError
+from app.ui.common.flow_layout import flow_bar
+from app.ui.common.pinyin_combo import PinyinCombo
+from app.ui.common.style import ERROR_COLOR, HINT_COLOR, message_label, set_message
 from app.ui.context import AppContext
 from app.ui.listview.uow import read_uow
-from app.ui.style import ERROR_COLOR, HINT_COLOR, message_label, set_message
-from app.ui.widgets.flow_layout import flow_bar
-from app.ui.widgets.pinyin_combo import PinyinCombo
 
 KIND_COLORS = {
     WORK_PLAN: "#1565c0",

@@ -19,17 +19,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import clock, daily_notes
-from app.services.daily_notes import NoteForm, NoteRow
-from app.services.errors import ConflictError, ServiceError
-from app.services.listing import ListQuery
-from app.services.work_lists import daily_notes_source
+from app.services.core import clock
+from app.services.core.errors import ConflictError, ServiceError
+from app.services.lists.listing import ListQuery
+from app.services.work import notes as daily_notes
+from app.services.work.lists import daily_notes_source
+from app.services.work.notes import NoteForm, NoteRow
+from app.ui.common.field_errors import FieldErrors
+from app.ui.common.messages import confirm
+from app.ui.common.style import ERROR_COLOR, HINT_COLOR, SUCCESS_COLOR, message_label, set_message
 from app.ui.context import AppContext
-from app.ui.field_errors import FieldErrors
 from app.ui.listview import ListView
 from app.ui.listview.uow import read_uow
-from app.ui.messages import confirm
-from app.ui.style import ERROR_COLOR, HINT_COLOR, SUCCESS_COLOR, message_label, set_message
 
 
 class NotesTab(QWidget):

@@ -1,6 +1,6 @@
 """The forms of a 工作计划: 新建/分派 and 修改, 更新进度, 完成, 催办 and 取消.
 
-Each dialog only collects input; app.services.work_plans checks who may act, validates
+Each dialog only collects input; app.services.work.plans checks who may act, validates
 and names the field a message belongs to, shown under that field.
 """
 
@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.work import PERIOD
-from app.services import clock, work_plans
-from app.services.errors import ServiceError
-from app.services.work_plans import WorkPlanDetail, WorkPlanForm
+from app.services.core import clock
+from app.services.core.errors import ServiceError
+from app.services.work import plans as work_plans
+from app.services.work.plans import WorkPlanDetail, WorkPlanForm
+from app.ui.common.form_dialog import FIELD_WIDTH, FormDialog
+from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.context import AppContext
-from app.ui.form_dialog import FIELD_WIDTH, FormDialog
 from app.ui.listview.uow import read_uow
-from app.ui.widgets.pinyin_combo import PinyinCombo
 
 
 def text_box(text: str = "", height: int = 80) -> QPlainTextEdit:

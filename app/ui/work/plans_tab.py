@@ -8,13 +8,13 @@ from html import escape
 
 from PySide6.QtCore import Signal
 
-from app.services.reminders import Target
-from app.services.work_lists import work_plans_source
-from app.services.work_plans import WorkPlanDetail, plan_detail
+from app.services.reminders.engine import Target
+from app.services.work.lists import work_plans_source
+from app.services.work.plans import WorkPlanDetail, plan_detail
+from app.ui.common.style import ERROR_COLOR, HINT_COLOR
 from app.ui.context import AppContext
 from app.ui.listview.record_pane import RecordPane
 from app.ui.listview.uow import read_uow
-from app.ui.style import ERROR_COLOR, HINT_COLOR
 from app.ui.work.plan_dialogs import (
     CancelDialog,
     CompleteDialog,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget
 
-from app.services.reminders import Target
+from app.services.reminders.engine import Target
 from app.ui.context import AppContext
 from app.ui.work.calendar_view import CalendarTab
 from app.ui.work.notes_tab import NotesTab
@@ -20,7 +20,7 @@ OWN_ENTITIES = ("work_plan", "daily_note")
 
 
 class WorkPage(QTabWidget):
-    open_target = Signal(object)  # app.services.reminders.Target of another screen's record
+    open_target = Signal(object)  # app.services.reminders.engine.Target of another screen's record
 
     def __init__(self, ctx: AppContext, company: str = "", parent=None):
         super().__init__(parent)

@@ -1,0 +1,172 @@
+"""Who may see and change which customers (4.2.5). Every customer read goes through here.
+
+    q = select(Customer).where(customer_scope(uow.actor))
+
+  sales rep   → own customers, plus customers under an approved, unexpired 查阅授权
+                (one customer, or another rep's whole book)
+  manager     → customers owned by members of the manager's team (users.team_id), and
+                the manager's own; plus approved grants like a rep
+  sales admin, chairman, admin → all customers
+  clerk       → all customers, read only: the visit workflow (回访) starts from
+                查询客户资料库 and the clerk archives visit records for any customer.
+                Clerks never edit a customer (edit_scope is empty for them).
+
+Pool customers (公海, owner_id NULL) are not in a rep's customer_scope; the pool screen
+uses pool_scope(), which shows them to every sales role.
+Soft-deleted customers are hidden by the session's soft-delete filter; the recycle bin
+reads them with include_deleted and the same scope.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.models import AccessGrant, Customer, Role, User
+from app.services.core import clock
+from app.services.core.errors import NotFound, PermissionDenied
+from app.services.core.uow import Actor, UnitOfWork
+
+ALL_ROLES = (Role.SALES_ADMIN, Role.CHAIRMAN, Role.ADMIN, Role.CLERK)
+EDIT_ALL_ROLES = (Role.SALES_ADMIN, Role.ADMIN)
+
+
+def _team_members(actor: Actor):
+    return select(User.id).where(User.team_id == actor.team_id).scalar_subquery()
+
+
+def own_scope(actor: Actor | None) -> ColumnElement[bool]:
+    """What the actor sees by role alone, without grants."""
+    if actor is None:
+        return false()
+    if actor.role in ALL_ROLES:
+        return true()
+    if actor.role == Role.MANAGER:
+        if actor.team_id is None:
+            return Customer.owner_id == actor.id
+        return or_(Customer.owner_id == actor.id, Customer.owner_id.in_(_team_members(actor)))
+    if actor.role == Role.SALES_REP:
+        return Customer.owner_id == actor.id
+    return false()
+
+
+def active_grants(actor: Actor):
+    """Approved, unexpired grants of the actor (a select of AccessGrant)."""
+    return select(AccessGrant).where(
+        AccessGrant.requester_id == actor.id,
+        AccessGrant.status == "approved",
+        AccessGrant.valid_until > clock.now(),
+    )
+
+
+def grant_scope(actor: Actor | None) -> ColumnElement[bool]:
+    if actor is None or actor.role in ALL_ROLES:
+        return false()
+    now = clock.now()
+    base = and_(
+        AccessGrant.requester_id == actor.id,
+        AccessGrant.status == "approved",
+        AccessGrant.valid_until > now,
+    )
+    by_customer = select(AccessGrant.customer_id).where(base, AccessGrant.customer_id.is_not(None))
+    by_book = select(AccessGrant.book_owner_id).where(base, AccessGrant.book_owner_id.is_not(None))
+    return or_(Customer.id.in_(by_customer), Customer.owner_id.in_(by_book))
+
+
+def customer_scope(actor: Actor | None) -> ColumnElement[bool]:
+    """THE read filter for customers (and everything hanging off a customer)."""
+    if actor is None:
+        return false()
+    if actor.role in ALL_ROLES:
+        return true()
+    return or_(own_scope(actor), grant_scope(actor))
+
+
+def edit_scope(actor: Actor | None) -> ColumnElement[bool]:
+    """Customers the actor may change. Grants are read-only; clerk and chairman edit nothing."""
+    if actor is None:
+        return false()
+    if actor.role in EDIT_ALL_ROLES:
+        return true()
+    if actor.role in (Role.MANAGER, Role.SALES_REP):
+        return own_scope(actor)
+    return false()
+
+
+def pool_scope(actor: Actor | None) -> ColumnElement[bool]:
+    """Pool (公海) customers, for the pool screen: every sales role sees them."""
+    if actor is None or actor.role == Role.CLERK:
+        return false()
+    return Customer.is_in_pool.is_(True)
+
+
+def grant_for(session, actor: Actor, customer: Customer) -> int | None:
+    """The id of the grant through which `actor` sees `customer`, or None when the actor
+    sees it by role (or not at all)."""
+    if actor.role in ALL_ROLES:
+        return None
+    if customer.owner_id == actor.id:
+        return None
+    if actor.role == Role.MANAGER and actor.team_id is not None:
+        team = session.scalar(select(User.team_id).where(User.id == customer.owner_id))
+        if team == actor.team_id:
+            return None
+    return session.scalar(
+        active_grants(actor)
+        .where(
+            or_(
+                AccessGrant.customer_id == customer.id,
+                and_(
+                    AccessGrant.book_owner_id.is_not(None),
+                    AccessGrant.book_owner_id == customer.owner_id,
+                ),
+            )
+        )
+        .with_only_columns(AccessGrant.id)
+        .order_by(AccessGrant.valid_until.desc())
+        .limit(1)
+    )
+
+
+NOT_VISIBLE = "客户不存在，或您无权查看该客户。"
+
+
+def visible_customer(uow: UnitOfWork, customer_id: int) -> Customer:
+    """Inside a unit of work: the customer if the actor may see it, else NotFound (which
+    does not tell a rep whether someone else's customer exists)."""
+    if uow.actor is None:
+        raise PermissionDenied("请先登录。")
+    c = uow.session.scalar(
+        select(Customer).where(Customer.id == customer_id, customer_scope(uow.actor))
+    )
+    if c is None:
+        raise NotFound(NOT_VISIBLE)
+    return c
+
+
+def customer_of_record(uow: UnitOfWork, model, record_id: int, not_found: str) -> int:
+    """The customer a record hanging off a customer (a contact, follow-up, deal) belongs
+    to, if the actor may see that customer; else NotFound(`not_found`)."""
+    if uow.actor is None:
+        raise PermissionDenied("请先登录。")
+    with uow:
+        customer_id = uow.session.scalar(
+            select(Customer.id)
+            .join(model, model.customer_id == Customer.id)
+            .where(model.id == record_id, customer_scope(uow.actor))
+        )
+    if customer_id is None:
+        raise NotFound(not_found)
+    return customer_id
+
+
+def editable_customer(uow: UnitOfWork, customer_id: int, denied: str) -> Customer:
+    """Inside a unit of work: the customer if the actor may change it; `denied` says what
+    a viewer (a grant, the chairman, the clerk) may not do."""
+    c = visible_customer(uow, customer_id)
+    allowed = uow.session.scalar(
+        select(Customer.id).where(Customer.id == customer_id, edit_scope(uow.actor))
+    )
+    if allowed is None:
+        raise PermissionDenied(denied)
+    return c

@@ -1,0 +1,253 @@
+"""List sources for the administrator's lists: users and the audit log."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from app.models import ROLE_LABELS, AuditLog, Role, Team, User
+from app.services.core import clock
+from app.services.core.errors import PermissionDenied
+from app.services.core.uow import UnitOfWork
+from app.services.lists.listing import BatchAction, BatchResult, Column, ListSource, text_search
+from app.services.search.pinyin import search_clause
+
+ACTION_LABELS = {
+    "create": "新增",
+    "update": "修改",
+    "delete": "删除",
+    "restore": "恢复",
+    "purge": "彻底删除",
+}
+TABLE_LABELS = {
+    "users": "用户",
+    "teams": "团队",
+    "settings": "系统设置",
+    "list_preferences": "列表设置",
+}
+
+
+def _admin_only(uow: UnitOfWork) -> None:
+    if uow.actor is None or uow.actor.role != Role.ADMIN:
+        raise PermissionDenied("只有系统管理员可以查看此列表。")
+
+
+def _users_base(uow: UnitOfWork):
+    _admin_only(uow)
+    return select(User.id).select_from(User).outerjoin(Team, User.team_id == Team.id)
+
+
+def _set_active(active: bool):
+    def run(uow: UnitOfWork, ids, **_params) -> BatchResult:
+        _admin_only(uow)
+        skipped, done = [], 0
+        with uow:
+            for uid in ids:
+                user = uow.session.get(User, uid)
+                if user is None:
+                    skipped.append((uid, "用户不存在"))
+                elif not active and uid == uow.actor.id:
+                    skipped.append((uid, "不能停用自己的账户"))
+                elif not active and user.role == Role.ADMIN:
+                    skipped.append((uid, "管理员账户请单独停用"))
+                elif user.is_active != active:
+                    user.is_active = active
+                    done += 1
+            uow.commit()
+        return BatchResult(done, skipped)
+
+    return run
+
+
+def _unlock(uow: UnitOfWork, ids, **_params) -> BatchResult:
+    _admin_only(uow)
+    done = 0
+    with uow:
+        for user in uow.session.scalars(select(User).where(User.id.in_(list(ids)))):
+            if user.locked_until and user.locked_until > clock.now():
+                user.locked_until, user.failed_logins = None, 0
+                done += 1
+        uow.commit()
+    return BatchResult(done)
+
+
+def users_source() -> ListSource:
+    return ListSource(
+        key="users",
+        title="用户列表",
+        id_expr=User.id,
+        base=_users_base,
+        columns=[
+            Column("username", "用户名", User.username, width=100),
+            Column("full_name", "姓名", User.full_name, width=90),
+            Column(
+                "role",
+                "角色",
+                User.role,
+                kind="enum",
+                groupable=True,
+                filterable=True,
+                labels={r: ROLE_LABELS[r] for r in Role} | {r.value: ROLE_LABELS[r] for r in Role},
+            ),
+            Column("team", "团队", Team.name, groupable=True, width=110),
+            Column("phone", "电话", User.phone, width=110),
+            Column("email", "邮箱", User.email, width=160, visible=False),
+            Column(
+                "is_active",
+                "启用",
+                User.is_active,
+                kind="bool",
+                groupable=True,
+                filterable=True,
+                width=60,
+            ),
+            Column("locked_until", "锁定至", User.locked_until, kind="datetime", width=130),
+            Column("last_login_at", "最近登录", User.last_login_at, kind="datetime", width=130),
+            Column("created_at", "创建时间", User.created_at, kind="datetime", width=130),
+        ],
+        search=lambda text: search_clause(
+            text,
+            text_columns=(User.username, User.full_name, User.phone, User.email),
+            pinyin_columns=(User.name_pinyin, User.name_initials),
+        ),
+        search_hint="用户名、姓名（可用拼音或首字母）、电话或邮箱",
+        default_sort=[("username", False)],
+        default_date_key="created_at",
+        batch_actions=[
+            BatchAction("activate", "启用", _set_active(True)),
+            BatchAction("deactivate", "停用", _set_active(False), destructive=True),
+            BatchAction("unlock", "解锁", _unlock),
+        ],
+        open_entity="user",
+    )
+
+
+def _teams_base(uow: UnitOfWork):
+    _admin_only(uow)
+    return select(Team.id).select_from(Team)
+
+
+_member_count = (
+    select(func.count(User.id)).where(User.team_id == Team.id).correlate(Team).scalar_subquery()
+)
+
+
+def teams_source() -> ListSource:
+    return ListSource(
+        key="teams",
+        title="团队列表",
+        id_expr=Team.id,
+        base=_teams_base,
+        columns=[
+            Column("name", "团队名称", Team.name, width=200),
+            Column("members", "成员数", _member_count, kind="int", width=80),
+            Column("created_at", "创建时间", Team.created_at, kind="datetime", width=130),
+        ],
+        search=text_search(Team.name),
+        search_hint="团队名称",
+        default_sort=[("name", False)],
+        default_date_key="created_at",
+    )
+
+
+Actor_ = aliased(User)
+
+
+# Field names an audit line may mention, in the words the forms use.
+_GENERAL_LABELS = {
+    "username": "用户名", "full_name": "姓名", "role": "角色", "team_id": "团队",
+    "phone": "电话", "email": "邮箱", "is_active": "启用", "password_hash": "密码",
+    "password_changed_at": "密码修改时间", "must_change_password": "须修改密码",
+    "deleted_at": "删除时间", "deleted_by_id": "删除人", "key": "设置项", "value": "值",
+    "code": "代码", "sort_order": "排序", "is_system": "系统项", "label": "名称",
+    "owner_id": "归属销售", "owner_since": "归属时间", "registered_by_id": "登记人",
+    "is_in_pool": "公海", "is_protected": "保护", "developed_on": "开发成功日期",
+    "last_follow_up_at": "最近跟进时间", "dev_deadline": "开发期限", "number": "客户编号",
+    "content": "内容", "at": "时间", "method_id": "方式", "next_step": "下一步",
+    "next_date": "下次日期", "amount": "金额", "product": "产品", "quantity": "数量",
+    "deal_date": "成交日期", "delivered": "已交付", "delivered_on": "交付日期",
+    "is_primary": "主要联系人", "mobile": "手机", "wechat": "微信", "qq": "QQ",
+    "payload": "内容", "list_key": "列表", "kind": "类别", "status": "状态",
+}  # fmt: skip
+_HIDDEN_VALUES = {"password_hash"}
+
+
+def _field_labels() -> dict[str, str]:
+    from app.services.customers.customers import FIELD_LABELS
+
+    # "name" is a customer's, a team's or a code's: the neutral word fits them all.
+    return {**FIELD_LABELS, **_GENERAL_LABELS, "name": "名称"}
+
+
+def describe_changes(changes) -> str:
+    """{"name": ["一组", "二组"]} -> "名称：一组 → 二组"; secrets only say they changed."""
+    if not isinstance(changes, dict):
+        return str(changes)
+    labels = _field_labels()
+    parts = []
+    for field, pair in changes.items():
+        label = labels.get(field, field)
+        if field in _HIDDEN_VALUES:
+            parts.append(f"{label}：已设置")
+            continue
+        before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        before = "" if before is None else before
+        after = "" if after is None else after
+        parts.append(f"{label}：{before} → {after}" if before != "" else f"{label}：{after}")
+    return "；".join(parts)
+
+
+def _audit_base(uow: UnitOfWork):
+    _admin_only(uow)
+    return (
+        select(AuditLog.id).select_from(AuditLog).outerjoin(Actor_, AuditLog.user_id == Actor_.id)
+    )
+
+
+def audit_source() -> ListSource:
+    return ListSource(
+        key="audit_log",
+        title="操作日志",
+        id_expr=AuditLog.id,
+        base=_audit_base,
+        columns=[
+            Column("at", "时间", AuditLog.at, kind="datetime", width=140),
+            Column(
+                "user", "操作人", func.coalesce(Actor_.full_name, "系统"), groupable=True, width=90
+            ),
+            Column(
+                "action",
+                "操作",
+                AuditLog.action,
+                groupable=True,
+                filterable=True,
+                labels=ACTION_LABELS,
+                width=70,
+            ),
+            Column(
+                "table_name",
+                "对象",
+                AuditLog.table_name,
+                groupable=True,
+                filterable=True,
+                labels=TABLE_LABELS,
+                width=80,
+            ),
+            Column("record_id", "记录号", AuditLog.record_id, kind="int", width=70),
+            Column(
+                "changes",
+                "变更内容",
+                AuditLog.changes,
+                sortable=False,
+                width=420,
+                formatter=describe_changes,
+            ),
+        ],
+        search=lambda text: search_clause(
+            text,
+            text_columns=(Actor_.full_name, AuditLog.table_name),
+            pinyin_columns=(Actor_.name_pinyin, Actor_.name_initials),
+        ),
+        search_hint="操作人或对象",
+        default_sort=[("at", True)],
+    )

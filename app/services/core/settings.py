@@ -1,0 +1,167 @@
+"""Settings kept in the shared database: company name and the configurable rule numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, cast, func, select
+
+from app.models import Role, Setting
+from app.services.core.errors import PermissionDenied, ValidationError
+from app.services.core.numbering import check_pattern
+from app.services.core.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: str
+    default: int | str
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+SPECS = {
+    s.key: s
+    for s in [
+        SettingSpec("company_name", "公司名称", ""),
+        SettingSpec("security.max_failed_logins", "连续登录失败几次后锁定", 5, 1, 100),
+        SettingSpec("security.lockout_minutes", "锁定时长（分钟）", 15, 1, 24 * 60),
+        SettingSpec(
+            "security.password_max_age_days", "密码有效期（天，0 表示不过期）", 90, 0, 3650
+        ),
+        SettingSpec("security.password_warn_days", "密码到期前几天提醒", 14, 0, 365),
+        SettingSpec("security.password_min_length", "密码最短长度", 8, 6, 64),
+        # Customer archive (issue 3)
+        SettingSpec("customers.number_pattern", "客户编号格式", "KH{yyyy}{seq:05}"),
+        SettingSpec(
+            "customers.change_approval", "销售人员修改关键信息需内勤审批（1 是 0 否）", 0, 0, 1
+        ),
+        SettingSpec(
+            "customers.late_registration_hours", "首次接触后几小时内须登记", 24, 1, 24 * 30
+        ),
+        SettingSpec("customers.development_months", "客户开发期限（月）", 6, 1, 60),
+        SettingSpec("customers.attachment_max_mb", "客户附件单个文件上限（MB）", 20, 1, 200),
+        # Public pool (规则 4, issue 5)
+        SettingSpec("pool.idle_days_A", "A 类客户未跟进几天回收公海", 90, 1, 3650),
+        SettingSpec("pool.idle_days_B", "B 类客户未跟进几天回收公海", 60, 1, 3650),
+        SettingSpec("pool.idle_days_C", "C 类客户未跟进几天回收公海", 30, 1, 3650),
+        SettingSpec("pool.idle_days_D", "D 类客户未跟进几天回收公海", 30, 1, 3650),
+        SettingSpec("pool.idle_days_default", "未分级客户未跟进几天回收公海", 60, 1, 3650),
+        SettingSpec("pool.auto_return", "到期自动回收公海（1 是；0 只提醒主管回收）", 1, 0, 1),
+        SettingSpec("pool.warn_days", "回收前几天提醒归属销售", 7, 0, 90),
+        SettingSpec("pool.claim_cap", "每位销售最多拥有客户数（领取上限）", 300, 1, 100000),
+        SettingSpec("pool.cooldown_days", "被回收后几天内不得再领取同一客户", 30, 0, 3650),
+        # Classification A/B/C/D (规则 5): last three years' deal totals, in 元
+        SettingSpec(
+            "class.threshold_A", "A 类：近三年成交额不低于（元）", 1_000_000, 0, 2_000_000_000
+        ),
+        SettingSpec(
+            "class.threshold_B", "B 类：近三年成交额不低于（元）", 300_000, 0, 2_000_000_000
+        ),
+        SettingSpec(
+            "class.threshold_C", "C 类：近三年成交额不低于（元）", 50_000, 0, 2_000_000_000
+        ),
+        # Maintenance frequency by class (规则 6): visits per calendar month
+        SettingSpec("maint.min_A", "A 类客户每月至少拜访（次）", 1, 0, 31),
+        SettingSpec("maint.max_A", "A 类客户每月至多拜访（次）", 2, 0, 31),
+        SettingSpec("maint.min_B", "B 类客户每月至少拜访（次）", 1, 0, 31),
+        SettingSpec("maint.max_B", "B 类客户每月至多拜访（次）", 2, 0, 31),
+        SettingSpec("maint.min_C", "C 类客户每月至少拜访（次）", 2, 0, 31),
+        SettingSpec("maint.max_C", "C 类客户每月至多拜访（次）", 4, 0, 31),
+        # Visits, complaints, samples, work plans (issue 6): step deadlines in days
+        SettingSpec("visits.review_days", "回访报告提交后几天内主管须审阅", 3, 1, 90),
+        SettingSpec("visits.archive_days", "回访报告审阅后几天内文员须归档", 5, 1, 90),
+        SettingSpec("visits.remind_days", "回访计划到期前几天提醒回访人员", 2, 0, 30),
+        SettingSpec("complaints.due_days_normal", "一般投诉处理期限（天）", 7, 1, 365),
+        SettingSpec("complaints.due_days_serious", "较重投诉处理期限（天）", 3, 1, 365),
+        SettingSpec("complaints.due_days_critical", "严重投诉处理期限（天）", 1, 1, 365),
+        SettingSpec("samples.dispatch_days", "寄样申请几天内须寄出", 2, 1, 60),
+        SettingSpec("work.remind_days", "工作计划到期前几天提醒", 1, 0, 30),
+    ]
+}
+
+
+def get(uow: UnitOfWork, key: str):
+    spec = SPECS[key]
+    raw = uow.session.scalar(select(Setting.value).where(Setting.key == key))
+    if raw is None:
+        return spec.default
+    return int(raw) if isinstance(spec.default, int) else raw
+
+
+def sql_int(key: str):
+    """An integer setting as an SQL expression, read by the database when the query runs
+    (its default when never stored): lists built once can show rules changed later."""
+    stored = select(Setting.value).where(Setting.key == key).scalar_subquery()
+    return func.coalesce(cast(stored, Integer), SPECS[key].default)
+
+
+def get_all(uow: UnitOfWork) -> dict[str, int | str]:
+    stored = dict(uow.session.execute(select(Setting.key, Setting.value)).tuples().all())
+    out = {}
+    for key, spec in SPECS.items():
+        raw = stored.get(key)
+        out[key] = (
+            spec.default if raw is None else (int(raw) if isinstance(spec.default, int) else raw)
+        )
+    return out
+
+
+def put(uow: UnitOfWork, key: str, value) -> None:
+    """Store one setting (no permission check: callers check). Validates the value."""
+    spec = SPECS[key]
+    if isinstance(spec.default, int):
+        try:
+            value = int(str(value).strip())
+        except ValueError:
+            raise ValidationError(f"“{spec.label}”必须是整数。", field=key) from None
+        if (spec.minimum is not None and value < spec.minimum) or (
+            spec.maximum is not None and value > spec.maximum
+        ):
+            raise ValidationError(
+                f"“{spec.label}”应在 {spec.minimum} 到 {spec.maximum} 之间。", field=key
+            )
+    else:
+        value = str(value).strip()
+    row = uow.session.scalar(select(Setting).where(Setting.key == key))
+    if row is None:
+        uow.session.add(Setting(key=key, value=str(value)))
+    elif row.value != str(value):
+        row.value = str(value)
+
+
+def read_settings(uow: UnitOfWork) -> dict[str, int | str]:
+    """Entry point: every setting with its current value."""
+    with uow:
+        return get_all(uow)
+
+
+def update_settings(uow: UnitOfWork, values: dict) -> None:
+    """Entry point: the admin edits settings in 系统设置. All or nothing."""
+    if uow.actor is None or uow.actor.role != Role.ADMIN:
+        raise PermissionDenied("只有系统管理员可以修改系统设置。")
+    if "company_name" in values and not str(values["company_name"]).strip():
+        raise ValidationError("公司名称不能为空。", field="company_name")
+    if "customers.number_pattern" in values:
+        pattern = check_pattern(values["customers.number_pattern"])
+        values = {**values, "customers.number_pattern": pattern}
+    unknown = set(values) - set(SPECS)
+    if unknown:
+        raise ValidationError(f"未知的设置项：{', '.join(sorted(unknown))}")
+    with uow:
+        for key, value in values.items():
+            put(uow, key, value)
+        _check_ranges(uow)
+        uow.commit()
+
+
+def _check_ranges(uow: UnitOfWork) -> None:
+    """Pairs of settings that bound a range: the minimum may not exceed the maximum."""
+    for grade in ("A", "B", "C"):
+        low, high = get(uow, f"maint.min_{grade}"), get(uow, f"maint.max_{grade}")
+        if low > high:
+            raise ValidationError(
+                f"{grade} 类客户每月至少拜访次数（{low}）不能大于至多拜访次数（{high}）。",
+                field=f"maint.min_{grade}",
+            )

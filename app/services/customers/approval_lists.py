@@ -1,0 +1,144 @@
+"""List sources for the approval queues: 查阅授权 and 信息变更审批 (shared list component).
+
+Scope follows grants.list_grants / change_requests.list_change_requests: the chairman
+and admin see every grant request, others their own; the sales admin and admin see every
+change request (of customers in scope), others their own. A customer the viewer may not
+see is never named: the target column then says "客户（编号 N）".
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import String, case, cast, func, literal, select
+from sqlalchemy.orm import aliased
+
+from app.models import AccessGrant, ChangeRequest, Customer, Role
+from app.models import User as UserModel
+from app.services.access.visibility import customer_scope
+from app.services.core.uow import Actor, UnitOfWork, logged_in
+from app.services.customers.change_requests import APPROVER_ROLES
+from app.services.customers.grants import STATUS_LABELS
+from app.services.lists.listing import Column, ListSource, text_search
+
+_Requester = aliased(UserModel, name="requester")
+_BookOwner = aliased(UserModel, name="book_owner")
+_Approver = aliased(UserModel, name="approver")
+_Decider = aliased(UserModel, name="decider")
+GRANT_DECIDERS = (Role.CHAIRMAN, Role.ADMIN)
+
+
+def _grant_target(actor: Actor):
+    """查阅对象: a rep's whole book, or a customer — named only if the viewer may see it."""
+    unnamed = literal("客户（编号 ") + cast(AccessGrant.customer_id, String) + literal("）")
+    named = (
+        Customer.name
+        if actor.role in GRANT_DECIDERS
+        else case((customer_scope(actor), Customer.name), else_=unnamed)
+    )
+    return case(
+        (AccessGrant.book_owner_id.is_not(None), _BookOwner.full_name + literal(" 的全部客户")),
+        else_=func.coalesce(named, unnamed),
+    )
+
+
+def grants_source(actor: Actor) -> ListSource:
+    def base(uow: UnitOfWork):
+        me = logged_in(uow)
+        stmt = (
+            select(AccessGrant.id)
+            .select_from(AccessGrant)
+            .join(_Requester, _Requester.id == AccessGrant.requester_id)
+            .outerjoin(_BookOwner, _BookOwner.id == AccessGrant.book_owner_id)
+            .outerjoin(_Approver, _Approver.id == AccessGrant.approver_id)
+            .outerjoin(Customer, Customer.id == AccessGrant.customer_id)
+        )
+        if me.role not in GRANT_DECIDERS:
+            stmt = stmt.where(AccessGrant.requester_id == me.id)
+        return stmt
+
+    return ListSource(
+        key="access_grants",
+        title="查阅授权",
+        id_expr=AccessGrant.id,
+        base=base,
+        columns=[
+            Column("created_at", "申请时间", AccessGrant.created_at, kind="datetime", width=130),
+            Column(
+                "requester",
+                "申请人",
+                _Requester.full_name,
+                groupable=True,
+                filterable=True,
+                width=80,
+            ),
+            Column("target", "查阅对象", _grant_target(actor), width=200),
+            Column("reason", "理由", AccessGrant.reason, width=200),
+            Column(
+                "status",
+                "状态",
+                AccessGrant.status,
+                labels=STATUS_LABELS,
+                groupable=True,
+                filterable=True,
+                width=70,
+            ),
+            Column("valid_until", "授权截止", AccessGrant.valid_until, kind="datetime", width=130),
+            Column("approver", "审批人", _Approver.full_name, groupable=True, width=80),
+            Column("decided_at", "审批时间", AccessGrant.decided_at, kind="datetime", width=130),
+            Column("decision_note", "审批意见", AccessGrant.decision_note, width=160),
+        ],  # fmt: skip
+        search=text_search(_Requester.full_name, AccessGrant.reason),
+        search_hint="申请人或理由",
+        default_sort=[("created_at", True)],
+        default_date_key="created_at",
+    )
+
+
+def change_requests_source() -> ListSource:
+    def base(uow: UnitOfWork):
+        me = logged_in(uow)
+        stmt = (
+            select(ChangeRequest.id)
+            .select_from(ChangeRequest)
+            .join(Customer, Customer.id == ChangeRequest.customer_id)
+            .join(_Requester, _Requester.id == ChangeRequest.requester_id)
+            .outerjoin(_Decider, _Decider.id == ChangeRequest.decided_by_id)
+            .where(customer_scope(me))
+        )
+        if me.role not in APPROVER_ROLES:
+            stmt = stmt.where(ChangeRequest.requester_id == me.id)
+        return stmt
+
+    return ListSource(
+        key="change_requests",
+        title="信息变更审批",
+        id_expr=ChangeRequest.id,
+        base=base,
+        columns=[
+            Column("created_at", "申请时间", ChangeRequest.created_at, kind="datetime", width=130),
+            Column(
+                "requester",
+                "申请人",
+                _Requester.full_name,
+                groupable=True,
+                filterable=True,
+                width=80,
+            ),
+            Column("customer", "客户", Customer.name, width=220),
+            Column(
+                "status",
+                "状态",
+                ChangeRequest.status,
+                labels=STATUS_LABELS,
+                groupable=True,
+                filterable=True,
+                width=70,
+            ),
+            Column("decider", "处理人", _Decider.full_name, groupable=True, width=80),
+            Column("decided_at", "处理时间", ChangeRequest.decided_at, kind="datetime", width=130),
+            Column("note", "处理意见", ChangeRequest.note, width=160),
+        ],  # fmt: skip
+        search=text_search(_Requester.full_name, Customer.name),
+        search_hint="申请人或客户",
+        default_sort=[("created_at", True)],
+        default_date_key="created_at",
+    )

@@ -1,0 +1,49 @@
+"""归属变更: a manager (within the team), the sales admin or the admin moves customers
+between reps (转移), or gives pool customers to a rep (分配). Every move writes an
+OwnershipChange row, the customer card's 归属变更 tab."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, or_, select
+
+from app.models import Customer, OwnershipChange, Role, User
+from app.services.core import clock
+from app.services.core.errors import PermissionDenied, ValidationError
+from app.services.core.uow import UnitOfWork
+
+
+def transfer(uow: UnitOfWork, customer_ids, to_user_id: int, reason: str) -> int:
+    """转移: a manager (within the team) or the admin moves customers between reps."""
+    actor = uow.actor
+    if actor is None or actor.role not in (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN):
+        raise PermissionDenied("只有销售主管、销售内勤或系统管理员可以转移客户。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写转移原因。", field="reason")
+    with uow:
+        target = uow.session.get(User, to_user_id)
+        if (
+            target is None
+            or not target.is_active
+            or target.role not in (Role.SALES_REP, Role.MANAGER)
+        ):
+            raise ValidationError("请选择一位在职的销售人员。", field="to_user_id")
+        if actor.role == Role.MANAGER and target.team_id != actor.team_id:
+            raise PermissionDenied("只能转移给本团队的销售人员。")
+        now, done = clock.now(), 0
+        owner_team = select(User.team_id).where(User.id == Customer.owner_id).scalar_subquery()
+        q = select(Customer).where(Customer.id.in_(list(customer_ids)))
+        if actor.role == Role.MANAGER:
+            q = q.where(or_(and_(Customer.owner_id.is_not(None), owner_team == actor.team_id),
+                            Customer.is_in_pool.is_(True)))  # fmt: skip
+        for c in uow.session.scalars(q):
+            if c.owner_id == to_user_id:
+                continue
+            kind = "分配" if c.is_in_pool or c.owner_id is None else "转移"
+            uow.session.add(OwnershipChange(customer_id=c.id, from_user_id=c.owner_id,
+                                            to_user_id=to_user_id, kind=kind, reason=reason,
+                                            at=now, by_id=actor.id))  # fmt: skip
+            c.owner_id, c.owner_since, c.is_in_pool = to_user_id, now, False
+            done += 1
+        uow.commit()
+        return done

@@ -1,0 +1,51 @@
+"""Reminders from the customer archive: change requests waiting for the sales admin
+(规则 9) and 查阅授权 requests waiting for the chairman. Registered on import
+(app.services.customers.customers imports this module)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.models import AccessGrant, ChangeRequest, Customer, Role, User
+from app.services.reminders.engine import Reminder, Severity, Target, provider
+
+
+@provider("customer_change_request", "客户信息变更待审批")
+def pending_change_requests(uow):
+    if uow.actor.role not in (Role.SALES_ADMIN, Role.ADMIN):
+        return
+    q = (
+        select(ChangeRequest.id, ChangeRequest.customer_id, ChangeRequest.created_at,
+               Customer.name, User.full_name)
+        .join(Customer, Customer.id == ChangeRequest.customer_id)
+        .join(User, User.id == ChangeRequest.requester_id)
+        .where(ChangeRequest.status == "pending")
+    )  # fmt: skip
+    for rid, _cid, at, cname, rname in uow.session.execute(q):
+        yield Reminder(
+            "customer_change_request",
+            f"{rname} 申请修改客户“{cname}”的信息",
+            at,
+            Severity.WARNING,
+            Target("change_request", rid),
+        )
+
+
+@provider("access_grant", "查阅授权待审批")
+def pending_grants(uow):
+    if uow.actor.role != Role.CHAIRMAN:
+        return
+    q = (
+        select(AccessGrant.id, AccessGrant.created_at, User.full_name, AccessGrant.reason)
+        .join(User, User.id == AccessGrant.requester_id)
+        .where(AccessGrant.status == "pending")
+    )
+    for gid, at, rname, reason in uow.session.execute(q):
+        yield Reminder(
+            "access_grant",
+            f"{rname} 申请查阅授权",
+            at,
+            Severity.WARNING,
+            Target("access_grant", gid),
+            detail=reason,
+        )

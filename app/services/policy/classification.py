@@ -1,0 +1,107 @@
+"""Classification A/B/C/D (规则 5, 客户资源暂行管理办法): by the last three years' deal
+totals (thresholds in settings), lowered one class each by a poor financial status or a
+poor credit level. A recompute only proposes; a manager confirms the changes (batch).
+Every class carries its reason, shown in 《客户分类表》."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app.models import CodeItem, Customer, Deal, Role
+from app.services.access.visibility import customer_scope, edit_scope
+from app.services.admin import code_tables
+from app.services.core import clock, settings
+from app.services.core.errors import PermissionDenied
+from app.services.core.uow import UnitOfWork
+
+GRADES = ("A", "B", "C", "D")
+POOR_FINANCE = ("较差",)
+POOR_CREDIT = ("差", "较差", "D", "C")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    customer_id: int
+    name: str
+    current: str  # "" when unclassified
+    proposed: str
+    total_3y: Decimal
+    reason: str
+
+    @property
+    def changes(self) -> bool:
+        return self.current != self.proposed
+
+
+def classify(
+    total: Decimal, thresholds: dict[str, int], finance: str, credit: str
+) -> tuple[str, str]:
+    """(grade, reason) for one customer; pure, so the rule is tested on its own."""
+    grade = next((g for g in ("A", "B", "C") if total >= thresholds[g]), "D")
+    reasons = [f"近三年成交额 {total:,.2f} 元" + (
+        f"，达到 {grade} 类标准 {thresholds[grade]:,} 元" if grade != "D"
+        else f"，低于 C 类标准 {thresholds['C']:,} 元")]  # fmt: skip
+    for bad, why in ((finance in POOR_FINANCE, f"财务状况{finance}"),
+                     (credit.strip() in POOR_CREDIT, f"信用等级{credit.strip()}")):  # fmt: skip
+        if bad and grade != "D":
+            grade = GRADES[GRADES.index(grade) + 1]
+            reasons.append(f"{why}，降为 {grade} 类")
+    return grade, "；".join(reasons)
+
+
+def _thresholds(uow: UnitOfWork) -> dict[str, int]:
+    return {g: settings.get(uow, f"class.threshold_{g}") for g in ("A", "B", "C")}
+
+
+def propose(uow: UnitOfWork, *, only_changes: bool = True) -> list[Proposal]:
+    """Recompute every visible customer's class; nothing is saved."""
+    if uow.actor is None:
+        raise PermissionDenied("请先登录。")
+    since = clock.now().date() - timedelta(days=3 * 365)
+    with uow:
+        thresholds = _thresholds(uow)
+        totals = (
+            select(Deal.customer_id, func.sum(Deal.amount).label("total"))
+            .where(Deal.deal_date >= since)
+            .group_by(Deal.customer_id)
+            .subquery()
+        )
+        q = (
+            select(Customer.id, Customer.name, CodeItem.code, Customer.financial_status,
+                   Customer.credit_level, func.coalesce(totals.c.total, 0))
+            .outerjoin(CodeItem, Customer.grade_id == CodeItem.id)
+            .outerjoin(totals, totals.c.customer_id == Customer.id)
+            .where(customer_scope(uow.actor), Customer.is_in_pool.is_(False))
+            .order_by(Customer.id)
+        )  # fmt: skip
+        out = []
+        for cid, name, current, finance, credit, total in uow.session.execute(q):
+            grade, reason = classify(Decimal(str(total)), thresholds, finance or "", credit or "")
+            p = Proposal(cid, name, current or "", grade, Decimal(str(total)), reason)
+            if p.changes or not only_changes:
+                out.append(p)
+        return out
+
+
+def confirm(uow: UnitOfWork, proposals: list[Proposal]) -> int:
+    """A manager (own team) or the admin / sales admin applies proposed classes."""
+    if uow.actor is None or uow.actor.role not in (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN):
+        raise PermissionDenied("只有销售主管、销售内勤或系统管理员可以确认客户分类。")
+    today: date = clock.now().date()
+    with uow:
+        grade_ids = {g: code_tables.find_item(uow, "grade", g) for g in GRADES}
+        wanted = {p.customer_id: p for p in proposals}
+        done = 0
+        for c in uow.session.scalars(
+            select(Customer).where(Customer.id.in_(list(wanted)), edit_scope(uow.actor))
+        ):
+            p = wanted[c.id]
+            c.grade_id = grade_ids[p.proposed]
+            c.class_reason, c.classified_on = p.reason[:300], today
+            done += 1
+        uow.commit()
+        return done

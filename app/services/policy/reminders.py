@@ -1,0 +1,172 @@
+"""Reminders from the customer policy engine: follow-ups due, customers about to return to
+the pool (or, with auto-return off, due for the manager to reclaim), development
+deadlines at 30 and 7 days (规则 3, 4). The after-delivery follow-ups (规则 6) are stored
+work-plan items (app.services.customers.delivery_tasks) and remind through work_reminders."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+
+from app.models import Customer, FollowUp, Role, User
+from app.services.access.visibility import customer_scope
+from app.services.core import clock, settings
+from app.services.policy.maintenance import (
+    Grade,
+    Owner,
+    frequencies,
+    month_bounds,
+    reminder_due,
+    responsible_for,
+    visits_this_month,
+)
+from app.services.pool.rules import due_for_pool
+from app.services.reminders.engine import Reminder, Severity, Target, provider
+
+DEADLINE_WARNINGS = (30, 7)
+
+
+def _day(d) -> datetime:
+    return datetime.combine(d, time(9, 0))
+
+
+@provider("follow_up_due", "待跟进")
+def follow_ups_due(uow):
+    today = clock.now().date()
+    q = (
+        select(FollowUp.id, FollowUp.customer_id, FollowUp.next_date, FollowUp.next_step,
+               Customer.name)
+        .join(Customer, FollowUp.customer_id == Customer.id)
+        .where(FollowUp.by_id == uow.actor.id, FollowUp.next_date.is_not(None),
+               FollowUp.next_date <= today + timedelta(days=1),
+               customer_scope(uow.actor))
+    )  # fmt: skip
+    latest = {}
+    for fid, cid, next_date, step, name in uow.session.execute(q):
+        latest.setdefault(cid, (fid, next_date, step, name))
+        if latest[cid][1] < next_date:
+            latest[cid] = (fid, next_date, step, name)
+    for cid, (_fid, next_date, step, name) in latest.items():
+        # A later follow-up of the same customer answers the planned one.
+        done = uow.session.scalar(
+            select(FollowUp.id).where(FollowUp.customer_id == cid,
+                                      FollowUp.at >= _day(next_date) - timedelta(hours=9))
+        )  # fmt: skip
+        if done:
+            continue
+        sev = Severity.URGENT if next_date < today else Severity.WARNING
+        yield Reminder(
+            "follow_up_due",
+            f"跟进客户“{name}”" + (f"：{step}" if step else ""),
+            _day(next_date),
+            sev,
+            Target("customer", cid),
+        )
+
+
+@provider("pool_return", "即将回收公海")
+def pool_returns(uow):
+    warn = settings.get(uow, "pool.warn_days")
+    auto = settings.get(uow, "pool.auto_return")
+    now = clock.now()
+    candidates = due_for_pool(uow, within_days=warn)
+    role = uow.actor.role
+    team = None
+    if role == Role.MANAGER:
+        team = set(uow.session.scalars(select(User.id).where(User.team_id == uow.actor.team_id)))
+    for c in candidates:
+        overdue = c.returns_on <= now
+        if c.owner_id == uow.actor.id and not (overdue and auto):
+            days = max(0, (c.returns_on.date() - now.date()).days)
+            title = (
+                f"客户“{c.name}”已超过 {c.idle_limit_days} 天未跟进，将被回收"
+                if overdue
+                else f"客户“{c.name}”{days} 天后将回收公海，请及时跟进"
+            )
+            yield Reminder("pool_return", title, c.returns_on,
+                           Severity.URGENT if days <= 2 else Severity.WARNING,
+                           Target("customer", c.customer_id))  # fmt: skip
+        elif overdue and not auto and (role == Role.ADMIN or (team and c.owner_id in team)):
+            yield Reminder(
+                "pool_return",
+                f"客户“{c.name}”（{c.owner_name}）超期未跟进，请回收公海",
+                c.returns_on,
+                Severity.WARNING,
+                Target("customer", c.customer_id),
+            )
+
+
+@provider("dev_deadline", "开发期限")
+def development_deadlines(uow):
+    today = clock.now().date()
+    q = select(Customer.id, Customer.name, Customer.dev_deadline).where(
+        Customer.owner_id == uow.actor.id,
+        Customer.developed_on.is_(None),
+        Customer.dev_deadline.is_not(None),
+        Customer.dev_deadline <= today + timedelta(days=max(DEADLINE_WARNINGS)),
+    )
+    for cid, name, deadline in uow.session.execute(q):
+        days = (deadline - today).days
+        if days < 0:
+            title, sev = (
+                f"客户“{name}”开发期限已于 {deadline:%Y-%m-%d} 到期，待评审",
+                Severity.URGENT,
+            )
+        elif days <= min(DEADLINE_WARNINGS):
+            title, sev = f"客户“{name}”开发期限还剩 {days} 天", Severity.URGENT
+        else:
+            title, sev = f"客户“{name}”开发期限还剩 {days} 天", Severity.WARNING
+        yield Reminder("dev_deadline", title, _day(deadline), sev, Target("customer", cid))
+
+
+@provider("review", "评审")
+def open_reviews(uow):
+    """Open 评审: the owner may file a statement; managers decide; the chairman watches."""
+    from app.models import CustomerReview
+    from app.services.policy.reviews import visible_reviews
+
+    q = visible_reviews(
+        uow.actor,
+        select(CustomerReview.id, CustomerReview.customer_id, CustomerReview.owner_id,
+               CustomerReview.opened_at, CustomerReview.statement, Customer.name)
+        .join(Customer, Customer.id == CustomerReview.customer_id)
+        .where(CustomerReview.status == "open"),
+    )  # fmt: skip
+    for rid, _cid, owner_id, opened_at, statement, name in uow.session.execute(q):
+        if owner_id == uow.actor.id:
+            if statement:
+                continue
+            title = f"客户“{name}”开发期限已过，进入评审：可提交陈述"
+        else:
+            title = f"客户“{name}”待评审"
+        yield Reminder("review", title, opened_at, Severity.WARNING, Target("review", rid))
+
+
+@provider("maintenance", "客户维护")
+def maintenance_reminders(uow):
+    today = clock.now().date()
+    where = responsible_for(uow.actor)
+    if where is None:
+        return
+    done = visits_this_month()
+    q = (
+        select(Customer.id, Customer.name, Grade.code, done, Owner.full_name)
+        .outerjoin(Grade, Customer.grade_id == Grade.id)
+        .outerjoin(Owner, Customer.owner_id == Owner.id)
+        .where(Customer.owner_id.is_not(None), customer_scope(uow.actor), where)
+    )
+    month_end = month_bounds(today)[1] - timedelta(days=1)
+    due = datetime.combine(month_end, time(17, 0))
+    freq = frequencies(uow)
+    for cid, name, grade, visits, owner in uow.session.execute(q):
+        f = freq.get(grade)
+        if f is None or visits >= f.minimum or not reminder_due(today, visits):
+            continue
+        who = "" if f.by == "员工" else f"（{owner}，{f.by}拜访）"
+        title = (
+            f"{grade} 类客户“{name}”{who}本月已拜访 {visits} 次，"
+            f"标准 {f.label}，还差 {f.minimum - visits} 次"
+        )
+        sev = Severity.URGENT if visits == 0 else Severity.WARNING
+        yield Reminder("maintenance", title, due, sev, Target("customer", cid))

@@ -1,0 +1,119 @@
+"""系统设置 → 公司与规则: company name and every rule number, grouped by subject."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.core import settings
+from app.services.core.errors import ServiceError
+from app.ui.common.field_errors import FieldErrors
+from app.ui.common.style import ERROR_COLOR, SUCCESS_COLOR, message_label, set_message
+from app.ui.context import AppContext
+
+# Settings grouped by the prefix of their key; a key with an unknown prefix goes last.
+SECTIONS = [
+    ("company", "公司"),
+    ("security", "登录与密码"),
+    ("customers", "客户档案"),
+    ("pool", "公海（规则 4）"),
+    ("class", "客户分类（规则 5）"),
+    ("maint", "客户维护：每月拜访次数（规则 6）"),
+    ("visits", "客户回访"),
+    ("complaints", "客户投诉"),
+    ("samples", "寄样申请"),
+    ("work", "工作计划"),
+]
+
+
+def _section(key: str) -> str:
+    prefix = key.split(".", 1)[0] if "." in key else "company"
+    return prefix if prefix in dict(SECTIONS) else "other"
+
+
+class SecurityPage(QWidget):
+    saved = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        self.error_label = message_label(ERROR_COLOR)
+        forms: dict[str, QFormLayout] = {}
+        for prefix, title in [*SECTIONS, ("other", "其他")]:
+            if not any(_section(k) == prefix for k in settings.SPECS):
+                continue
+            box = QGroupBox(title)
+            forms[prefix] = QFormLayout(box)
+            forms[prefix].setVerticalSpacing(8)
+            layout.addWidget(box)
+        self.errors = FieldErrors(forms["company"], self.error_label)
+        self.editors: dict[str, QWidget] = {}
+        for key, spec in settings.SPECS.items():
+            if isinstance(spec.default, int):
+                editor = QSpinBox()
+                editor.setRange(spec.minimum or 0, spec.maximum or 1_000_000)
+                editor.setMinimumWidth(100)
+                editor.setMaximumWidth(160)
+            else:
+                editor = QLineEdit()
+                editor.setMinimumWidth(240)
+                editor.setMaximumWidth(420)
+            self.editors[key] = self.errors.add(
+                key, f"{spec.label}：", editor, form=forms[_section(key)]
+            )
+        layout.addWidget(self.error_label)
+        row = QHBoxLayout()
+        self.save_button = QPushButton("保存")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton("还原")
+        self.revert_button.clicked.connect(self.reload)
+        row.addWidget(self.save_button)
+        row.addWidget(self.revert_button)
+        self.saved_label = message_label(SUCCESS_COLOR)
+        row.addWidget(self.saved_label)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.reload()
+
+    def reload(self) -> None:
+        self.errors.clear()
+        set_message(self.saved_label, "")
+        try:
+            values = settings.read_settings(self.ctx.uow())
+        except ServiceError as err:
+            self.errors.show(err)
+            return
+        for key, editor in self.editors.items():
+            if isinstance(editor, QSpinBox):
+                editor.setValue(int(values[key]))
+            else:
+                editor.setText(str(values[key]))
+
+    def values(self) -> dict:
+        return {
+            key: editor.value() if isinstance(editor, QSpinBox) else editor.text()
+            for key, editor in self.editors.items()
+        }
+
+    def save(self) -> None:
+        self.errors.clear()
+        set_message(self.saved_label, "")
+        try:
+            settings.update_settings(self.ctx.uow(), self.values())
+        except ServiceError as err:
+            self.errors.show(err)
+            return
+        set_message(self.saved_label, "设置已保存。")
+        self.saved.emit()

@@ -1,0 +1,1 @@
+"""Widgets, table models and helpers shared by every room of the UI."""

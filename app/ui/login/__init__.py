@@ -1,0 +1,1 @@
+"""Start of a session: login, first-run setup, database settings, password change."""

@@ -1,0 +1,1 @@
+"""The 待办提醒 window and its table model."""

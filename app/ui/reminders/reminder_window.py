@@ -1,0 +1,159 @@
+"""待办提醒: everything due for the logged-in user, each row drilling through to its record."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.core.errors import ServiceError
+from app.services.reminders import registry as reminders
+from app.ui.common import prefs
+from app.ui.common.style import HINT_COLOR, WARNING_COLOR, message_label, set_message
+from app.ui.context import AppContext
+from app.ui.reminders.reminder_model import ALL_KINDS, ReminderTableModel
+
+
+class ReminderWindow(QWidget):
+    open_target = Signal(object)  # Target
+    count_changed = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent, Qt.WindowType.Window)
+        self.ctx = ctx
+        self.setWindowTitle("待办提醒")
+        self.resize(1000, 440)
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("类别："))
+        self.kind_combo = QComboBox()
+        self.kind_combo.setMinimumWidth(140)
+        self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+        top.addWidget(self.kind_combo)
+        self.count_label = QLabel()
+        top.addWidget(self.count_label)
+        top.addStretch(1)
+        self.refresh_button = QPushButton("刷新")
+        self.refresh_button.clicked.connect(self.refresh)
+        top.addWidget(self.refresh_button)
+        layout.addLayout(top)
+
+        self.failure_label = message_label(WARNING_COLOR)
+        layout.addWidget(self.failure_label)
+
+        self.model = ReminderTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        for col, width in enumerate((80, 100, 420, 140)):
+            self.table.setColumnWidth(col, width)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        # Not `activated`: depending on the platform a double-click emits it as well as
+        # doubleClicked, which would open the record twice. Enter is caught in eventFilter.
+        self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
+        self.table.installEventFilter(self)
+        self.empty_label = message_label(HINT_COLOR, "暂无待办事项", hidden=False)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty_label)
+        layout.addWidget(self.stack, 1)
+
+        bottom = QHBoxLayout()
+        hint = message_label(HINT_COLOR, "双击或按回车键打开对应记录。", hidden=False)
+        hint.setWordWrap(False)
+        bottom.addWidget(hint)
+        bottom.addStretch(1)
+        self.open_button = QPushButton("打开")
+        self.open_button.clicked.connect(self._open_current)
+        self.close_button = QPushButton("关闭")
+        self.close_button.clicked.connect(self.close)
+        bottom.addWidget(self.open_button)
+        bottom.addWidget(self.close_button)
+        layout.addLayout(bottom)
+
+        geometry = prefs.ui_settings().value(prefs.REMINDER_GEOMETRY)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            result = reminders.collect(self.ctx.uow())
+        except ServiceError as err:
+            set_message(self.failure_label, f"无法读取待办提醒：{err}")
+            return
+        self.model.set_items(result.items)
+        failures = "、".join(result.failures)
+        set_message(self.failure_label, f"以下提醒暂时无法读取：{failures}" if failures else "")
+        self._fill_kinds()
+        self._update_view()
+        self.count_changed.emit(self.model.total())
+
+    def _fill_kinds(self) -> None:
+        current = self.kind_combo.currentData() or ALL_KINDS
+        self.kind_combo.blockSignals(True)
+        self.kind_combo.clear()
+        self.kind_combo.addItem("全部", ALL_KINDS)
+        for kind, label in sorted(self.model.kinds_present().items(), key=lambda kv: kv[1]):
+            self.kind_combo.addItem(label, kind)
+        index = self.kind_combo.findData(current)
+        self.kind_combo.setCurrentIndex(max(index, 0))
+        self.kind_combo.blockSignals(False)
+        self.model.set_kind(self.kind_combo.currentData() or ALL_KINDS)
+
+    def _kind_changed(self) -> None:
+        self.model.set_kind(self.kind_combo.currentData() or ALL_KINDS)
+        self._update_view()
+
+    def _update_view(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total()
+        if shown == total:
+            self.count_label.setText(f"共 {total} 项")
+        else:
+            self.count_label.setText(f"显示 {shown} 项，共 {total} 项")
+        self.stack.setCurrentWidget(self.table if shown else self.empty_label)
+        self.open_button.setEnabled(shown > 0)
+        if shown:
+            self.table.selectRow(0)
+
+    def _open_current(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self._open_row(index.row())
+
+    def _open_row(self, row: int) -> None:
+        reminder = self.model.reminder_at(row)
+        if reminder is not None:
+            self.open_target.emit(reminder.target)
+
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._open_current()
+            return True
+        return super().eventFilter(watched, event)
+
+    def closeEvent(self, event) -> None:
+        prefs.ui_settings().setValue(prefs.REMINDER_GEOMETRY, self.saveGeometry())
+        super().closeEvent(event)
