@@ -3,7 +3,7 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.run            # SQLite (+ PG if known)
     .venv/bin/python -m bench.run --pg-url URL --runs 15
 
-Ours: ListView (WindowedTableModel over app.services.lists.listing and customers_source()),
+Ours: ListView (WindowedTableModel over app.services.lists.query and customers_source()),
 acting as the sales admin (销售内勤, sees every customer). Stock: QSqlTableModel with
 setFilter (LIKE) / setSort over the same SQLite file; fetch-all plus
 QSortFilterProxyModel. Peak RSS is measured in fresh subprocesses (--rss ...).
@@ -195,12 +195,11 @@ class Ours:
         self.shown()
 
     def summarize(self) -> None:
-        from app.services.lists import listing
+        from app.services.lists import summaries
+        from app.services.lists.spec import ListQuery
         from app.ui.listview.uow import read_uow
 
-        listing.summarize(
-            read_uow(self.ctx), self.source, listing.ListQuery(), ["industry", "owner"]
-        )
+        summaries.summarize(read_uow(self.ctx), self.source, ListQuery(), ["industry", "owner"])
 
     def export(self, rows: int, path: str) -> int:
         from app.services.lists.excel_export import export_list

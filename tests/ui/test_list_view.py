@@ -69,15 +69,15 @@ def test_first_window_shows_at_once_and_the_rest_follows(qtbot, view, qtmodeltes
 def test_the_count_comes_first_and_ids_past_the_window_are_read_on_demand(
     qtbot, view, admin_ctx, monkeypatch
 ):
-    from app.services.lists import listing
+    from app.services.lists import query as list_query
     from app.ui.listview import windowed_model
 
     reads = []
-    real_first, real_all = listing.fetch_first_ids, listing.fetch_ids
+    real_first, real_all = list_query.fetch_first_ids, list_query.fetch_ids
     monkeypatch.setattr(
-        listing, "fetch_first_ids", lambda *a: reads.append(a[-1]) or real_first(*a)
+        list_query, "fetch_first_ids", lambda *a: reads.append(a[-1]) or real_first(*a)
     )
-    monkeypatch.setattr(listing, "fetch_ids", lambda *a: reads.append("all") or real_all(*a))
+    monkeypatch.setattr(list_query, "fetch_ids", lambda *a: reads.append("all") or real_all(*a))
     view.reload()
     with qtbot.waitSignal(view.model.loaded, timeout=15_000):
         pass
@@ -112,19 +112,19 @@ def test_the_count_comes_first_and_ids_past_the_window_are_read_on_demand(
 
 
 def test_a_long_list_reads_its_ids_in_the_background_after_the_count(qtbot, view, monkeypatch):
-    from app.services.lists import listing
+    from app.services.lists import query as list_query
     from app.ui.listview import windowed_model
 
     monkeypatch.setattr(windowed_model, "GROW_LIMIT", 250)  # 301 rows: a "long" list
-    monkeypatch.setattr(listing, "ID_CHUNK", 100)
+    monkeypatch.setattr(list_query, "ID_CHUNK", 100)
     reads = []
-    real_all = listing.fetch_ids
+    real_all = list_query.fetch_ids
 
     def fetch_ids(*args, stop=None):
         reads.append(stop is not None)  # True: the background read
         return real_all(*args, stop=stop)
 
-    monkeypatch.setattr(listing, "fetch_ids", fetch_ids)
+    monkeypatch.setattr(list_query, "fetch_ids", fetch_ids)
     view.reload()
     qtbot.waitUntil(lambda: view.model.ids_loaded == 301, timeout=15_000)
     assert reads == [True] and view.model.rowCount() == 301
@@ -139,7 +139,7 @@ def test_a_long_list_reads_its_ids_in_the_background_after_the_count(qtbot, view
             time.sleep(0.3)
         return real_all(*args, stop=stop)
 
-    monkeypatch.setattr(listing, "fetch_ids", slow_fetch_ids)
+    monkeypatch.setattr(list_query, "fetch_ids", slow_fetch_ids)
     reads.clear()
     view.reload()
     with qtbot.waitSignal(view.model.loaded, timeout=15_000):
@@ -152,7 +152,7 @@ def test_a_long_list_reads_its_ids_in_the_background_after_the_count(qtbot, view
     # A newer query stops an older read at its next chunk.
     stops = []
     monkeypatch.setattr(
-        listing,
+        list_query,
         "fetch_ids",
         lambda *a, stop=None: stops.append(stop) or real_all(*a, stop=stop),
     )

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.models import CodeItem, CodeTable
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
-from app.services.lists.listing import Column, ListSource
+from app.services.lists.spec import Column, ListSource
 from app.services.search.pinyin import search_clause
 
 ACTIVE_LABELS = {True: "启用", False: "已停用"}

@@ -12,7 +12,7 @@ from app.models import CodeTable, ExtraFieldDef, Role
 from app.services.admin.extra_fields import TYPES
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
-from app.services.lists.listing import Column, ListSource, text_search
+from app.services.lists.spec import Column, ListSource, text_search
 
 
 def _base(uow: UnitOfWork):

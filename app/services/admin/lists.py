@@ -9,7 +9,7 @@ from app.models import ROLE_LABELS, AuditLog, Role, Team, User
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
-from app.services.lists.listing import BatchAction, BatchResult, Column, ListSource, text_search
+from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource, text_search
 from app.services.search.pinyin import search_clause
 
 ACTION_LABELS = {

@@ -17,7 +17,7 @@ from app.services.access.visibility import customer_scope
 from app.services.core.uow import Actor, UnitOfWork, logged_in
 from app.services.customers.change_requests import APPROVER_ROLES
 from app.services.customers.grants import STATUS_LABELS
-from app.services.lists.listing import Column, ListSource, text_search
+from app.services.lists.spec import Column, ListSource, text_search
 
 _Requester = aliased(UserModel, name="requester")
 _BookOwner = aliased(UserModel, name="book_owner")

@@ -22,7 +22,7 @@ from app.services.access.visibility import customer_of_record, customer_scope
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
 from app.services.customers.grants import log_output_of_records
-from app.services.lists.listing import Column, ListSource
+from app.services.lists.spec import Column, ListSource
 from app.services.search.pinyin import search_clause
 
 Position = aliased(CodeItem, name="contact_position")

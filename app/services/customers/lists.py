@@ -23,7 +23,7 @@ from app.services.customers.customers import DELETE_ROLES, restore_customer
 from app.services.customers.customers import _search_where as customer_search
 from app.services.customers.grants import log_output
 from app.services.customers.idle_clock import days_until_pool
-from app.services.lists.listing import BatchAction, BatchResult, Column, ListSource
+from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource
 
 CODE_COLUMNS = [  # key, label, Customer attribute, code table key, shown by default
     ("type", "客户类型", Customer.type_id, "customer_type", True),

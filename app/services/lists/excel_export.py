@@ -29,8 +29,9 @@ from openpyxl.utils import get_column_letter
 from app.services.core import clock
 from app.services.core.errors import ServiceError
 from app.services.core.uow import UnitOfWork
-from app.services.lists import listing
-from app.services.lists.listing import Column, ListQuery, ListSource, Summary
+from app.services.lists import query as list_query
+from app.services.lists.spec import Column, ListQuery, ListSource
+from app.services.lists.summaries import Summary
 
 Progress = Callable[[int, int], None]  # (done, total)
 EXPORT_BATCH = 5000  # rows fetched per query
@@ -213,10 +214,10 @@ def export_list(
         writer = _RowWriter(ws, cols)
         with uow, tempfile.TemporaryFile() as rows_xml:
             if ids is None:
-                ids = listing.ids_in_session(uow, source, query)
-            listing.record_output(uow, source, ids, "export")
+                ids = list_query.ids_in_session(uow, source, query)
+            list_query.record_output(uow, source, ids, "export")
             total = len(ids)
-            sample = listing._rows(uow, source, ids[:200], keys)
+            sample = list_query.rows_in_session(uow, source, ids[:200], keys)
             for i, col in enumerate(cols, start=1):
                 values = [r[i] for r in sample if r is not None]
                 ws.column_dimensions[get_column_letter(i)].width = _width(col, values)
@@ -230,7 +231,7 @@ def export_list(
                 header.append(c)
             ws.append(header)
             chunk: list[str] = []
-            for row in listing.iter_rows(uow, source, ids, keys, chunk=EXPORT_BATCH):
+            for row in list_query.iter_rows(uow, source, ids, keys, chunk=EXPORT_BATCH):
                 chunk.append(writer.row(written + 2, row[1:]))
                 written += 1
                 if written % 1000 == 0:

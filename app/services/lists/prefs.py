@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.models import ListPreference
 from app.services.core.errors import NotFound, ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.lists.listing import ListQuery
+from app.services.lists.spec import ListQuery
 
 
 @dataclass(frozen=True)

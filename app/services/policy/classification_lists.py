@@ -20,7 +20,7 @@ from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
 from app.services.customers.customers import _search_where as customer_search
 from app.services.customers.lists import CUSTOMER_SEARCH_HINT
-from app.services.lists.listing import Column, ListSource
+from app.services.lists.spec import Column, ListSource
 
 Grade = aliased(CodeItem, name="class_grade")
 Owner = aliased(User, name="class_owner")

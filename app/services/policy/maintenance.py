@@ -53,7 +53,7 @@ from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
 from app.services.customers.customers import _search_where as customer_search
 from app.services.customers.lists import CUSTOMER_SEARCH_HINT
-from app.services.lists.listing import Column, ListSource
+from app.services.lists.spec import Column, ListSource
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from app.models import Customer, CustomerReview, Role, User
 from app.services.core.errors import NotFound
 from app.services.core.uow import Actor, UnitOfWork, logged_in
-from app.services.lists.listing import Column, ListSource, text_search
+from app.services.lists.spec import Column, ListSource, text_search
 from app.services.policy.reviews import OUTCOMES, visible_reviews
 
 STATUS_LABELS = {"open": "待评审", "decided": "已决定"}

@@ -21,7 +21,7 @@ from app.services.core.uow import Actor, UnitOfWork
 from app.services.customers import customers, ownership
 from app.services.customers.customers import _search_where as customer_search
 from app.services.customers.lists import CUSTOMER_SEARCH_HINT
-from app.services.lists.listing import BatchAction, BatchResult, Column, ListSource
+from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource
 from app.services.pool import rules as pool
 
 CLAIM_ROLES = (Role.SALES_REP, Role.MANAGER)  # who may 领取 (pool.claim)

@@ -14,7 +14,7 @@ from app.models import CodeItem, Customer, DailyNote, User, WorkPlan
 from app.models.work import PERIOD, WORK_STATUS
 from app.services.core import clock
 from app.services.core.uow import Actor, UnitOfWork, logged_in
-from app.services.lists.listing import BatchAction, BatchResult, Column, ListSource, text_search
+from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource, text_search
 from app.services.work import plans as work_plans
 from app.services.work.notes import note_search
 

@@ -16,7 +16,7 @@ from app.models import DailyNote
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork, logged_in
-from app.services.lists.listing import text_search
+from app.services.lists.spec import text_search
 
 MAX_TITLE = 200
 MAX_CONTENT = 20000

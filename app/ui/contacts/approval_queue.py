@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from app.services.lists.listing import ListSource
+from app.services.lists.spec import ListSource
 from app.ui.context import AppContext
 from app.ui.listview import ListView
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from app.services.core.errors import ServiceError
 from app.services.core.uow import UnitOfWork
-from app.services.lists.listing import ListSource
+from app.services.lists.spec import ListSource
 from app.ui.admin.scroll import scrollable
 from app.ui.context import AppContext
 from app.ui.listview import ListView

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.core.errors import ServiceError
-from app.services.lists import excel_export, listing
-from app.services.lists.listing import Column, ListSource, Summary
+from app.services.lists import excel_export, summaries
+from app.services.lists.spec import Column, ListSource
+from app.services.lists.summaries import Summary
 
 
 class ColumnsDialog(QDialog):
@@ -206,7 +207,7 @@ class SummaryDialog(QDialog):
 
     def run(self) -> None:
         try:
-            self.summary = listing.summarize(
+            self.summary = summaries.summarize(
                 self.view.read_uow(), self.source, self.view.query(), self.keys()
             )
         except ServiceError as exc:

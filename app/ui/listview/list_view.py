@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 from app.services.core import clock
 from app.services.core.date_ranges import QUICK_RANGES, quick_range
 from app.services.core.errors import ServiceError
-from app.services.lists import excel_export, listing
+from app.services.lists import excel_export
 from app.services.lists import prefs as list_prefs
-from app.services.lists.listing import BatchAction, ListQuery, ListSource
+from app.services.lists import query as list_query
+from app.services.lists.spec import BatchAction, ListQuery, ListSource
 from app.ui.common.status_text import StatusText
 from app.ui.context import AppContext
 from app.ui.listview.background import BackgroundTask
@@ -334,7 +335,7 @@ class ListView(QWidget):
     def edit_filter(self, key: str) -> None:
         col = self.source.column(key)
         try:
-            values = listing.distinct_values(self.read_uow(), self.source, key)
+            values = list_query.distinct_values(self.read_uow(), self.source, key)
         except ServiceError as exc:
             QMessageBox.warning(self, "筛选", str(exc))
             return
@@ -587,8 +588,8 @@ class ListView(QWidget):
         self.model.ensure_complete()
         ids = self.model.ids
         shown = ids[:MAX_PRINT_ROWS]
-        listing.record_output(self.read_uow(), self.source, shown, "print")
-        rows = [r for r in listing.fetch_rows(self.read_uow(), self.source, shown, keys) if r]
+        list_query.record_output(self.read_uow(), self.source, shown, "print")
+        rows = [r for r in list_query.fetch_rows(self.read_uow(), self.source, shown, keys) if r]
         widths = [self.table.columnWidth(self.model.keys.index(k)) for k in keys]
         return PrintTable(
             title=self.source.title,

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from app.services.core.errors import ServiceError
-from app.services.lists.listing import ListQuery, ListSource
+from app.services.lists.spec import ListQuery, ListSource
 from app.ui.common.flow_layout import flow_bar
 from app.ui.common.messages import show_service_error
 from app.ui.common.style import HINT_COLOR

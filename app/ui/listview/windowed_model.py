@@ -1,6 +1,6 @@
 """A table model that holds only the ordered ids and fetches rows a page at a time.
 
-Search, sort and filters run in the database (app.services.lists.listing); here we keep the
+Search, sort and filters run in the database (app.services.lists.query); here we keep the
 id array (8 bytes a row) and an LRU cache of pages, so a million-row list stays small.
 A new query first fetches one window of ids (LIMIT), so the first rows show at once.
 The row count then comes from a COUNT query on a background thread, started once the
@@ -32,8 +32,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from app.services.lists import listing
-from app.services.lists.listing import Column, ListQuery, ListSource
+from app.services.lists import query as list_query
+from app.services.lists.spec import Column, ListQuery, ListSource
 from app.ui.context import AppContext
 from app.ui.listview.uow import read_uow
 
@@ -84,7 +84,7 @@ class _IdReader(threading.Thread):
     def run(self) -> None:
         m = self.model
         try:
-            self.ids = listing.fetch_ids(read_uow(m.ctx), m.source, self.query, stop=self._stop)
+            self.ids = list_query.fetch_ids(read_uow(m.ctx), m.source, self.query, stop=self._stop)
         except Exception:  # a far row still reads them itself (_every_id)
             log.exception("reading the list's ids in the background failed")
         try:
@@ -165,7 +165,7 @@ class WindowedTableModel(QAbstractTableModel):
     def set_query(self, query: ListQuery) -> None:
         self._generation += 1
         self._reader = None  # a running read stops at its next chunk
-        first = listing.fetch_first_ids(read_uow(self.ctx), self.source, query, FIRST_WINDOW)
+        first = list_query.fetch_first_ids(read_uow(self.ctx), self.source, query, FIRST_WINDOW)
         self.beginResetModel()
         self.query = query
         self._ids = first
@@ -203,7 +203,7 @@ class WindowedTableModel(QAbstractTableModel):
 
     def _count(self, generation: int, query: ListQuery) -> None:
         try:
-            n = listing.count(read_uow(self.ctx), self.source, query)
+            n = list_query.count(read_uow(self.ctx), self.source, query)
         except Exception:  # the first window stays usable; the count says it is partial
             log.exception("counting the list's rows failed")
             n = None
@@ -254,7 +254,7 @@ class WindowedTableModel(QAbstractTableModel):
             reader.join()
             if reader.ids is not None:
                 return reader.ids
-        return listing.fetch_ids(read_uow(self.ctx), self.source, self.query)
+        return list_query.fetch_ids(read_uow(self.ctx), self.source, self.query)
 
     def ensure_complete(self) -> None:
         """Export, print and batch actions need every id: read them now if still pending."""
@@ -277,7 +277,7 @@ class WindowedTableModel(QAbstractTableModel):
             if row < GROW_LIMIT:
                 want = max(row + 1, 10 * len(self._ids))
                 limit = min(GROW_LIMIT, -(-want // PAGE_SIZE) * PAGE_SIZE)
-                ids = listing.fetch_first_ids(read_uow(self.ctx), self.source, self.query, limit)
+                ids = list_query.fetch_first_ids(read_uow(self.ctx), self.source, self.query, limit)
                 self._take(ids, every=len(ids) < limit)
             else:
                 self._take(self._every_id(), every=True)
@@ -377,7 +377,7 @@ class WindowedTableModel(QAbstractTableModel):
             start = page_no * PAGE_SIZE
             self._load_to(min(start + PAGE_SIZE, self._rows) - 1)
             page = _Page(
-                listing.fetch_rows(
+                list_query.fetch_rows(
                     read_uow(self.ctx), self.source, self._ids[start : start + PAGE_SIZE], self.keys
                 )
             )

@@ -33,8 +33,8 @@ from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import ConflictError, ServiceError, ValidationError
 from app.services.customers import customers
-from app.services.lists import listing
-from app.services.lists.listing import ListQuery
+from app.services.lists import query as list_query
+from app.services.lists.spec import ListQuery
 from app.services.search.pinyin import matches
 from app.services.visits import workflow as visits
 from app.services.visits.lists import visit_records_source
@@ -544,7 +544,7 @@ def reportable_records(ctx: AppContext) -> list[RecordDetail]:
     if provider is not None:
         return list(provider(read_uow(ctx)))
     query = ListQuery(sort=(("visited_at", True),), filters=(("report_status", ("",)),))
-    ids = listing.fetch_ids(read_uow(ctx), visit_records_source(), query)
+    ids = list_query.fetch_ids(read_uow(ctx), visit_records_source(), query)
     found = []
     for rid in ids:
         record = visits.record_detail(read_uow(ctx), rid)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.services.core import clock
 from app.services.core.errors import ConflictError, ServiceError
-from app.services.lists.listing import ListQuery
+from app.services.lists.spec import ListQuery
 from app.services.work import notes as daily_notes
 from app.services.work.lists import daily_notes_source
 from app.services.work.notes import NoteForm, NoteRow

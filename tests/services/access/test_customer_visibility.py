@@ -227,9 +227,9 @@ def test_concurrent_numbers_are_unique(world):
 def test_printing_and_exporting_under_a_grant_are_logged(world, fake_clock, tmp_path):
     from app.services.core.uow import UnitOfWork
     from app.services.customers.lists import customers_source
-    from app.services.lists import listing
+    from app.services.lists import query as list_query
     from app.services.lists.excel_export import export_list
-    from app.services.lists.listing import ListQuery
+    from app.services.lists.spec import ListQuery
 
     w = world
     until = fake_clock() + timedelta(days=7)
@@ -241,12 +241,12 @@ def test_printing_and_exporting_under_a_grant_are_logged(world, fake_clock, tmp_
 
     def output(actor, action):
         uow = UnitOfWork(w.db, actor, write=False)
-        ids = listing.fetch_ids(uow, src, ListQuery())
+        ids = list_query.fetch_ids(uow, src, ListQuery())
         if action == "export":
             export_list(UnitOfWork(w.db, actor, write=False), src, ListQuery(), ["name"],
                         tmp_path / f"{actor.username}.xlsx")  # fmt: skip
         else:
-            listing.record_output(uow, src, ids, "print")
+            list_query.record_output(uow, src, ids, "print")
         return sorted(ids)
 
     assert output(w.rep3, "export") == sorted([w.c1, w.c2, w.c3])
@@ -268,8 +268,8 @@ def test_printing_the_address_book_under_a_grant_is_logged(world, fake_clock):
     from app.services.customers import contacts
     from app.services.customers.contact_lists import contacts_source
     from app.services.customers.customers import ContactForm
-    from app.services.lists import listing
-    from app.services.lists.listing import ListQuery
+    from app.services.lists import query as list_query
+    from app.services.lists.spec import ListQuery
 
     w = world
     contacts.add_contact(w.uow(w.rep1), w.c1, ContactForm(name="刘经理", mobile="13909511234"))
@@ -277,9 +277,9 @@ def test_printing_the_address_book_under_a_grant_is_logged(world, fake_clock):
     gid = grants.request_grant(w.uow(w.rep3), "协助跟进", until, customer_id=w.c1)
     grants.decide_grant(w.uow(w.chairman), gid, True)
     uow = UnitOfWork(w.db, w.rep3, write=False)
-    ids = listing.fetch_ids(uow, contacts_source(), ListQuery())
+    ids = list_query.fetch_ids(uow, contacts_source(), ListQuery())
     assert ids  # rep3 sees the granted customer's contact
-    listing.record_output(uow, contacts_source(), ids, "print")
+    list_query.record_output(uow, contacts_source(), ids, "print")
     assert [(v.customer_id, v.action) for v in grants.list_views(w.uow(w.chairman), gid)] == [
         (w.c1, "print")
     ]

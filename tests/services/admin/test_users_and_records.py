@@ -237,8 +237,8 @@ def test_reset_password_unlocks_and_forces_change(db, fake_clock):
 
 def test_user_names_store_pinyin_and_the_user_list_finds_them(db):
     from app.services.admin.lists import users_source
-    from app.services.lists import listing
-    from app.services.lists.listing import ListQuery
+    from app.services.lists import query as list_query
+    from app.services.lists.spec import ListQuery
 
     admin = setup_admin(db)
     shan = add_user(db, admin, "shanwei", full_name="单伟")
@@ -250,8 +250,8 @@ def test_user_names_store_pinyin_and_the_user_list_finds_them(db):
 
     def found(text):
         uow = UnitOfWork(db, admin, write=False)
-        ids = listing.fetch_ids(uow, users_source(), ListQuery(search=text))
-        rows = listing.fetch_rows(
+        ids = list_query.fetch_ids(uow, users_source(), ListQuery(search=text))
+        rows = list_query.fetch_rows(
             UnitOfWork(db, admin, write=False), users_source(), ids, ["full_name"]
         )
         return sorted(r[1] for r in rows)

@@ -8,8 +8,8 @@ from app.services.core import clock
 from app.services.core.uow import UnitOfWork
 from app.services.customers import grants
 from app.services.customers.approval_lists import change_requests_source, grants_source
-from app.services.lists import listing
-from app.services.lists.listing import ListQuery
+from app.services.lists import query as list_query
+from app.services.lists.spec import ListQuery
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
 
 
@@ -25,9 +25,10 @@ def world(db, monkeypatch):
 
 
 def rows(w, actor, source, keys):
-    ids = listing.fetch_ids(UnitOfWork(w.db, actor, write=False), source, ListQuery())
+    ids = list_query.fetch_ids(UnitOfWork(w.db, actor, write=False), source, ListQuery())
     return [
-        r[1:] for r in listing.fetch_rows(UnitOfWork(w.db, actor, write=False), source, ids, keys)
+        r[1:]
+        for r in list_query.fetch_rows(UnitOfWork(w.db, actor, write=False), source, ids, keys)
     ]
 
 

@@ -10,8 +10,9 @@ from app.services.core.uow import UnitOfWork
 from app.services.customers import contacts, grants
 from app.services.customers.contact_lists import contacts_source, customer_of_contact
 from app.services.customers.customers import ContactForm
-from app.services.lists import listing
-from app.services.lists.listing import ListQuery
+from app.services.lists import query as list_query
+from app.services.lists import summaries
+from app.services.lists.spec import ListQuery
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
 
 
@@ -34,8 +35,8 @@ def world(db, monkeypatch):
 
 def names(w, actor, query=None) -> list[str]:
     src = contacts_source()
-    ids = listing.fetch_ids(UnitOfWork(w.db, actor, write=False), src, query or ListQuery())
-    rows = listing.fetch_rows(UnitOfWork(w.db, actor, write=False), src, ids, ["name"])
+    ids = list_query.fetch_ids(UnitOfWork(w.db, actor, write=False), src, query or ListQuery())
+    rows = list_query.fetch_rows(UnitOfWork(w.db, actor, write=False), src, ids, ["name"])
     return sorted(r[1] for r in rows)
 
 
@@ -82,9 +83,9 @@ def test_columns_show_customer_position_and_primary_flag(world):
     w = world
     src = contacts_source()
     uow = UnitOfWork(w.db, w.rep1, write=False)
-    ids = listing.fetch_ids(uow, src, ListQuery(sort=(("name", False),)))
+    ids = list_query.fetch_ids(uow, src, ListQuery(sort=(("name", False),)))
     keys = ["name", "customer", "position", "mobile", "phone", "is_primary"]
-    rows = listing.fetch_rows(UnitOfWork(w.db, w.rep1, write=False), src, ids, keys)
+    rows = list_query.fetch_rows(UnitOfWork(w.db, w.rep1, write=False), src, ids, keys)
     by_name = {r[1]: r for r in rows}
     assert by_name["单田芳"][2] == NXH
     assert by_name["单田芳"][6] is True and by_name["曾国藩"][6] is False
@@ -131,9 +132,9 @@ def test_export_and_summary_hold_only_visible_contacts(world, tmp_path):
     sheet = openpyxl.load_workbook(path).active
     assert [c.value for c in sheet[1]] == ["姓名", "客户"]
     assert sorted(c.value for c in sheet["A"][1:]) == sorted(["单田芳", "曾国藩"])
-    s = listing.summarize(UnitOfWork(w.db, w.rep1, write=False), src, ListQuery(), ["customer"])
+    s = summaries.summarize(UnitOfWork(w.db, w.rep1, write=False), src, ListQuery(), ["customer"])
     assert [(r.labels, r.count) for r in s.rows] == [((NXH,), 2)]
     # Asking for another rep's contact ids directly returns nothing for them.
-    theirs = listing.fetch_ids(UnitOfWork(w.db, w.rep3, write=False), src, ListQuery())
-    rows = listing.fetch_rows(UnitOfWork(w.db, w.rep1, write=False), src, theirs, ["name"])
+    theirs = list_query.fetch_ids(UnitOfWork(w.db, w.rep3, write=False), src, ListQuery())
+    rows = list_query.fetch_rows(UnitOfWork(w.db, w.rep1, write=False), src, theirs, ["name"])
     assert rows == [None]

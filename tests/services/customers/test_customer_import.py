@@ -16,8 +16,8 @@ from app.services.core.uow import UnitOfWork
 from app.services.customers import importer as customer_import
 from app.services.customers.importer import ImportCancelled, ImportRejected
 from app.services.customers.lists import customers_source
-from app.services.lists import listing
-from app.services.lists.listing import ListQuery
+from app.services.lists import query as list_query
+from app.services.lists.spec import ListQuery
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
 from tests.services.customers.test_extra_field_columns import define_fields
 
@@ -136,7 +136,9 @@ def test_filled_template_imports_with_extra_fields_and_codes_by_name_or_code(wor
     # Found by pinyin initials and phone like any registered customer.
     src = customers_source()
     for text in ("ycss", "6012345", "塞上"):
-        ids = listing.fetch_ids(UnitOfWork(w.db, w.rep1, write=False), src, ListQuery(search=text))
+        ids = list_query.fetch_ids(
+            UnitOfWork(w.db, w.rep1, write=False), src, ListQuery(search=text)
+        )
         assert list(ids) == [c.id]
 
 

@@ -7,9 +7,10 @@ from app.models import Customer
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
 from app.services.customers.lists import customers_source
-from app.services.lists import listing
+from app.services.lists import query as list_query
+from app.services.lists import summaries
 from app.services.lists.excel_export import export_list
-from app.services.lists.listing import ListQuery
+from app.services.lists.spec import ListQuery
 from app.services.search import search_index
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
 
@@ -28,8 +29,8 @@ def world(db, monkeypatch):
 def names(w, actor, query=None):
     query = query or ListQuery()
     src = customers_source()
-    ids = listing.fetch_ids(UnitOfWork(w.db, actor, write=False), src, query)
-    rows = listing.fetch_rows(UnitOfWork(w.db, actor, write=False), src, ids, ["name"])
+    ids = list_query.fetch_ids(UnitOfWork(w.db, actor, write=False), src, query)
+    rows = list_query.fetch_rows(UnitOfWork(w.db, actor, write=False), src, ids, ["name"])
     return sorted(r[1] for r in rows)
 
 
@@ -57,17 +58,17 @@ def test_rep_export_and_summary_hold_only_own_customers(world, tmp_path):
     export_list(UnitOfWork(w.db, w.rep2, write=False), src, ListQuery(), ["number", "name"], path)
     values = [c.value for c in openpyxl.load_workbook(path).active["B"][1:]]
     assert values == ["石嘴山煤业股份有限公司"]
-    s = listing.summarize(UnitOfWork(w.db, w.rep2, write=False), src, ListQuery(), ["owner"])
+    s = summaries.summarize(UnitOfWork(w.db, w.rep2, write=False), src, ListQuery(), ["owner"])
     assert [(r.labels, r.count) for r in s.rows] == [(("李四",), 1)]
     # Passing someone else's ids does not leak their rows either.
-    all_ids = listing.fetch_ids(UnitOfWork(w.db, w.admin, write=False), src, ListQuery())
-    rows = listing.fetch_rows(UnitOfWork(w.db, w.rep2, write=False), src, all_ids, ["name"])
+    all_ids = list_query.fetch_ids(UnitOfWork(w.db, w.admin, write=False), src, ListQuery())
+    rows = list_query.fetch_rows(UnitOfWork(w.db, w.rep2, write=False), src, all_ids, ["name"])
     assert [r[1] for r in rows if r] == ["石嘴山煤业股份有限公司"]
 
 
 def test_group_by_industry_and_owner(world):
     w = world
-    s = listing.summarize(
+    s = summaries.summarize(
         UnitOfWork(w.db, w.sales_admin, write=False),
         customers_source(),
         ListQuery(),
@@ -79,7 +80,7 @@ def test_group_by_industry_and_owner(world):
 def test_batch_grade_and_assign_respect_edit_scope(world):
     w = world
     src = customers_source()
-    all_ids = list(listing.fetch_ids(UnitOfWork(w.db, w.admin, write=False), src, ListQuery()))
+    all_ids = list(list_query.fetch_ids(UnitOfWork(w.db, w.admin, write=False), src, ListQuery()))
     grade = next(a for a in src.batch_actions if a.key == "grade")
     grade_a = next(v for v, label in grade.param[2](UnitOfWork(w.db, w.rep1)) if label == "A")
     result = grade.run(UnitOfWork(w.db, w.rep1), all_ids, value=grade_a)
@@ -105,14 +106,14 @@ def test_recycle_bin_lists_deleted_customers_and_restores(world):
 
     w = world
     src = recycle_bin_source()
-    ids = listing.fetch_ids(UnitOfWork(w.db, w.admin, write=False), customers_source(),
+    ids = list_query.fetch_ids(UnitOfWork(w.db, w.admin, write=False), customers_source(),
                             ListQuery())  # fmt: skip
     delete = next(a for a in customers_source().batch_actions if a.key == "delete")
     assert delete.run(UnitOfWork(w.db, w.sales_admin), list(ids[:2])).done == 2
-    binned = listing.fetch_ids(UnitOfWork(w.db, w.sales_admin, write=False), src, ListQuery())
+    binned = list_query.fetch_ids(UnitOfWork(w.db, w.sales_admin, write=False), src, ListQuery())
     assert sorted(binned) == sorted(ids[:2])
     with pytest.raises(PermissionDenied):
-        listing.fetch_ids(UnitOfWork(w.db, w.rep1, write=False), src, ListQuery())
+        list_query.fetch_ids(UnitOfWork(w.db, w.rep1, write=False), src, ListQuery())
     restore = next(a for a in src.batch_actions if a.key == "restore")
     assert restore.run(UnitOfWork(w.db, w.sales_admin), [ids[0]]).done == 1
     assert len(names(w, w.admin)) == 3

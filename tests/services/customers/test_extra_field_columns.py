@@ -12,9 +12,10 @@ import pytest
 from app.services.admin import code_tables, extra_fields
 from app.services.core.uow import UnitOfWork
 from app.services.customers.lists import customers_source
-from app.services.lists import listing
+from app.services.lists import query as list_query
+from app.services.lists import summaries
 from app.services.lists.excel_export import export_list
-from app.services.lists.listing import ListQuery
+from app.services.lists.spec import ListQuery
 from tests.services.customer_fixtures import World, fast_passwords, make_world, register
 
 
@@ -85,8 +86,8 @@ def R(w, actor=None):
 
 def rows(w, src, query=None, keys=("name",), actor=None):
     query = query or ListQuery()
-    ids = listing.fetch_ids(R(w, actor), src, query)
-    return [r[1:] for r in listing.fetch_rows(R(w, actor), src, ids, list(keys))]
+    ids = list_query.fetch_ids(R(w, actor), src, query)
+    return [r[1:] for r in list_query.fetch_rows(R(w, actor), src, ids, list(keys))]
 
 
 def test_each_active_field_is_a_column_with_typed_values(world):
@@ -124,7 +125,7 @@ def test_choice_sorts_by_the_code_tables_order_and_filters_by_name(world):
     src = source_for(w)
     ordered = rows(w, src, ListQuery(sort=((f.choice, False),)))
     assert [r[0] for r in ordered] == ["甲公司", "丙公司", "乙公司", "丁公司"]  # H, M, L
-    values = dict(listing.distinct_values(R(w), src, f.choice))
+    values = dict(list_query.distinct_values(R(w), src, f.choice))
     assert {"强烈", "一般", "较弱", None} == set(values)
     picked = rows(w, src, ListQuery(filters=((f.choice, ("强烈", "较弱")),)))
     assert sorted(r[0] for r in picked) == ["乙公司", "甲公司"]
@@ -137,7 +138,7 @@ def test_text_and_number_filters(world):
     src = source_for(w)
     big = rows(w, src, ListQuery(filters=((f.text, ("大型",)),)))
     assert sorted(r[0] for r in big) == ["丙公司", "甲公司"]
-    assert dict(listing.distinct_values(R(w), src, f.text))["大型"] == "大型"
+    assert dict(list_query.distinct_values(R(w), src, f.text))["大型"] == "大型"
     num = rows(w, src, ListQuery(filters=((f.number, (25.5, 9)),)))
     assert sorted(r[0] for r in num) == ["丙公司", "乙公司"]
 
@@ -150,22 +151,22 @@ def test_date_field_is_a_time_slice(world):
     assert sorted(r[0] for r in rows(w, src, q)) == ["丙公司", "甲公司"]  # both ends included
     q = ListQuery(date_key=f.date, date_to=date(2026, 1, 14))
     assert [r[0] for r in rows(w, src, q)] == ["乙公司"]
-    assert listing.count(R(w), src, q) == 1
+    assert list_query.count(R(w), src, q) == 1
 
 
 def test_group_by_choice_and_text_sums_the_number(world):
     w, f = world
     src = source_for(w)
-    s = listing.summarize(R(w), src, ListQuery(), [f.choice], [f.number])
+    s = summaries.summarize(R(w), src, ListQuery(), [f.choice], [f.number])
     got = {r.labels[0]: (r.count, r.sums[f.number]) for r in s.rows}
     assert got == {"强烈": (1, 100), "一般": (1, 25.5), "较弱": (1, 9), "（空）": (1, 0)}
     assert s.total.sums[f.number] == pytest.approx(134.5)
-    s = listing.summarize(R(w), src, ListQuery(), [f.text, "owner"])
+    s = summaries.summarize(R(w), src, ListQuery(), [f.text, "owner"])
     got = {r.labels: r.count for r in s.rows}
     assert got[("大型", "张三")] == 1 and got[("大型", "李四")] == 1
     assert got[("（空）", "王五")] == 1
     # The default summary sums every number column, the extra one included.
-    assert f.number in listing.summarize(R(w), src, ListQuery(), [f.date]).sum_keys
+    assert f.number in summaries.summarize(R(w), src, ListQuery(), [f.date]).sum_keys
 
 
 def test_a_rep_sees_only_own_customers_values(world):
@@ -173,7 +174,7 @@ def test_a_rep_sees_only_own_customers_values(world):
     src = source_for(w)
     mine = rows(w, src, keys=("name", f.choice), actor=w.rep1)
     assert sorted(mine) == [("乙公司", "较弱"), ("甲公司", "强烈")]
-    s = listing.summarize(R(w, w.rep1), src, ListQuery(), [f.text], [f.number])
+    s = summaries.summarize(R(w, w.rep1), src, ListQuery(), [f.text], [f.number])
     assert s.total.count == 2 and s.total.sums[f.number] == 109
 
 

@@ -15,9 +15,10 @@ from app.services.core.uow import UnitOfWork
 from app.services.customers import followups, grants
 from app.services.customers.followup_lists import customer_of, deals_source, follow_ups_source
 from app.services.customers.followups import DealForm, FollowUpForm
-from app.services.lists import listing
+from app.services.lists import query as list_query
+from app.services.lists import summaries
 from app.services.lists.excel_export import export_list
-from app.services.lists.listing import ListQuery
+from app.services.lists.spec import ListQuery
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
 
 COAL = "石嘴山煤业股份有限公司"
@@ -56,8 +57,8 @@ def world(db, monkeypatch, fake_clock):
 
 
 def column(w, actor, source, key, query=None) -> list:
-    ids = listing.fetch_ids(UnitOfWork(w.db, actor, write=False), source, query or ListQuery())
-    rows = listing.fetch_rows(UnitOfWork(w.db, actor, write=False), source, ids, [key])
+    ids = list_query.fetch_ids(UnitOfWork(w.db, actor, write=False), source, query or ListQuery())
+    rows = list_query.fetch_rows(UnitOfWork(w.db, actor, write=False), source, ids, [key])
     return [r[1] for r in rows]
 
 
@@ -93,11 +94,11 @@ def test_newest_first_and_search_by_customer_pinyin_or_content(world):
 
 def test_group_by_follower_and_deal_amounts(world):
     w = world
-    s = listing.summarize(
+    s = summaries.summarize(
         UnitOfWork(w.db, w.manager, write=False), follow_ups_source(), ListQuery(), ["by"]
     )
     assert sorted((r.labels, r.count) for r in s.rows) == [(("张三",), 2), (("李四",), 1)]
-    d = listing.summarize(
+    d = summaries.summarize(
         UnitOfWork(w.db, w.chairman, write=False), deals_source(), ListQuery(), ["salesperson"]
     )
     assert d.total.count == 3 and d.total.sums["amount"] == Decimal("450000.50")
@@ -117,12 +118,14 @@ def test_export_reads_back_typed_cells(world, tmp_path):
 
 def test_customer_of_a_record_is_scoped(world):
     w = world
-    fid = listing.fetch_ids(UnitOfWork(w.db, w.rep1, write=False), follow_ups_source(),
+    fid = list_query.fetch_ids(UnitOfWork(w.db, w.rep1, write=False), follow_ups_source(),
                             ListQuery())[0]  # fmt: skip
     assert customer_of(UnitOfWork(w.db, w.rep1, write=False), "follow_up", fid) == w.c1
     with pytest.raises(NotFound):
         customer_of(UnitOfWork(w.db, w.rep3, write=False), "follow_up", fid)
-    did = listing.fetch_ids(UnitOfWork(w.db, w.rep3, write=False), deals_source(), ListQuery())[0]
+    did = list_query.fetch_ids(UnitOfWork(w.db, w.rep3, write=False), deals_source(), ListQuery())[
+        0
+    ]
     assert customer_of(UnitOfWork(w.db, w.sales_admin, write=False), "deal", did) == w.c3
     with pytest.raises(NotFound):
         customer_of(UnitOfWork(w.db, w.rep1, write=False), "deal", did)
@@ -135,9 +138,9 @@ def test_output_under_a_grant_is_logged_per_customer(world):
     )
     grants.decide_grant(w.uow(w.chairman), gid, True)
     src = follow_ups_source()
-    ids = listing.fetch_ids(UnitOfWork(w.db, w.rep3, write=False), src, ListQuery())
+    ids = list_query.fetch_ids(UnitOfWork(w.db, w.rep3, write=False), src, ListQuery())
     assert len(ids) == 3  # his own and the two of the granted customer
-    listing.record_output(UnitOfWork(w.db, w.rep3), src, ids, "导出 Excel")
+    list_query.record_output(UnitOfWork(w.db, w.rep3), src, ids, "导出 Excel")
     with w.db.sessions() as s:
         views = s.scalars(select(GrantView).where(GrantView.grant_id == gid)).all()
     assert [v.customer_id for v in views] == [w.c1]  # once, for the customer

@@ -11,9 +11,10 @@ from app.models import Team
 from app.services.admin.lists import users_source
 from app.services.core.errors import ServiceError
 from app.services.core.uow import UnitOfWork
-from app.services.lists import listing
+from app.services.lists import query as list_query
+from app.services.lists import summaries
 from app.services.lists.excel_export import ExportCancelled, export_list
-from app.services.lists.listing import ListQuery
+from app.services.lists.spec import ListQuery
 from tests.services.helpers import setup_admin
 from tests.services.list_fixtures import bulk_users
 
@@ -36,7 +37,7 @@ def test_export_matches_the_view_and_types_cells(world, tmp_path):
     db, admin = world
     src = users_source()
     q = ListQuery(search="u00", sort=(("username", True),))
-    summary = listing.summarize(R(db, admin), src, q, ["role"])
+    summary = summaries.summarize(R(db, admin), src, q, ["role"])
     target = tmp_path / "用户.xlsx"
     n = export_list(R(db, admin), src, q, KEYS, target, summary=summary)
     assert n == 30
@@ -116,7 +117,7 @@ def test_summary_alone_exports_with_subtotal_rows(world, tmp_path):
 
     db, admin = world
     src = users_source()
-    s = listing.summarize(R(db, admin), src, ListQuery(), ["team", "role"])
+    s = summaries.summarize(R(db, admin), src, ListQuery(), ["team", "role"])
     export_summary(src, ListQuery(), s, tmp_path / "汇总.xlsx")
     rows = list(openpyxl.load_workbook(tmp_path / "汇总.xlsx")["汇总"].iter_rows(values_only=True))
     assert rows[0] == ("团队", "角色", "数量")
@@ -130,7 +131,7 @@ def _typed_source():
     from sqlalchemy import Date, Numeric, cast, func, type_coerce
 
     from app.models import User
-    from app.services.lists.listing import Column
+    from app.services.lists.spec import Column
 
     src = users_source()
     extra = [
@@ -171,7 +172,9 @@ def test_cells_are_typed_and_formatted(world, tmp_path):
     first = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "u0000")
     assert first[2].value.date() == date(2026, 1, 1)
     # Read back cell by cell, the data equal what the list shows.
-    rows = listing.fetch_rows(R(db, admin), src, listing.fetch_ids(R(db, admin), src, q), keys)
+    rows = list_query.fetch_rows(
+        R(db, admin), src, list_query.fetch_ids(R(db, admin), src, q), keys
+    )
     assert [c.value for c in ws["A"][1:]] == [r[1] for r in rows]
     assert [c.value for c in ws["B"][1:]] == [r[2] for r in rows]
     assert [c.value for c in ws["E"][1:]] == [r[5] for r in rows]
@@ -216,8 +219,8 @@ def test_rows_fetched_in_batches_keep_the_view_order(world, tmp_path, monkeypatc
     target = tmp_path / "batches.xlsx"
     assert export_list(R(db, admin), src, q, KEYS, target) == 31
     ws = openpyxl.load_workbook(target).active
-    ids = listing.fetch_ids(R(db, admin), src, q)
-    want = [r[1] for r in listing.fetch_rows(R(db, admin), src, ids, ["username"])]
+    ids = list_query.fetch_ids(R(db, admin), src, q)
+    want = [r[1] for r in list_query.fetch_rows(R(db, admin), src, ids, ["username"])]
     assert [c.value for c in ws["A"][1:]] == want
     assert ws.auto_filter.ref == "A1:F32"
     # Every row is a row of its own, numbered in order (a reader in read-only mode too).

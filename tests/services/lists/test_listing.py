@@ -9,9 +9,10 @@ from app.services.admin.lists import audit_source, users_source
 from app.services.core.date_ranges import quick_range
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
-from app.services.lists import listing
 from app.services.lists import prefs as list_prefs
-from app.services.lists.listing import ListQuery
+from app.services.lists import pruning, summaries
+from app.services.lists import query as list_query
+from app.services.lists.spec import ListQuery
 from tests.services.helpers import add_user, login, setup_admin
 from tests.services.list_fixtures import bulk_users
 
@@ -31,17 +32,17 @@ def R(db, admin):
 
 def names(db, admin, q, source=None):
     source = source or users_source()
-    ids = listing.fetch_ids(R(db, admin), source, q)
-    return [r[1] for r in listing.fetch_rows(R(db, admin), source, ids, ["username"])]
+    ids = list_query.fetch_ids(R(db, admin), source, q)
+    return [r[1] for r in list_query.fetch_rows(R(db, admin), source, ids, ["username"])]
 
 
 def test_ids_first_then_rows_by_window(world):
     db, admin, _ = world
     src = users_source()
     q = ListQuery(sort=(("username", False),))
-    ids = listing.fetch_ids(R(db, admin), src, q)
-    assert len(ids) == 121 == listing.count(R(db, admin), src, q)
-    window = listing.fetch_rows(R(db, admin), src, ids[60:70], ["username", "role"])
+    ids = list_query.fetch_ids(R(db, admin), src, q)
+    assert len(ids) == 121 == list_query.count(R(db, admin), src, q)
+    window = list_query.fetch_rows(R(db, admin), src, ids[60:70], ["username", "role"])
     assert [r[1] for r in window] == [f"u{i:04d}" for i in range(59, 69)]  # "admin" first
     assert window[0][0] == ids[60]
 
@@ -53,8 +54,8 @@ def test_sort_by_any_column_both_ways_with_a_second_key(world):
         if not col.sortable:
             continue
         for desc in (False, True):
-            ids = listing.fetch_ids(R(db, admin), src, ListQuery(sort=((col.key, desc),)))
-            rows = listing.fetch_rows(R(db, admin), src, ids, [col.key])
+            ids = list_query.fetch_ids(R(db, admin), src, ListQuery(sort=((col.key, desc),)))
+            rows = list_query.fetch_rows(R(db, admin), src, ids, [col.key])
             values = [r[1] for r in rows if r[1] is not None]
 
             def key(v):
@@ -64,10 +65,10 @@ def test_sort_by_any_column_both_ways_with_a_second_key(world):
             # NULLs last either way, on both databases.
             nulls = [i for i, r in enumerate(rows) if r[1] is None]
             assert nulls == list(range(len(rows) - len(nulls), len(rows)))
-    ids = listing.fetch_ids(
+    ids = list_query.fetch_ids(
         R(db, admin), src, ListQuery(sort=(("role", False), ("username", True)))
     )
-    rows = listing.fetch_rows(R(db, admin), src, ids, ["role", "username"])
+    rows = list_query.fetch_rows(R(db, admin), src, ids, ["role", "username"])
     pairs = [(r[1].value if hasattr(r[1], "value") else r[1], r[2]) for r in rows]
     for a, b in zip(pairs, pairs[1:], strict=False):
         assert a[0] < b[0] or (a[0] == b[0] and a[1] > b[1])
@@ -124,16 +125,18 @@ def test_column_filters_including_empty(world):
     db, admin, _ = world
     src = users_source()
     q = ListQuery(filters=(("role", ("clerk",)),))
-    rows = listing.fetch_rows(R(db, admin), src, listing.fetch_ids(R(db, admin), src, q), ["role"])
+    rows = list_query.fetch_rows(
+        R(db, admin), src, list_query.fetch_ids(R(db, admin), src, q), ["role"]
+    )
     assert len(rows) == 24 and {r[1] for r in rows} == {Role.CLERK}
     q = ListQuery(filters=(("team", (None,)),))
-    assert listing.count(R(db, admin), src, q) == 40 + 1  # every third user, and the admin
+    assert list_query.count(R(db, admin), src, q) == 40 + 1  # every third user, and the admin
 
 
 def test_group_by_one_and_two_columns(world):
     db, admin, _ = world
     src = users_source()
-    s = listing.summarize(R(db, admin), src, ListQuery(), ["role"])
+    s = summaries.summarize(R(db, admin), src, ListQuery(), ["role"])
     counts = {r.labels[0]: r.count for r in s.rows}
     assert counts == {
         "销售人员": 48,
@@ -143,11 +146,11 @@ def test_group_by_one_and_two_columns(world):
         "系统管理员": 1,
     }
     assert s.total.count == 121
-    s2 = listing.summarize(R(db, admin), src, ListQuery(), ["team", "is_active"])
+    s2 = summaries.summarize(R(db, admin), src, ListQuery(), ["team", "is_active"])
     assert sum(r.count for r in s2.rows) == 121
     sub = {r.labels[0]: r.count for r in s2.subtotals}
     assert sub["（空）"] == 41 and sub["华北组"] + sub["华南组"] == 80
-    filtered = listing.summarize(R(db, admin), src, ListQuery(search="张伟"), ["role"])
+    filtered = summaries.summarize(R(db, admin), src, ListQuery(search="张伟"), ["role"])
     assert filtered.total.count == 12
 
 
@@ -177,20 +180,20 @@ def test_group_by_joined_name_is_grouped_by_key_with_the_same_result(world):
         uow.commit()
     src = users_source()
     for q in (ListQuery(), ListQuery(search="张伟"), ListQuery(filters=(("is_active", (True,)),))):
-        s = listing.summarize(R(db, admin), src, q, ["team", "role"])
-        rows = listing.fetch_rows(R(db, admin), src, listing.fetch_ids(R(db, admin), src, q),
+        s = summaries.summarize(R(db, admin), src, q, ["team", "role"])
+        rows = list_query.fetch_rows(R(db, admin), src, list_query.fetch_ids(R(db, admin), src, q),
                                   ["team", "role"])  # fmt: skip
         want = Counter((r[1], getattr(r[2], "value", r[2])) for r in rows)
         got = {(r.values[0], getattr(r.values[1], "value", r.values[1])): r.count for r in s.rows}
         assert got == dict(want)
         assert len({r.labels for r in s.rows}) == len(s.rows)  # one row per label pair
-    s = listing.summarize(R(db, admin), src, ListQuery(), ["team"])
+    s = summaries.summarize(R(db, admin), src, ListQuery(), ["team"])
     counts = {r.labels[0]: r.count for r in s.rows}
     # 34 of u0020–u0119 in the first 华北组, 10 moved to its namesake; 33 + 10 + admin empty
     assert counts == {"华北组": 44, "华南组": 33, "（空）": 44}
     # The grouping itself is by the key column, not by the joined name.
     with UnitOfWork(db, admin, write=False) as uow:
-        stmt = listing._summary_statement(
+        stmt = summaries._summary_statement(
             uow, src, ListQuery(), [src.column("team"), src.column("role")], []
         )
         sql = str(stmt.compile(dialect=db.engine.dialect))
@@ -206,7 +209,7 @@ def test_batch_action_checks_each_row(world):
     assert result.skipped == [(admin.id, "不能停用自己的账户")]
     assert "跳过 1 条" in result.message
     q = ListQuery(filters=(("is_active", (False,)),))
-    assert listing.count(R(db, admin), src, q) == 8 + 18
+    assert list_query.count(R(db, admin), src, q) == 8 + 18
 
 
 def test_lists_are_permission_checked(world):
@@ -215,7 +218,7 @@ def test_lists_are_permission_checked(world):
     rep = login(db, "rep")
     for src in (users_source(), audit_source()):
         with pytest.raises(PermissionDenied):
-            listing.fetch_ids(R(db, rep), src, ListQuery())
+            list_query.fetch_ids(R(db, rep), src, ListQuery())
     deactivate = next(a for a in users_source().batch_actions if a.key == "deactivate")
     with pytest.raises(PermissionDenied):
         deactivate.run(UnitOfWork(db, rep), [admin.id])
@@ -224,8 +227,8 @@ def test_lists_are_permission_checked(world):
 def test_audit_list_reads_the_trail(world):
     db, admin, _ = world
     src = audit_source()
-    ids = listing.fetch_ids(R(db, admin), src, ListQuery(filters=(("table_name", ("teams",)),)))
-    rows = listing.fetch_rows(R(db, admin), src, ids, ["user", "action", "changes"])
+    ids = list_query.fetch_ids(R(db, admin), src, ListQuery(filters=(("table_name", ("teams",)),)))
+    rows = list_query.fetch_rows(R(db, admin), src, ids, ["user", "action", "changes"])
     assert len(rows) == 2 and all(r[1] == "王管理" and r[2] == "create" for r in rows)
     assert src.column("changes").display(rows[0][3]) in ("名称：华北组", "名称：华南组")
 
@@ -257,7 +260,7 @@ def test_saved_filters_and_layout_per_user(world):
 
 def test_distinct_values_for_column_filters(world):
     db, admin, _ = world
-    values = listing.distinct_values(R(db, admin), users_source(), "team")
+    values = list_query.distinct_values(R(db, admin), users_source(), "team")
     assert values[0][1] in ("华北组", "华南组", "（空）")
     assert {label for _, label in values} == {"华北组", "华南组", "（空）"}
 
@@ -275,22 +278,24 @@ def test_first_ids_are_the_head_of_all_ids(world):
     db, admin, _ = world
     src = users_source()
     for q in (ListQuery(sort=(("role", True), ("username", False))), ListQuery(search="王")):
-        everything = listing.fetch_ids(R(db, admin), src, q)
-        assert listing.fetch_first_ids(R(db, admin), src, q, 7) == everything[:7]
+        everything = list_query.fetch_ids(R(db, admin), src, q)
+        assert list_query.fetch_first_ids(R(db, admin), src, q, 7) == everything[:7]
 
 
 def test_a_read_of_every_id_can_be_stopped_between_chunks(world, monkeypatch):
     db, admin, _ = world
-    monkeypatch.setattr(listing, "ID_CHUNK", 50)
+    monkeypatch.setattr(list_query, "ID_CHUNK", 50)
     asked = []
 
     def stop_after_two() -> bool:
         asked.append(1)
         return len(asked) >= 2
 
-    assert listing.fetch_ids(R(db, admin), users_source(), ListQuery(), stop=stop_after_two) is None
+    assert (
+        list_query.fetch_ids(R(db, admin), users_source(), ListQuery(), stop=stop_after_two) is None
+    )
     assert len(asked) == 2  # asked after each chunk of 50 ids; 121 ids would be three
-    ids = listing.fetch_ids(R(db, admin), users_source(), ListQuery(), stop=lambda: False)
+    ids = list_query.fetch_ids(R(db, admin), users_source(), ListQuery(), stop=lambda: False)
     assert len(ids) == 121
 
 
@@ -313,17 +318,17 @@ def test_unused_left_joins_onto_unique_keys_are_left_out():
     def sql(stmt):
         return " ".join(str(stmt).split())
 
-    pruned = sql(listing._without_unused_joins(base.where(User.is_active)))
+    pruned = sql(pruning.without_unused_joins(base.where(User.is_active)))
     # Boss is joined on its team_id (not unique): kept, and with it the team it needs.
     assert "JOIN teams" in pruned and "JOIN users AS boss" in pruned
     only_team = select(User.id).select_from(User).outerjoin(Team, User.team_id == Team.id)
-    assert "JOIN" not in sql(listing._without_unused_joins(only_team.where(User.is_active)))
+    assert "JOIN" not in sql(pruning.without_unused_joins(only_team.where(User.is_active)))
     assert "WHERE users.is_active" in sql(
-        listing._without_unused_joins(only_team.where(User.is_active))
+        pruning.without_unused_joins(only_team.where(User.is_active))
     )
     # Referred to by the WHERE clause, by a selected expression, or an inner join: kept.
-    assert "JOIN teams" in sql(listing._without_unused_joins(only_team.where(Team.name == "x")))
-    assert "JOIN teams" in sql(listing._without_unused_joins(only_team, Team.name))
+    assert "JOIN teams" in sql(pruning.without_unused_joins(only_team.where(Team.name == "x")))
+    assert "JOIN teams" in sql(pruning.without_unused_joins(only_team, Team.name))
     inner = select(User.id).select_from(User).join(Team, User.team_id == Team.id)
-    assert "JOIN teams" in sql(listing._without_unused_joins(inner))
-    assert "JOIN teams" in sql(listing._without_unused_joins(only_team.distinct()))
+    assert "JOIN teams" in sql(pruning.without_unused_joins(inner))
+    assert "JOIN teams" in sql(pruning.without_unused_joins(only_team.distinct()))

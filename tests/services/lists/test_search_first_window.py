@@ -1,5 +1,5 @@
 """A 1–2 character search: the list's first window comes from a stop-early form
-(customers._search_first_window, tried within a time budget by listing.ids_in_session)
+(customers._search_first_window, tried within a time budget by lists.query.ids_in_session)
 and must hold exactly the first rows of the usual search, on SQLite and PostgreSQL."""
 
 import pytest
@@ -9,8 +9,8 @@ from app.services.core.uow import UnitOfWork
 from app.services.customers import customers
 from app.services.customers.customers import ContactForm
 from app.services.customers.lists import customers_source
-from app.services.lists import listing
-from app.services.lists.listing import ListQuery
+from app.services.lists import query as list_query
+from app.services.lists.spec import ListQuery
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
 
 NAMES = [
@@ -41,8 +41,8 @@ def world(db, monkeypatch):
 def first_and_all(w, actor, term):
     src = customers_source()
     q = ListQuery(search=term, sort=(("name", False),))
-    first = listing.fetch_first_ids(UnitOfWork(w.db, actor, write=False), src, q, 3)
-    every = listing.fetch_ids(UnitOfWork(w.db, actor, write=False), src, q)
+    first = list_query.fetch_first_ids(UnitOfWork(w.db, actor, write=False), src, q, 3)
+    every = list_query.fetch_ids(UnitOfWork(w.db, actor, write=False), src, q)
     return list(first), list(every)
 
 
@@ -58,9 +58,9 @@ def test_short_terms_first_window_is_the_head_of_the_full_result(world, term):
     # The window form matches exactly what the usual form matches.
     src = customers_source()
     q = ListQuery(search=term)
-    usual = set(listing.fetch_ids(UnitOfWork(w.db, w.sales_admin, write=False), src, q))
+    usual = set(list_query.fetch_ids(UnitOfWork(w.db, w.sales_admin, write=False), src, q))
     with UnitOfWork(w.db, w.sales_admin, write=False) as uow:
-        window = set(listing._ids(uow, src, q, None, window=True))
+        window = set(list_query._ids(uow, src, q, None, window=True))
     assert window == usual
     if term == "伟":
         assert len(usual) == 4  # 伟东 ×2, 张伟 ×2: found through contacts only
@@ -89,7 +89,7 @@ def _outlast_any_budget(uow) -> None:
 def _slow(monkeypatch, calls, slow_forms):
     """_ids, recording each form tried (True: stop-early), the first `slow_forms`
     attempts of which run past any budget."""
-    real = listing._ids
+    real = list_query._ids
 
     def ids(uow, source, query, limit, window=False, **kw):
         calls.append(window)
@@ -97,18 +97,18 @@ def _slow(monkeypatch, calls, slow_forms):
             _outlast_any_budget(uow)
         return real(uow, source, query, limit, window=window, **kw)
 
-    monkeypatch.setattr(listing, "_ids", ids)
+    monkeypatch.setattr(list_query, "_ids", ids)
     for budget in ("FIRST_WINDOW_BUDGET_MS", "DENSE_WINDOW_BUDGET_MS"):
-        monkeypatch.setattr(listing, budget, 50)
-    monkeypatch.setattr(listing, "INDEXED_BUDGET_MS", {"sqlite": 50, "postgresql": 50})
+        monkeypatch.setattr(list_query, budget, 50)
+    monkeypatch.setattr(list_query, "INDEXED_BUDGET_MS", {"sqlite": 50, "postgresql": 50})
 
 
 def _first_names(w, term) -> set[str]:
     src = customers_source()
     q = ListQuery(search=term, sort=(("name", False),))
     with UnitOfWork(w.db, w.sales_admin, write=False) as uow:
-        ids = listing.ids_in_session(uow, src, q, limit=200)
-        rows = listing._rows(uow, src, ids, ["name"])
+        ids = list_query.ids_in_session(uow, src, q, limit=200)
+        rows = list_query.rows_in_session(uow, src, ids, ["name"])
         if uow.session.connection().dialect.name == "postgresql":
             timeout = uow.session.connection().exec_driver_sql("SHOW statement_timeout")
             assert timeout.scalar() == "0"  # no statement_timeout left behind
@@ -140,13 +140,13 @@ def test_a_long_indexed_search_gives_way_to_the_stop_early_form(world, monkeypat
 def test_within_budget_the_window_form_answers(world, monkeypatch):
     w = world
     calls = []
-    real = listing._ids
+    real = list_query._ids
 
     def spy(uow, source, query, limit, window=False, **kw):
         calls.append(window)
         return real(uow, source, query, limit, window=window, **kw)
 
-    monkeypatch.setattr(listing, "_ids", spy)
+    monkeypatch.setattr(list_query, "_ids", spy)
     first, every = first_and_all(w, w.sales_admin, "有限")
     assert calls[0] is True and calls[1] is False  # window form, then the full load
     assert first == every[:3] and len(every) == 6
@@ -162,7 +162,7 @@ def test_a_budget_also_stops_rows_computed_as_they_are_read(world):
         "WHERE i < 100000000) SELECT i FROM n"
     )
     with UnitOfWork(world.db, world.sales_admin, write=False) as uow:
-        with pytest.raises(listing._OverBudget), listing._time_budget(uow, 50):
+        with pytest.raises(list_query._OverBudget), list_query._time_budget(uow, 50):
             result = uow.session.connection().exec_driver_sql(sql)
             while result.cursor.fetchmany(10_000):
                 pass

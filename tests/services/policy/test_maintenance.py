@@ -9,8 +9,8 @@ from app.services.admin import code_tables
 from app.services.core.uow import UnitOfWork
 from app.services.customers import followups
 from app.services.customers.followups import FollowUpForm
-from app.services.lists import listing
-from app.services.lists.listing import ListQuery
+from app.services.lists import query as list_query
+from app.services.lists.spec import ListQuery
 from app.services.policy.maintenance import (
     maintenance_source,
     month_bounds,
@@ -61,8 +61,8 @@ def log(w, actor, name, code):
 def table(w, actor):
     src = maintenance_source()
     keys = ["grade", "by", "standard", "required", "done", "shortfall", "status"]
-    ids = listing.fetch_ids(UnitOfWork(w.db, actor, write=False), src, ListQuery())
-    got = listing.fetch_rows(UnitOfWork(w.db, actor, write=False), src, ids, ["name", *keys])
+    ids = list_query.fetch_ids(UnitOfWork(w.db, actor, write=False), src, ListQuery())
+    got = list_query.fetch_rows(UnitOfWork(w.db, actor, write=False), src, ids, ["name", *keys])
     return {r[1]: tuple(r[2:]) for r in got}
 
 
@@ -100,7 +100,7 @@ def test_maintenance_table_counts_this_months_visits(world, fake_clock):
     assert set(table(w, w.manager)) == {A, B, C, D}  # team 1
     src = maintenance_source()
     short = ListQuery(filters=(("status", ("short",)),))
-    ids = listing.fetch_ids(UnitOfWork(w.db, w.admin, write=False), src, short)
+    ids = list_query.fetch_ids(UnitOfWork(w.db, w.admin, write=False), src, short)
     assert len(ids) == 3  # A, B and rep3's C
     assert src.column("status").display("short") == "未达标"
     # A new month starts from zero.

@@ -10,8 +10,8 @@ from app.services.core.errors import NotFound, ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.customers import followups
 from app.services.customers.followups import DealForm
-from app.services.lists import listing
-from app.services.lists.listing import ListQuery
+from app.services.lists import query as list_query
+from app.services.lists.spec import ListQuery
 from app.services.policy import classification, reviews
 from app.services.policy.classification_lists import classification_source
 from app.services.policy.review_lists import reassign_choices, review_detail, reviews_source
@@ -40,8 +40,8 @@ def read(w, actor):
 
 def rows(w, actor, keys, query=None, source=None):
     src = source or reviews_source(actor)
-    ids = listing.fetch_ids(read(w, actor), src, query or ListQuery())
-    return [tuple(r[1:]) for r in listing.fetch_rows(read(w, actor), src, ids, keys)]
+    ids = list_query.fetch_ids(read(w, actor), src, query or ListQuery())
+    return [tuple(r[1:]) for r in list_query.fetch_rows(read(w, actor), src, ids, keys)]
 
 
 def customers_seen(w, actor, query=None):
@@ -69,8 +69,8 @@ def test_columns_labels_and_status_filter(world, fake_clock):
     reviews.decide(UnitOfWork(w.db, w.manager), detail.id, detail.version, "pool", "无进展")
     src = reviews_source(w.manager)
     keys = ["customer", "owner", "status", "statement", "outcome", "comments"]
-    ids = listing.fetch_ids(read(w, w.manager), src, ListQuery(sort=(("customer", False),)))
-    got = {r[1]: r[1:] for r in listing.fetch_rows(read(w, w.manager), src, ids, keys)}
+    ids = list_query.fetch_ids(read(w, w.manager), src, ListQuery(sort=(("customer", False),)))
+    got = {r[1]: r[1:] for r in list_query.fetch_rows(read(w, w.manager), src, ids, keys)}
     assert got[NXH] == (NXH, "张三", "decided", "客户预算推迟到明年", "pool", "无进展")
     assert got[YC][2:5] == ("open", "", "")
     status, outcome = src.column("status"), src.column("outcome")
@@ -79,7 +79,7 @@ def test_columns_labels_and_status_filter(world, fake_clock):
     only_open = ListQuery(filters=(("status", ("open",)),))
     assert customers_seen(w, w.manager, only_open) == [YC]
     assert customers_seen(w, w.manager, ListQuery(search="预算")) == [NXH]
-    values = listing.distinct_values(read(w, w.manager), src, "status")
+    values = list_query.distinct_values(read(w, w.manager), src, "status")
     assert sorted(label for _v, label in values) == ["已决定", "待评审"]
     assert src.open_entity == "review"
 
@@ -125,8 +125,8 @@ def test_classification_source(world, fake_clock):
     keys = ["name", "grade", "total_3y", "financial_status", "class_reason", "classified_on"]
 
     def table(actor, query=None):
-        ids = listing.fetch_ids(read(w, actor), src, query or ListQuery())
-        return {r[1]: r[1:] for r in listing.fetch_rows(read(w, actor), src, ids, keys)}
+        ids = list_query.fetch_ids(read(w, actor), src, query or ListQuery())
+        return {r[1]: r[1:] for r in list_query.fetch_rows(read(w, actor), src, ids, keys)}
 
     got = table(w.manager)
     assert set(got) == {NXH, YC}  # team 1 only

@@ -333,8 +333,8 @@ def test_development_deadline_reminders(world, fake_clock):
 
 def test_days_until_returned_column(world, fake_clock):
     from app.services.customers.lists import customers_source
-    from app.services.lists import listing
-    from app.services.lists.listing import ListQuery
+    from app.services.lists import query as list_query
+    from app.services.lists.spec import ListQuery
 
     w = world
     plain = register(w, w.rep1, NXH).customer_id
@@ -351,14 +351,14 @@ def test_days_until_returned_column(world, fake_clock):
     src = customers_source()
 
     def days():
-        ids = listing.fetch_ids(UnitOfWork(w.db, w.rep1, write=False), src, ListQuery())
-        rows = listing.fetch_rows(UnitOfWork(w.db, w.rep1, write=False), src, ids,
+        ids = list_query.fetch_ids(UnitOfWork(w.db, w.rep1, write=False), src, ListQuery())
+        rows = list_query.fetch_rows(UnitOfWork(w.db, w.rep1, write=False), src, ids,
                                   ["days_to_pool"])  # fmt: skip
         return {r[0]: r[1] for r in rows}
 
     assert days() == {plain: 48, graded: 8, kept: None}  # 60 − 12, 20 − 12, protected
     fake_clock.advance(days=10)  # the same list source, later: the clock is read per query
     assert days()[graded] == -2
-    ids = listing.fetch_ids(UnitOfWork(w.db, w.rep1, write=False), src,
+    ids = list_query.fetch_ids(UnitOfWork(w.db, w.rep1, write=False), src,
                             ListQuery(sort=(("days_to_pool", False),)))  # fmt: skip
     assert list(ids)[:2] == [graded, plain]

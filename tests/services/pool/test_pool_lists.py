@@ -4,8 +4,8 @@ import pytest
 
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
-from app.services.lists import listing
-from app.services.lists.listing import ListQuery
+from app.services.lists import query as list_query
+from app.services.lists.spec import ListQuery
 from app.services.pool import rules as pool
 from app.services.pool.lists import can_open, pool_source, upcoming_returns
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
@@ -31,8 +31,8 @@ def read(w, actor):
 
 def names(w, actor, query=None, source=None) -> list[str]:
     src = source or pool_source()
-    ids = listing.fetch_ids(read(w, actor), src, query or ListQuery())
-    return sorted(r[1] for r in listing.fetch_rows(read(w, actor), src, ids, ["name"]))
+    ids = list_query.fetch_ids(read(w, actor), src, query or ListQuery())
+    return sorted(r[1] for r in list_query.fetch_rows(read(w, actor), src, ids, ["name"]))
 
 
 def test_every_sales_role_sees_the_pool_but_not_owned_customers(world):
@@ -44,8 +44,8 @@ def test_every_sales_role_sees_the_pool_but_not_owned_customers(world):
 
 def test_columns_and_search(world):
     w, src = world, pool_source()
-    ids = listing.fetch_ids(read(w, w.rep3), src, ListQuery(search="nxh"))
-    (row,) = listing.fetch_rows(read(w, w.rep3), src, ids, ["name", "pool_since", "grade"])
+    ids = list_query.fetch_ids(read(w, w.rep3), src, ListQuery(search="nxh"))
+    (row,) = list_query.fetch_rows(read(w, w.rep3), src, ids, ["name", "pool_since", "grade"])
     assert row[1] == NXH and row[2] is not None
     assert names(w, w.rep3, ListQuery(search="5012345")) == [NXH]
     assert names(w, w.rep3, ListQuery(search="中关村")) == []  # owned by rep3: not pool

@@ -10,8 +10,9 @@ from app.services.admin import code_tables
 from app.services.core import settings
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.lists import listing
-from app.services.lists.listing import ListQuery
+from app.services.lists import query as list_query
+from app.services.lists import summaries
+from app.services.lists.spec import ListQuery
 from app.services.reminders import registry as reminders
 from app.services.reminders.engine import Severity
 from app.services.service_desk import complaints
@@ -61,7 +62,7 @@ def detail(w, actor, cid):
 
 
 def visible_ids(w, actor) -> set[int]:
-    return set(listing.fetch_ids(UnitOfWork(w.db, actor), complaints_source(actor), ListQuery()))
+    return set(list_query.fetch_ids(UnitOfWork(w.db, actor), complaints_source(actor), ListQuery()))
 
 
 def test_register_defaults_and_validation(world, fake_clock):
@@ -244,16 +245,20 @@ def test_list_source_overdue_flag_summary_and_batch_assign(world, fake_clock):
            file(w, w.sales_admin, w.wz, severity="critical")]  # fmt: skip
     src = complaints_source(w.sales_admin)
     uow = UnitOfWork(w.db, w.sales_admin, write=False)
-    rows = {r[0]: r for r in listing.fetch_rows(uow, src, ids, ["customer", "status", "overdue"])}
+    rows = {
+        r[0]: r for r in list_query.fetch_rows(uow, src, ids, ["customer", "status", "overdue"])
+    }
     assert [rows[i][3] for i in ids] == [False, False, False]
     fake_clock.advance(days=3)  # the critical one (1 day) is overdue now
-    rows = {r[0]: r for r in listing.fetch_rows(uow, src, ids, ["customer", "status", "overdue"])}
+    rows = {
+        r[0]: r for r in list_query.fetch_rows(uow, src, ids, ["customer", "status", "overdue"])
+    }
     assert [rows[i][3] for i in ids] == [False, False, True]
-    summary = listing.summarize(uow, src, ListQuery(), ["severity"])
+    summary = summaries.summarize(uow, src, ListQuery(), ["severity"])
     assert {g.labels[0]: g.count for g in summary.rows} == {"一般": 2, "严重": 1}
     assert summary.total.count == 3
     only_late = ListQuery(filters=(("overdue", (True,)),))
-    assert list(listing.fetch_ids(uow, src, only_late)) == [ids[2]]
+    assert list(list_query.fetch_ids(uow, src, only_late)) == [ids[2]]
 
     # 批量指派处理人 by the manager: team-1 handler; the team-2 complaint is out of his sight.
     batch = next(a for a in complaints_source(w.manager).batch_actions if a.key == "assign")

@@ -9,8 +9,9 @@ from app.models import SampleRequest
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.customers.customers import ContactForm
-from app.services.lists import listing
-from app.services.lists.listing import ListQuery
+from app.services.lists import query as list_query
+from app.services.lists import summaries
+from app.services.lists.spec import ListQuery
 from app.services.reminders import registry as reminders
 from app.services.reminders.engine import Severity
 from app.services.service_desk import samples
@@ -94,7 +95,7 @@ def test_file_validate_and_who_may_file(world, fake_clock):
     )
     assert r["recipient"] == "马丽" and r["items"] == "枸杞原浆样品"  # fmt: skip
 
-    before = set(listing.fetch_ids(UnitOfWork(w.db, w.admin), samples_source(), ListQuery()))
+    before = set(list_query.fetch_ids(UnitOfWork(w.db, w.admin), samples_source(), ListQuery()))
     bad = [
         (dict(items=" "), "items", "请填写样品/资料名称。"),
         (dict(recipient=""), "recipient", "请填写收件人。"),
@@ -114,7 +115,7 @@ def test_file_validate_and_who_may_file(world, fake_clock):
     for actor in (w.chairman, w.clerk, w.admin):
         with pytest.raises(PermissionDenied, match="寄样申请"):
             file(w, actor)
-    after = set(listing.fetch_ids(UnitOfWork(w.db, w.admin), samples_source(), ListQuery()))
+    after = set(list_query.fetch_ids(UnitOfWork(w.db, w.admin), samples_source(), ListQuery()))
     assert after == before
     assert file(w, w.manager, w.yc) and file(w, w.sales_admin, w.wz)  # manager, sales admin
 
@@ -192,7 +193,9 @@ def test_visibility_list_batch_cancel_and_summary(world):
     m = file(w, w.manager, w.nxh)
 
     def ids(actor):
-        return set(listing.fetch_ids(UnitOfWork(w.db, actor), samples_source(actor), ListQuery()))
+        return set(
+            list_query.fetch_ids(UnitOfWork(w.db, actor), samples_source(actor), ListQuery())
+        )
 
     assert ids(w.rep1) == {a, m}  # own customer (the manager's request on it too)
     assert ids(w.rep2) == {b}
@@ -205,9 +208,9 @@ def test_visibility_list_batch_cancel_and_summary(world):
 
     uow = UnitOfWork(w.db, w.sales_admin, write=False)
     src = samples_source(w.sales_admin)
-    rows = listing.fetch_rows(uow, src, [a], ["customer", "requester", "status", "recipient"])
+    rows = list_query.fetch_rows(uow, src, [a], ["customer", "requester", "status", "recipient"])
     assert rows == [(a, NXH, "张三", "requested", "马丽")]
-    summary = listing.summarize(uow, src, ListQuery(), ["requester"])
+    summary = summaries.summarize(uow, src, ListQuery(), ["requester"])
     assert {g.labels[0]: g.count for g in summary.rows} == {
         "张三": 1, "李四": 1, "王五": 1, "赵主管": 1}  # fmt: skip
 

@@ -10,8 +10,9 @@ import pytest
 from app.services.admin import code_tables
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
-from app.services.lists import listing
-from app.services.lists.listing import ListQuery
+from app.services.lists import query as list_query
+from app.services.lists import summaries
+from app.services.lists.spec import ListQuery
 from app.services.visits import workflow as visits
 from app.services.visits.lists import visit_plans_source, visit_records_source, visit_reports_source
 from app.services.visits.workflow import PlanForm, RecordForm
@@ -59,8 +60,8 @@ def w(db, monkeypatch, fake_clock):
 
 
 def rows(w, actor, source, keys, query=None):
-    ids = listing.fetch_ids(read(w, actor), source, query or ListQuery())
-    return [tuple(r[1:]) for r in listing.fetch_rows(read(w, actor), source, ids, keys)]
+    ids = list_query.fetch_ids(read(w, actor), source, query or ListQuery())
+    return [tuple(r[1:]) for r in list_query.fetch_rows(read(w, actor), source, ids, keys)]
 
 
 def test_plan_list_scope_columns_and_overdue(w, fake_clock):
@@ -91,7 +92,7 @@ def test_plan_list_scope_columns_and_overdue(w, fake_clock):
     assert customers(w.admin, late) == [YC]
     assert customers(w.rep2, ListQuery(search="银川")) == [YC]
     assert customers(w.rep2, ListQuery(search="季度")) == sorted([NXH, YC])
-    summary = listing.summarize(read(w, w.admin), src, ListQuery(), ["status"])
+    summary = summaries.summarize(read(w, w.admin), src, ListQuery(), ["status"])
     assert {g.labels[0]: g.count for g in summary.rows} == {"已完成": 2, "计划": 1}
 
 
@@ -122,7 +123,7 @@ def test_record_list_scope_and_report_status(w):
     assert col.display(got["张三"][3]) == "草稿" and col.display(got["李四"][3]) == "未编入报告"
     no_report = ListQuery(filters=(("report_status", ("",)),))
     assert sorted(r[1] for r in rows(w, w.admin, src, keys, no_report)) == ["李四", "王五"]
-    summary = listing.summarize(read(w, w.manager), src, ListQuery(), ["report_status"])
+    summary = summaries.summarize(read(w, w.manager), src, ListQuery(), ["report_status"])
     assert {g.labels[0]: g.count for g in summary.rows} == {"草稿": 1, "未编入报告": 1}
     assert rows(w, w.rep1, src, ["customer"], ListQuery(search="新品目录"))  # content search
 

@@ -554,9 +554,10 @@ def nobody_sees_anything(w, *actors):
 
 
 def list_ids(w, actor, source):
-    from app.services.lists import listing
+    from app.services.lists import query as list_query
+    from app.services.lists.spec import ListQuery
 
-    return list(listing.fetch_ids(r(w, actor), source, listing.ListQuery()))
+    return list(list_query.fetch_ids(r(w, actor), source, ListQuery()))
 
 
 def statuses(w, *, plans=(), reports=()):

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from app.models import AuditLog, DailyNote
 from app.services.core.errors import ConflictError, NotFound, ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.lists import listing
-from app.services.lists.listing import ListQuery
+from app.services.lists import query as list_query
+from app.services.lists.spec import ListQuery
 from app.services.work import notes as daily_notes
 from app.services.work.lists import daily_notes_source
 from app.services.work.notes import NoteForm
@@ -86,7 +86,9 @@ def test_notes_are_private_even_from_the_admin(world):
         with pytest.raises(NotFound):
             daily_notes.delete_note(UnitOfWork(w.db, actor), nid, v)
         src = daily_notes_source()
-        assert list(listing.fetch_ids(UnitOfWork(w.db, actor, write=False), src, ListQuery())) == []
+        assert (
+            list(list_query.fetch_ids(UnitOfWork(w.db, actor, write=False), src, ListQuery())) == []
+        )
     assert daily_notes.get_note(UnitOfWork(w.db, w.rep1), nid).title == "备忘"
     # The admin's audit trail records that a note was written, not what it says.
     with UnitOfWork(w.db, w.admin, write=False) as uow:
@@ -107,13 +109,13 @@ def test_notes_list_source(world, fake_clock):
     daily_notes.create_note(UnitOfWork(w.db, w.rep2), NoteForm(today, "别人的", "短"))
     src = daily_notes_source()
     read = UnitOfWork(w.db, w.rep1, write=False)
-    ids = listing.fetch_ids(read, src, ListQuery())
-    rows = listing.fetch_rows(UnitOfWork(w.db, w.rep1, write=False), src, ids,
+    ids = list_query.fetch_ids(read, src, ListQuery())
+    rows = list_query.fetch_rows(UnitOfWork(w.db, w.rep1, write=False), src, ids,
                               ["note_date", "title", "content"])  # fmt: skip
     assert [r[2] for r in rows] == ["第0条", "第1条", "第2条"]  # newest first
     excerpt = src.column("content").display(rows[0][3])
     assert excerpt.endswith("…") and len(excerpt) == 61
     sliced = ListQuery(date_key="note_date", date_from=today - timedelta(days=1), date_to=today)
-    assert len(listing.fetch_ids(read, src, sliced)) == 2
-    assert len(listing.fetch_ids(read, src, ListQuery(search="很长"))) == 1
+    assert len(list_query.fetch_ids(read, src, sliced)) == 2
+    assert len(list_query.fetch_ids(read, src, ListQuery(search="很长"))) == 1
     assert not any(c.groupable for c in src.columns)  # notes have nothing to group by

@@ -11,8 +11,9 @@ from app.services.admin import code_tables
 from app.services.core import settings
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.lists import listing
-from app.services.lists.listing import ListQuery
+from app.services.lists import query as list_query
+from app.services.lists import summaries
+from app.services.lists.spec import ListQuery
 from app.services.reminders import registry as reminders
 from app.services.reminders.engine import Severity, Target
 from app.services.work import plans as work_plans
@@ -56,8 +57,8 @@ def items(w, actor, kinds=("work_plan_urged", "work_plan_due", "work_plan_team_o
 def visible_titles(w, actor, query=None) -> set[str]:
     src = work_plans_source(actor)
     uow = UnitOfWork(w.db, actor, write=False)
-    ids = listing.fetch_ids(uow, src, query or ListQuery())
-    return {r[1] for r in listing.fetch_rows(UnitOfWork(w.db, actor, write=False), src, ids,
+    ids = list_query.fetch_ids(uow, src, query or ListQuery())
+    return {r[1] for r in list_query.fetch_rows(UnitOfWork(w.db, actor, write=False), src, ids,
                                              ["title"])}  # fmt: skip
 
 
@@ -296,15 +297,15 @@ def test_list_source_columns_batches_and_summary(world, fake_clock):
     keys = ["title", "assignee", "assigned_by", "period", "due_date", "progress", "status",
             "overdue", "urge_count"]  # fmt: skip
     read = UnitOfWork(w.db, w.admin, write=False)
-    ids = listing.fetch_ids(read, src, ListQuery(sort=(("due_date", False),)))
-    rows = listing.fetch_rows(UnitOfWork(w.db, w.admin, write=False), src, ids, keys)
+    ids = list_query.fetch_ids(read, src, ListQuery(sort=(("due_date", False),)))
+    rows = list_query.fetch_rows(UnitOfWork(w.db, w.admin, write=False), src, ids, keys)
     assert [r[1] for r in rows] == ["李四日计划", "张三周计划", "王五月计划"]
     by_title = {r[1]: r for r in rows}
     assert by_title["李四日计划"][8] is True or by_title["李四日计划"][8] == 1
     assert not by_title["张三周计划"][8]
     assert src.column("progress").display(40) == "40%"
     assert src.column("period").display("day") == "日计划"
-    overdue = listing.fetch_ids(read, src, ListQuery(filters=(("overdue", (True,)),)))
+    overdue = list_query.fetch_ids(read, src, ListQuery(filters=(("overdue", (True,)),)))
     assert list(overdue) == [b]
     # Batch 催办 by the manager: the other team's plan is skipped (not visible).
     urge = next(x for x in src.batch_actions if x.key == "urge")
@@ -320,20 +321,20 @@ def test_list_source_columns_batches_and_summary(world, fake_clock):
     result = cancel.run(UnitOfWork(w.db, w.manager), [a, b])
     assert result.done == 2
     assert items(w, w.rep2) == []  # cancelled: no more 催办
-    summary = listing.summarize(UnitOfWork(w.db, w.admin, write=False), src, ListQuery(),
+    summary = summaries.summarize(UnitOfWork(w.db, w.admin, write=False), src, ListQuery(),
                                 ["status"])  # fmt: skip
     assert {r.labels[0]: r.count for r in summary.rows} == {"已取消": 2, "进行中": 1}
-    summary = listing.summarize(UnitOfWork(w.db, w.manager, write=False), src, ListQuery(),
+    summary = summaries.summarize(UnitOfWork(w.db, w.manager, write=False), src, ListQuery(),
                                 ["assignee"])  # fmt: skip
     assert {r.labels[0]: r.count for r in summary.rows} == {"张三": 1, "李四": 1}
-    found = listing.fetch_ids(read, src, ListQuery(search="王五"))
+    found = list_query.fetch_ids(read, src, ListQuery(search="王五"))
     assert list(found) == [c]
     # A plan about a customer (e.g. a 交付后回访 task): the customer shows and is searchable.
     cid = register(w, w.rep3, NXH).customer_id
     with UnitOfWork(w.db, w.admin) as uow:
         uow.session.get(WorkPlan, c).customer_id = cid
         uow.commit()
-    assert list(listing.fetch_ids(read, src, ListQuery(search="枸杞"))) == [c]
-    [row] = listing.fetch_rows(UnitOfWork(w.db, w.admin, write=False), src, [c], ["customer"])
+    assert list(list_query.fetch_ids(read, src, ListQuery(search="枸杞"))) == [c]
+    [row] = list_query.fetch_rows(UnitOfWork(w.db, w.admin, write=False), src, [c], ["customer"])
     assert row[1] == NXH
     assert (detail(w, w.rep3, c).customer_id, detail(w, w.rep3, c).customer_name) == (cid, NXH)

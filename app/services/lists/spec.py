@@ -1,0 +1,191 @@
+"""The declarative side of the one list component: what an entity's list is.
+
+An entity describes its list once, as a ListSource: column specs (key, label, SQL
+expression, kind), a base query that already applies the acting user's visibility, a
+search and batch actions. A ListQuery is what the user asks of it (search, sort, time
+slice, column filters). Running them is lists.query; group-by summaries lists.summaries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, or_
+
+from app.services.core.errors import ValidationError
+from app.services.core.uow import UnitOfWork
+
+KINDS = ("text", "int", "number", "money", "date", "datetime", "bool", "enum")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    expr: Any
+    kind: str = "text"
+    sortable: bool = True
+    groupable: bool = False
+    visible: bool = True  # shown by default
+    width: int = 110  # pixel hint for the view
+    labels: Mapping[Any, str] | None = None  # stored value -> what the user reads
+    sort_expr: Any = None  # e.g. a pinyin column to sort Chinese names by
+    filterable: bool = False  # offers a value filter (code-table-like columns)
+    formatter: Callable[[Any], str] | None = None  # custom display text
+
+    @property
+    def is_date(self) -> bool:
+        return self.kind in ("date", "datetime")
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in ("int", "number", "money")
+
+    def display(self, value) -> str:
+        """The text a user reads for a stored value (screen and print)."""
+        if value is None:
+            return ""
+        if self.formatter is not None:
+            return self.formatter(value)
+        if self.labels is not None:
+            return self.labels.get(
+                value, self.labels.get(getattr(value, "value", value), str(value))
+            )
+        if self.kind == "bool":
+            return "是" if value else "否"
+        if self.kind == "money":
+            return f"{Decimal(str(value)):,.2f}"
+        if self.kind == "number" and isinstance(value, float) and value.is_integer():
+            return str(int(value))  # 100, not 100.0
+        if self.kind == "datetime" and isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M")
+        if self.kind == "date" and isinstance(value, datetime | date):
+            return value.strftime("%Y-%m-%d")
+        return str(getattr(value, "value", value))
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    done: int
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (id, why)
+
+    @property
+    def message(self) -> str:
+        text = f"已处理 {self.done} 条。"
+        if self.skipped:
+            reasons = sorted({why for _, why in self.skipped})
+            text += f"跳过 {len(self.skipped)} 条：" + "；".join(reasons[:3])
+        return text
+
+
+@dataclass(frozen=True)
+class BatchAction:
+    """An operation on many rows in one transaction; `run` checks permission per row."""
+
+    key: str
+    label: str
+    run: Callable[..., BatchResult]  # run(uow, ids, **params)
+    destructive: bool = False
+    # Parameter the user supplies (e.g. "owner"): (name, label, choices(uow) -> [(value, label)])
+    param: tuple[str, str, Callable[[UnitOfWork], list[tuple[Any, str]]]] | None = None
+
+
+@dataclass
+class ListSource:
+    key: str  # stable name for preferences, e.g. "users"
+    title: str  # printed and exported title
+    columns: list[Column]
+    id_expr: Any
+    base: Callable[[UnitOfWork], Select]  # FROM + joins + visibility WHERE
+    search: Callable[[str], Any] | None = None  # text -> WHERE clause
+    search_hint: str = "搜索"
+    default_sort: list[tuple[str, bool]] = field(default_factory=list)
+    batch_actions: list[BatchAction] = field(default_factory=list)
+    open_entity: str | None = None  # drill-through target entity for a row
+    default_date_key: str | None = None  # the date column the time slice starts on
+    # Called when rows leave the screen (print, PDF, Excel): (uow, ids, action) inside a
+    # writing unit of work — the customer lists log views under a 查阅授权 (4.2.5).
+    on_output: Callable[[UnitOfWork, Sequence[int], str], Any] | None = None
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise ValidationError(f"未知的列：{key}")
+
+    @property
+    def date_columns(self) -> list[Column]:
+        """Date columns, the default time-slice column first."""
+        cols = [c for c in self.columns if c.is_date]
+        return sorted(cols, key=lambda c: c.key != self.default_date_key)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    search: str = ""
+    sort: tuple[tuple[str, bool], ...] = ()  # (column key, descending)
+    date_key: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None  # inclusive
+    filters: tuple[tuple[str, tuple], ...] = ()  # (column key, allowed values)
+
+    def to_dict(self) -> dict:
+        return {
+            "search": self.search,
+            "sort": [list(s) for s in self.sort],
+            "date_key": self.date_key,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "filters": [[k, list(v)] for k, v in self.filters],
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping) -> ListQuery:
+        def day(v):
+            return date.fromisoformat(v) if v else None
+
+        return cls(
+            search=d.get("search", ""),
+            sort=tuple((k, bool(desc)) for k, desc in d.get("sort", [])),
+            date_key=d.get("date_key"),
+            date_from=day(d.get("date_from")),
+            date_to=day(d.get("date_to")),
+            filters=tuple((k, tuple(v)) for k, v in d.get("filters", [])),
+        )
+
+    def describe(self, source: ListSource) -> str:
+        """One line for print headers: what this view is filtered by."""
+        parts = []
+        if self.search.strip():
+            parts.append(f"搜索“{self.search.strip()}”")
+        if self.date_key and (self.date_from or self.date_to):
+            label = source.column(self.date_key).label
+            parts.append(f"{label} {self.date_from or '…'} 至 {self.date_to or '…'}")
+        for key, values in self.filters:
+            col = source.column(key)
+            shown = "、".join(col.display(v) for v in values[:5])
+            more = f" 等 {len(values)} 项" if len(values) > 5 else ""
+            parts.append(f"{col.label}：{shown}{more}")
+        return "；".join(parts) if parts else "全部记录"
+
+
+def escape_like(text: str) -> str:
+    """Make user text literal inside LIKE (with ESCAPE '\\')."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains(expr, text: str):
+    return expr.like(f"%{escape_like(text)}%", escape="\\")
+
+
+def text_search(*exprs) -> Callable[[str], Any]:
+    """A simple search over text columns (case-insensitive for Latin letters)."""
+
+    def where(text: str):
+        return or_(*(contains(func.lower(e), text.lower()) for e in exprs))
+
+    return where
