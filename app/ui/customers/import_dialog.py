@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.models import Role
 from app.services.core.errors import ServiceError
+from app.services.customers import import_template
 from app.services.customers import importer as customer_import
 from app.services.customers.importer import ImportPreview, ImportRejected, ImportResult
 from app.ui.context import AppContext
@@ -53,7 +54,7 @@ class ImportDialog(QDialog):
         )
         intro = QLabel(
             "请按模板填写客户资料（.xlsx，一次最多 "
-            f"{customer_import.MAX_ROWS} 行），先“预检”，无误后再“导入”。\n"
+            f"{import_template.MAX_ROWS} 行），先“预检”，无误后再“导入”。\n"
             f"所有行一次导入：只要有一行有错误，就不会导入任何客户。{who}"
         )
         intro.setWordWrap(True)
@@ -135,7 +136,7 @@ class ImportDialog(QDialog):
             if not path:
                 return None
         try:
-            customer_import.template(read_uow(self.ctx), path)
+            import_template.template(read_uow(self.ctx), path)
         except ServiceError as exc:
             QMessageBox.warning(self, "下载模板", str(exc))
             return None

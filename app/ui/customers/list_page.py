@@ -10,7 +10,7 @@ from app.services.admin import extra_fields
 from app.services.core.errors import ServiceError
 from app.services.customers import customers
 from app.services.customers.customers import REGISTER_ROLES
-from app.services.customers.importer import can_import
+from app.services.customers.import_template import can_import
 from app.services.customers.lists import customers_source
 from app.services.lists import prefs as list_prefs
 from app.ui.common.messages import show_service_error

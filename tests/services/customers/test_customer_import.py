@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.models import AuditLog, Contact, Customer, CustomerKey, NumberCounter, OwnershipChange
 from app.services.core.errors import PermissionDenied, ServiceError, ValidationError
 from app.services.core.uow import UnitOfWork
+from app.services.customers import import_template
 from app.services.customers import importer as customer_import
 from app.services.customers.importer import ImportCancelled, ImportRejected
 from app.services.customers.lists import customers_source
@@ -75,7 +76,7 @@ GOOD = [
 def test_template_lists_the_columns_and_allowed_values(world, tmp_path):
     w, _f = world
     target = tmp_path / "模板.xlsx"
-    data = customer_import.template(U(w, w.rep1), target)
+    data = import_template.template(U(w, w.rep1), target)
     assert target.read_bytes() == data
     wb = openpyxl.load_workbook(target)
     head = [c.value for c in wb.worksheets[0][1]]
@@ -86,7 +87,7 @@ def test_template_lists_the_columns_and_allowed_values(world, tmp_path):
     assert "展会" in notes["客户来源"][3] and notes["客户来源"][1] == "必填"
     assert "H 强烈" in notes["合作意向"][3]
     admin_head = [c.value for c in openpyxl.load_workbook(
-        __import__("io").BytesIO(customer_import.template(U(w, w.sales_admin)))
+        __import__("io").BytesIO(import_template.template(U(w, w.sales_admin)))
     ).worksheets[0][1]]  # fmt: skip
     assert "归属销售＊" in admin_head
 
@@ -94,7 +95,7 @@ def test_template_lists_the_columns_and_allowed_values(world, tmp_path):
 def test_filled_template_imports_with_extra_fields_and_codes_by_name_or_code(world, tmp_path):
     w, f = world
     before = counts(w)
-    wb = openpyxl.load_workbook(__import__("io").BytesIO(customer_import.template(U(w, w.rep1))))
+    wb = openpyxl.load_workbook(__import__("io").BytesIO(import_template.template(U(w, w.rep1))))
     ws = wb.worksheets[0]
     head = [c.value.rstrip("＊") for c in ws[1]]
     for row in GOOD:
@@ -262,7 +263,7 @@ def test_who_may_import_and_for_whom(world, tmp_path):
                 [("甲贸易有限公司", "展会", "rep2"), ("乙贸易有限公司", "展会", "王五")])  # fmt: skip
     for actor in (w.clerk, w.chairman):
         for call in (
-            lambda a: customer_import.template(U(w, a)),
+            lambda a: import_template.template(U(w, a)),
             lambda a: customer_import.preview(U(w, a), path),
             lambda a: customer_import.run(U(w, a), path),
         ):
@@ -322,7 +323,7 @@ def test_file_problems_are_clear_messages(world, tmp_path):
     cases.append((xlsx(tmp_path / "缺列.xlsx", ["客户名称"], [("甲",)]), "缺少必填列：客户来源"))
     cases.append((xlsx(tmp_path / "重列.xlsx", ["客户名称", "客户来源", "客户名称"],
                        [("甲", "展会", "乙")]), "出现了两次"))  # fmt: skip
-    big = [(f"公司{i}", "展会") for i in range(customer_import.MAX_ROWS + 1)]
+    big = [(f"公司{i}", "展会") for i in range(import_template.MAX_ROWS + 1)]
     cases.append(
         (xlsx(tmp_path / "太多.xlsx", ["客户名称", "客户来源"], big), "一次最多导入 5000 行")
     )
