@@ -1,6 +1,6 @@
 """PinyinCombo: type-ahead by Chinese text, full pinyin and initials; selection by id."""
 
-from app.services.admin import code_tables
+from app.services.admin import code_table_editing, code_tables
 from app.services.admin.code_tables import CodeItemRow
 from app.services.search.pinyin import name_keys
 from app.ui.common.pinyin_combo import PinyinCombo
@@ -63,7 +63,7 @@ def test_inactive_entry_only_when_current(qtbot, admin_ctx):
     uow = admin_ctx.uow
     grades = code_tables.options(uow(), "grade")
     d = grades[-1]
-    code_tables.set_item_active(uow(), d.id, d.version, False)
+    code_table_editing.set_item_active(uow(), d.id, d.version, False)
     offered = code_tables.options(uow(), "grade")
     assert d.id not in [r.id for r in offered]
     kept = code_tables.options(uow(), "grade", current_id=d.id)

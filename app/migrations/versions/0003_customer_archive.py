@@ -290,7 +290,7 @@ def upgrade() -> None:
     # ### end Alembic commands ###
 
     # Default code tables (地区, 行业, 客户来源 …) so a fresh database has them.
-    from app.services.admin.code_tables import seed_defaults
+    from app.services.admin.code_table_defaults import seed_defaults
 
     seed_defaults(op.get_bind())
 

@@ -74,7 +74,7 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
     # The new 跟进方式 code table (idempotent: adds only tables that are missing).
-    from app.services.admin.code_tables import seed_defaults
+    from app.services.admin.code_table_defaults import seed_defaults
 
     seed_defaults(op.get_bind())
 

@@ -227,7 +227,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_visit_plan_visitors_user_id'), ['user_id'], unique=False)
 
     # The new default code tables (回访归档类别, 反馈渠道, 工作计划类别); idempotent.
-    from app.services.admin.code_tables import seed_defaults
+    from app.services.admin.code_table_defaults import seed_defaults
 
     seed_defaults(op.get_bind())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from app.services.admin import code_tables
+from app.services.admin import code_table_editing, code_tables
 from app.services.admin.code_tables import CodeItemRow
 from app.ui.common.form_dialog import FormDialog
 from app.ui.context import AppContext
@@ -38,11 +38,11 @@ class CodeItemDialog(FormDialog):
 
     def submit(self) -> None:
         if self.item is None:
-            self.saved_id = code_tables.add_item(
+            self.saved_id = code_table_editing.add_item(
                 self.ctx.uow(), self.table_key, self.code.text(), self.name.text()
             )
         else:
-            code_tables.update_item(
+            code_table_editing.update_item(
                 self.ctx.uow(), self.item.id, self.item.version, self.code.text(), self.name.text()
             )
             self.saved_id = self.item.id
@@ -58,7 +58,7 @@ class CodeTableDialog(FormDialog):
         self.name = self.add_line("name", "代码表名称：")
 
     def submit(self) -> None:
-        table_id = code_tables.create_table(self.ctx.uow(), self.name.text())
+        table_id = code_table_editing.create_table(self.ctx.uow(), self.name.text())
         # The editor selects tables by key; find the key the service generated.
         self.created_key = next(
             t.key for t in code_tables.list_tables(self.ctx.uow()) if t.id == table_id

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.admin import code_tables
+from app.services.admin import code_table_editing, code_tables
 from app.services.admin.code_table_lists import code_items_source
 from app.services.admin.code_tables import CodeItemRow, CodeTableRow
 from app.services.core.errors import ServiceError
@@ -172,7 +172,7 @@ class CodeTablesPage(QWidget):
         if table is None or not confirm(self, "删除代码表", f"确定要删除代码表“{table.name}”吗？"):
             return
         try:
-            code_tables.delete_table(self.ctx.uow(), table.key)
+            code_table_editing.delete_table(self.ctx.uow(), table.key)
         except ServiceError as err:
             show_service_error(self, err, "不能删除")
             return
@@ -240,14 +240,14 @@ class CodeTablesPage(QWidget):
     def move(self, delta: int) -> None:
         item = self.selected()
         if item is not None:
-            self._run(lambda: code_tables.move_item(self.ctx.uow(), item.id, delta), item.id)
+            self._run(lambda: code_table_editing.move_item(self.ctx.uow(), item.id, delta), item.id)
 
     def toggle_active(self) -> None:
         item = self.selected()
         if item is None:
             return
         self._run(
-            lambda: code_tables.set_item_active(
+            lambda: code_table_editing.set_item_active(
                 self.ctx.uow(), item.id, item.version, not item.is_active
             ),
             item.id,
@@ -257,7 +257,7 @@ class CodeTablesPage(QWidget):
         item = self.selected()
         if item is None or not confirm(self, "删除代码", f"确定要删除代码“{item.name}”吗？"):
             return
-        self._run(lambda: code_tables.delete_item(self.ctx.uow(), item.id), None, "不能删除")
+        self._run(lambda: code_table_editing.delete_item(self.ctx.uow(), item.id), None, "不能删除")
 
     def _run(self, action, select_id: int | None, title: str = "操作失败") -> None:
         try:

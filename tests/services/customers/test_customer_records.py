@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.admin import code_tables, extra_fields
+from app.services.admin import code_table_editing, code_tables, extra_fields
 from app.services.core import settings
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
@@ -213,27 +213,27 @@ def test_default_code_tables_exist(world):
 def test_code_table_editing(world):
     w = world
     with pytest.raises(PermissionDenied):
-        code_tables.add_item(w.uow(w.sales_admin), "source", "06", "老客户介绍")
-    new = code_tables.add_item(w.uow(w.admin), "source", "06", "老客户介绍")
+        code_table_editing.add_item(w.uow(w.sales_admin), "source", "06", "老客户介绍")
+    new = code_table_editing.add_item(w.uow(w.admin), "source", "06", "老客户介绍")
     with pytest.raises(ValidationError) as err:
-        code_tables.add_item(w.uow(w.admin), "source", "06", "重复代码")
+        code_table_editing.add_item(w.uow(w.admin), "source", "06", "重复代码")
     assert err.value.field == "code"
     with pytest.raises(ValidationError) as err:
-        code_tables.add_item(w.uow(w.admin), "source", "07", "   ")
+        code_table_editing.add_item(w.uow(w.admin), "source", "07", "   ")
     assert err.value.field == "name"
     items = code_tables.list_items(w.uow(w.admin), "source")
     ids = [i.id for i in items]
-    code_tables.reorder(w.uow(w.admin), "source", [new] + [i for i in ids if i != new])
+    code_table_editing.reorder(w.uow(w.admin), "source", [new] + [i for i in ids if i != new])
     assert code_tables.list_items(w.uow(w.admin), "source")[0].id == new
-    code_tables.move_item(w.uow(w.admin), new, +1)
+    code_table_editing.move_item(w.uow(w.admin), new, +1)
     assert code_tables.list_items(w.uow(w.admin), "source")[1].id == new
     # In use: cannot delete; deactivate instead. Old record keeps it; new ones cannot pick it.
     cid = register(w, w.rep1, source_id=new).customer_id
     with pytest.raises(ValidationError) as err:
-        code_tables.delete_item(w.uow(w.admin), new)
+        code_table_editing.delete_item(w.uow(w.admin), new)
     assert "正被 1 条记录使用" in err.value.message
     v = [i for i in code_tables.list_items(w.uow(w.admin), "source") if i.id == new][0].version
-    code_tables.set_item_active(w.uow(w.admin), new, v, False)
+    code_table_editing.set_item_active(w.uow(w.admin), new, v, False)
     assert new not in [i.id for i in code_tables.options(w.uow(w.rep1), "source")]
     assert new in [i.id for i in code_tables.options(w.uow(w.rep1), "source", current_id=new)]
     c = card(w, w.rep1, cid)
@@ -243,23 +243,23 @@ def test_code_table_editing(world):
         register(w, w.rep1, "新公司", source_id=new)
     assert err.value.field == "source_id" and "已停用" in err.value.message
     # An unused entry can be deleted; a system entry cannot.
-    spare = code_tables.add_item(w.uow(w.admin), "source", "08", "临时")
-    code_tables.delete_item(w.uow(w.admin), spare)
+    spare = code_table_editing.add_item(w.uow(w.admin), "source", "08", "临时")
+    code_table_editing.delete_item(w.uow(w.admin), spare)
     with UnitOfWork(w.db, w.admin) as uow:
         personal = code_tables.find_item(uow, "customer_type", "P")
     with pytest.raises(ValidationError):
-        code_tables.delete_item(w.uow(w.admin), personal)
+        code_table_editing.delete_item(w.uow(w.admin), personal)
 
 
 def test_new_code_table(world):
     w = world
-    tid = code_tables.create_table(w.uow(w.admin), "产品系列")
+    tid = code_table_editing.create_table(w.uow(w.admin), "产品系列")
     key = [t.key for t in code_tables.list_tables(w.uow(w.admin)) if t.id == tid][0]
-    code_tables.add_item(w.uow(w.admin), key, "1", "枸杞原浆")
+    code_table_editing.add_item(w.uow(w.admin), key, "1", "枸杞原浆")
     with pytest.raises(ValidationError):
-        code_tables.delete_table(w.uow(w.admin), key)
+        code_table_editing.delete_table(w.uow(w.admin), key)
     with pytest.raises(ValidationError):
-        code_tables.delete_table(w.uow(w.admin), "region")
+        code_table_editing.delete_table(w.uow(w.admin), "region")
 
 
 # --- extra fields ------------------------------------------------------------------------
@@ -267,9 +267,9 @@ def test_new_code_table(world):
 
 def test_extra_fields_typed_values(world):
     w = world
-    tid = code_tables.create_table(w.uow(w.admin), "产品系列")
+    tid = code_table_editing.create_table(w.uow(w.admin), "产品系列")
     tkey = [t.key for t in code_tables.list_tables(w.uow(w.admin)) if t.id == tid][0]
-    item = code_tables.add_item(w.uow(w.admin), tkey, "1", "枸杞原浆")
+    item = code_table_editing.add_item(w.uow(w.admin), tkey, "1", "枸杞原浆")
     f_text = extra_fields.create_def(w.uow(w.admin), "微信公众号", "text")
     extra_fields.create_def(w.uow(w.admin), "年采购量", "number")
     extra_fields.create_def(w.uow(w.admin), "签约日期", "date")
@@ -294,7 +294,7 @@ def test_extra_fields_typed_values(world):
             register(w, w.rep1, "别的公司", extra={keys[label]: bad})
         assert err.value.field == f"extra.{keys[label]}"
     with pytest.raises(ValidationError):  # in use
-        code_tables.delete_item(w.uow(w.admin), item)
+        code_table_editing.delete_item(w.uow(w.admin), item)
     with pytest.raises(ValidationError):  # has values
         extra_fields.delete_def(w.uow(w.admin), f_text)
     extra_fields.update_def(

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from app.services.admin import code_tables, extra_fields
+from app.services.admin import code_table_editing, extra_fields
 from app.services.core.uow import UnitOfWork
 from app.services.customers.lists import customers_source
 from app.services.lists import query as list_query
@@ -31,9 +31,9 @@ class Fields:
 def define_fields(w: World, *, required: str = "") -> Fields:
     """Four extra fields, one of each type (`required`: the label of one that must be filled)."""
     a = w.admin
-    code_tables.create_table(UnitOfWork(w.db, a), "意向程度", key="intent")
+    code_table_editing.create_table(UnitOfWork(w.db, a), "意向程度", key="intent")
     items = {
-        code: code_tables.add_item(UnitOfWork(w.db, a), "intent", code, name)
+        code: code_table_editing.add_item(UnitOfWork(w.db, a), "intent", code, name)
         for code, name in (("H", "强烈"), ("M", "一般"), ("L", "较弱"))
     }
 
