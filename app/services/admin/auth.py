@@ -149,6 +149,7 @@ def _count_failure(uow: UnitOfWork, user: User, now) -> str:
 
 def must_change_password(uow: UnitOfWork) -> bool:
     """True after an admin reset, or when the password has expired."""
+    uow.before_password_change = True
     with uow:
         user = uow.session.get(User, uow.actor.id)
         if user.must_change_password:
@@ -159,6 +160,7 @@ def must_change_password(uow: UnitOfWork) -> bool:
 
 def change_password(uow: UnitOfWork, old: str, new: str, confirm: str) -> None:
     """The acting user changes their own password."""
+    uow.before_password_change = True
     with uow:
         user = uow.session.get(User, uow.actor.id)
         if user is None or not verify_password(user.password_hash, old or ""):

@@ -131,7 +131,7 @@ def test_deactivated_user_cannot_log_in(db):
 
 def test_new_user_must_change_initial_password(db, fake_clock):
     admin = setup_admin(db)
-    add_user(db, admin, "li")
+    add_user(db, admin, "li", initial=True)
     li = login(db, "li")
     assert auth.must_change_password(UnitOfWork(db, li)) is True
     with pytest.raises(ValidationError, match="原密码不正确"):
