@@ -189,6 +189,27 @@ def test_settings_read_and_update(db):
         settings.update_settings(UnitOfWork(db, admin), {"company_name": "  "})
 
 
+def test_a_stale_settings_page_reverts_nothing(db):
+    """Two admins open 系统设置; the first lowers the claim cap, the second then saves
+    another rule from the stale page: the cap stays, and changing it too is refused."""
+    from app.services.core.errors import ConflictError
+
+    admin = setup_admin(db)
+    first = settings.snapshot(UnitOfWork(db, admin, write=False))
+    second = settings.snapshot(UnitOfWork(db, admin, write=False))
+    edited = {**first.values, "pool.claim_cap": 120}
+    settings.update_settings(UnitOfWork(db, admin), first.changed(edited), first.versions)
+    edited = {**second.values, "security.lockout_minutes": 20}
+    assert second.changed(edited) == {"security.lockout_minutes": 20}
+    settings.update_settings(UnitOfWork(db, admin), second.changed(edited), second.versions)
+    now = settings.read_settings(UnitOfWork(db, admin, write=False))
+    assert now["pool.claim_cap"] == 120 and now["security.lockout_minutes"] == 20
+    stale = {**second.values, "pool.claim_cap": 150}
+    with pytest.raises(ConflictError, match="已被其他管理员改为“120”"):
+        settings.update_settings(UnitOfWork(db, admin), second.changed(stale), second.versions)
+    assert settings.read_settings(UnitOfWork(db, admin, write=False))["pool.claim_cap"] == 120
+
+
 def test_login_bookkeeping_does_not_bump_the_version(db):
     """An admin's open copy of a user stays valid while that user logs in or fails to."""
     from app.services.admin import users

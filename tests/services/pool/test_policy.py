@@ -149,7 +149,9 @@ def test_a_customers_life(world, fake_clock):
     assert any(k == "review" for k, _ in kinds(w, w.rep1))
     assert any(k == "review" for k, _ in kinds(w, w.manager))
     assert not any(k == "review" for k, _ in kinds(w, w.rep3))
-    reviews.file_statement(UnitOfWork(w.db, w.rep1), review.id, "客户预算下季度落实")
+    reviews.file_statement(
+        UnitOfWork(w.db, w.rep1), review.id, review.version, "客户预算下季度落实"
+    )
     [review] = reviews.list_reviews(UnitOfWork(w.db, w.rep1))
     new_deadline = fake_clock().date() + timedelta(days=90)
     reviews.decide(UnitOfWork(w.db, w.manager), review.id, review.version, "extend",
