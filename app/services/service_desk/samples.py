@@ -22,7 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import Contact, Customer, Role, SampleRequest, User
 from app.models.service_desk import SAMPLE_STATUS
-from app.services.access.visibility import ALL_ROLES, customer_scope
+from app.services.access.visibility import ALL_ROLES, acting_customer, customer_scope
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, Actor, UnitOfWork, logged_in
@@ -186,11 +186,7 @@ def file_request(uow: UnitOfWork, form: SampleForm) -> int:
     with uow:
         if not form.customer_id:
             raise ValidationError("请选择客户。", field="customer_id")
-        customer = uow.session.scalar(
-            select(Customer).where(Customer.id == form.customer_id, customer_scope(actor))
-        )
-        if customer is None:
-            raise ValidationError("客户不存在，或您无权查看该客户。", field="customer_id")
+        customer = acting_customer(uow, form.customer_id, "提交寄样申请")
         r = SampleRequest(
             customer_id=customer.id,
             requested_by_id=actor.id,
