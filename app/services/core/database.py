@@ -156,11 +156,17 @@ def _unstorable(value: str) -> bool:
     return False
 
 
-def _refuse_unstorable_text(_conn, _cursor, _statement, parameters, _context, executemany):
+def _scalar(value) -> bool:
+    return not isinstance(value, list | tuple | dict)
+
+
+def _refuse_unstorable_text(_conn, _cursor, _statement, parameters, _context, _executemany):
     """Every statement's text and integer parameters, whatever service built them (a save, a search,
     a filter): one clear message instead of a driver error deep inside a save."""
-    rows = parameters if executemany else [parameters]
-    for row in rows:
+    # One row (tuple or dict) or many — "insertmanyvalues" batches pass one row with
+    # executemany set, so look at the shape rather than the flag.
+    many = isinstance(parameters, list | tuple) and parameters and not _scalar(parameters[0])
+    for row in parameters if many else [parameters]:
         values = row.values() if isinstance(row, dict) else (row or ())
         for v in values:
             if isinstance(v, str) and _unstorable(v):
