@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import false, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -88,17 +88,16 @@ class SampleDetail:
 
 
 def sample_scope(actor: Actor | None) -> ColumnElement[bool]:
-    """The read filter; the query must join Customer on SampleRequest.customer_id."""
+    """The read filter; the query must join Customer on SampleRequest.customer_id.
+
+    A request is seen through its customer, as the customer is now: the rep who filed it
+    stops seeing it when the customer passes to another team (issue 12.1)."""
     if actor is None:
         return false()
     if actor.role in ALL_ROLES:
         return true()
-    mine = SampleRequest.requested_by_id == actor.id
-    if actor.role == Role.MANAGER and actor.team_id is not None:
-        team = select(User.id).where(User.team_id == actor.team_id).scalar_subquery()
-        return or_(customer_scope(actor), mine, SampleRequest.requested_by_id.in_(team))
     if actor.role in (Role.MANAGER, Role.SALES_REP):
-        return or_(customer_scope(actor), mine)
+        return customer_scope(actor)
     return false()
 
 
