@@ -19,13 +19,41 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--database-url",
         help="数据库地址，优先于保存的设置，例如 postgresql://user:pw@host/crm 或 sqlite:///crm.sqlite3",
     )
+    parser.add_argument(
+        "--unlock-user",
+        metavar="用户名",
+        help="解除该用户因多次输错密码造成的锁定，然后退出（用于唯一的管理员被锁定时）",
+    )
     args, _qt_args = parser.parse_known_args(argv)
     return args
+
+
+def unlock_user(database_url: str | None, username: str) -> int:
+    """Recovery path without logging in: whoever can open the database (the SQLite file's
+    machine, or the PostgreSQL account) may clear a lockout."""
+    from app.services.admin import auth
+    from app.services.core import config, database
+    from app.services.core.errors import ServiceError
+    from app.services.core.uow import UnitOfWork
+
+    try:
+        db = database.open_database(config.choose_database(database_url).url)
+        found = auth.unlock_by_name(UnitOfWork(db), username)
+    except ServiceError as exc:
+        print(f"解锁失败：{exc}", file=sys.stderr)
+        return 1
+    if not found:
+        print(f"没有用户名为“{username}”的用户。", file=sys.stderr)
+        return 1
+    print(f"已解除用户“{username}”的锁定，可以重新登录。")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
+    if args.unlock_user:
+        return unlock_user(args.database_url, args.unlock_user)
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setOrganizationName(APP_ID)
     app.setApplicationName(APP_ID)

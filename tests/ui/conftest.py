@@ -16,6 +16,7 @@ from app.services.core.uow import UnitOfWork
 from app.ui.common import prefs
 from app.ui.common.fonts import install_fonts
 from app.ui.context import AppContext
+from tests.services.helpers import passed_first_login
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 COMPANY = "华东精密仪器有限公司"
@@ -57,10 +58,16 @@ def admin_ctx(sqlite_db, admin):
     return AppContext(sqlite_db, admin)
 
 
-def add_user(ctx: AppContext, username: str, full_name: str, role, team_id=None) -> int:
-    return users.create_user(
+def add_user(
+    ctx: AppContext, username: str, full_name: str, role, team_id=None, *, initial=False
+) -> int:
+    """As tests.services.helpers.add_user: past the first login unless `initial`."""
+    uid = users.create_user(
         ctx.uow(), UserForm(username, full_name, role, team_id), PASSWORD, PASSWORD
     )
+    if not initial:
+        passed_first_login(ctx.db, uid)
+    return uid
 
 
 class MemoryKeyring:

@@ -141,7 +141,7 @@ def test_fixing_database_settings_reopens_the_database(qtbot, monkeypatch, tmp_p
 
 
 def test_forced_password_change_cancel_logs_out(qtbot, monkeypatch, sqlite_db, admin_ctx):
-    add_user(admin_ctx, "zhangsan", "张三", Role.SALES_REP)  # must change at first login
+    add_user(admin_ctx, "zhangsan", "张三", Role.SALES_REP, initial=True)  # must change first
 
     def change(dialog):
         assert dialog.cancel_button.text() == "注销"

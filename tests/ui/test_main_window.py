@@ -3,6 +3,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.models import Role
 from app.services.admin import auth, users
+from app.services.core import settings
 from app.services.core.errors import AuthError
 from app.services.core.uow import UnitOfWork
 from app.services.reminders.engine import Target
@@ -153,6 +154,17 @@ def test_security_tab_saves_and_retitles(qtbot, admin_ctx):
     assert window.windowTitle() == "客户资源管理系统 — 新名称贸易有限公司"
     window.settings_page.setCurrentWidget(page)
     screenshot(window, "main_window_security")
+
+
+def test_a_stale_security_page_keeps_another_admins_change(qtbot, admin_ctx):
+    window = make_window(qtbot, admin_ctx)
+    page = window.settings_page.security_page
+    settings.update_settings(admin_ctx.uow(), {"pool.claim_cap": 120})  # another desk
+    page.editors["security.lockout_minutes"].setValue(25)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.saved_label.text() == "设置已保存。"
+    assert settings.read_settings(admin_ctx.uow())["pool.claim_cap"] == 120
+    assert page.editors["pool.claim_cap"].value() == 120  # reloaded after the save
 
 
 def test_open_target_user_selects_row(qtbot, admin_ctx):

@@ -6,6 +6,7 @@ from app.services.core import config
 from app.ui import crash
 from app.ui.common.fonts import install_fonts
 from app.ui.common.resources import resource_path, resources_dir
+from tests.ui.conftest import PASSWORD
 
 
 def test_resources_dir_from_source_and_bundle(monkeypatch, tmp_path):
@@ -38,3 +39,21 @@ def test_excepthook_logs_and_shows_chinese_message(message_boxes):
     kind, title, text = message_boxes[-1]
     assert (kind, title) == ("critical", "程序发生意外错误")
     assert str(log) in text and "Traceback" not in text
+
+
+def test_unlock_user_from_the_command_line(sqlite_db, admin, capsys):
+    import pytest
+
+    from app import main_entry
+    from app.services.admin import auth
+    from app.services.core.errors import AuthError
+    from app.services.core.uow import UnitOfWork
+
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            auth.login(UnitOfWork(sqlite_db), "admin", "wrong-password")
+    assert main_entry.main(["--database-url", sqlite_db.url, "--unlock-user", "admin"]) == 0
+    assert "已解除用户“admin”的锁定" in capsys.readouterr().out
+    assert auth.login(UnitOfWork(sqlite_db), "admin", PASSWORD).username == "admin"
+    assert main_entry.main(["--database-url", sqlite_db.url, "--unlock-user", "nobody"]) == 1
+    assert "没有用户名为“nobody”的用户" in capsys.readouterr().err

@@ -24,7 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import AccessGrant, Customer, Role, User
 from app.services.core import clock
-from app.services.core.errors import NotFound, PermissionDenied
+from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import Actor, UnitOfWork
 
 ALL_ROLES = (Role.SALES_ADMIN, Role.CHAIRMAN, Role.ADMIN, Role.CLERK)
@@ -170,3 +170,17 @@ def editable_customer(uow: UnitOfWork, customer_id: int, denied: str) -> Custome
     if allowed is None:
         raise PermissionDenied(denied)
     return c
+
+
+def acting_customer(uow: UnitOfWork, customer_id: int, action: str) -> Customer:
+    """Inside a unit of work: the customer the actor may act for (a complaint, a sample
+    request): seen by role, not only through a read-only 查阅授权."""
+    c = uow.session.scalar(select(Customer).where(Customer.id == customer_id, own_scope(uow.actor)))
+    if c is not None:
+        return c
+    seen = uow.session.scalar(
+        select(Customer.id).where(Customer.id == customer_id, customer_scope(uow.actor))
+    )
+    if seen is None:  # a form's field: the chosen customer is not there for this user
+        raise ValidationError(NOT_VISIBLE, field="customer_id")
+    raise PermissionDenied(f"查阅授权只能查看该客户的资料，不能为其{action}。")

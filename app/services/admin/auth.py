@@ -20,6 +20,9 @@ from app.services.core.uow import Actor, UnitOfWork
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{2,40}$")
 BAD_LOGIN = "用户名或密码不正确。"
+# Compared against for a user name that does not exist, so an unknown name costs the same
+# time as a wrong password and cannot be told apart from one (no user-name probing).
+_DUMMY_HASH = hash_password("no such user: a dummy to compare against")
 
 
 def actor_of(user: User) -> Actor:
@@ -102,7 +105,8 @@ def login(uow: UnitOfWork, username: str, password: str) -> Actor:
     with uow:
         user = uow.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
         if user is None:
-            raise AuthError(BAD_LOGIN)
+            verify_password(_DUMMY_HASH, password)
+            raise AuthError(_bad_login_message(uow))
         now = clock.now()
         if user.locked_until and user.locked_until > now:
             raise AuthError(
@@ -144,11 +148,32 @@ def _count_failure(uow: UnitOfWork, user: User, now) -> str:
         minutes = settings.get(uow, "security.lockout_minutes")
         _bookkeep(uow, user.id, failed_logins=0, locked_until=now + timedelta(minutes=minutes))
         return f"密码连续错误 {limit} 次，账户已锁定 {minutes} 分钟。"
-    return f"{BAD_LOGIN}再错 {limit - failures} 次账户将被锁定。"
+    return _bad_login_message(uow)
+
+
+def _bad_login_message(uow: UnitOfWork) -> str:
+    """The same words for an unknown user and a wrong password: the rule, not a count."""
+    limit = settings.get(uow, "security.max_failed_logins")
+    minutes = settings.get(uow, "security.lockout_minutes")
+    return f"{BAD_LOGIN}连续输错 {limit} 次，账户将被锁定 {minutes} 分钟。"
+
+
+def unlock_by_name(uow: UnitOfWork, username: str) -> bool:
+    """Recovery on the machine holding the database (main.py --unlock-user): clear a user's
+    lockout without logging in, e.g. when the only administrator locked themselves out.
+    False when there is no such user."""
+    with uow:
+        user = uow.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+        if user is None:
+            return False
+        _bookkeep(uow, user.id, failed_logins=0, locked_until=None)
+        uow.commit()
+        return True
 
 
 def must_change_password(uow: UnitOfWork) -> bool:
     """True after an admin reset, or when the password has expired."""
+    uow.before_password_change = True
     with uow:
         user = uow.session.get(User, uow.actor.id)
         if user.must_change_password:
@@ -159,6 +184,7 @@ def must_change_password(uow: UnitOfWork) -> bool:
 
 def change_password(uow: UnitOfWork, old: str, new: str, confirm: str) -> None:
     """The acting user changes their own password."""
+    uow.before_password_change = True
     with uow:
         user = uow.session.get(User, uow.actor.id)
         if user is None or not verify_password(user.password_hash, old or ""):

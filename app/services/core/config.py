@@ -3,6 +3,10 @@
 The database URL is chosen, first match wins, from: the --database-url option,
 the CRM_DATABASE_URL environment variable, the saved config file, and finally a
 SQLite file in the user's data directory.
+
+A PostgreSQL password never reaches the config file: it is kept in the operating
+system's keyring (or, on a machine without one, only in memory for this run), and the
+file is readable by its owner alone.
 """
 
 from __future__ import annotations
@@ -13,8 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from app import APP_ID
+from app.services.core import credentials
 from app.services.core.errors import DatabaseError
 
 ENV_URL = "CRM_DATABASE_URL"
@@ -60,19 +67,68 @@ def _config_file() -> Path:
     return config_dir() / "config.json"
 
 
+_unsaved_passwords: dict[tuple[str, str], str] = {}  # without a keyring: this run only
+
+
+def _split_password(url: str) -> tuple[str, str | None, str | None]:
+    """(url without its password, the user name, the password) — sqlite: no password."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url, None, None
+    if not parsed.password:
+        return url, parsed.username, None
+    # URL.set() takes None as "unchanged": replace the field itself.
+    bare = parsed._replace(password=None).render_as_string(hide_password=False)
+    return bare, parsed.username, str(parsed.password)
+
+
+def _with_password(url: str) -> str:
+    bare, user, _ = _split_password(url)
+    if not user:
+        return url
+    password = _unsaved_passwords.get((bare, user)) or credentials.recall(f"db:{bare}", user)
+    if not password:
+        return url
+    return make_url(bare).set(password=password).render_as_string(hide_password=False)
+
+
+def _keep_password(bare: str, user: str, password: str) -> None:
+    _unsaved_passwords[(bare, user)] = password
+    credentials.remember(f"db:{bare}", user, password)
+
+
+def password_is_kept() -> bool:
+    """Whether a database password given in 数据库设置 outlives this run (a keyring)."""
+    return credentials.available()
+
+
 def load_config() -> SavedConfig:
     try:
         raw = json.loads(_config_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return SavedConfig()
-    return SavedConfig(database_url=raw.get("database_url") or None)
+    url = raw.get("database_url") or None
+    if url and _split_password(url)[2]:
+        save_config(SavedConfig(url))  # an older file held the password: move it out
+    return SavedConfig(database_url=_with_password(url) if url else None)
 
 
 def save_config(cfg: SavedConfig) -> None:
+    url = cfg.database_url
+    if url:
+        bare, user, password = _split_password(url)
+        if password:
+            _keep_password(bare, user or "", password)
+        url = bare
     path = _config_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"database_url": cfg.database_url}, ensure_ascii=False), "utf-8")
+    # Owner-only from the first byte (the file names the server and the account).
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump({"database_url": url}, f, ensure_ascii=False)
+    os.chmod(tmp, 0o600)
     tmp.replace(path)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.services.core.errors import DatabaseError
+from app.services.core.errors import DatabaseError, ValidationError
 
 BUSY_TIMEOUT_MS = 10_000
 NETWORK_FS = {
@@ -125,14 +125,54 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         engine.dialect._json_serializer = _json_dumps
-        return engine
-    return create_engine(
-        url,
-        echo=echo,
-        pool_pre_ping=True,
-        connect_args={"connect_timeout": 5, "application_name": "crm-desktop"},
-        json_serializer=_json_dumps,
-    )
+    else:
+        engine = create_engine(
+            url,
+            echo=echo,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": 5, "application_name": "crm-desktop"},
+            json_serializer=_json_dumps,
+        )
+    event.listen(engine, "before_cursor_execute", _refuse_unstorable_text)
+    return engine
+
+
+OUT_OF_RANGE = "输入的数字超出了可以保存或查找的范围，请检查。"
+UNSTORABLE_TEXT = (
+    "输入的文字中含有无法保存的字符（空字符 NUL 或残缺的 Unicode 字符，常见于从其他程序粘贴的内容），"
+    "请删除后再试。"
+)
+
+
+def _unstorable(value: str) -> bool:
+    if "\x00" in value:
+        return True  # PostgreSQL refuses NUL in text; SQLite would cut the string there
+    if value.isascii():
+        return False
+    try:
+        value.encode("utf-8")  # a lone surrogate cannot be encoded for either database
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _scalar(value) -> bool:
+    return not isinstance(value, list | tuple | dict)
+
+
+def _refuse_unstorable_text(_conn, _cursor, _statement, parameters, _context, _executemany):
+    """Every statement's text and integer parameters, whatever service built them (a save, a search,
+    a filter): one clear message instead of a driver error deep inside a save."""
+    # One row (tuple or dict) or many — "insertmanyvalues" batches pass one row with
+    # executemany set, so look at the shape rather than the flag.
+    many = isinstance(parameters, list | tuple) and parameters and not _scalar(parameters[0])
+    for row in parameters if many else [parameters]:
+        values = row.values() if isinstance(row, dict) else (row or ())
+        for v in values:
+            if isinstance(v, str) and _unstorable(v):
+                raise ValidationError(UNSTORABLE_TEXT)
+            if isinstance(v, int) and not -(2**63) <= v < 2**63:
+                raise ValidationError(OUT_OF_RANGE)  # e.g. an id typed or pasted by hand
 
 
 def _sqlite_begin(conn) -> None:

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 QUICK_RANGES = ["今天", "本周", "本月", "本季度", "本年", "上周", "上月"]
+
+
+def shift(d: date, days: int) -> date:
+    """d + days, held at the calendar's ends (a date picker offers 9999-12-31, and a range
+    ending there must not overflow)."""
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
+def day_after(d: date) -> datetime:
+    """The moment a day-inclusive range ending on `d` stops (its exclusive upper bound)."""
+    return datetime.combine(d, time()) + timedelta(days=1) if d < date.max else datetime.max
 
 
 def quick_range(name: str, today: date) -> tuple[date, date]:
@@ -12,15 +26,15 @@ def quick_range(name: str, today: date) -> tuple[date, date]:
     if name == "今天":
         return today, today
     if name == "本周":
-        start = today - timedelta(days=today.weekday())
-        return start, start + timedelta(days=6)
+        start = shift(today, -today.weekday())
+        return start, shift(start, 6)
     if name == "上周":
-        start = today - timedelta(days=today.weekday() + 7)
-        return start, start + timedelta(days=6)
+        start = shift(today, -today.weekday() - 7)
+        return start, shift(start, 6)
     if name == "本月":
         return today.replace(day=1), _month_end(today)
     if name == "上月":
-        last = today.replace(day=1) - timedelta(days=1)
+        last = shift(today.replace(day=1), -1)
         return last.replace(day=1), last
     if name == "本季度":
         first_month = (today.month - 1) // 3 * 3 + 1
@@ -32,5 +46,6 @@ def quick_range(name: str, today: date) -> tuple[date, date]:
 
 
 def _month_end(d: date) -> date:
-    nxt = d.replace(day=28) + timedelta(days=4)
-    return nxt - timedelta(days=nxt.day)
+    if d.month == 12:
+        return d.replace(day=31)
+    return d.replace(month=d.month + 1, day=1) - timedelta(days=1)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, cast, func, select
 
 from app.models import Role, Setting
-from app.services.core.errors import PermissionDenied, ValidationError
+from app.services.core.errors import ConflictError, PermissionDenied, ValidationError
 from app.services.core.numbering import check_pattern
 from app.services.core.uow import UnitOfWork
 
@@ -137,8 +137,30 @@ def read_settings(uow: UnitOfWork) -> dict[str, int | str]:
         return get_all(uow)
 
 
-def update_settings(uow: UnitOfWork, values: dict) -> None:
-    """Entry point: the admin edits settings in 系统设置. All or nothing."""
+@dataclass(frozen=True)
+class SettingsSnapshot:
+    """What an editor shows: each value and the version it was read at (0: never stored)."""
+
+    values: dict[str, int | str]
+    versions: dict[str, int]
+
+    def changed(self, edited: dict) -> dict:
+        """The edited values that differ from what was read (only those are saved)."""
+        return {k: v for k, v in edited.items() if str(v).strip() != str(self.values.get(k))}
+
+
+def snapshot(uow: UnitOfWork) -> SettingsSnapshot:
+    """Entry point: the settings page's copy of every setting, with versions."""
+    with uow:
+        versions = dict(uow.session.execute(select(Setting.key, Setting.version)).tuples().all())
+        return SettingsSnapshot(get_all(uow), {k: versions.get(k, 0) for k in SPECS})
+
+
+def update_settings(uow: UnitOfWork, values: dict, seen: dict[str, int] | None = None) -> None:
+    """Entry point: the admin edits settings in 系统设置. All or nothing.
+
+    With `seen` (a snapshot's versions), a value another admin changed since it was read
+    is refused with ConflictError instead of being silently reverted."""
     if uow.actor is None or uow.actor.role != Role.ADMIN:
         raise PermissionDenied("只有系统管理员可以修改系统设置。")
     if "company_name" in values and not str(values["company_name"]).strip():
@@ -150,10 +172,23 @@ def update_settings(uow: UnitOfWork, values: dict) -> None:
     if unknown:
         raise ValidationError(f"未知的设置项：{', '.join(sorted(unknown))}")
     with uow:
+        if seen is not None:
+            _check_versions(uow, values, seen)
         for key, value in values.items():
             put(uow, key, value)
         _check_ranges(uow)
         uow.commit()
+
+
+def _check_versions(uow: UnitOfWork, values: dict, seen: dict[str, int]) -> None:
+    rows = {r.key: r for r in uow.session.scalars(select(Setting).where(Setting.key.in_(values)))}
+    for key in values:
+        row = rows.get(key)
+        if (row.version if row else 0) != seen.get(key, 0):
+            now = get(uow, key)
+            raise ConflictError(
+                f"“{SPECS[key].label}”已被其他管理员改为“{now}”。请刷新后再修改，以免覆盖对方的设置。"
+            )
 
 
 def _check_ranges(uow: UnitOfWork) -> None:

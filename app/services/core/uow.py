@@ -7,17 +7,22 @@
 
 Leaving the block without commit() rolls back. StaleDataError (someone saved the
 same row first) becomes a ConflictError with a message in Chinese.
+
+Each unit of work re-reads its actor's user row (one primary-key lookup): a session opened
+before the user was deactivated, deleted or demoted acts with the user's role and team as
+they are now, or not at all; a user who must change the password can do nothing else.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.models import Role
+from app.models import Role, User
 from app.services.core.database import Database
 from app.services.core.errors import ConflictError, DatabaseError, PermissionDenied
 
@@ -38,21 +43,65 @@ class Actor:
 
 
 CONFLICT_MESSAGE = "保存失败：该记录已被其他用户修改或删除。请刷新后查看最新内容再修改。"
+INACTIVE_MESSAGE = "您的账户已被停用或删除，不能继续操作。请联系系统管理员。"
+CHANGE_PASSWORD_FIRST = "请先修改密码，再进行其他操作。"
 
 
 class UnitOfWork:
     def __init__(self, db: Database, actor: Actor | None = None, *, write: bool = True):
         self.db = db
-        self.actor = actor
+        self._actor = actor
+        self._checked = actor is None
         self._factory = db.write_sessions if write else db.sessions
         self.session: Session
+        # Set by the services that must work before the password is changed (the change
+        # itself, and asking whether it is needed).
+        self.before_password_change = False
+        self._depth = 0  # a service called inside an open unit of work joins it
 
     def __enter__(self) -> UnitOfWork:
+        self._depth += 1
+        if self._depth > 1:
+            return self
         self.session = self._factory()
-        self.session.info["actor_id"] = self.actor.id if self.actor else None
+        try:
+            actor = self.actor
+        except BaseException:
+            self._depth = 0
+            self.session.close()
+            raise
+        self.session.info["actor_id"] = actor.id if actor else None
         return self
 
+    @property
+    def actor(self) -> Actor | None:
+        """The acting user as the database has them now (read once per unit of work)."""
+        if not self._checked:
+            if self._depth:
+                self._actor = self._current(self.session, self._actor)
+            else:
+                with self.db.sessions() as session:
+                    self._actor = self._current(session, self._actor)
+            self._checked = True
+        return self._actor
+
+    def _current(self, session: Session, actor: Actor) -> Actor:
+        row = session.execute(
+            select(User.is_active, User.role, User.team_id, User.full_name,
+                   User.must_change_password).where(User.id == actor.id)
+        ).first()  # fmt: skip
+        if row is None or not row.is_active:
+            raise PermissionDenied(INACTIVE_MESSAGE)
+        if row.must_change_password and not self.before_password_change:
+            raise PermissionDenied(CHANGE_PASSWORD_FIRST)
+        if (row.role, row.team_id, row.full_name) == (actor.role, actor.team_id, actor.full_name):
+            return actor
+        return Actor(actor.id, actor.username, row.full_name, row.role, row.team_id)
+
     def __exit__(self, exc_type, exc, tb) -> None:
+        self._depth -= 1
+        if self._depth:
+            return  # the outermost block ends the transaction
         # close() ends any open transaction without committing it (a rollback) and
         # detaches objects with their loaded values, so read results stay usable.
         try:

@@ -8,6 +8,7 @@ Deleting is soft: the file goes to the recycle of the audit trail, not the disk.
 from __future__ import annotations
 
 import mimetypes
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath, PureWindowsPath
@@ -24,6 +25,36 @@ from app.services.customers.grants import log_view
 
 NOTE_MAX = 200
 NAME_MAX = 255
+# Opened by the operating system, these run code: the screen asks before opening one.
+EXECUTABLE_TYPES = frozenset(
+    [
+        ".exe",
+        ".com",
+        ".bat",
+        ".cmd",
+        ".lnk",
+        ".js",
+        ".jse",
+        ".vbs",
+        ".vbe",
+        ".wsf",
+        ".wsh",
+        ".ps1",
+        ".psm1",
+        ".scr",
+        ".pif",
+        ".msi",
+        ".msp",
+        ".hta",
+        ".cpl",
+        ".jar",
+        ".reg",
+        ".url",
+        ".sh",
+        ".app",
+        ".desktop",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -51,15 +82,30 @@ def human_size(size: int) -> str:
 
 
 def clean_name(name: str) -> str:
-    """The bare file name, whatever path or OS it came from."""
+    """The bare file name, whatever path or OS it came from. Control and direction
+    characters are refused: "报价单\u202efdp.exe" would show as "报价单exe.pdf"."""
     name = PureWindowsPath(PurePosixPath(str(name or "")).name).name.strip()
     if not name or name in (".", ".."):
         raise ValidationError("请填写文件名。", field="file_name")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in name):
+        raise ValidationError(
+            "文件名含有控制字符或文字方向字符（可能伪装真实的文件类型），请改名后再添加。",
+            field="file_name",
+        )
     if len(name) > NAME_MAX:
         stem, dot, ext = name.rpartition(".")
         keep = NAME_MAX - len(ext) - 1 if dot and len(ext) < 20 else NAME_MAX
         name = (stem[:keep] + "." + ext) if dot and len(ext) < 20 else name[:NAME_MAX]
     return name
+
+
+def extension(name: str) -> str:
+    """The real extension, lower case, as the operating system will read it ("" if none)."""
+    return PurePosixPath(name).suffix.lower()
+
+
+def is_executable(name: str) -> bool:
+    return extension(name) in EXECUTABLE_TYPES
 
 
 def _visible(uow: UnitOfWork, customer_id: int) -> Customer:

@@ -163,6 +163,7 @@ def address_book(
                     digit_columns=(Contact.phone_digits,),
                 )
             )
+        limit, offset = max(0, min(int(limit), 5000)), max(0, int(offset))
         q = q.order_by(Contact.name_pinyin, Contact.id).limit(limit).offset(offset)
         rows = uow.session.execute(q).all()
         labels = code_tables.item_labels(uow, [k.position_id for k, _, _ in rows])

@@ -195,7 +195,9 @@ def list_follow_ups(uow: UnitOfWork, customer_id: int) -> list[FollowUpRow]:
 # --- deals ----------------------------------------------------------------------------
 
 
-def _money(text, field: str, label: str, required: bool) -> Decimal | None:
+def _money(text, field: str, label: str, required: bool, digits: int = 12) -> Decimal | None:
+    """A non-negative number with at most `digits` digits before the point (the column's
+    precision less its scale: amount Numeric(14, 2) → 12, quantity Numeric(14, 3) → 11)."""
     if text in (None, ""):
         if required:
             raise ValidationError(f"请填写{label}。", field=field)
@@ -208,8 +210,8 @@ def _money(text, field: str, label: str, required: bool) -> Decimal | None:
         raise ValidationError(f"{label}必须是数字。", field=field)
     if value < 0:
         raise ValidationError(f"{label}不能为负数。", field=field)
-    if value >= Decimal("1e12"):
-        raise ValidationError(f"{label}过大，请检查。", field=field)
+    if value >= Decimal(10) ** digits:
+        raise ValidationError(f"{label}过大（最多 {digits} 位整数），请检查。", field=field)
     return value
 
 
@@ -228,7 +230,7 @@ def _check_deal(c: Customer, form: DealForm) -> dict:
     if len(product) > 100:
         raise ValidationError("产品名称不能超过 100 字。", field="product")
     amount = _money(form.amount, "amount", "成交金额", required=True)
-    quantity = _money(form.quantity, "quantity", "数量", required=False)
+    quantity = _money(form.quantity, "quantity", "数量", required=False, digits=11)
     if form.delivered and form.delivered_on and form.delivered_on < deal_date:
         raise ValidationError("交付日期不能早于成交日期。", field="delivered_on")
     delivered_on = (form.delivered_on or today) if form.delivered else None

@@ -224,8 +224,7 @@ def export_list(
             ws.freeze_panes = "A2"
             header = []
             for col in cols:
-                c = WriteOnlyCell(ws, value=col.label)
-                c.data_type = "s"
+                c = _text_cell(ws, col.label)
                 c.font, c.fill = _HEADER_FONT, _HEADER_FILL
                 c.alignment = Alignment(horizontal="center")
                 header.append(c)
@@ -289,20 +288,34 @@ def export_summary(
     return len(summary.rows)
 
 
+def _text_cell(ws, text: str) -> WriteOnlyCell:
+    """A string as text, never a formula: a group label or a custom field's name comes
+    from users, and "=HYPERLINK(…)" typed into a record must stay those characters."""
+    cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", text))
+    cell.data_type = "s"
+    return cell
+
+
+def _append(ws, values: Sequence) -> None:
+    ws.append([_text_cell(ws, v) if isinstance(v, str) else v for v in values])
+
+
 def _summary_sheet(wb: Workbook, source: ListSource, summary: Summary) -> None:
     ws = wb.create_sheet("汇总")
     ws.freeze_panes = "A2"
     group_labels = [source.column(k).label for k in summary.keys]
     sum_labels = [source.column(k).label for k in summary.sum_keys]
-    ws.append(group_labels + ["数量"] + sum_labels)
+    _append(ws, group_labels + ["数量"] + sum_labels)
     for r in summary.rows:
-        ws.append(list(r.labels) + [r.count] + [float(r.sums[k]) for k in summary.sum_keys])
+        labels = ["" if v is None else str(v) for v in r.labels]
+        _append(ws, labels + [r.count] + [float(r.sums[k]) for k in summary.sum_keys])
     t = summary.total
-    ws.append(
+    _append(
+        ws,
         ["合计"]
         + [""] * (len(group_labels) - 1)
         + [t.count]
-        + [float(t.sums[k]) for k in summary.sum_keys]
+        + [float(t.sums[k]) for k in summary.sum_keys],
     )
 
 
@@ -314,10 +327,7 @@ def _info_sheet(wb: Workbook, source: ListSource, query: ListQuery, rows: int) -
         ("行数", rows),
         ("导出时间", clock.now().strftime("%Y-%m-%d %H:%M")),
     ]:
-        cell = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"
-        ws.append([label, cell])
+        _append(ws, [label, value])
 
 
 def _sheet_title(title: str) -> str:

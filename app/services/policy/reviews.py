@@ -114,15 +114,16 @@ def _review(uow: UnitOfWork, review_id: int, expected_version: int | None) -> Cu
     return review
 
 
-def file_statement(uow: UnitOfWork, review_id: int, statement: str) -> None:
-    """The owner's 陈述 of what happened during development."""
+def file_statement(uow: UnitOfWork, review_id: int, expected_version: int, statement: str) -> None:
+    """The owner's 陈述 of what happened during development. Versioned: a statement
+    written from a stale copy (the review changed meanwhile) is refused, not overwritten."""
     statement = (statement or "").strip()
     if not statement:
         raise ValidationError("请填写陈述内容。", field="statement")
     if len(statement) > 4000:
         raise ValidationError("陈述不能超过 4000 字。", field="statement")
     with uow:
-        review = _review(uow, review_id, None)
+        review = _review(uow, review_id, expected_version)
         if review.owner_id != uow.actor.id:
             raise PermissionDenied("只有该客户的归属销售可以提交陈述。")
         review.statement, review.statement_at = statement, clock.now()

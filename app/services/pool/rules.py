@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, true, update
 
 from app.models import CodeItem, Customer, OwnershipChange, Role, User
-from app.services.access.visibility import pool_scope
+from app.services.access.visibility import customer_scope, edit_scope, pool_scope
 from app.services.core import clock, settings
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
@@ -40,8 +40,15 @@ class PoolCandidate:
 
 
 def due_for_pool(uow: UnitOfWork, within_days: int = 0) -> list[PoolCandidate]:
-    """Inside a unit of work: owned, unprotected customers whose idle limit ends within
-    `within_days` from now (0: already due), soonest first."""
+    """Inside a unit of work: owned, unprotected customers the actor may see whose idle
+    limit ends within `within_days` from now (0: already due), soonest first."""
+    return _due(uow, within_days, customer_scope(uow.actor))
+
+
+def _due(uow: UnitOfWork, within_days: int, where) -> list[PoolCandidate]:
+    """Every rep's due customers when `where` is true(): the sweep is the company's job,
+    run by whichever desk logs in, so it is not limited to that user's customers."""
+    within_days = max(0, min(int(within_days), 3650))
     now = clock.now()
     limits = idle_limits(uow)
     q = (
@@ -50,7 +57,7 @@ def due_for_pool(uow: UnitOfWork, within_days: int = 0) -> list[PoolCandidate]:
         .join(User, Customer.owner_id == User.id)
         .outerjoin(CodeItem, Customer.grade_id == CodeItem.id)
         .where(Customer.owner_id.is_not(None), Customer.is_in_pool.is_(False),
-               Customer.is_protected.is_(False))
+               Customer.is_protected.is_(False), where)
     )  # fmt: skip
     # Cheap pre-filter in SQL with the shortest limit; exact per-class check below.
     horizon = now + timedelta(days=within_days) - timedelta(days=min(limits.values()))
@@ -86,7 +93,7 @@ def sweep(uow: UnitOfWork, *, dry_run: bool = False) -> SweepResult:
     """Return every due customer to the pool (or, with auto-return off, leave them for the
     manager's reminder). Runs at login and hourly; any user's session may run it."""
     with uow:
-        due = due_for_pool(uow)
+        due = _due(uow, 0, true())
         if dry_run:
             return SweepResult([c.customer_id for c in due], [], True)
         if not settings.get(uow, "pool.auto_return"):
@@ -162,6 +169,10 @@ def claim(uow: UnitOfWork, customer_id: int) -> None:
         )
         if c is None:
             raise NotFound("该客户不在公海中，可能已被其他人领取。")
+        # The cap is a fact the database keeps: the claimant's own user row is locked
+        # first (FOR UPDATE; SQLite's write transaction is already exclusive), so two
+        # claims by one rep from two desks count one after the other.
+        uow.session.execute(select(User.id).where(User.id == actor.id).with_for_update())
         cap = settings.get(uow, "pool.claim_cap")
         owned = uow.session.scalar(
             select(func.count()).select_from(Customer).where(Customer.owner_id == actor.id)
@@ -211,8 +222,12 @@ def set_protected(uow: UnitOfWork, customer_id: int, protected: bool) -> None:
     if uow.actor is None or uow.actor.role not in (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN):
         raise PermissionDenied("只有销售主管、销售内勤或系统管理员可以设置客户保护。")
     with uow:
-        c = uow.session.get(Customer, customer_id)
+        # A manager protects the team's customers only (edit_scope); the sales admin and
+        # the admin any customer.
+        c = uow.session.scalar(
+            select(Customer).where(Customer.id == customer_id, edit_scope(uow.actor))
+        )
         if c is None:
-            raise NotFound("客户不存在。")
+            raise NotFound("客户不存在，或您无权设置该客户的保护。")
         c.is_protected = protected
         uow.commit()

@@ -28,7 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import CodeItem, Complaint, Customer, Role, User
 from app.models.service_desk import COMPLAINT_KIND, COMPLAINT_STATUS, SEVERITY
-from app.services.access.visibility import ALL_ROLES, customer_scope
+from app.services.access.visibility import ALL_ROLES, acting_customer, customer_scope
 from app.services.admin import code_tables
 from app.services.core import clock, settings
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
@@ -277,11 +277,7 @@ def register_complaint(uow: UnitOfWork, form: ComplaintForm) -> int:
     with uow:
         if not form.customer_id:
             raise ValidationError("请选择客户。", field="customer_id")
-        customer = uow.session.scalar(
-            select(Customer).where(Customer.id == form.customer_id, customer_scope(actor))
-        )
-        if customer is None:
-            raise ValidationError("客户不存在，或您无权查看该客户。", field="customer_id")
+        customer = acting_customer(uow, form.customer_id, "登记投诉/反馈")
         values = _check(uow, form, None)
         handler = _check_handler(uow, form.handler_id) if form.handler_id else None
         c = Complaint(customer_id=customer.id, received_by_id=actor.id, **values)

@@ -16,13 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import false, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import Contact, Customer, Role, SampleRequest, User
 from app.models.service_desk import SAMPLE_STATUS
-from app.services.access.visibility import ALL_ROLES, customer_scope
+from app.services.access.visibility import ALL_ROLES, acting_customer, customer_scope
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, Actor, UnitOfWork, logged_in
@@ -88,17 +88,16 @@ class SampleDetail:
 
 
 def sample_scope(actor: Actor | None) -> ColumnElement[bool]:
-    """The read filter; the query must join Customer on SampleRequest.customer_id."""
+    """The read filter; the query must join Customer on SampleRequest.customer_id.
+
+    A request is seen through its customer, as the customer is now: the rep who filed it
+    stops seeing it when the customer passes to another team (issue 12.1)."""
     if actor is None:
         return false()
     if actor.role in ALL_ROLES:
         return true()
-    mine = SampleRequest.requested_by_id == actor.id
-    if actor.role == Role.MANAGER and actor.team_id is not None:
-        team = select(User.id).where(User.team_id == actor.team_id).scalar_subquery()
-        return or_(customer_scope(actor), mine, SampleRequest.requested_by_id.in_(team))
     if actor.role in (Role.MANAGER, Role.SALES_REP):
-        return or_(customer_scope(actor), mine)
+        return customer_scope(actor)
     return false()
 
 
@@ -186,11 +185,7 @@ def file_request(uow: UnitOfWork, form: SampleForm) -> int:
     with uow:
         if not form.customer_id:
             raise ValidationError("请选择客户。", field="customer_id")
-        customer = uow.session.scalar(
-            select(Customer).where(Customer.id == form.customer_id, customer_scope(actor))
-        )
-        if customer is None:
-            raise ValidationError("客户不存在，或您无权查看该客户。", field="customer_id")
+        customer = acting_customer(uow, form.customer_id, "提交寄样申请")
         r = SampleRequest(
             customer_id=customer.id,
             requested_by_id=actor.id,

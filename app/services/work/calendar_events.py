@@ -10,7 +10,7 @@ drills through to (Target).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from sqlalchemy import and_, func, or_, select
 
@@ -25,6 +25,7 @@ from app.models import (
     WorkPlan,
 )
 from app.services.access.visibility import customer_scope
+from app.services.core.date_ranges import day_after
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import Actor, UnitOfWork
 from app.services.reminders.engine import Target
@@ -131,7 +132,7 @@ def _work_plans(uow, actor, uid, start, end) -> list[CalendarEvent]:
 
 def _visit_plans(uow, actor, uid, start, end) -> list[CalendarEvent]:
     lo = datetime.combine(start, time())
-    hi = datetime.combine(end + timedelta(days=1), time())
+    hi = day_after(end)
     goes = select(VisitPlanVisitor.plan_id).where(VisitPlanVisitor.user_id == uid)
     q = (
         select(VisitPlan.id, VisitPlan.planned_to, VisitPlan.appointment_at, VisitPlan.status,

@@ -85,16 +85,18 @@ class SecurityPage(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(1)
+        self.loaded = settings.SettingsSnapshot({}, {})
         self.reload()
 
     def reload(self) -> None:
         self.errors.clear()
         set_message(self.saved_label, "")
         try:
-            values = settings.read_settings(self.ctx.uow())
+            self.loaded = settings.snapshot(self.ctx.uow())
         except ServiceError as err:
             self.errors.show(err)
             return
+        values = self.loaded.values
         for key, editor in self.editors.items():
             if isinstance(editor, QSpinBox):
                 editor.setValue(int(values[key]))
@@ -110,10 +112,14 @@ class SecurityPage(QWidget):
     def save(self) -> None:
         self.errors.clear()
         set_message(self.saved_label, "")
+        # Only what this admin changed, checked against the versions read: a stale page
+        # must not revert another admin's change to a value it did not touch.
+        changed = self.loaded.changed(self.values())
         try:
-            settings.update_settings(self.ctx.uow(), self.values())
+            settings.update_settings(self.ctx.uow(), changed, self.loaded.versions)
         except ServiceError as err:
             self.errors.show(err)
             return
-        set_message(self.saved_label, "设置已保存。")
+        self.reload()
+        set_message(self.saved_label, "设置已保存。" if changed else "没有修改。")
         self.saved.emit()

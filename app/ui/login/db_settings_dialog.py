@@ -110,7 +110,13 @@ class DatabaseSettingsDialog(QDialog):
         form.addRow("数据库名：", self.db_edit)
         form.addRow("用户名：", self.user_edit)
         form.addRow("密码：", self.password_edit)
-        form.addRow("", message_label(HINT_COLOR, "密码保存在本机的配置文件中。", hidden=False))
+        hint = (
+            "密码保存在系统密码库（钥匙串）中，不写入配置文件。"
+            if config.password_is_kept()
+            else "本机没有系统密码库：密码只在本次运行中使用，下次启动需在此重新输入。"
+        )
+        self.password_hint = message_label(HINT_COLOR, hint, hidden=False)
+        form.addRow("", self.password_hint)
         return self.pg_box
 
     def _load(self, current: DatabaseChoice | None) -> None:

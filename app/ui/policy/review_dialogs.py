@@ -55,7 +55,9 @@ class StatementDialog(FormDialog):
         self.add_hint("说明开发期内的工作和客户情况，供主管作出评审决定。")
 
     def submit(self) -> None:
-        reviews.file_statement(self.ctx.uow(), self.review.id, self.statement.toPlainText())
+        reviews.file_statement(
+            self.ctx.uow(), self.review.id, self.review.version, self.statement.toPlainText()
+        )
 
 
 class DecisionDialog(FormDialog):

@@ -98,3 +98,60 @@ def test_services_never_import_qt():
         "assert not any(k.startswith('PySide6') for k in sys.modules), 'Qt imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
+
+
+class FakeKeyring:
+    def __init__(self, monkeypatch, available=True):
+        from app.services.core import credentials
+
+        self.store = {}
+        monkeypatch.setattr(credentials, "available", lambda: available)
+        monkeypatch.setattr(credentials, "remember", self.remember if available else self.refuse)
+        monkeypatch.setattr(credentials, "recall", lambda k, u: self.store.get((k, u)))
+
+    def remember(self, key, user, password):
+        self.store[(key, user)] = password
+        return True
+
+    def refuse(self, *_):
+        return False
+
+
+def test_the_database_password_stays_out_of_the_config_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRM_CONFIG_DIR", str(tmp_path))
+    keyring = FakeKeyring(monkeypatch)
+    url = "postgresql+psycopg://crm:s3cret-pw@db.example:5432/crm"
+    config.save_config(config.SavedConfig(database_url=url))
+    file = tmp_path / "config.json"
+    assert "s3cret-pw" not in file.read_text(encoding="utf-8")
+    assert file.stat().st_mode & 0o777 == 0o600
+    assert keyring.store == {
+        ("db:postgresql+psycopg://crm@db.example:5432/crm", "crm"): "s3cret-pw"
+    }
+    config._unsaved_passwords.clear()  # a new run: the password comes from the keyring
+    assert config.load_config().database_url == url
+    assert config.choose_database().url == url
+
+
+def test_an_old_plain_text_password_is_moved_out_of_the_file(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.setenv("CRM_CONFIG_DIR", str(tmp_path))
+    keyring = FakeKeyring(monkeypatch)
+    url = "postgresql://crm:old-pw@h/crm"
+    (tmp_path / "config.json").write_text(json.dumps({"database_url": url}))
+    assert config.load_config().database_url == url
+    assert "old-pw" not in (tmp_path / "config.json").read_text(encoding="utf-8")
+    assert list(keyring.store.values()) == ["old-pw"]
+
+
+def test_without_a_keyring_the_password_lasts_this_run_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRM_CONFIG_DIR", str(tmp_path))
+    FakeKeyring(monkeypatch, available=False)
+    url = "postgresql://crm:pw-123@h/crm"
+    config.save_config(config.SavedConfig(database_url=url))
+    assert "pw-123" not in (tmp_path / "config.json").read_text(encoding="utf-8")
+    assert config.load_config().database_url == url
+    config._unsaved_passwords.clear()
+    assert config.load_config().database_url == "postgresql://crm@h/crm"
+    assert not config.password_is_kept()

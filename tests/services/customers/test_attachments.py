@@ -115,3 +115,33 @@ def test_deleting_a_changed_attachment_is_a_conflict(world):
     aid = add_attachment(w.uow(w.rep1), w.cid, "b.txt", b"b")
     with pytest.raises(ConflictError):
         delete_attachment(w.uow(w.rep1), aid, 99)
+
+
+@pytest.mark.parametrize(
+    "name", ["报价单\u202efdp.exe", "a\u200fb.pdf", "合同\x00.pdf", "tab\tname.doc", "x\u2066y.txt"]
+)
+def test_names_with_control_or_direction_characters_are_refused(world, name):
+    """Issue 12.14: a right-to-left override shows 报价单\u202efdp.exe as 报价单exe.pdf."""
+    w = world
+    with pytest.raises(ValidationError, match="控制字符或文字方向字符"):
+        add_attachment(w.uow(w.rep1), w.cid, name, b"MZ")
+    assert list_attachments(w.uow(w.rep1), w.cid) == []
+
+
+def test_executable_types_are_known_by_their_real_extension():
+    from app.services.customers.attachments import extension, is_executable
+
+    for name in (
+        "setup.EXE",
+        "run.bat",
+        "x.cmd",
+        "快捷方式.lnk",
+        "a.js",
+        "b.vbs",
+        "c.ps1",
+        "d.scr",
+    ):
+        assert is_executable(name), name
+    for name in ("报价单.pdf", "营业执照.jpg", "合同.docx", "exe.pdf", "无扩展名"):
+        assert not is_executable(name), name
+    assert extension("报价单.PDF") == ".pdf"

@@ -74,6 +74,36 @@ def test_user_text_is_never_a_formula(world, tmp_path):
         assert cell.data_type != "f"
 
 
+def test_group_labels_in_the_summary_sheet_are_text(world, tmp_path):
+    from app.services.lists.excel_export import export_summary
+
+    db, admin = world
+    evil = ['=HYPERLINK("http://evil","点我")', "=cmd|' /C calc'!A0", "@SUM(1)", "-1+2"]
+    with UnitOfWork(db, admin) as uow:
+        for name in evil:
+            uow.session.add(Team(name=name))
+        uow.commit()
+    with UnitOfWork(db, admin) as uow:
+        teams = {t.name: t.id for t in uow.session.scalars(select(Team))}
+        from app.models import User
+
+        for i, user in enumerate(uow.session.scalars(select(User).order_by(User.id)).all()[:4]):
+            user.team_id = teams[evil[i]]
+        uow.commit()
+    src = users_source()
+    summary = listing.summarize(R(db, admin), src, ListQuery(), ["team"])
+    both = tmp_path / "both.xlsx"
+    export_list(R(db, admin), src, ListQuery(), ["username", "team"], both, summary=summary)
+    alone = tmp_path / "alone.xlsx"
+    export_summary(src, ListQuery(), summary, alone)
+    for path in (both, alone):
+        wb = openpyxl.load_workbook(path)
+        cells = [c for sheet in wb for row in sheet.iter_rows() for c in row]
+        assert not [c.coordinate for c in cells if c.data_type == "f"], path
+        labels = {c.value for c in wb["汇总"]["A"]}
+        assert set(evil) <= labels
+
+
 def test_cancel_leaves_no_file(world, tmp_path):
     db, admin = world
     out = tmp_path / "out"

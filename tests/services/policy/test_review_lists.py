@@ -64,7 +64,10 @@ def test_scope_matches_the_review_service(world):
 
 def test_columns_labels_and_status_filter(world, fake_clock):
     w = world
-    reviews.file_statement(UnitOfWork(w.db, w.rep1), w.r[w.c1], "客户预算推迟到明年")
+    detail = review_detail(read(w, w.manager), w.r[w.c1])
+    reviews.file_statement(
+        UnitOfWork(w.db, w.rep1), detail.id, detail.version, "客户预算推迟到明年"
+    )
     detail = review_detail(read(w, w.manager), w.r[w.c1])
     reviews.decide(UnitOfWork(w.db, w.manager), detail.id, detail.version, "pool", "无进展")
     src = reviews_source(w.manager)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Customer, OwnershipChange
-from app.services.core.errors import NotFound, PermissionDenied, ValidationError
+from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.customers import followups
 from app.services.customers.followups import DealForm
@@ -54,8 +54,10 @@ def test_review_opens_once_and_each_outcome_is_recorded(world, fake_clock):
 
     r0 = rows[ids[0]]
     with pytest.raises(NotFound):  # rep2 cannot even see rep1's review
-        reviews.file_statement(UnitOfWork(w.db, w.rep2), r0.id, "不是我的")
-    reviews.file_statement(UnitOfWork(w.db, w.rep1), r0.id, "客户预算推迟到明年一季度")
+        reviews.file_statement(UnitOfWork(w.db, w.rep2), r0.id, r0.version, "不是我的")
+    reviews.file_statement(UnitOfWork(w.db, w.rep1), r0.id, r0.version, "客户预算推迟到明年一季度")
+    with pytest.raises(ConflictError):  # a second desk's stale copy does not overwrite it
+        reviews.file_statement(UnitOfWork(w.db, w.rep1), r0.id, r0.version, "旧的陈述")
     with pytest.raises(PermissionDenied):
         reviews.decide(UnitOfWork(w.db, w.rep1), r0.id, r0.version, "extend", "x")
     with pytest.raises(ValidationError, match="新开发期限") as err:

@@ -5,7 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.models import Customer, OwnershipChange, WorkPlan
 from app.services.admin import code_tables
@@ -149,7 +149,9 @@ def test_a_customers_life(world, fake_clock):
     assert any(k == "review" for k, _ in kinds(w, w.rep1))
     assert any(k == "review" for k, _ in kinds(w, w.manager))
     assert not any(k == "review" for k, _ in kinds(w, w.rep3))
-    reviews.file_statement(UnitOfWork(w.db, w.rep1), review.id, "客户预算下季度落实")
+    reviews.file_statement(
+        UnitOfWork(w.db, w.rep1), review.id, review.version, "客户预算下季度落实"
+    )
     [review] = reviews.list_reviews(UnitOfWork(w.db, w.rep1))
     new_deadline = fake_clock().date() + timedelta(days=90)
     reviews.decide(UnitOfWork(w.db, w.manager), review.id, review.version, "extend",
@@ -296,6 +298,79 @@ def test_two_reps_claim_the_same_customer_at_once(world, db):
         t.join(30)
     assert results.count("won") == 1 and len(results) == 2
     assert [h[0] for h in history(w, cid)].count("领取") == 1
+
+
+def test_one_rep_claiming_from_two_desks_at_once_keeps_the_cap(world, monkeypatch):
+    """Issue 12.3: with one slot left, two simultaneous claims by the same rep (two
+    desks) — only one succeeds. Each claim is held just after counting, so without a
+    database-enforced cap both would count the same number and both win."""
+    w = world
+    ids = [register(w, w.rep1, f"上限公司{i}号有限公司").customer_id for i in range(3)]
+    pool.return_to_pool(UnitOfWork(w.db, w.manager), ids[1:], "整理")
+    ownership.transfer(UnitOfWork(w.db, w.admin), ids[:1], w.rep3.id, "调整")
+    settings.update_settings(UnitOfWork(w.db, w.admin), {"pool.claim_cap": 2})
+    real_get = settings.get
+
+    def slow_get(uow, key):
+        if key == "pool.cooldown_days":  # read right after the count
+            import time
+
+            time.sleep(0.5)
+        return real_get(uow, key)
+
+    monkeypatch.setattr(settings, "get", slow_get)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def go(cid):
+        barrier.wait()
+        try:
+            pool.claim(UnitOfWork(w.db, w.rep3), cid)
+            results.append("won")
+        except ValidationError as exc:
+            results.append(str(exc))
+
+    threads = [threading.Thread(target=go, args=(cid,)) for cid in ids[1:]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert results.count("won") == 1, results
+    assert any("达到领取上限 2 个" in r for r in results)
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        owned = uow.session.scalar(
+            select(func.count()).select_from(Customer).where(Customer.owner_id == w.rep3.id)
+        )
+    assert owned == 2
+
+
+def test_a_manager_protects_only_the_teams_customers(world):
+    """Issue 12.2."""
+    w = world
+    own_team = register(w, w.rep1, "一组客户有限公司").customer_id
+    other_team = register(w, w.rep3, "二组客户有限公司").customer_id
+    pool.set_protected(UnitOfWork(w.db, w.manager), own_team, True)
+    with pytest.raises(NotFound, match="无权"):
+        pool.set_protected(UnitOfWork(w.db, w.manager), other_team, True)
+    pool.set_protected(UnitOfWork(w.db, w.sales_admin), other_team, True)
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        assert uow.session.get(Customer, own_team).is_protected
+        assert uow.session.get(Customer, other_team).is_protected
+
+
+def test_due_for_pool_lists_only_what_the_actor_may_see(world, fake_clock):
+    """Issue 12.6: a rep's unit of work never yields another rep's customers."""
+    w = world
+    mine = register(w, w.rep1, "自己的客户有限公司").customer_id
+    theirs = register(w, w.rep3, "别人的客户有限公司").customer_id
+    with UnitOfWork(w.db, w.rep1, write=False) as uow:
+        assert [c.customer_id for c in pool.due_for_pool(uow, 3650)] == [mine]
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        assert {c.customer_id for c in pool.due_for_pool(uow, 3650)} == {mine, theirs}
+    fake_clock.advance(days=400)
+    settings.update_settings(UnitOfWork(w.db, w.admin), {"pool.auto_return": 1})
+    # The sweep is the company's job: a rep's login moves every due customer.
+    assert sorted(pool.sweep(UnitOfWork(w.db, w.rep1)).moved) == sorted([mine, theirs])
 
 
 def test_sweep_from_two_desktops_moves_each_customer_once(world, fake_clock):

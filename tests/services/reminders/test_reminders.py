@@ -1,11 +1,11 @@
 import pytest
 
-from app.services.admin import users
-from app.services.core.errors import AuthError
+from app.services.admin import auth, users
+from app.services.core.errors import AuthError, PermissionDenied
 from app.services.core.uow import UnitOfWork
 from app.services.reminders import registry as reminders
 from app.services.reminders.engine import Reminder, Severity, Target, provider
-from tests.services.helpers import add_user, login, setup_admin
+from tests.services.helpers import PASSWORD, add_user, login, setup_admin
 
 
 def test_no_reminders_for_a_fresh_admin(db):
@@ -29,18 +29,21 @@ def test_password_expiry_warns_then_urges(db, fake_clock):
 
 def test_reset_password_reminder_and_locked_user_for_admin_only(db, fake_clock):
     admin = setup_admin(db)
-    uid = add_user(db, admin, "li", full_name="李四")
+    uid = add_user(db, admin, "li", full_name="李四", initial=True)
     for _ in range(5):
         with pytest.raises(AuthError):
             login(db, "li", "bad-password-1")
     items = reminders.collect(UnitOfWork(db, admin, write=False)).items
     assert [(i.kind, i.target) for i in items] == [("locked_user", Target("user", uid))]
     assert "李四" in items[0].title
-    # li must change the initial password; li never sees other users' lockouts.
+    # li must change the initial password before anything else; li never sees other
+    # users' lockouts.
     fake_clock.advance(minutes=20)
     li = login(db, "li")
-    [own] = reminders.collect(UnitOfWork(db, li, write=False)).items
-    assert own.kind == "password" and own.severity == Severity.URGENT
+    with pytest.raises(PermissionDenied, match="请先修改密码"):
+        reminders.collect(UnitOfWork(db, li, write=False))
+    auth.change_password(UnitOfWork(db, li), PASSWORD, "new-pass-99", "new-pass-99")
+    assert reminders.collect(UnitOfWork(db, li, write=False)).items == []
     users.unlock(UnitOfWork(db, admin), uid)
 
 

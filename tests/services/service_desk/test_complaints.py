@@ -324,3 +324,18 @@ def test_customer_choices_follow_visibility(world):
     assert {c.id for c in one} == {w.yc, w.wz}
     assert customer_choices(UnitOfWork(w.db, w.rep1), include_id=w.wz)[0].id == w.nxh
     assert len(customer_choices(UnitOfWork(w.db, w.rep1), include_id=w.wz)) == 1
+
+
+def test_a_read_only_grant_does_not_allow_acting_for_the_customer(world):
+    """Issue 12.4: an approved 查阅授权 lets rep3 see rep1's customer, not act for it."""
+    from datetime import timedelta
+
+    from app.services.core import clock
+    from app.services.customers import grants
+
+    w = world
+    until = clock.now() + timedelta(days=7)
+    gid = grants.request_grant(UnitOfWork(w.db, w.rep3), "协助跟进", until, customer_id=w.nxh)
+    grants.decide_grant(UnitOfWork(w.db, w.chairman), gid, True)
+    with pytest.raises(PermissionDenied, match="查阅授权只能查看"):
+        file(w, w.rep3, w.nxh)

@@ -250,3 +250,18 @@ def test_reminders_for_sales_admin_and_requester(world, fake_clock):
     assert "SF1234567890" in mine[plain].title and mine[plain].severity == Severity.INFO
     fake_clock.advance(days=4)  # the notice lasts 3 days
     assert items(w.rep1) == {}
+
+
+def test_a_read_only_grant_does_not_allow_acting_for_the_customer(world):
+    """Issue 12.4: an approved 查阅授权 lets rep3 see rep1's customer, not act for it."""
+    from datetime import timedelta
+
+    from app.services.core import clock
+    from app.services.customers import grants
+
+    w = world
+    until = clock.now() + timedelta(days=7)
+    gid = grants.request_grant(UnitOfWork(w.db, w.rep3), "协助跟进", until, customer_id=w.nxh)
+    grants.decide_grant(UnitOfWork(w.db, w.chairman), gid, True)
+    with pytest.raises(PermissionDenied, match="查阅授权只能查看"):
+        file(w, w.rep3, w.nxh)

@@ -1,0 +1,220 @@
+"""Role × entry point (issue 12): every public service entry point, run by each user of
+team 1 against the records of a team-2 customer — one that always was team 2's, and one
+that team 1's rep had and lost to a transfer — must refuse (a ServiceError in Chinese) or
+answer without a trace of that customer, and must change none of its records. On SQLite
+and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.models import (
+    AccessGrant,
+    Complaint,
+    Contact,
+    Customer,
+    CustomerAttachment,
+    CustomerReview,
+    DailyNote,
+    Deal,
+    FollowUp,
+    SampleRequest,
+    Team,
+    User,
+    VisitPlan,
+    VisitRecord,
+    VisitReport,
+    WorkPlan,
+)
+from app.services.admin import code_tables
+from app.services.core import clock
+from app.services.core.errors import ServiceError
+from app.services.core.uow import UnitOfWork
+from app.services.customers import attachments, followups, grants, ownership
+from app.services.customers.customers import ContactForm
+from app.services.customers.followups import DealForm, FollowUpForm
+from app.services.service_desk import complaints, samples
+from app.services.service_desk.complaints import ComplaintForm
+from app.services.visits import workflow as visits
+from app.services.visits.workflow import PlanForm, RecordForm
+from app.services.work import notes
+from app.services.work.notes import NoteForm
+from tests.services.access.entry_points import (
+    NOT_RECORD_DRIVEN,
+    CannotBuild,
+    build_args,
+    entry_points,
+    skipped,
+)
+from tests.services.customer_fixtures import fast_passwords, make_world, register
+
+SECRET = "机密客户甲有限公司"
+MOVED = "转走客户乙有限公司"
+MARKERS = (SECRET, MOVED, "机密联系人", "13900001111", "转走联系人", "13900002222")
+RECORD_MODELS = (Contact, FollowUp, Deal, CustomerAttachment, VisitPlan, VisitRecord, Complaint,
+                 SampleRequest, WorkPlan, CustomerReview)  # fmt: skip
+
+
+def _customer_records(w, cid, owner, *, with_review: bool) -> dict:
+    """One record of each kind for customer `cid`, made by its owner `owner`."""
+    u = lambda: UnitOfWork(w.db, owner)  # noqa: E731
+    now, today = clock.now(), clock.now().date()
+    with UnitOfWork(w.db, w.admin) as uow:
+        channel = code_tables.find_item(uow, "feedback_channel", "1")
+        category = code_tables.find_item(uow, "complaint_type", "01")
+    ids = {"customer": cid, "today": today, "now": now}
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        ids["contact"] = uow.session.scalar(select(Contact.id).where(Contact.customer_id == cid))
+    ids["follow_up"] = followups.add_follow_up(u(), cid, FollowUpForm(content="电话沟通"))
+    ids["deal"] = followups.add_deal(u(), cid, DealForm(product="枸杞原浆", amount="5000"))
+    ids["attachment"] = attachments.add_attachment(u(), cid, "报价单.pdf", b"%PDF-1.4")
+    ids["visit_plan"] = visits.create_plan(
+        u(), PlanForm(cid, today, today + timedelta(days=5), purpose="了解使用情况")
+    )
+    ids["visit_record"] = visits.add_record(
+        u(), ids["visit_plan"], RecordForm(visited_at=now, needs="增加采购")
+    )
+    ids["visit_report"] = visits.create_report(u(), "回访报告", [ids["visit_record"]], "客户满意")
+    ids["complaint"] = complaints.register_complaint(
+        u(), ComplaintForm(customer_id=cid, channel_id=channel, category_id=category,
+                           customer_words="到货有破损", contact_name="马经理"),
+    )  # fmt: skip
+    form = samples.defaults_for(UnitOfWork(w.db, owner, write=False), cid)
+    form.items, form.quantity, form.reason = "样品", "1 箱", "试用"
+    form.address = form.address or "宁夏银川市兴庆区"
+    ids["sample"] = samples.file_request(u(), form)
+    # A daily note is its author's own: only team 2's names the secret customer.
+    title = f"{SECRET}拜访要点" if with_review else "拜访要点"
+    ids["note"] = notes.create_note(u(), NoteForm(title=title, content="机密"))
+    if with_review:
+        with UnitOfWork(w.db, w.admin) as uow:
+            review = CustomerReview(customer_id=cid, owner_id=owner.id, deadline=today,
+                                    opened_at=now)  # fmt: skip
+            uow.session.add(review)
+            uow.commit()
+            ids["review"] = review.id
+    return ids
+
+
+@pytest.fixture
+def world(db, fake_clock, monkeypatch):
+    fast_passwords(monkeypatch)
+    w = make_world(db)
+    # Always team 2's: rep3's customer with a record of every kind.
+    s = register(w, w.rep3, SECRET, contacts=[ContactForm(name="机密联系人", mobile="13900001111",
+                                                          is_primary=True)]).customer_id  # fmt: skip
+    w.secret = _customer_records(w, s, w.rep3, with_review=True)
+    # Team 1's rep had this one, with records, and lost it to team 2 by a transfer.
+    t = register(w, w.rep1, MOVED, contacts=[ContactForm(name="转走联系人", mobile="13900002222",
+                                                         is_primary=True)]).customer_id  # fmt: skip
+    w.moved = _customer_records(w, t, w.rep1, with_review=False)
+    # Reviews and daily notes are not moved with a customer: aim at team 2's.
+    w.moved["review"], w.moved["note"] = w.secret["review"], w.secret["note"]
+    ownership.transfer(UnitOfWork(w.db, w.admin), [t], w.rep3.id, "调整到二组")
+    grant = grants.request_grant(UnitOfWork(w.db, w.rep2), "想看看", clock.now() + timedelta(days=3),
+                                 customer_id=s)  # fmt: skip
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        team2 = uow.session.scalar(select(Team.id).where(Team.name == "二组"))
+    for target in (w.secret, w.moved):
+        target.update(grant=grant, owner=w.rep3.id, outsider_user=w.rep3.id, team=team2)
+    return w
+
+
+def fingerprint(w) -> dict:
+    """Every row that belongs to the two customers, with its version: a write shows."""
+    out = {}
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        s = uow.session
+        for cid in (w.secret["customer"], w.moved["customer"]):
+            c = s.get(Customer, cid)
+            out[("customer", cid)] = (c.version, c.owner_id, c.is_protected, c.deleted_at,
+                                      c.last_follow_up_at)  # fmt: skip
+            for model in RECORD_MODELS:
+                rows = s.execute(
+                    select(model.id, model.version).where(model.customer_id == cid)
+                    .execution_options(include_deleted=True)
+                ).all()  # fmt: skip
+                out[(model.__name__, cid)] = sorted(rows)
+        out["VisitReport"] = sorted(
+            s.execute(select(VisitReport.id, VisitReport.version, VisitReport.deleted_at)).all()
+        )
+        note = select(DailyNote.id, DailyNote.version, DailyNote.deleted_at)
+        out["notes of rep3"] = sorted(s.execute(note.where(DailyNote.owner_id == w.rep3.id)).all())
+        out["grants"] = sorted(s.execute(select(AccessGrant.id, AccessGrant.status)).all())
+        out["users"] = sorted(s.execute(select(User.id, User.version)).all())
+    return out
+
+
+def _version(w, target: dict, ep) -> int:
+    """The current version of the record an entry point's first id parameter names."""
+    from tests.services.access.entry_points import RECORD_OF
+
+    models = {"customer": Customer, "contact": Contact, "follow_up": FollowUp, "deal": Deal,
+              "attachment": CustomerAttachment, "visit_plan": VisitPlan,
+              "visit_record": VisitRecord, "visit_report": VisitReport, "complaint": Complaint,
+              "sample": SampleRequest, "note": DailyNote, "review": CustomerReview,
+              "owner": User, "outsider_user": User, "team": Team, "grant": AccessGrant}  # fmt: skip
+    for p in ep.params():
+        if p.name in RECORD_OF:
+            kind = RECORD_OF[p.name]
+            with UnitOfWork(w.db, w.admin, write=False) as uow:
+                row = uow.session.get(models[kind], target[kind])
+                return row.version if row is not None else 1
+    return 1
+
+
+def test_every_entry_point_can_be_driven():
+    """A new public entry point fails here until its parameters are taught to the builder."""
+    target = {k: 1 for k in ("customer", "contact", "follow_up", "deal", "attachment",
+                             "visit_plan", "visit_record", "visit_report", "complaint", "sample",
+                             "note", "review", "grant", "owner", "outsider_user", "team")}  # fmt: skip
+    target.update(today=date.today(), now=clock.now(), version=1)
+    unknown = []
+    found = entry_points()
+    assert len(found) > 100
+    for ep in found:
+        if skipped(ep):
+            continue
+        try:
+            build_args(ep, target, SECRET, __import__("pathlib").Path("/tmp"))
+        except CannotBuild as exc:
+            unknown.append(str(exc))
+    assert unknown == []
+    assert set(NOT_RECORD_DRIVEN) <= {ep.name for ep in found}  # no stale exemptions
+
+
+def _leaks(result) -> list[str]:
+    text = repr(result)
+    return [m for m in MARKERS if m in text]
+
+
+@pytest.mark.parametrize("which", ["secret", "moved"])
+def test_no_entry_point_reaches_another_teams_customer(world, which, tmp_path):
+    w = world
+    target = getattr(w, which)
+    before = fingerprint(w)
+    problems = []
+    for ep in entry_points():
+        if skipped(ep):
+            continue
+        for actor in (w.rep1, w.rep2, w.manager):
+            args = build_args(ep, {**target, "version": _version(w, target, ep)}, SECRET, tmp_path)
+            try:
+                result = ep.fn(UnitOfWork(w.db, actor), **args)
+            except ServiceError:
+                continue
+            except Exception as exc:  # a traceback in the user's face
+                problems.append(f"{ep.name} as {actor.username}: {type(exc).__name__}: {exc}")
+                continue
+            leaked = _leaks(result)
+            if leaked:
+                problems.append(f"{ep.name} as {actor.username} shows {leaked}")
+            after = fingerprint(w)
+            if after != before:
+                changed = [k for k in after if after[k] != before.get(k)]
+                problems.append(f"{ep.name} as {actor.username} changed {changed}")
+                before = after
+    assert problems == [], "\n".join(problems)
