@@ -91,7 +91,7 @@ def test_group_labels_in_the_summary_sheet_are_text(world, tmp_path):
             user.team_id = teams[evil[i]]
         uow.commit()
     src = users_source()
-    summary = listing.summarize(R(db, admin), src, ListQuery(), ["team"])
+    summary = summaries.summarize(R(db, admin), src, ListQuery(), ["team"])
     both = tmp_path / "both.xlsx"
     export_list(R(db, admin), src, ListQuery(), ["username", "team"], both, summary=summary)
     alone = tmp_path / "alone.xlsx"
