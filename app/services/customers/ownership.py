@@ -1,12 +1,17 @@
 """归属变更: a manager (within the team), the sales admin or the admin moves customers
 between reps (转移), or gives pool customers to a rep (分配). Every move writes an
-OwnershipChange row, the customer card's 归属变更 tab."""
+OwnershipChange row, the customer card's 归属变更 tab.
+
+What the old owner had open for the customer follows it to the new owner (hand_over):
+open visit plans, the old owner's place among the visitors of the customer's plans, and
+open work-plan items about it (the 交付后回访 tasks). What is done stays as history (the
+records still name who visited), seen through the customer by whoever may see it now."""
 
 from __future__ import annotations
 
 from sqlalchemy import and_, or_, select
 
-from app.models import Customer, OwnershipChange, Role, User
+from app.models import Customer, OwnershipChange, Role, User, VisitPlan, VisitPlanVisitor, WorkPlan
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
@@ -43,7 +48,34 @@ def transfer(uow: UnitOfWork, customer_ids, to_user_id: int, reason: str) -> int
             uow.session.add(OwnershipChange(customer_id=c.id, from_user_id=c.owner_id,
                                             to_user_id=to_user_id, kind=kind, reason=reason,
                                             at=now, by_id=actor.id))  # fmt: skip
+            if c.owner_id is not None:
+                hand_over(uow, c.id, c.owner_id, to_user_id)
             c.owner_id, c.owner_since, c.is_in_pool = to_user_id, now, False
             done += 1
         uow.commit()
         return done
+
+
+OPEN_VISIT = ("planned", "appointed")
+
+
+def hand_over(uow: UnitOfWork, customer_id: int, from_user_id: int, to_user_id: int) -> None:
+    """Inside a writing unit of work: the old owner's open plans and tasks for the
+    customer pass to the new owner (they follow the customer, issue 12.1)."""
+    s = uow.session
+    plans = s.scalars(select(VisitPlan).where(VisitPlan.customer_id == customer_id)).all()
+    for plan in plans:
+        is_open = plan.status in OPEN_VISIT
+        if is_open and plan.owner_id == from_user_id:
+            plan.owner_id = to_user_id
+        visitors = {v.user_id: v for v in s.scalars(
+            select(VisitPlanVisitor).where(VisitPlanVisitor.plan_id == plan.id))}  # fmt: skip
+        if from_user_id in visitors:
+            s.delete(visitors[from_user_id])
+            if is_open and to_user_id not in visitors:
+                s.add(VisitPlanVisitor(plan_id=plan.id, user_id=to_user_id))
+    for task in s.scalars(
+        select(WorkPlan).where(WorkPlan.customer_id == customer_id,
+                               WorkPlan.assignee_id == from_user_id, WorkPlan.status == "open")
+    ):  # fmt: skip
+        task.assignee_id = to_user_id

@@ -16,6 +16,7 @@ from app.models import Customer, CustomerReview, OwnershipChange, Role, User
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
+from app.services.customers import ownership
 
 OUTCOMES = {"extend": "延期", "reassign": "改派", "pool": "回收"}
 HISTORY_KIND = {"extend": "延期", "reassign": "评审调整", "pool": "回收"}
@@ -172,6 +173,8 @@ def decide(
                 raise ValidationError("请选择另一位在职的销售人员。", field="new_owner_id")
             if actor.role == Role.MANAGER and target.team_id != actor.team_id:
                 raise PermissionDenied("只能改派给本团队的销售人员。")
+            if customer.owner_id is not None:
+                ownership.hand_over(uow, customer.id, customer.owner_id, target.id)
             customer.owner_id, customer.owner_since = target.id, now
             customer.dev_deadline = new_deadline if new_deadline and new_deadline > today else None
             history.to_user_id = target.id

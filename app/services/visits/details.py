@@ -20,9 +20,8 @@ from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import NotFound, PermissionDenied
 from app.services.core.uow import Actor, UnitOfWork
-from app.services.visits.scope import plan_scope, record_scope, report_scope
+from app.services.visits.scope import OPEN_PLAN, plan_scope, record_scope, report_scope
 
-OPEN_PLAN = ("planned", "appointed")  # a plan that still waits for its visit
 LOCKED_REPORT = ("submitted", "approved", "archived")  # records inside may not change
 REPORT_AFTER_DAYS = 3  # 整理报告 is due this many days after the visit
 STEP_NAMES = ("制订计划", "预约", "实施回访", "整理报告", "主管审阅", "归档")

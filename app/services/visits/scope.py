@@ -1,26 +1,41 @@
 """Who sees which visit plans, records and reports (客户回访). Every visit read goes here.
 
-plans, records  → the visitors themselves, plus every plan/record of a customer the
-                  actor may see (customer_scope): a rep sees the visits of own
-                  customers, a manager the team's, sales admin/chairman/admin/clerk all;
-                  and the records of a report the actor was appointed to review.
-reports         → the author and the appointed reviewer (主管领导); a manager the
-                  reports of the team; sales admin, chairman, admin and the clerk (who
-                  archives them) all.
+A visit is seen through its customer, as the customer is now (issue 12.1): when a
+customer passes to another team, its visits leave the old team's sight with it (open
+plans follow the customer to the new owner: customers.ownership).
+
+plans           → every plan of a customer the actor may see (customer_scope: a rep own
+                  customers, a manager the team's, sales admin/chairman/admin/clerk all);
+                  and a plan the actor is named on as a visitor (a co-visitor from
+                  another team). The old owner leaves the visitors of the customer's plans
+                  when it changes hands.
+records         → every record of a customer the actor may see; the records of a plan the
+                  actor is named on; the records of a report the actor was appointed to
+                  review (a visitor from another team).
+reports         → the author and the appointed reviewer (主管领导), a manager the team's
+                  reports — while the actor may see every customer in the report (the
+                  appointed reviewer always) every record in it; sales admin, chairman, admin and clerk all.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import and_, false, not_, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import Customer, Role, User, VisitPlan, VisitPlanVisitor, VisitRecord, VisitReport
 from app.services.access.visibility import ALL_ROLES, customer_scope
 from app.services.core.uow import Actor
 
+OPEN_PLAN = ("planned", "appointed")  # a plan that still waits for its visit
+
 
 def _visible_customers(actor: Actor):
     return select(Customer.id).where(customer_scope(actor))
+
+
+def _visiting(actor: Actor):
+    """Plans the actor is named on as a visitor."""
+    return select(VisitPlanVisitor.plan_id).where(VisitPlanVisitor.user_id == actor.id)
 
 
 def plan_scope(actor: Actor | None) -> ColumnElement[bool]:
@@ -28,11 +43,9 @@ def plan_scope(actor: Actor | None) -> ColumnElement[bool]:
         return false()
     if actor.role in ALL_ROLES:
         return true()
-    mine = select(VisitPlanVisitor.plan_id).where(VisitPlanVisitor.user_id == actor.id)
     return or_(
-        VisitPlan.owner_id == actor.id,
-        VisitPlan.id.in_(mine),
         VisitPlan.customer_id.in_(_visible_customers(actor)),
+        VisitPlan.id.in_(_visiting(actor)),
     )
 
 
@@ -45,11 +58,9 @@ def record_scope(actor: Actor | None) -> ColumnElement[bool]:
     # customer is outside the reviewer's scope (a visitor from another team).
     reviewing = select(VisitReport.id).where(VisitReport.reviewer_id == actor.id)
     # A visitor named on a plan reads every record of that plan (the co-visitors' too).
-    visiting = select(VisitPlanVisitor.plan_id).where(VisitPlanVisitor.user_id == actor.id)
     return or_(
-        VisitRecord.visitor_id == actor.id,
-        VisitRecord.plan_id.in_(visiting),
         VisitRecord.customer_id.in_(_visible_customers(actor)),
+        VisitRecord.plan_id.in_(_visiting(actor)),
         VisitRecord.report_id.in_(reviewing),
     )
 
@@ -59,8 +70,12 @@ def report_scope(actor: Actor | None) -> ColumnElement[bool]:
         return false()
     if actor.role in ALL_ROLES:
         return true()
-    own = or_(VisitReport.author_id == actor.id, VisitReport.reviewer_id == actor.id)
+    own = VisitReport.author_id == actor.id
     if actor.role == Role.MANAGER and actor.team_id is not None:
         team = select(User.id).where(User.team_id == actor.team_id)
-        return or_(own, VisitReport.author_id.in_(team))
-    return own
+        own = or_(own, VisitReport.author_id.in_(team))
+    # A record the actor may no longer see (its customer left) hides the whole report.
+    foreign = select(VisitRecord.report_id).where(
+        VisitRecord.report_id.is_not(None), not_(record_scope(actor))
+    )
+    return or_(VisitReport.reviewer_id == actor.id, and_(own, VisitReport.id.not_in(foreign)))

@@ -19,12 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import CodeItem, Customer, Role, User, WorkPlan
 from app.models.work import PERIOD, WORK_STATUS
+from app.services.access.visibility import customer_scope
 from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.date_ranges import quick_range
@@ -60,8 +61,13 @@ def plan_scope(actor: Actor | None) -> ColumnElement[bool]:
         return true()
     own = or_(WorkPlan.assignee_id == actor.id, WorkPlan.assigned_by_id == actor.id)
     if actor.role == Role.MANAGER and actor.team_id is not None:
-        return or_(own, WorkPlan.assignee_id.in_(_team(actor)))
-    return own
+        own = or_(own, WorkPlan.assignee_id.in_(_team(actor)))
+    # An item about a customer (交付后回访) is seen through the customer as it is now.
+    about_visible = or_(
+        WorkPlan.customer_id.is_(None),
+        WorkPlan.customer_id.in_(select(Customer.id).where(customer_scope(actor))),
+    )
+    return and_(own, about_visible)
 
 
 def _manages(uow: UnitOfWork, actor: Actor, user_id: int) -> bool:

@@ -60,6 +60,17 @@ LIST_OF = {
     "plan_ids": "visit_plan",
     "ordered_ids": "customer",
 }
+# The same name means another record in some packages: work.plans' plan_id is a work plan.
+IN_PACKAGE = {"work.": {"plan_id": "work_plan"}}
+
+
+def record_of(ep_name: str, param: str) -> str | None:
+    for prefix, names in IN_PACKAGE.items():
+        if ep_name.startswith(prefix) and param in names:
+            return names[param]
+    return RECORD_OF.get(param)
+
+
 SEARCH_PARAMS = {"text", "search"}  # given the secret customer's name: it must not be found
 TEXT_PARAMS = {"name", "title", "note", "reason", "comments", "statement", "not_found", "denied",
                "resolution", "confirmation", "conclusions", "suggestions", "place", "label",
@@ -91,7 +102,7 @@ NOT_RECORD_DRIVEN = {
     "admin.auth.login": "no actor yet: test_auth.py",
     "admin.auth.unlock_by_name": "command line, no actor: test_auth.py",
     "admin.auth.change_password": "own password only: test_auth.py",
-    "customers.importer.template": "writes a file: tests/services/customers/test_customer_import.py",
+    "customers.import_template.template": "writes a file: tests/services/customers/test_customer_import.py",
     "customers.importer.preview": "reads a file: test_customer_import.py",
     "customers.importer.run": "reads a file: test_customer_import.py",
     "reminders.engine.run": "the engine: reminders.registry.collect runs it with every provider",
@@ -168,8 +179,10 @@ def build_args(ep: EntryPoint, target: dict, secret: str, tmp: Path) -> dict:
     args = {}
     for p in ep.params():
         hint = hints.get(p.name)
-        if p.name in RECORD_OF:
-            args[p.name] = target[RECORD_OF[p.name]]
+        if record_of(ep.name, p.name):
+            args[p.name] = target[record_of(ep.name, p.name)]
+        elif p.name == "ids" and ep.name.startswith("work."):
+            args[p.name] = [target["work_plan"]]
         elif p.name in LIST_OF:
             args[p.name] = [target[LIST_OF[p.name]]]
         elif p.name == "expected_version":

@@ -47,6 +47,7 @@ from tests.services.access.entry_points import (
     CannotBuild,
     build_args,
     entry_points,
+    record_of,
     skipped,
 )
 from tests.services.customer_fixtures import fast_passwords, make_world, register
@@ -70,6 +71,11 @@ def _customer_records(w, cid, owner, *, with_review: bool) -> dict:
         ids["contact"] = uow.session.scalar(select(Contact.id).where(Contact.customer_id == cid))
     ids["follow_up"] = followups.add_follow_up(u(), cid, FollowUpForm(content="电话沟通"))
     ids["deal"] = followups.add_deal(u(), cid, DealForm(product="枸杞原浆", amount="5000"))
+    followups.mark_delivered(u(), ids["deal"], 1)  # 交付后回访 tasks for the owner
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        ids["work_plan"] = uow.session.scalar(
+            select(WorkPlan.id).where(WorkPlan.customer_id == cid).order_by(WorkPlan.id)
+        )
     ids["attachment"] = attachments.add_attachment(u(), cid, "报价单.pdf", b"%PDF-1.4")
     ids["visit_plan"] = visits.create_plan(
         u(), PlanForm(cid, today, today + timedelta(days=5), purpose="了解使用情况")
@@ -150,16 +156,15 @@ def fingerprint(w) -> dict:
 
 def _version(w, target: dict, ep) -> int:
     """The current version of the record an entry point's first id parameter names."""
-    from tests.services.access.entry_points import RECORD_OF
-
     models = {"customer": Customer, "contact": Contact, "follow_up": FollowUp, "deal": Deal,
               "attachment": CustomerAttachment, "visit_plan": VisitPlan,
               "visit_record": VisitRecord, "visit_report": VisitReport, "complaint": Complaint,
               "sample": SampleRequest, "note": DailyNote, "review": CustomerReview,
-              "owner": User, "outsider_user": User, "team": Team, "grant": AccessGrant}  # fmt: skip
+              "owner": User, "outsider_user": User, "team": Team, "grant": AccessGrant,
+              "work_plan": WorkPlan}  # fmt: skip
     for p in ep.params():
-        if p.name in RECORD_OF:
-            kind = RECORD_OF[p.name]
+        kind = record_of(ep.name, p.name)
+        if kind:
             with UnitOfWork(w.db, w.admin, write=False) as uow:
                 row = uow.session.get(models[kind], target[kind])
                 return row.version if row is not None else 1
@@ -170,7 +175,8 @@ def test_every_entry_point_can_be_driven():
     """A new public entry point fails here until its parameters are taught to the builder."""
     target = {k: 1 for k in ("customer", "contact", "follow_up", "deal", "attachment",
                              "visit_plan", "visit_record", "visit_report", "complaint", "sample",
-                             "note", "review", "grant", "owner", "outsider_user", "team")}  # fmt: skip
+                             "note", "review", "grant", "owner", "outsider_user", "team",
+                             "work_plan")}  # fmt: skip
     target.update(today=date.today(), now=clock.now(), version=1)
     unknown = []
     found = entry_points()
