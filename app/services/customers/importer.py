@@ -33,14 +33,12 @@ from app.services.admin import code_tables, extra_fields
 from app.services.admin.extra_fields import ExtraFieldRow
 from app.services.core.errors import ConflictError, PermissionDenied, ServiceError, ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.customers.customers import (
-    KIND_LABELS,
+from app.services.customers.duplicates import find_duplicates
+from app.services.customers.forms import KIND_LABELS, ContactForm, CustomerForm
+from app.services.customers.registration import (
     OWNER_ROLES,
     REGISTER_ROLES,
-    ContactForm,
-    CustomerForm,
     PreparedRegistration,
-    find_duplicates,
     insert_registration,
     prepare_registration,
 )

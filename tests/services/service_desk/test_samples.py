@@ -8,7 +8,7 @@ import pytest
 from app.models import SampleRequest
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.customers.customers import ContactForm
+from app.services.customers.forms import ContactForm
 from app.services.lists import listing
 from app.services.lists.listing import ListQuery
 from app.services.reminders import registry as reminders
