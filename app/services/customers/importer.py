@@ -6,7 +6,7 @@ writes every row or none.
   run(uow, path, progress=None, cancelled=None) -> ImportResult   all rows in ONE transaction
 
 Every row goes through the same code as the registration dialog
-(customers.prepare_registration / insert_registration): the same validation, the same
+(registration.prepare_registration / insert_registration): the same validation, the same
 规则 1 duplicate check and wording (a rep never learns details of a customer he may not
 see), customer numbers from the configured pattern, pinyin, duplicate keys, the 归属变更
 “登记” line and the audit trail. Code-table cells accept an entry's name or its code.

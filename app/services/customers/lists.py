@@ -166,7 +166,7 @@ def _assign(uow: UnitOfWork, ids, owner: int, reason: str = "批量分配", **_p
 
 
 def _delete(uow: UnitOfWork, ids, **_params) -> BatchResult:
-    """Move to the recycle bin (soft delete): the roles customers.delete_customer allows."""
+    """Move to the recycle bin (soft delete): the roles recycle_bin.delete_customer allows."""
     if uow.actor.role not in DELETE_ROLES:
         raise PermissionDenied("只有销售内勤、销售主管或系统管理员可以删除客户。")
     with uow:
