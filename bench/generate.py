@@ -9,7 +9,7 @@ bulk-loaded with the secondary indexes and triggers dropped, then those are re-c
 from the definitions the migrations wrote (so the result is what the app would have).
 Company names are built from component lists whose pinyin is computed once per
 component with app.services.search.pinyin.name_keys; a sample of rows is checked against the
-services' own derivation (customers._derived).
+services' own derivation (customers.validation.derived_columns).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from app.models import Contact, Customer
 from app.services.core.database import open_database
 from app.services.core.migrations import upgrade
 from app.services.core.passwords import hash_password
-from app.services.customers import customers as customer_service
+from app.services.customers.validation import derived_columns
 from app.services.search.pinyin import name_keys
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -310,7 +310,7 @@ def check_sample(codes, reps, neiqin, count: int = 2000) -> None:
     ix = {c: i for i, c in enumerate(CUSTOMER_COLS)}
     for row, contacts in customer_rows(count, 7, codes, reps, neiqin):
         cols = {k: row[ix[k]] for k in ("name", "short_name", "phone", "fax", "principal_mobile")}
-        want = customer_service._derived(cols)
+        want = derived_columns(cols)
         bad += want != {k: row[ix[k]] for k in want}
         for c in contacts:
             keys = name_keys(c[2], person=True)

@@ -40,6 +40,48 @@ def _code_fk() -> Mapped[int | None]:
     return mapped_column(ForeignKey("code_items.id"), nullable=True)
 
 
+# What a user reads for each field of a customer (the 《客户资源信息登记表》 form: "capital"
+# is 注册资金 as typed, "extra" the custom fields). Model metadata, so that the admin's change
+# log can name fields without depending on the customer services.
+CUSTOMER_FIELD_LABELS = {
+    "name": "客户名称",
+    "short_name": "简称",
+    "registered_on": "登记日期",
+    "type_id": "客户类型",
+    "source_id": "客户来源",
+    "industry_id": "所属行业",
+    "region_id": "地区",
+    "grade_id": "等级",
+    "coop_status_id": "合作状态",
+    "payment_id": "付款方式",
+    "credit_level": "信用等级",
+    "location": "公司地点",
+    "demand": "需求意向",
+    "demand_time": "需求时间",
+    "expected_price": "期望价格",
+    "website": "网站",
+    "address": "地址",
+    "business_scope": "经营范围",
+    "capital": "注册资金",
+    "phone": "电话",
+    "fax": "传真",
+    "principal": "负责人",
+    "principal_mobile": "负责人手机",
+    "email": "邮箱",
+    "first_contact_at": "首次接触时间",
+    "latitude": "纬度",
+    "longitude": "经度",
+    "remarks": "备注",
+    "person_name": "姓名",
+    "gender": "性别",
+    "age": "年龄",
+    "birthday": "生日",
+    "position_id": "职位",
+    "hobbies": "爱好",
+    "extra": "自定义字段",
+}
+
+
 class Customer(TrackedMixin, SoftDeleteMixin, Base):
     __tablename__ = "customers"
     __table_args__ = (

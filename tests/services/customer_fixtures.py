@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from app.models import Role
 from app.services.admin import code_tables, users
 from app.services.core.uow import Actor, UnitOfWork
-from app.services.customers import customers
+from app.services.customers.forms import CustomerForm
+from app.services.customers.registration import RegisterResult, register_customer
 from tests.services.helpers import add_user, login, setup_admin
 
 NXH = "宁夏红枸杞产业集团有限公司"
@@ -63,10 +64,10 @@ def make_world(db) -> World:
     )  # fmt: skip
 
 
-def form(world: World, name: str = NXH, **kw) -> customers.CustomerForm:
+def form(world: World, name: str = NXH, **kw) -> CustomerForm:
     kw.setdefault("source_id", world.source_id)
-    return customers.CustomerForm(name=name, **kw)
+    return CustomerForm(name=name, **kw)
 
 
-def register(world: World, actor: Actor, name: str = NXH, **kw) -> customers.RegisterResult:
-    return customers.register_customer(world.uow(actor), form(world, name, **kw))
+def register(world: World, actor: Actor, name: str = NXH, **kw) -> RegisterResult:
+    return register_customer(world.uow(actor), form(world, name, **kw))

@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QMessageBox
 from app.models import Role
 from app.services.admin import auth, code_tables
 from app.services.core.uow import UnitOfWork
-from app.services.customers import customers
-from app.services.customers.customers import CustomerForm
+from app.services.customers.forms import CustomerForm
+from app.services.customers.registration import register_customer
 from app.ui.admin.code_table_dialogs import CodeItemDialog, CodeTableDialog
 from app.ui.admin.code_tables_page import CodeTablesPage
 from tests.ui.conftest import COMPANY, PASSWORD, add_user, screenshot
@@ -111,7 +111,7 @@ def test_delete_in_use_is_refused_with_the_service_message(
     rep = auth.login(UnitOfWork(admin_ctx.db, None), "zhangsan", PASSWORD)
     with UnitOfWork(admin_ctx.db, admin_ctx.actor) as uow:
         expo = code_tables.find_item(uow, "source", "04")
-    customers.register_customer(
+    register_customer(
         UnitOfWork(admin_ctx.db, rep), CustomerForm(name="宁夏红枸杞产业集团", source_id=expo)
     )
     page = make_page(qtbot, admin_ctx)

@@ -5,8 +5,8 @@ from PySide6.QtCore import Qt
 from app.models import Role
 from app.services.admin import auth, code_tables
 from app.services.core.uow import UnitOfWork
-from app.services.customers import customers
-from app.services.customers.customers import ContactForm, CustomerForm
+from app.services.customers.forms import ContactForm, CustomerForm
+from app.services.customers.registration import register_customer
 from app.ui.contacts.address_book_page import AddressBookPage
 from app.ui.context import AppContext
 from tests.ui.conftest import COMPANY, PASSWORD, add_user, screenshot
@@ -27,11 +27,11 @@ def setup_book(admin_ctx):
         ContactForm(name="曾国藩", position_id=buyer, phone="0951-5111111", wechat="zgf1811"),
         ContactForm(name="区志强", email="ozq@nxh.cn", qq="123456"),
     ]
-    cid = customers.register_customer(
+    cid = register_customer(
         UnitOfWork(db, rep1),
         CustomerForm(name="宁夏红枸杞产业集团有限公司", source_id=expo, contacts=mine),
     ).customer_id
-    customers.register_customer(
+    register_customer(
         UnitOfWork(db, rep1),
         CustomerForm(
             name="银川塞上物流有限公司",
@@ -39,7 +39,7 @@ def setup_book(admin_ctx):
             contacts=[ContactForm(name="马晓燕", mobile="13895001122")],
         ),
     )
-    customers.register_customer(
+    register_customer(
         UnitOfWork(db, rep3),
         CustomerForm(
             name="北京中关村软件有限公司",

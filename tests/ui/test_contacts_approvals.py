@@ -11,8 +11,11 @@ from app.services.admin import auth, code_tables
 from app.services.core import settings
 from app.services.core.errors import NotFound, PermissionDenied
 from app.services.core.uow import UnitOfWork
-from app.services.customers import customers, grants
-from app.services.customers.customers import CustomerForm
+from app.services.customers import grants
+from app.services.customers.card import get_customer
+from app.services.customers.forms import CustomerForm
+from app.services.customers.registration import register_customer
+from app.services.customers.updates import update_customer
 from app.ui.contacts.approval_dialogs import DecideChangeDialog, DecideGrantDialog
 from app.ui.contacts.approvals_page import ApprovalsPage
 from app.ui.context import AppContext
@@ -48,7 +51,7 @@ def office(admin_ctx):
     with UnitOfWork(db, admin_ctx.actor) as uow:
         expo = code_tables.find_item(uow, "source", "04")
     form = CustomerForm(name=NXH, phone="0951-5012345", source_id=expo)
-    cid = customers.register_customer(UnitOfWork(db, actors["rep1"]), form).customer_id
+    cid = register_customer(UnitOfWork(db, actors["rep1"]), form).customer_id
     return db, actors, cid
 
 
@@ -64,7 +67,7 @@ def test_grant_flow_rep_requests_chairman_approves_rep_sees(qtbot, office):
     db, a, cid = office
     rep3 = a["rep3"]
     with pytest.raises((PermissionDenied, NotFound)):
-        customers.get_customer(UnitOfWork(db, rep3), cid)
+        get_customer(UnitOfWork(db, rep3), cid)
     until = datetime.now().replace(microsecond=0) + timedelta(days=7)
     gid = grants.request_grant(UnitOfWork(db, rep3), "协助跟进展会线索", until, customer_id=cid)
 
@@ -101,7 +104,7 @@ def test_grant_flow_rep_requests_chairman_approves_rep_sees(qtbot, office):
     assert chair.model.index(0, 8).data() == "同意，三天"
 
     # The rep now sees the customer, read-only, until the shortened end.
-    card = customers.get_customer(UnitOfWork(db, rep3), cid)
+    card = get_customer(UnitOfWork(db, rep3), cid)
     assert card.form.name == NXH and card.via_grant
     row = grants.list_grants(UnitOfWork(db, rep3))[0]
     assert row.status == "approved" and row.valid_until == shorter
@@ -142,8 +145,8 @@ def test_grant_reject_needs_no_date_and_second_decision_is_refused(qtbot, office
 def test_change_request_diff_and_approval(qtbot, office):
     db, a, cid = office
     settings.update_settings(UnitOfWork(db, auth_admin(db)), {"customers.change_approval": 1})
-    card = customers.get_customer(UnitOfWork(db, a["rep1"]), cid)
-    result = customers.update_customer(
+    card = get_customer(UnitOfWork(db, a["rep1"]), cid)
+    result = update_customer(
         UnitOfWork(db, a["rep1"]),
         cid,
         card.version,
@@ -184,9 +187,7 @@ def test_change_request_diff_and_approval(qtbot, office):
         del DecideChangeDialog.exec
     assert "→ 宁夏红枸杞集团股份有限公司" in intros[0]
     assert panel.model.rowCount() == 0
-    assert customers.get_customer(UnitOfWork(db, a["rep1"]), cid).form.name == (
-        "宁夏红枸杞集团股份有限公司"
-    )
+    assert get_customer(UnitOfWork(db, a["rep1"]), cid).form.name == ("宁夏红枸杞集团股份有限公司")
     rep_page.changes_panel.reload()
     model = rep_page.changes_panel.model
     assert model.index(0, model.keys.index("status")).data() == "已批准"

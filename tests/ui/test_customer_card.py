@@ -5,8 +5,10 @@ from PySide6.QtPrintSupport import QPrinter
 
 from app.services.core import settings
 from app.services.core.uow import UnitOfWork
-from app.services.customers import contacts, customers
-from app.services.customers.customers import ContactForm
+from app.services.customers import contacts
+from app.services.customers.card import get_customer
+from app.services.customers.forms import ContactForm
+from app.services.customers.updates import update_customer
 from app.ui.context import AppContext
 from app.ui.customers.card_dialog import CustomerCardDialog
 from app.ui.customers.card_print import card_rows, make_printer, paint_card
@@ -43,7 +45,7 @@ def test_edit_and_save(qtbot, world, customer):
     card.form.widgets["demand"].setPlainText("枸杞原浆灌装线")
     card.form.widgets["remarks"].setPlainText("展会上认识")
     assert card.save()
-    fresh = customers.get_customer(UnitOfWork(world.db, world.rep1), customer)
+    fresh = get_customer(UnitOfWork(world.db, world.rep1), customer)
     assert fresh.form.demand == "枸杞原浆灌装线" and fresh.version == card.card.version
     assert card.save_error.text() == "已保存。"
     assert not card.save()  # nothing changed now
@@ -53,9 +55,7 @@ def test_edit_and_save(qtbot, world, customer):
 def test_conflict_reloads(qtbot, world, customer, message_boxes):
     card = open_card(qtbot, world, world.rep1, customer)
     old = card.card.version
-    customers.update_customer(
-        UnitOfWork(world.db, world.sales_admin), customer, old, {"remarks": "内勤改过"}
-    )
+    update_customer(UnitOfWork(world.db, world.sales_admin), customer, old, {"remarks": "内勤改过"})
     card.form.widgets["demand"].setPlainText("我的修改")
     assert not card.save()
     assert message_boxes[-1][0] == "warning" and "已被其他用户修改" in message_boxes[-1][2]
@@ -69,7 +69,7 @@ def test_bad_input_at_the_field_nothing_saved(qtbot, world, customer):
     card.form.widgets["remarks"].setPlainText("不应保存")
     assert not card.save()
     assert "邮箱" in card.form.errors.error_for("email")
-    fresh = customers.get_customer(UnitOfWork(world.db, world.rep1), customer)
+    fresh = get_customer(UnitOfWork(world.db, world.rep1), customer)
     assert fresh.form.remarks == ""
 
 

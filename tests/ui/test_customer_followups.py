@@ -7,7 +7,8 @@ from PySide6.QtCore import QDate, QDateTime, QTime
 
 from app.services.admin import code_tables
 from app.services.core.uow import UnitOfWork
-from app.services.customers import customers, followups
+from app.services.customers import followups
+from app.services.customers.card import get_customer
 from app.services.customers.followups import DealForm, FollowUpForm
 from app.ui.context import AppContext
 from app.ui.customers.card_dialog import CustomerCardDialog
@@ -84,7 +85,7 @@ def test_add_edit_delete_follow_up_refreshes_last_follow_up(qtbot, world, fake_c
     monkeypatch.setattr("app.ui.customers.followups_tab.confirm", lambda *a: True)
     visit.delete()
     assert len(visit.rows) == 1
-    fresh = customers.get_customer(UnitOfWork(world.db, world.rep1), world.cid)
+    fresh = get_customer(UnitOfWork(world.db, world.rep1), world.cid)
     assert fresh.last_follow_up_at == visit.rows[0].at
     assert card.card.version == fresh.version  # the card can still save
 

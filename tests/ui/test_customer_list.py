@@ -4,7 +4,9 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from app.services.core.uow import UnitOfWork
-from app.services.customers import customers
+from app.services.customers.card import get_customer
+from app.services.customers.recycle_bin import delete_customer
+from app.services.customers.search import list_customer_ids
 from app.ui.context import AppContext
 from app.ui.customers.customer_page import CustomerPage
 from app.ui.customers.list_page import CustomerListPage
@@ -67,7 +69,7 @@ def test_double_click_opens_the_card(qtbot, world):
 
 
 def test_card_for_an_invisible_customer_is_refused(qtbot, world, message_boxes):
-    other = customers.list_customer_ids(UnitOfWork(world.db, world.rep3))[0]
+    other = list_customer_ids(UnitOfWork(world.db, world.rep3))[0]
     page = page_for(qtbot, world, world.rep1)
     assert page.open_customer(other) is None
     assert "无权查看" in message_boxes[-1][2]
@@ -85,9 +87,9 @@ def test_register_from_the_page(qtbot, world, message_boxes):
 
 
 def test_recycle_bin_restore(qtbot, world):
-    ids = customers.list_customer_ids(UnitOfWork(world.db, world.sales_admin))
-    victim = customers.get_customer(UnitOfWork(world.db, world.sales_admin), ids[0])
-    customers.delete_customer(UnitOfWork(world.db, world.sales_admin), victim.id, victim.version)
+    ids = list_customer_ids(UnitOfWork(world.db, world.sales_admin))
+    victim = get_customer(UnitOfWork(world.db, world.sales_admin), ids[0])
+    delete_customer(UnitOfWork(world.db, world.sales_admin), victim.id, victim.version)
     page = page_for(qtbot, world, world.sales_admin)
     assert len(names(page)) == 3
     dialog = page.recycle_bin()
@@ -123,9 +125,7 @@ def test_print_card_of_the_selected_customer(qtbot, world, monkeypatch, tmp_path
     preview = page.print_card()
     qtbot.addWidget(preview)
     # The same painter to a PDF: the card of the selected customer, with the company name.
-    card = customers.get_customer(
-        UnitOfWork(world.db, world.sales_admin), page.list.selected_ids()[0]
-    )
+    card = get_customer(UnitOfWork(world.db, world.sales_admin), page.list.selected_ids()[0])
     printer = card_print.make_printer()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "card.pdf"))

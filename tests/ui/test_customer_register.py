@@ -4,7 +4,8 @@ import pytest
 
 from app.services.admin import code_tables
 from app.services.core.uow import UnitOfWork
-from app.services.customers import customers
+from app.services.customers.card import get_customer
+from app.services.customers.search import list_customer_ids
 from app.ui.context import AppContext
 from app.ui.customers.register_dialog import RegisterDialog
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
@@ -51,7 +52,7 @@ def test_register_through_the_dialog(qtbot, world):
     screenshot(dialog, "customer_register_contacts")
     dialog.accept()
     assert dialog.result_ is not None, dialog.general_error.text()
-    card = customers.get_customer(UnitOfWork(world.db, world.rep1), dialog.result_.customer_id)
+    card = get_customer(UnitOfWork(world.db, world.rep1), dialog.result_.customer_id)
     assert card.form.name == NXH and card.owner_name == "张三"
     assert card.labels["region_id"] == "宁夏回族自治区"
     assert card.capital_unit == "万" or card.form.capital == "500万"
@@ -93,7 +94,7 @@ def test_manager_overrides_with_reason(qtbot, world):
     dialog.override_reason.setText("董事长指示由一组跟进")
     dialog.accept()
     assert dialog.result_ is not None and dialog.result_.overridden
-    card = customers.get_customer(UnitOfWork(world.db, world.manager), dialog.result_.customer_id)
+    card = get_customer(UnitOfWork(world.db, world.manager), dialog.result_.customer_id)
     assert "公司特别指派：董事长指示由一组跟进" in card.ownership[0].reason
 
 
@@ -115,7 +116,7 @@ def test_bad_input_shown_at_the_field(qtbot, world, field, value, expected):
     assert dialog.result_ is None
     message = dialog.error_for(field)
     assert expected in message, (message, dialog.general_error.text())
-    assert customers.list_customer_ids(UnitOfWork(world.db, world.admin)) == []
+    assert list_customer_ids(UnitOfWork(world.db, world.admin)) == []
 
 
 def test_missing_source_and_capital_with_unit(qtbot, world):
@@ -126,7 +127,7 @@ def test_missing_source_and_capital_with_unit(qtbot, world):
     assert dialog.error_for("source_id") == "请选择客户来源。"
     dialog.form.widgets["source_id"].set_current_id(world.source_id)
     dialog.accept()
-    card = customers.get_customer(UnitOfWork(world.db, world.rep1), dialog.result_.customer_id)
+    card = get_customer(UnitOfWork(world.db, world.rep1), dialog.result_.customer_id)
     assert card.capital_amount == 5000000
 
 

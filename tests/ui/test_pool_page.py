@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from app.services.admin import code_tables
 from app.services.core.uow import UnitOfWork
-from app.services.customers import customers
+from app.services.customers.card import get_customer
 from app.services.pool import rules as pool
 from app.ui.context import AppContext
 from app.ui.pool import pool_page as pool_page_module
@@ -74,7 +74,7 @@ def test_rep_sees_pool_and_claims_by_batch_action(qtbot, world, monkeypatch, mes
     page.list.run_batch(action(page, "claim"))
     assert message_boxes[-1][1] == "批量领取" and "已处理 1 条" in message_boxes[-1][2]
     assert names(page) == sorted([YC, WZ])
-    card = customers.get_customer(UnitOfWork(world.db, world.rep3), world.nxh)
+    card = get_customer(UnitOfWork(world.db, world.rep3), world.nxh)
     assert card.owner_name == "王五"
     # rep2 lost 吴忠 to the pool a day ago: the cool-down skips it, with the reason.
     page2 = page_for(qtbot, world, world.rep2)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QDate
 from app.models import SampleRequest
 from app.services.admin import code_tables
 from app.services.core.uow import UnitOfWork
-from app.services.customers.customers import ContactForm
+from app.services.customers.forms import ContactForm
 from app.services.reminders import registry as reminders
 from app.ui.context import AppContext
 from app.ui.forms.paper_form import save_pdf

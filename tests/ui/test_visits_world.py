@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 
 from app.services.admin import code_tables
 from app.services.core.uow import UnitOfWork
-from app.services.customers.customers import ContactForm
+from app.services.customers.forms import ContactForm
 from app.services.visits import workflow as visits
 from app.services.visits.workflow import PlanForm, RecordForm
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register

@@ -3,7 +3,7 @@
 The search box matches substrings (LIKE '%text%') of several columns; no B-tree helps.
 SQLite: an external-content FTS5 table with the trigram tokenizer per searched table,
 kept in sync by triggers; the search uses it to find candidate rows and re-checks the
-original LIKE conditions on them (app.services.customers.customers._search_where).
+original LIKE conditions on them (app.services.customers.search.customer_search).
 PostgreSQL: one multi-column GIN index with gin_trgm_ops per searched table, which
 serves ILIKE/LIKE '%text%' directly. Without the pg_trgm extension (postgresql-contrib
 not installed) the indexes are skipped with a warning: the search still works, by a
@@ -26,7 +26,7 @@ depends_on = None
 
 log = logging.getLogger("alembic.runtime.migration")
 
-# table, FTS / index name, searched columns (the same as _search_where's)
+# table, FTS / index name, searched columns (the same as customer_search's)
 SEARCHED = [
     (
         "customers",

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from app.models import ROLE_LABELS, AuditLog, Role, Team, User
+from app.models.customer import CUSTOMER_FIELD_LABELS
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
@@ -173,10 +174,8 @@ _HIDDEN_VALUES = {"password_hash"}
 
 
 def _field_labels() -> dict[str, str]:
-    from app.services.customers.customers import FIELD_LABELS
-
     # "name" is a customer's, a team's or a code's: the neutral word fits them all.
-    return {**FIELD_LABELS, **_GENERAL_LABELS, "name": "名称"}
+    return {**CUSTOMER_FIELD_LABELS, **_GENERAL_LABELS, "name": "名称"}
 
 
 def describe_changes(changes) -> str:

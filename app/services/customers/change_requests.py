@@ -16,13 +16,8 @@ from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.customers.customers import (
-    CODE_FIELDS,
-    FIELD_LABELS,
-    _apply,
-    _form_values,
-    _jsonable,
-)
+from app.services.customers.forms import CODE_FIELDS, FIELD_LABELS, form_values
+from app.services.customers.updates import apply_changes, jsonable
 
 APPROVER_ROLES = (Role.SALES_ADMIN, Role.ADMIN)
 STATUS_LABELS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
@@ -114,12 +109,12 @@ def approve_change_request(uow: UnitOfWork, request_id: int, note: str = "") -> 
         c = uow.session.get(Customer, cr.customer_id)
         if c is None:
             raise NotFound("该客户已被删除，不能应用变更。")
-        current = {k: _jsonable(v) for k, v in _form_values(c).items()}
+        current = {k: jsonable(v) for k, v in form_values(c).items()}
         stale = [f for f, (old, _new) in cr.diff.items() if current.get(f) != old]
         if stale:
             labels = "、".join(FIELD_LABELS.get(f, f) for f in stale)
             raise ConflictError(f"申请提交后，{labels}已被修改。请驳回该申请，让申请人重新提交。")
-        _apply(uow, c, {f: new for f, (_old, new) in cr.diff.items()})
+        apply_changes(uow, c, {f: new for f, (_old, new) in cr.diff.items()})
         cr.status = "approved"
         cr.decided_by_id = uow.actor.id
         cr.decided_at = clock.now()

@@ -9,18 +9,14 @@ from datetime import date
 from sqlalchemy import select
 
 from app.models import Contact, Customer
-from app.services.access.visibility import customer_scope, editable_customer
+from app.services.access.visibility import customer_scope, editable_customer, visible_customer
 from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied
 from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
-from app.services.customers.customers import (
-    ContactForm,
-    ContactRow,
-    _contact_cols,
-    _scoped,
-    contact_row,
-)
+from app.services.customers.card import ContactRow, contact_row
+from app.services.customers.forms import ContactForm
+from app.services.customers.validation import contact_columns
 from app.services.search.pinyin import search_clause
 
 
@@ -53,7 +49,7 @@ def _clear_primary(uow: UnitOfWork, customer_id: int, except_id: int | None) -> 
 
 def list_contacts(uow: UnitOfWork, customer_id: int) -> list[ContactRow]:
     with uow:
-        _scoped(uow, customer_id)
+        visible_customer(uow, customer_id)
         rows = list(
             uow.session.scalars(
                 select(Contact)
@@ -69,7 +65,7 @@ def add_contact(uow: UnitOfWork, customer_id: int, form: ContactForm) -> int:
     """The first contact of a customer becomes its primary contact."""
     with uow:
         _editable_customer(uow, customer_id)
-        cols = _contact_cols(uow, form, None)
+        cols = contact_columns(uow, form, None)
         others = _others(uow, customer_id, None)
         if not others:
             cols["is_primary"] = True
@@ -84,7 +80,7 @@ def add_contact(uow: UnitOfWork, customer_id: int, form: ContactForm) -> int:
 def update_contact(uow: UnitOfWork, contact_id: int, expected_version: int, form: ContactForm):
     with uow:
         k = _load(uow, contact_id, expected_version)
-        cols = _contact_cols(uow, form, k)
+        cols = contact_columns(uow, form, k)
         if not cols["is_primary"] and k.is_primary:
             cols["is_primary"] = True  # move the flag with set_primary, not by unticking
         if cols["is_primary"] and not k.is_primary:

@@ -21,8 +21,9 @@ from app.models import Role, User
 from app.services.admin import code_tables
 from app.services.core.errors import ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.customers.customers import OWNER_ROLES, ContactForm, CustomerForm
+from app.services.customers.forms import ContactForm, CustomerForm
 from app.services.customers.import_template import MAX_ROWS, ImportColumn, columns
+from app.services.customers.registration import OWNER_ROLES
 from app.services.search import customer_names as cn
 
 

@@ -22,7 +22,7 @@ from app.services.admin import code_tables, extra_fields
 from app.services.admin.extra_fields import ExtraFieldRow
 from app.services.core.errors import PermissionDenied, ServiceError
 from app.services.core.uow import UnitOfWork
-from app.services.customers.customers import REGISTER_ROLES
+from app.services.customers.registration import REGISTER_ROLES
 
 MAX_ROWS = 5000
 IMPORT_ROLES = REGISTER_ROLES  # 业务员、主管、内勤、管理员; not 董事长 or 文员

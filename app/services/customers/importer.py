@@ -6,7 +6,7 @@ file's rows is import_rows.
   run(uow, path, progress=None, cancelled=None) -> ImportResult   all rows in ONE transaction
 
 Every row goes through the same code as the registration dialog
-(customers.prepare_registration / insert_registration): the same validation, the same
+(registration.prepare_registration / insert_registration): the same validation, the same
 规则 1 duplicate check and wording (a rep never learns details of a customer he may not
 see), customer numbers from the configured pattern, pinyin, duplicate keys, the 归属变更
 “登记” line and the audit trail. Code-table cells accept an entry's name or its code.
@@ -23,16 +23,15 @@ from sqlalchemy.exc import IntegrityError
 from app.services.admin import code_tables
 from app.services.core.errors import ConflictError, PermissionDenied, ServiceError, ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.customers.customers import (
-    KIND_LABELS,
-    CustomerForm,
+from app.services.customers.duplicates import find_duplicates
+from app.services.customers.forms import KIND_LABELS, CustomerForm
+from app.services.customers.import_rows import ImportSheet, RowError, SheetRow, read_sheet
+from app.services.customers.import_template import require_importer
+from app.services.customers.registration import (
     PreparedRegistration,
-    find_duplicates,
     insert_registration,
     prepare_registration,
 )
-from app.services.customers.import_rows import ImportSheet, RowError, SheetRow, read_sheet
-from app.services.customers.import_template import require_importer
 
 Progress = Callable[[int, int], None]
 

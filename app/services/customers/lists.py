@@ -19,10 +19,10 @@ from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.customers import ownership
-from app.services.customers.customers import DELETE_ROLES, restore_customer
-from app.services.customers.customers import _search_where as customer_search
 from app.services.customers.grants import log_output
 from app.services.customers.idle_clock import days_until_pool
+from app.services.customers.recycle_bin import DELETE_ROLES, restore_customer
+from app.services.customers.search import CUSTOMER_SEARCH_HINT, customer_search
 from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource
 
 CODE_COLUMNS = [  # key, label, Customer attribute, code table key, shown by default
@@ -35,8 +35,6 @@ CODE_COLUMNS = [  # key, label, Customer attribute, code table key, shown by def
     ("payment", "付款方式", Customer.payment_id, "payment", False),
 ]
 _CODES = {key: aliased(CodeItem, name=f"code_{key}") for key, *_ in CODE_COLUMNS}
-# Every customer-based list searches the same way and says so the same way.
-CUSTOMER_SEARCH_HINT = "客户名称、拼音、首字母、电话或联系人"
 Owner = aliased(User, name="owner")
 Registrar = aliased(User, name="registrar")
 
@@ -168,7 +166,7 @@ def _assign(uow: UnitOfWork, ids, owner: int, reason: str = "批量分配", **_p
 
 
 def _delete(uow: UnitOfWork, ids, **_params) -> BatchResult:
-    """Move to the recycle bin (soft delete): the roles customers.delete_customer allows."""
+    """Move to the recycle bin (soft delete): the roles recycle_bin.delete_customer allows."""
     if uow.actor.role not in DELETE_ROLES:
         raise PermissionDenied("只有销售内勤、销售主管或系统管理员可以删除客户。")
     with uow:

@@ -1,6 +1,6 @@
 """Reminders from the customer archive: change requests waiting for the sales admin
 (规则 9) and 查阅授权 requests waiting for the chairman. Registered on import
-(app.services.customers.customers imports this module)."""
+(app.services.reminders.registry imports this module)."""
 
 from __future__ import annotations
 

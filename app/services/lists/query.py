@@ -24,7 +24,7 @@ from app.services.core import hooks
 from app.services.core.errors import ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.lists.pruning import without_unused_joins
-from app.services.lists.spec import ListQuery, ListSource
+from app.services.lists.spec import ListQuery, ListSource, WindowedSearch
 
 MAX_SEARCH_CHARS = 200
 
@@ -37,8 +37,8 @@ def filtered(
     text = (query.search or "").strip()[:MAX_SEARCH_CHARS]
     if text and source.search is not None:
         search = source.search
-        if window:
-            search = source.search.first_window  # type: ignore[attr-defined]
+        if window:  # only asked for a WindowedSearch (_first_window_attempts)
+            search = source.search.first_window  # type: ignore[union-attr]
         stmt = stmt.where(search(text))
     if query.date_key and (query.date_from or query.date_to):
         col = source.column(query.date_key)
@@ -158,18 +158,18 @@ def _first_window_attempts(
     """(stop-early form?, budget in ms) to try, in order, for a search's first window;
     when every attempt runs over its budget the usual form answers without one.
 
-    A source's search callable may carry `first_window(text)`: a WHERE clause equal in
-    meaning to `search(text)` but shaped for a list's first window (`ORDER BY … LIMIT`),
-    which the database answers by walking the sort index and stopping at the first
+    A source's search may be a WindowedSearch, whose `first_window(text)` is a WHERE clause
+    equal in meaning to `search(text)` but shaped for a list's first window (`ORDER BY …
+    LIMIT`), which the database answers by walking the sort index and stopping at the first
     matches: fast when matches are common, a walk over every row when they are rare.
-    `first_window.applies(text)` says no index finds the term (1–2 characters): then it
-    goes first. Otherwise the indexed form goes first, and if that runs long it has
-    found many matches (a city's name: 24,000 rows, all looked up and sorted), for
-    which stopping early pays."""
-    alt = getattr(source.search, "first_window", None) if text else None
-    if alt is None:
+    `applies(text)` says no index finds the term (1–2 characters): then it goes first.
+    Otherwise the indexed form goes first, and if that runs long it has found many
+    matches (a city's name: 24,000 rows, all looked up and sorted), for which stopping
+    early pays."""
+    search = source.search
+    if not text or not isinstance(search, WindowedSearch):
         return ()
-    if getattr(alt, "applies", lambda _t: True)(text):
+    if search.applies(text):
         return ((True, FIRST_WINDOW_BUDGET_MS),)
     indexed = INDEXED_BUDGET_MS.get(dialect)
     if indexed is None:  # no time budget there (_time_budget): keep the indexed form

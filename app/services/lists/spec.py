@@ -94,6 +94,19 @@ class BatchAction:
     param: tuple[str, str, Callable[[UnitOfWork], list[tuple[Any, str]]]] | None = None
 
 
+@dataclass(frozen=True)
+class WindowedSearch:
+    """A list search (call it: text -> WHERE clause) that also has a form of the same
+    clause shaped for a list's first window; see query._first_window_attempts."""
+
+    where: Callable[[str], Any]  # the usual, indexed form
+    first_window: Callable[[str], Any]  # equal in meaning, stops early under ORDER BY … LIMIT
+    applies: Callable[[str], bool]  # no index finds this term: try first_window first
+
+    def __call__(self, text: str):
+        return self.where(text)
+
+
 @dataclass
 class ListSource:
     key: str  # stable name for preferences, e.g. "users"
@@ -101,7 +114,7 @@ class ListSource:
     columns: list[Column]
     id_expr: Any
     base: Callable[[UnitOfWork], Select]  # FROM + joins + visibility WHERE
-    search: Callable[[str], Any] | None = None  # text -> WHERE clause
+    search: Callable[[str], Any] | None = None  # text -> WHERE clause, or a WindowedSearch
     search_hint: str = "搜索"
     default_sort: list[tuple[str, bool]] = field(default_factory=list)
     batch_actions: list[BatchAction] = field(default_factory=list)

@@ -18,8 +18,7 @@ from app.services.access.visibility import customer_scope
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
-from app.services.customers.customers import _search_where as customer_search
-from app.services.customers.lists import CUSTOMER_SEARCH_HINT
+from app.services.customers.search import CUSTOMER_SEARCH_HINT, customer_search
 from app.services.lists.spec import Column, ListSource
 
 Grade = aliased(CodeItem, name="class_grade")

@@ -18,9 +18,9 @@ from app.services.access.visibility import customer_scope, pool_scope
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ServiceError
 from app.services.core.uow import Actor, UnitOfWork
-from app.services.customers import customers, ownership
-from app.services.customers.customers import _search_where as customer_search
-from app.services.customers.lists import CUSTOMER_SEARCH_HINT
+from app.services.customers import ownership
+from app.services.customers.registration import owner_choices
+from app.services.customers.search import CUSTOMER_SEARCH_HINT, customer_search
 from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource
 from app.services.pool import rules as pool
 
@@ -90,7 +90,7 @@ def _claim(uow: UnitOfWork, ids, **_params) -> BatchResult:
 def _assign_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
     if uow.actor is None or uow.actor.role not in ASSIGN_ROLES:
         return []
-    return customers.owner_choices(uow)
+    return owner_choices(uow)
 
 
 def _assign(uow: UnitOfWork, ids, owner: int, reason: str = "从公海分配", **_params):

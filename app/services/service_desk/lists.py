@@ -19,7 +19,7 @@ from app.services.access.visibility import customer_scope
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ServiceError
 from app.services.core.uow import Actor, UnitOfWork, logged_in
-from app.services.customers.customers import _search_where as customer_search
+from app.services.customers.search import customer_search
 from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource, text_search
 from app.services.search.pinyin import PinyinKeys, matches
 from app.services.service_desk import complaints, samples

@@ -28,8 +28,7 @@ from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ServiceError
 from app.services.core.uow import UnitOfWork, logged_in
-from app.services.customers.customers import _search_where as customer_search
-from app.services.customers.lists import CUSTOMER_SEARCH_HINT
+from app.services.customers.search import CUSTOMER_SEARCH_HINT, customer_search
 from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource, text_search
 from app.services.visits import workflow as visits
 from app.services.visits.scope import plan_scope, record_scope, report_scope

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.core.errors import ConflictError, ServiceError, ValidationError
-from app.services.customers import customers
-from app.services.customers.customers import FIELD_LABELS, CustomerCard
+from app.services.customers.card import CustomerCard, get_customer
+from app.services.customers.forms import FIELD_LABELS
+from app.services.customers.updates import update_customer
 from app.services.service_desk import complaints, samples
 from app.ui.common.style import (
     ERROR_COLOR,
@@ -53,7 +54,7 @@ HISTORY_COLUMNS = ["时间", "类型", "原归属", "新归属", "原因", "操�
 
 def load_card(ctx: AppContext, customer_id: int) -> CustomerCard:
     # A write unit of work: a view under a 查阅授权 is logged by the service.
-    return customers.get_customer(write_uow(ctx), customer_id)
+    return get_customer(write_uow(ctx), customer_id)
 
 
 class CustomerCardDialog(QDialog):
@@ -224,7 +225,7 @@ class CustomerCardDialog(QDialog):
             set_message(self.save_error, "没有需要保存的修改。", HINT_COLOR)
             return False
         try:
-            result = customers.update_customer(
+            result = update_customer(
                 write_uow(self.ctx), self.customer_id, self.card.version, changes
             )
         except ConflictError as err:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
-from app.services.customers.customers import CODE_FIELDS, FIELD_LABELS, CustomerCard
+from app.services.customers.card import CustomerCard
+from app.services.customers.forms import CODE_FIELDS, FIELD_LABELS
 from app.ui.customers.fields import shown
 from app.ui.customers.form_widget import GROUPS, PERSONAL_GROUP
 from app.ui.forms.paper_form import (

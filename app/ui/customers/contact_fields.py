@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 from app.services.admin import code_tables
 from app.services.core.errors import ServiceError, ValidationError
 from app.services.customers import contacts
-from app.services.customers.customers import ContactForm, ContactRow
+from app.services.customers.card import ContactRow
+from app.services.customers.forms import ContactForm
 from app.ui.common.form_dialog import FormDialog
 from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.common.style import ERROR_COLOR, message_label

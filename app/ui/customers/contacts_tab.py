@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from app.services.core.errors import ServiceError
 from app.services.customers import contacts
-from app.services.customers.customers import ContactRow
+from app.services.customers.card import ContactRow
 from app.ui.common.messages import confirm, show_service_error
 from app.ui.context import AppContext
 from app.ui.customers.contact_fields import ContactDialog

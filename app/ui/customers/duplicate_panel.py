@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.services.customers.customers import DuplicateHit
+from app.services.customers.duplicates import DuplicateHit
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR, SUCCESS_COLOR
 from app.ui.customers.grant_dialog import can_request
 

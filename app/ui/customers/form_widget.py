@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.admin import code_tables, extra_fields
-from app.services.customers import customers
-from app.services.customers.customers import FIELD_LABELS, CustomerForm
+from app.services.customers.forms import CODE_FIELDS, FIELD_LABELS, CustomerForm
 from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.common.style import ERROR_COLOR, message_label
 from app.ui.context import AppContext
@@ -133,10 +132,10 @@ class CustomerFormWidget(QWidget):
         return box
 
     def _make(self, name: str, current: CustomerForm | None) -> QWidget:
-        if name in customers.CODE_FIELDS:
+        if name in CODE_FIELDS:
             combo = PinyinCombo(allow_none=name not in ("type_id", "coop_status_id"))
             current_id = getattr(current, name) if current is not None else None
-            rows = code_tables.options(read_uow(self.ctx), customers.CODE_FIELDS[name], current_id)
+            rows = code_tables.options(read_uow(self.ctx), CODE_FIELDS[name], current_id)
             combo.set_items([(r.id, r.label, r) for r in rows])
             if name == "type_id":
                 self._type_rows = {r.id: r for r in rows}

@@ -8,10 +8,10 @@ from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout
 
 from app.services.admin import extra_fields
 from app.services.core.errors import ServiceError
-from app.services.customers import customers
-from app.services.customers.customers import REGISTER_ROLES
+from app.services.customers.card import get_customer
 from app.services.customers.import_template import can_import
 from app.services.customers.lists import customers_source
+from app.services.customers.registration import REGISTER_ROLES
 from app.services.lists import prefs as list_prefs
 from app.ui.common.messages import show_service_error
 from app.ui.context import AppContext
@@ -157,7 +157,7 @@ class CustomerListPage(QWidget):
             QMessageBox.information(self, "打印客户档案", "请先在列表中选择一个客户。")
             return None
         try:
-            card = customers.get_customer(self.ctx.uow(), ids[0])
+            card = get_customer(self.ctx.uow(), ids[0])
         except ServiceError as err:
             show_service_error(self, err, "客户档案")
             return None

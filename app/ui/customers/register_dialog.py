@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from app.models import Role
 from app.services.core.errors import ServiceError, ValidationError
-from app.services.customers import customers
-from app.services.customers.customers import DuplicateFound, RegisterResult
+from app.services.customers.duplicates import DuplicateFound, check_duplicates
+from app.services.customers.registration import RegisterResult, owner_choices, register_customer
 from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR, message_label
 from app.ui.context import AppContext
@@ -82,7 +82,7 @@ class RegisterDialog(QDialog):
         side = QVBoxLayout()
         side.addWidget(label_text("归属销售", True))
         self.owner = PinyinCombo(allow_none=False)
-        self.owner.set_items(customers.owner_choices(read_uow(ctx)), ctx.actor.id)
+        self.owner.set_items(owner_choices(read_uow(ctx)), ctx.actor.id)
         self.owner.setEnabled(ctx.actor.role != Role.SALES_REP)  # a rep registers for self
         side.addWidget(self.errors.wrap("owner_id", self.owner))
         self.duplicates = DuplicatePanel(ctx)
@@ -143,7 +143,7 @@ class RegisterDialog(QDialog):
     def check_now(self) -> None:
         self._timer.stop()
         try:
-            hits = customers.check_duplicates(read_uow(self.ctx), self.form.form())
+            hits = check_duplicates(read_uow(self.ctx), self.form.form())
         except ServiceError as err:
             self.errors.show(err)
             return
@@ -178,9 +178,7 @@ class RegisterDialog(QDialog):
         form.owner_id = self.owner.current_id()
         form.contacts = self.contacts.forms()
         try:
-            self.result_ = customers.register_customer(
-                write_uow(self.ctx), form, override_reason=reason
-            )
+            self.result_ = register_customer(write_uow(self.ctx), form, override_reason=reason)
         except DuplicateFound as err:
             self.duplicates.set_hits(err.hits)
             self._update_blocked()

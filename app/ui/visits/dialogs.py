@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import ConflictError, ServiceError, ValidationError
-from app.services.customers import customers
+from app.services.customers.registration import owner_choices
 from app.services.lists import query as list_query
 from app.services.lists.spec import ListQuery
 from app.services.search.pinyin import matches
@@ -112,9 +112,9 @@ def satisfaction_combo(current: int | None) -> PinyinCombo:
 
 def visitor_choices(ctx: AppContext, plan: PlanDetail | None) -> list[tuple[int, str]]:
     """回访人员 to offer: the service's list when it has one (visits.visitor_choices),
-    else the people the actor may act for (customers.owner_choices); always the actor and
+    else the people the actor may act for (owner_choices); always the actor and
     the plan's current visitors."""
-    provider = getattr(visits, "visitor_choices", None) or customers.owner_choices
+    provider = getattr(visits, "visitor_choices", None) or owner_choices
     found = dict(provider(read_uow(ctx)))
     if plan is not None:
         found.update(zip(plan.visitor_ids, plan.visitor_names, strict=True))
@@ -340,7 +340,7 @@ class BatchPlanDialog(VisitFormDialog):
         self.add_field("since", "未回访自", self.since)
         self.owner = PinyinCombo(placeholder="全部")
         self.owner.setMinimumWidth(FIELD_WIDTH)
-        self.owner.set_items(customers.owner_choices(read_uow(ctx)))
+        self.owner.set_items(owner_choices(read_uow(ctx)))
         self.add_field("owner_id", "归属销售", self.owner)
         self.search_button = QPushButton("查询回访对象")
         self.search_button.clicked.connect(self.find_targets)

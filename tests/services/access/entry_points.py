@@ -109,7 +109,7 @@ NOT_RECORD_DRIVEN = {
 }
 # Entry points over a list source (ListSource): the list-source enumeration below runs every
 # source as every role; these only apply the source they are given.
-LIST_DRIVEN_MODULES = ("lists.listing.", "lists.excel_export.", "lists.query.", "lists.summaries.")
+LIST_DRIVEN_MODULES = ("lists.excel_export.", "lists.query.", "lists.summaries.")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,8 +8,13 @@ from datetime import timedelta
 import pytest
 
 from app.services.core.errors import NotFound, PermissionDenied
-from app.services.customers import customers, grants
-from app.services.customers.customers import DuplicateFound
+from app.services.customers import grants, registration
+from app.services.customers.card import get_customer
+from app.services.customers.duplicates import DuplicateFound, check_duplicates
+from app.services.customers.forms import ContactForm
+from app.services.customers.recycle_bin import delete_customer
+from app.services.customers.search import customer_rows, list_customer_ids, search_customers
+from app.services.customers.updates import update_customer
 from tests.services.customer_fixtures import fast_passwords, form, make_world, register
 
 
@@ -51,23 +56,23 @@ def test_role_operation_matrix(world, role):
     # get card
     for cid in everyone:
         if cid in visible:
-            assert customers.get_customer(w.uow(actor), cid).id == cid
+            assert get_customer(w.uow(actor), cid).id == cid
         else:
             with pytest.raises(NotFound):
-                customers.get_customer(w.uow(actor), cid)
+                get_customer(w.uow(actor), cid)
     # search: by text, pinyin, phone digits
     for text in ("枸杞", "gouqi", "50000"):
-        found = {r.id for r in customers.search_customers(w.uow(actor), text, 100)}
+        found = {r.id for r in search_customers(w.uow(actor), text, 100)}
         assert found == visible, text
     # list ids for export / print, and rows for them
-    assert set(customers.list_customer_ids(w.uow(actor))) == visible
-    assert {r.id for r in customers.customer_rows(w.uow(actor), everyone)} == visible
+    assert set(list_customer_ids(w.uow(actor))) == visible
+    assert {r.id for r in customer_rows(w.uow(actor), everyone)} == visible
     # update
     editable = {getattr(w, k) for k in EDITORS[role].split()}
     for cid in everyone:
         try:
-            version = customers.get_customer(w.uow(w.admin), cid).version
-            customers.update_customer(w.uow(actor), cid, version, {"remarks": f"{role} 改"})
+            version = get_customer(w.uow(w.admin), cid).version
+            update_customer(w.uow(actor), cid, version, {"remarks": f"{role} 改"})
             changed = True
         except (PermissionDenied, NotFound):
             changed = False
@@ -76,9 +81,9 @@ def test_role_operation_matrix(world, role):
 
 def test_duplicate_hit_hides_details_from_a_rep_who_cannot_see(world):
     w = world
-    hits = customers.check_duplicates(w.uow(w.rep3), form(w, "甲枸杞贸易"))
+    hits = check_duplicates(w.uow(w.rep3), form(w, "甲枸杞贸易"))
     assert [(h.customer_id, h.owner_name, h.customer_name) for h in hits] == [(w.c1, "张三", "")]
-    hits = customers.check_duplicates(w.uow(w.manager), form(w, "甲枸杞贸易"))
+    hits = check_duplicates(w.uow(w.manager), form(w, "甲枸杞贸易"))
     assert hits[0].customer_name == "甲枸杞贸易有限公司"
 
 
@@ -87,27 +92,27 @@ def test_grant_on_one_customer(world, fake_clock):
     until = fake_clock.current + timedelta(days=2)
     gid = grants.request_grant(w.uow(w.rep3), "协助跟进", until, customer_id=w.c1)
     with pytest.raises(NotFound):  # pending: nothing yet
-        customers.get_customer(w.uow(w.rep3), w.c1)
+        get_customer(w.uow(w.rep3), w.c1)
     for actor in (w.admin, w.sales_admin, w.manager, w.rep3):
         with pytest.raises(PermissionDenied):
             grants.decide_grant(w.uow(actor), gid, True)
     grants.decide_grant(w.uow(w.chairman), gid, True)
-    card = customers.get_customer(w.uow(w.rep3), w.c1)
+    card = get_customer(w.uow(w.rep3), w.c1)
     assert card.via_grant and not card.can_edit
-    assert {r.id for r in customers.search_customers(w.uow(w.rep3), "枸杞")} == {w.c1, w.c3}
-    assert set(customers.list_customer_ids(w.uow(w.rep3))) == {w.c1, w.c3}
+    assert {r.id for r in search_customers(w.uow(w.rep3), "枸杞")} == {w.c1, w.c3}
+    assert set(list_customer_ids(w.uow(w.rep3))) == {w.c1, w.c3}
     with pytest.raises(PermissionDenied):  # a grant is read-only
-        customers.update_customer(w.uow(w.rep3), w.c1, card.version, {"remarks": "x"})
+        update_customer(w.uow(w.rep3), w.c1, card.version, {"remarks": "x"})
     views = grants.list_views(w.uow(w.chairman), gid)
     assert [(v.user_name, v.customer_id) for v in views] == [("王五", w.c1)]
     # Own customer views are not logged.
-    customers.get_customer(w.uow(w.rep3), w.c3)
+    get_customer(w.uow(w.rep3), w.c3)
     assert len(grants.list_views(w.uow(w.chairman))) == 1
     # The grant ends at valid_until.
     fake_clock.advance(days=2, seconds=1)
     with pytest.raises(NotFound):
-        customers.get_customer(w.uow(w.rep3), w.c1)
-    assert set(customers.list_customer_ids(w.uow(w.rep3))) == {w.c3}
+        get_customer(w.uow(w.rep3), w.c1)
+    assert set(list_customer_ids(w.uow(w.rep3))) == {w.c3}
 
 
 def test_grant_on_a_book_and_rejection(world, fake_clock):
@@ -117,7 +122,7 @@ def test_grant_on_a_book_and_rejection(world, fake_clock):
     g2 = grants.request_grant(w.uow(w.rep3), "看看", until, book_owner_id=w.rep1.id)
     grants.decide_grant(w.uow(w.chairman), g1, True, note="同意")
     grants.decide_grant(w.uow(w.chairman), g2, False, note="不同意")
-    assert set(customers.list_customer_ids(w.uow(w.rep3))) == {w.c2, w.c3}
+    assert set(list_customer_ids(w.uow(w.rep3))) == {w.c2, w.c3}
     rows = {g.id: g for g in grants.list_grants(w.uow(w.rep3))}
     assert rows[g1].status_label == "已批准" and rows[g2].status_label == "已驳回"
     assert rows[g1].book_owner_name == "李四"
@@ -143,10 +148,10 @@ def test_grant_request_validation(world, fake_clock):
 def test_clerk_and_chairman_read_only(world):
     w = world
     for actor in (w.clerk, w.chairman):
-        card = customers.get_customer(w.uow(actor), w.c1)
+        card = get_customer(w.uow(actor), w.c1)
         assert not card.can_edit
         with pytest.raises(PermissionDenied):
-            customers.delete_customer(w.uow(actor), w.c1, card.version)
+            delete_customer(w.uow(actor), w.c1, card.version)
 
 
 def _race(world, barrier_after_check: bool, monkeypatch):
@@ -155,7 +160,7 @@ def _race(world, barrier_after_check: bool, monkeypatch):
     results, errors = [], []
     if barrier_after_check:
         barrier = threading.Barrier(2, timeout=20)
-        real = customers._find_hits
+        real = registration.find_duplicates
         waited = set()
 
         def find_then_wait(uow, keys, exclude_id=None):
@@ -166,7 +171,7 @@ def _race(world, barrier_after_check: bool, monkeypatch):
                 barrier.wait()  # both have passed the duplicate check
             return hits
 
-        monkeypatch.setattr(customers, "_find_hits", find_then_wait)
+        monkeypatch.setattr(registration, "find_duplicates", find_then_wait)
 
     def run(actor, name):
         try:
@@ -190,16 +195,16 @@ def _race(world, barrier_after_check: bool, monkeypatch):
 def test_concurrent_registration_exactly_one_wins_postgres(world, db, monkeypatch):
     results, errors = _race(world, True, monkeypatch)
     assert len(results) == 1 and len(errors) == 1
-    winner = customers.get_customer(world.uow(world.admin), results[0].customer_id)
+    winner = get_customer(world.uow(world.admin), results[0].customer_id)
     # The loser is told who won, and the winner's record is the only one.
     assert errors[0].hits[0].owner_name == winner.owner_name
-    assert len(customers.search_customers(world.uow(world.admin), "宁夏红")) == 1
+    assert len(search_customers(world.uow(world.admin), "宁夏红")) == 1
 
 
 def test_concurrent_registration_exactly_one_wins(world, monkeypatch):
     results, errors = _race(world, False, monkeypatch)
     assert len(results) == 1 and len(errors) == 1
-    assert len(customers.search_customers(world.uow(world.admin), "宁夏红")) == 1
+    assert len(search_customers(world.uow(world.admin), "宁夏红")) == 1
 
 
 def test_concurrent_numbers_are_unique(world):
@@ -267,7 +272,6 @@ def test_printing_the_address_book_under_a_grant_is_logged(world, fake_clock):
     from app.services.core.uow import UnitOfWork
     from app.services.customers import contacts
     from app.services.customers.contact_lists import contacts_source
-    from app.services.customers.customers import ContactForm
     from app.services.lists import query as list_query
     from app.services.lists.spec import ListQuery
 

@@ -34,8 +34,8 @@ from app.services.core import clock
 from app.services.core.errors import ServiceError
 from app.services.core.uow import UnitOfWork
 from app.services.customers import attachments, followups, grants, ownership
-from app.services.customers.customers import ContactForm
 from app.services.customers.followups import DealForm, FollowUpForm
+from app.services.customers.forms import ContactForm
 from app.services.service_desk import complaints, samples
 from app.services.service_desk.complaints import ComplaintForm
 from app.services.visits import workflow as visits

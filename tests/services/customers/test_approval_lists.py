@@ -45,14 +45,13 @@ def test_grant_queue_scope_and_naming(world):
 
 def test_change_request_queue_scope(world):
     from app.services.core import settings
-    from app.services.customers import customers
+    from app.services.customers.card import get_customer
+    from app.services.customers.updates import update_customer
 
     w = world
     settings.update_settings(UnitOfWork(w.db, w.admin), {"customers.change_approval": 1})
-    version = customers.get_customer(UnitOfWork(w.db, w.rep1), w.cid).version
-    result = customers.update_customer(
-        UnitOfWork(w.db, w.rep1), w.cid, version, {"phone": "0951-5099999"}
-    )
+    version = get_customer(UnitOfWork(w.db, w.rep1), w.cid).version
+    result = update_customer(UnitOfWork(w.db, w.rep1), w.cid, version, {"phone": "0951-5099999"})
     assert result.pending
     keys = ["requester", "customer", "status"]
     assert rows(w, w.sales_admin, change_requests_source(), keys) == [("张三", NXH, "pending")]

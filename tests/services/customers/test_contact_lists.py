@@ -9,7 +9,7 @@ from app.services.core.errors import NotFound
 from app.services.core.uow import UnitOfWork
 from app.services.customers import contacts, grants
 from app.services.customers.contact_lists import contacts_source, customer_of_contact
-from app.services.customers.customers import ContactForm
+from app.services.customers.forms import ContactForm
 from app.services.lists import query as list_query
 from app.services.lists import summaries
 from app.services.lists.spec import ListQuery

@@ -101,8 +101,8 @@ def test_batch_grade_and_assign_respect_edit_scope(world):
 
 
 def test_recycle_bin_lists_deleted_customers_and_restores(world):
-    from app.services.customers import customers
     from app.services.customers.lists import recycle_bin_source
+    from app.services.customers.recycle_bin import list_recycle_bin
 
     w = world
     src = recycle_bin_source()
@@ -117,7 +117,7 @@ def test_recycle_bin_lists_deleted_customers_and_restores(world):
     restore = next(a for a in src.batch_actions if a.key == "restore")
     assert restore.run(UnitOfWork(w.db, w.sales_admin), [ids[0]]).done == 1
     assert len(names(w, w.admin)) == 3
-    assert customers.list_recycle_bin(UnitOfWork(w.db, w.sales_admin))[0].id == ids[1]
+    assert list_recycle_bin(UnitOfWork(w.db, w.sales_admin))[0].id == ids[1]
 
 
 def test_latin_text_matches_in_any_case(world):

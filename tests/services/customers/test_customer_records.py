@@ -9,8 +9,13 @@ from app.services.admin import code_table_editing, code_tables, extra_fields
 from app.services.core import settings
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.customers import change_requests, contacts, customers
-from app.services.customers.customers import ContactForm, DuplicateFound
+from app.services.customers import change_requests, contacts
+from app.services.customers.card import get_customer
+from app.services.customers.duplicates import DuplicateFound
+from app.services.customers.forms import ContactForm
+from app.services.customers.recycle_bin import delete_customer, list_recycle_bin, restore_customer
+from app.services.customers.search import search_customers
+from app.services.customers.updates import update_customer
 from tests.services.customer_fixtures import NXH, fast_passwords, form, make_world, register
 
 
@@ -21,7 +26,7 @@ def world(db, fake_clock, monkeypatch):
 
 
 def card(w, actor, cid):
-    return customers.get_customer(w.uow(actor), cid)
+    return get_customer(w.uow(actor), cid)
 
 
 # --- update ------------------------------------------------------------------------
@@ -31,7 +36,7 @@ def test_update_with_optimistic_locking_and_keys(world):
     w = world
     cid = register(w, w.rep1, phone="0951-5012345").customer_id
     v = card(w, w.rep1, cid).version
-    res = customers.update_customer(
+    res = update_customer(
         w.uow(w.rep1),
         cid,
         v,
@@ -39,13 +44,13 @@ def test_update_with_optimistic_locking_and_keys(world):
     )
     assert set(res.applied) == {"name", "phone", "demand"} and res.change_request_id is None
     with pytest.raises(ConflictError):  # stale copy
-        customers.update_customer(w.uow(w.rep1), cid, v, {"remarks": "晚了"})
+        update_customer(w.uow(w.rep1), cid, v, {"remarks": "晚了"})
     # Keys follow the new values: the old phone is free, the new one is taken.
     register(w, w.rep2, "别家", phone="0951-5012345")
     with pytest.raises(DuplicateFound):
         register(w, w.rep2, "又一家", phone="09516000000")
-    assert [r.id for r in customers.search_customers(w.uow(w.rep1), "6000000")] == [cid]
-    assert customers.search_customers(w.uow(w.rep1), "nxhgq")[0].id == cid
+    assert [r.id for r in search_customers(w.uow(w.rep1), "6000000")] == [cid]
+    assert search_customers(w.uow(w.rep1), "nxhgq")[0].id == cid
 
 
 def test_update_to_another_customers_name_is_refused(world):
@@ -53,7 +58,7 @@ def test_update_to_another_customers_name_is_refused(world):
     register(w, w.rep1)
     other = register(w, w.rep1, "银川新华百货").customer_id
     with pytest.raises(DuplicateFound) as err:
-        customers.update_customer(
+        update_customer(
             w.uow(w.rep1), other, card(w, w.rep1, other).version, {"name": "宁夏红枸杞产业集团"}
         )
     assert err.value.field == "name"
@@ -64,7 +69,7 @@ def test_update_validation_saves_nothing(world):
     cid = register(w, w.rep1).customer_id
     c = card(w, w.rep1, cid)
     with pytest.raises(ValidationError) as err:
-        customers.update_customer(w.uow(w.rep1), cid, c.version, {"remarks": "好", "email": "x@"})
+        update_customer(w.uow(w.rep1), cid, c.version, {"remarks": "好", "email": "x@"})
     assert err.value.field == "email"
     assert card(w, w.rep1, cid).form.remarks == "" and card(w, w.rep1, cid).version == c.version
 
@@ -75,7 +80,7 @@ def test_change_request_path(world):
         settings.put(uow, "customers.change_approval", 1)
         uow.commit()
     cid = register(w, w.rep1, phone="0951-5012345").customer_id
-    res = customers.update_customer(
+    res = update_customer(
         w.uow(w.rep1),
         cid,
         card(w, w.rep1, cid).version,
@@ -86,7 +91,7 @@ def test_change_request_path(world):
     assert c.form.phone == "0951-5012345" and c.form.remarks == "改备注"
     assert c.pending_change_requests == 1
     # A manager's edit is direct.
-    customers.update_customer(w.uow(w.manager), cid, c.version, {"fax": "0951-5000000"})
+    update_customer(w.uow(w.manager), cid, c.version, {"fax": "0951-5000000"})
     with pytest.raises(PermissionDenied):
         change_requests.approve_change_request(w.uow(w.rep1), res.change_request_id)
     pending = change_requests.list_change_requests(w.uow(w.sales_admin))
@@ -98,7 +103,7 @@ def test_change_request_path(world):
     c = card(w, w.rep1, cid)
     assert c.form.phone == "0951-5099999" and c.form.address == "银川市金凤区"
     assert c.form.fax == "0951-5000000"
-    assert [r.id for r in customers.search_customers(w.uow(w.rep1), "5099999")] == [cid]
+    assert [r.id for r in search_customers(w.uow(w.rep1), "5099999")] == [cid]
     with pytest.raises(ValidationError):
         change_requests.reject_change_request(w.uow(w.sales_admin), res.change_request_id)
 
@@ -109,12 +114,8 @@ def test_change_request_stale_and_reject(world):
         settings.put(uow, "customers.change_approval", 1)
         uow.commit()
     cid = register(w, w.rep1).customer_id
-    r1 = customers.update_customer(
-        w.uow(w.rep1), cid, card(w, w.rep1, cid).version, {"principal": "王总"}
-    )
-    customers.update_customer(
-        w.uow(w.sales_admin), cid, card(w, w.rep1, cid).version, {"principal": "李总"}
-    )
+    r1 = update_customer(w.uow(w.rep1), cid, card(w, w.rep1, cid).version, {"principal": "王总"})
+    update_customer(w.uow(w.sales_admin), cid, card(w, w.rep1, cid).version, {"principal": "李总"})
     with pytest.raises(ConflictError):
         change_requests.approve_change_request(w.uow(w.sales_admin), r1.change_request_id)
     change_requests.reject_change_request(
@@ -129,14 +130,14 @@ def test_recycle_bin(world):
     w = world
     cid = register(w, w.rep1).customer_id
     with pytest.raises(PermissionDenied):
-        customers.delete_customer(w.uow(w.rep1), cid, card(w, w.rep1, cid).version)
-    customers.delete_customer(w.uow(w.manager), cid, card(w, w.rep1, cid).version)
+        delete_customer(w.uow(w.rep1), cid, card(w, w.rep1, cid).version)
+    delete_customer(w.uow(w.manager), cid, card(w, w.rep1, cid).version)
     with pytest.raises(NotFound):
         card(w, w.rep1, cid)
-    assert customers.search_customers(w.uow(w.sales_admin), "nxh") == []
-    assert [r.id for r in customers.list_recycle_bin(w.uow(w.sales_admin))] == [cid]
-    assert customers.list_recycle_bin(w.uow(w.manager))[0].name == NXH
-    customers.restore_customer(w.uow(w.sales_admin), cid)
+    assert search_customers(w.uow(w.sales_admin), "nxh") == []
+    assert [r.id for r in list_recycle_bin(w.uow(w.sales_admin))] == [cid]
+    assert list_recycle_bin(w.uow(w.manager))[0].name == NXH
+    restore_customer(w.uow(w.sales_admin), cid)
     assert card(w, w.rep1, cid).id == cid
 
 
@@ -238,7 +239,7 @@ def test_code_table_editing(world):
     assert new in [i.id for i in code_tables.options(w.uow(w.rep1), "source", current_id=new)]
     c = card(w, w.rep1, cid)
     assert c.labels["source_id"] == "老客户介绍"
-    customers.update_customer(w.uow(w.rep1), cid, c.version, {"remarks": "仍可保存"})
+    update_customer(w.uow(w.rep1), cid, c.version, {"remarks": "仍可保存"})
     with pytest.raises(ValidationError) as err:
         register(w, w.rep1, "新公司", source_id=new)
     assert err.value.field == "source_id" and "已停用" in err.value.message
@@ -313,7 +314,7 @@ def test_form_roundtrip_from_card(world):
     from dataclasses import asdict
 
     values = {k: v for k, v in asdict(c.form).items() if k not in ("owner_id", "contacts")}
-    res = customers.update_customer(w.uow(w.rep1), cid, c.version, values)
+    res = update_customer(w.uow(w.rep1), cid, c.version, values)
     assert res.applied == []
     assert form(w).name == NXH
 
@@ -335,8 +336,6 @@ def test_reminders_for_pending_requests(world, fake_clock):
     with UnitOfWork(w.db, w.admin) as uow:
         settings.put(uow, "customers.change_approval", 1)
         uow.commit()
-    customers.update_customer(
-        w.uow(w.rep1), cid, card(w, w.rep1, cid).version, {"name": "新名字公司"}
-    )
+    update_customer(w.uow(w.rep1), cid, card(w, w.rep1, cid).version, {"name": "新名字公司"})
     items = reminders.collect(w.uow(w.sales_admin)).items
     assert any(r.kind == "customer_change_request" and "新名字" not in r.title for r in items)

@@ -10,8 +10,12 @@ import pytest
 from app.services.core import settings
 from app.services.core.errors import PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.customers import customers
-from app.services.customers.customers import DuplicateFound
+from app.services.customers.card import get_customer
+from app.services.customers.duplicates import DuplicateFound, check_duplicates
+from app.services.customers.forms import ContactForm
+from app.services.customers.recycle_bin import delete_customer
+from app.services.customers.registration import register_customer
+from app.services.customers.search import list_customer_ids, search_customers
 from tests.services.customer_fixtures import NXH, fast_passwords, form, make_world, register
 
 
@@ -24,7 +28,7 @@ def world(db, fake_clock, monkeypatch):
 def test_register_sets_number_keys_pinyin_and_history(world):
     res = register(world, world.rep1, phone="0951-5012345", capital="500万")
     assert res.number == "KH202600001"
-    card = customers.get_customer(world.uow(world.rep1), res.customer_id)
+    card = get_customer(world.uow(world.rep1), res.customer_id)
     assert card.owner_name == "张三"
     assert card.registered_by_name == "张三"
     assert card.capital_amount == Decimal("5000000.00") and card.capital_unit == "万元"
@@ -89,8 +93,8 @@ def test_duplicate_in_recycle_bin_and_own(world):
         register(world, world.rep1, "宁夏红枸杞产业集团")
     assert err.value.hits[0].status == "mine"
     assert err.value.hits[0].customer_number == res.number  # own record: may see it
-    card = customers.get_customer(world.uow(world.sales_admin), res.customer_id)
-    customers.delete_customer(world.uow(world.sales_admin), res.customer_id, card.version)
+    card = get_customer(world.uow(world.sales_admin), res.customer_id)
+    delete_customer(world.uow(world.sales_admin), res.customer_id, card.version)
     with pytest.raises(DuplicateFound) as err:
         register(world, world.rep2, "宁夏红枸杞产业集团")
     assert err.value.hits[0].status == "deleted"
@@ -99,23 +103,21 @@ def test_duplicate_in_recycle_bin_and_own(world):
 
 def test_live_check_is_lenient(world):
     register(world, world.rep1, phone="0951-5012345")
-    hits = customers.check_duplicates(
-        world.uow(world.rep3), form(world, "宁夏红", phone="0951-501234x")
-    )
+    hits = check_duplicates(world.uow(world.rep3), form(world, "宁夏红", phone="0951-501234x"))
     assert hits == []
-    hits = customers.check_duplicates(world.uow(world.rep3), form(world, "宁夏红枸杞产业"))
+    hits = check_duplicates(world.uow(world.rep3), form(world, "宁夏红枸杞产业"))
     assert len(hits) == 1 and hits[0].customer_name == ""
 
 
 def test_manager_override_records_reason(world):
     register(world, world.rep1)
     with pytest.raises(PermissionDenied):
-        customers.register_customer(world.uow(world.rep2), form(world), override_reason="想要")
-    res = customers.register_customer(
+        register_customer(world.uow(world.rep2), form(world), override_reason="想要")
+    res = register_customer(
         world.uow(world.manager), form(world, owner_id=world.rep2.id), override_reason="董事长指示"
     )
     assert res.overridden
-    card = customers.get_customer(world.uow(world.manager), res.customer_id)
+    card = get_customer(world.uow(world.manager), res.customer_id)
     assert card.ownership[0].reason == "公司特别指派：董事长指示"
     assert card.owner_name == "李四"
     # A third registration is still blocked (by the first record).
@@ -180,18 +182,18 @@ def test_a_bad_number_pattern_is_refused_when_saved(world, pattern, message):
 def test_bad_input_names_field_and_saves_nothing(world, kw, field):
     values = {"name": "宁夏好公司", **kw}
     with pytest.raises(ValidationError) as err:
-        customers.register_customer(world.uow(world.rep1), form(world, **values))
+        register_customer(world.uow(world.rep1), form(world, **values))
     assert err.value.field == field
     assert any("\u4e00" <= ch <= "\u9fff" for ch in err.value.message)
-    assert customers.list_customer_ids(world.uow(world.sales_admin)) == []
+    assert list_customer_ids(world.uow(world.sales_admin)) == []
 
 
 def test_bad_contact_saves_nothing(world):
-    f = form(world, contacts=[customers.ContactForm(name="王经理", mobile="123")])
+    f = form(world, contacts=[ContactForm(name="王经理", mobile="123")])
     with pytest.raises(ValidationError) as err:
-        customers.register_customer(world.uow(world.rep1), f)
+        register_customer(world.uow(world.rep1), f)
     assert err.value.field == "contacts[0].mobile"
-    assert customers.list_customer_ids(world.uow(world.sales_admin)) == []
+    assert list_customer_ids(world.uow(world.sales_admin)) == []
     # and the number was not used up
     assert register(world, world.rep1).number == "KH202600001"
 
@@ -204,7 +206,7 @@ def test_bad_contact_saves_nothing(world):
 )  # fmt: skip
 def test_registered_capital_forms(world, text, expected):
     res = register(world, world.rep1, capital=text)
-    card = customers.get_customer(world.uow(world.rep1), res.customer_id)
+    card = get_customer(world.uow(world.rep1), res.customer_id)
     assert (str(card.capital_amount), card.capital_unit) == expected
     assert card.form.capital == text
 
@@ -213,17 +215,17 @@ def test_registered_capital_forms(world, text, expected):
 def test_search_finds_by_initials_pinyin_text_and_phone(world, text):
     register(world, world.rep1, phone="0951-5012345")
     register(world, world.rep1, "银川新华百货商店", phone="0951-6000000")
-    rows = customers.search_customers(world.uow(world.rep1), text, 10)
+    rows = search_customers(world.uow(world.rep1), text, 10)
     assert [r.name for r in rows] == [NXH]
 
 
 def test_search_finds_contacts_and_polyphonic_surnames(world):
     register(
         world, world.rep1,
-        contacts=[customers.ContactForm(name="曾小贤", mobile="13912345678")],
+        contacts=[ContactForm(name="曾小贤", mobile="13912345678")],
     )  # fmt: skip
     for text in ("zengxiaoxian", "cengxiaoxian", "zxx", "曾小", "1391234"):
-        assert [r.name for r in customers.search_customers(world.uow(world.rep1), text)] == [NXH]
+        assert [r.name for r in search_customers(world.uow(world.rep1), text)] == [NXH]
 
 
 def test_personal_customer_name_is_not_a_duplicate_key(world):
@@ -233,7 +235,7 @@ def test_personal_customer_name_is_not_a_duplicate_key(world):
         personal = code_tables.find_item(uow, "customer_type", "P")
     register(world, world.rep1, "张伟", type_id=personal, phone="13800000001")
     res = register(world, world.rep3, "张伟", type_id=personal, phone="13800000002")
-    card = customers.get_customer(world.uow(world.rep3), res.customer_id)
+    card = get_customer(world.uow(world.rep3), res.customer_id)
     assert card.is_personal and card.form.person_name == "张伟"
 
 
@@ -245,7 +247,7 @@ def test_only_sales_roles_register(world):
         register(world, world.sales_admin)  # must name the owner
     assert err.value.field == "owner_id"
     res = register(world, world.sales_admin, owner_id=world.rep3.id)
-    card = customers.get_customer(world.uow(world.rep3), res.customer_id)
+    card = get_customer(world.uow(world.rep3), res.customer_id)
     assert card.owner_name == "王五" and card.registered_by_name == "李内勤"
     with pytest.raises(PermissionDenied):
         register(world, world.manager, "别人的客户", owner_id=world.rep3.id)  # other team

@@ -1,14 +1,14 @@
 """A 1–2 character search: the list's first window comes from a stop-early form
-(customers._search_first_window, tried within a time budget by lists.query.ids_in_session)
+(customer_search.first_window, tried within a time budget by lists.query.ids_in_session)
 and must hold exactly the first rows of the usual search, on SQLite and PostgreSQL."""
 
 import pytest
 from sqlalchemy import text
 
 from app.services.core.uow import UnitOfWork
-from app.services.customers import customers
-from app.services.customers.customers import ContactForm
+from app.services.customers.forms import ContactForm
 from app.services.customers.lists import customers_source
+from app.services.customers.search import customer_search
 from app.services.lists import query as list_query
 from app.services.lists.spec import ListQuery
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
@@ -51,7 +51,7 @@ def first_and_all(w, actor, term):
 @pytest.mark.parametrize("term", ["伟", "马", "塞上", "银川", "有限", "yc", "95", "z", "魑"])
 def test_short_terms_first_window_is_the_head_of_the_full_result(world, term):
     w = world
-    assert customers._search_first_window.applies(term)
+    assert customer_search.applies(term)
     for actor in (w.sales_admin, w.rep1):
         first, every = first_and_all(w, actor, term)
         assert first == every[:3]
@@ -69,10 +69,10 @@ def test_short_terms_first_window_is_the_head_of_the_full_result(world, term):
 
 
 def test_three_characters_and_more_keep_the_indexed_form(world):
-    assert not customers._search_first_window.applies("塞上物")
-    assert not customers._search_first_window.applies("saishang")
-    assert not customers._search_first_window.applies("9512")
-    assert customers._search_first_window.applies("95")
+    assert not customer_search.applies("塞上物")
+    assert not customer_search.applies("saishang")
+    assert not customer_search.applies("9512")
+    assert customer_search.applies("95")
 
 
 def _outlast_any_budget(uow) -> None:

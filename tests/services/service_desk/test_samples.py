@@ -8,7 +8,7 @@ import pytest
 from app.models import SampleRequest
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.customers.customers import ContactForm
+from app.services.customers.forms import ContactForm
 from app.services.lists import query as list_query
 from app.services.lists import summaries
 from app.services.lists.spec import ListQuery

@@ -1,0 +1,217 @@
+"""Registration (登记, 规则 1 and 2): the owner check, the number, the customer row with its
+keys, pinyin, contacts and the 归属变更 “登记”; and whom a registration may be owned by.
+
+UI entry points (each takes a fresh UnitOfWork(db, actor)):
+  register_customer(uow, form, override_reason=None) -> RegisterResult
+  owner_choices(uow) -> list[(user id, name)]
+The Excel import goes through prepare_registration and insert_registration too."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from app.models import Contact, Customer, OwnershipChange, Role, User
+from app.services.core import clock, numbering, settings
+from app.services.core.errors import ConflictError, PermissionDenied, ValidationError
+from app.services.core.uow import UnitOfWork
+from app.services.customers.duplicates import (
+    DuplicateFound,
+    DuplicateHit,
+    find_duplicates,
+    keys_of,
+    write_keys,
+)
+from app.services.customers.forms import ContactForm, CustomerForm
+from app.services.customers.validation import (
+    contact_columns,
+    derived_columns,
+    is_personal,
+    validate_customer,
+)
+
+REGISTER_ROLES = (Role.SALES_REP, Role.MANAGER, Role.SALES_ADMIN, Role.ADMIN)
+OWNER_ROLES = (Role.SALES_REP, Role.MANAGER)
+
+
+@dataclass(frozen=True)
+class RegisterResult:
+    customer_id: int
+    number: str
+    late_registration: bool
+    overridden: bool
+
+
+def _add_months(d: date, months: int) -> date:
+    m = d.month - 1 + months
+    y, m = d.year + m // 12, m % 12 + 1
+    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def _check_owner(uow: UnitOfWork, owner_id: int | None) -> int:
+    actor = uow.actor
+    if actor.role == Role.SALES_REP:
+        if owner_id not in (None, actor.id):
+            raise PermissionDenied("销售人员只能登记自己的客户。")
+        return actor.id
+    if owner_id is None:
+        if actor.role == Role.MANAGER:
+            return actor.id
+        raise ValidationError("请选择归属销售。", field="owner_id")
+    owner = uow.session.get(User, owner_id)
+    if owner is None or not owner.is_active or owner.role not in OWNER_ROLES:
+        raise ValidationError("归属销售必须是在职的销售人员或销售主管。", field="owner_id")
+    if (
+        actor.role == Role.MANAGER
+        and owner.id != actor.id
+        and (actor.team_id is None or owner.team_id != actor.team_id)
+    ):
+        raise PermissionDenied("销售主管只能为本团队成员登记客户。")
+    return owner.id
+
+
+def register_customer(
+    uow: UnitOfWork, form: CustomerForm, override_reason: str | None = None
+) -> RegisterResult:
+    """登记: duplicate check, number, keys, pinyin, 归属变更 “登记”.
+
+    A duplicate blocks with DuplicateFound (who owns it, since when). A manager or admin
+    may force it with override_reason ("公司特别指派"), recorded in the ownership history.
+    Of two concurrent registrations of the same company exactly one commits (UNIQUE on
+    customer_keys); the other gets DuplicateFound.
+    """
+    actor = uow.actor
+    if actor is None or actor.role not in REGISTER_ROLES:
+        raise PermissionDenied("您没有登记客户的权限。")
+    override_reason = (override_reason or "").strip()
+    if override_reason and actor.role not in (Role.MANAGER, Role.ADMIN):
+        raise PermissionDenied("只有销售主管或系统管理员可以“公司特别指派”重复客户。")
+    if len(override_reason) > 400:
+        raise ValidationError("指派理由不能超过 400 个字。", field="override_reason")
+    keys: list[tuple[str, str]] = []
+    try:
+        with uow:
+            prepared = prepare_registration(uow, form)
+            keys = prepared.keys
+            hits = find_duplicates(uow, keys)
+            if hits and not override_reason:
+                raise DuplicateFound(hits)
+            result = insert_registration(uow, prepared, hits, override_reason)
+            uow.commit()
+            return result
+    except IntegrityError:
+        # Someone registered the same company between our check and our commit.
+        with UnitOfWork(uow.db, uow.actor, write=False) as again:
+            hits = find_duplicates(again, keys)
+        if hits:
+            raise DuplicateFound(hits) from None
+        raise ConflictError("保存失败：其他用户同时登记了相同信息的客户，请刷新后重试。") from None
+
+
+@dataclass
+class PreparedRegistration:
+    """One validated registration, not yet written (see prepare_registration)."""
+
+    owner_id: int
+    cols: dict
+    contact_rows: list[dict]
+    keys: list[tuple[str, str]]  # duplicate-check keys (规则 1)
+
+
+def prepare_registration(uow: UnitOfWork, form: CustomerForm) -> PreparedRegistration:
+    """Inside an open unit of work: the owner check and every validation of a registration,
+    without writing. Raises ValidationError(field=...) or PermissionDenied. Registration
+    and the Excel import (customer_import) both go through here and insert_registration."""
+    contacts = [c if isinstance(c, ContactForm) else ContactForm(**c) for c in form.contacts]
+    owner_id = _check_owner(uow, form.owner_id)
+    cols = validate_customer(uow, asdict(form), None)
+    personal = is_personal(uow, cols["type_id"])
+    contact_rows = [contact_columns(uow, c, None, i) for i, c in enumerate(contacts)]
+    return PreparedRegistration(owner_id, cols, contact_rows, keys_of(cols, personal))
+
+
+def insert_registration(
+    uow: UnitOfWork,
+    p: PreparedRegistration,
+    hits: list[DuplicateHit] = (),
+    override_reason: str = "",
+) -> RegisterResult:
+    """Inside an open writing unit of work: number, customer row, keys, pinyin, 归属变更
+    “登记” and contacts, flushed but not committed (the caller commits once)."""
+    actor = uow.actor
+    cols = p.cols
+    now = clock.now()
+    hours = settings.get(uow, "customers.late_registration_hours")
+    late = bool(
+        cols["first_contact_at"] and now - cols["first_contact_at"] > timedelta(hours=hours)
+    )
+    months = settings.get(uow, "customers.development_months")
+    number = numbering.next_number(
+        uow,
+        "customer",
+        settings.get(uow, "customers.number_pattern"),
+        cols["registered_on"],
+        lambda n: (
+            uow.session.scalar(
+                select(Customer.id)
+                .where(Customer.number == n)
+                .execution_options(include_deleted=True)
+            )
+            is not None
+        ),
+    )
+    c = Customer(
+        number=number,
+        owner_id=p.owner_id,
+        owner_since=now,
+        registered_by_id=actor.id,
+        late_registration=late,
+        dev_deadline=_add_months(cols["registered_on"], months),
+        is_in_pool=False,
+        **cols,
+        **derived_columns(cols),
+    )
+    uow.session.add(c)
+    uow.session.flush()
+    write_keys(uow, c.id, p.keys, {(h.kind, h.value) for h in hits})
+    reason = "登记" if not hits else f"公司特别指派：{override_reason}"
+    uow.session.add(
+        OwnershipChange(
+            customer_id=c.id, from_user_id=None, to_user_id=p.owner_id, kind="登记",
+            reason=reason[:500], at=now, by_id=actor.id,
+        )
+    )  # fmt: skip
+    _add_contacts(uow, c.id, [dict(r) for r in p.contact_rows])
+    uow.session.flush()
+    return RegisterResult(c.id, number, late, bool(hits))
+
+
+def _add_contacts(uow: UnitOfWork, customer_id: int, rows: list[dict]) -> None:
+    if rows and not any(r["is_primary"] for r in rows):
+        rows[0]["is_primary"] = True
+    primary_seen = False
+    for r in rows:
+        if r["is_primary"] and primary_seen:
+            r["is_primary"] = False
+        primary_seen = primary_seen or r["is_primary"]
+        uow.session.add(Contact(customer_id=customer_id, **r))
+
+
+def owner_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
+    """归属销售 drop-down for the registration form: whom the actor may register for."""
+    actor = uow.actor
+    with uow:
+        q = select(User.id, User.full_name).where(
+            User.is_active.is_(True), User.role.in_(OWNER_ROLES)
+        )
+        if actor.role == Role.SALES_REP:
+            q = q.where(User.id == actor.id)
+        elif actor.role == Role.MANAGER:
+            q = q.where(or_(User.id == actor.id, User.team_id == actor.team_id))
+        elif actor.role not in (Role.SALES_ADMIN, Role.ADMIN):
+            return []
+        return list(uow.session.execute(q.order_by(User.full_name)).tuples())

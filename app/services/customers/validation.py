@@ -1,0 +1,261 @@
+"""Form values → column values: the checks of a customer's and a contact's fields (each
+error names its field), and the derived pinyin and phone-digit columns."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from app.models import Contact, Customer
+from app.services.admin import code_tables, extra_fields
+from app.services.core import clock
+from app.services.core.errors import ValidationError
+from app.services.core.uow import UnitOfWork
+from app.services.customers.forms import CODE_FIELDS, FIELD_LABELS, TEXT_LIMITS, ContactForm
+from app.services.search import customer_names as cn
+from app.services.search.pinyin import name_keys
+
+
+def _v(message: str, field_name: str) -> ValidationError:
+    return ValidationError(message, field=field_name)
+
+
+def _text(values: dict, name: str, required: bool = False) -> str:
+    try:
+        return cn.clean_text(
+            values.get(name), FIELD_LABELS[name], TEXT_LIMITS[name], required=required
+        )
+    except ValueError as exc:
+        raise _v(str(exc), name) from None
+
+
+def _date(values: dict, name: str) -> date | None:
+    v = values.get(name)
+    if v in (None, ""):
+        return None
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    try:
+        return date.fromisoformat(str(v).strip())
+    except ValueError:
+        raise _v(f"{FIELD_LABELS[name]}不是有效日期。", name) from None
+
+
+def _datetime(values: dict, name: str) -> datetime | None:
+    v = values.get(name)
+    if v in (None, ""):
+        return None
+    if isinstance(v, datetime):
+        return v.replace(microsecond=0)
+    if isinstance(v, date):
+        return datetime(v.year, v.month, v.day)
+    try:
+        return datetime.fromisoformat(str(v).strip())
+    except ValueError:
+        raise _v(f"{FIELD_LABELS[name]}不是有效时间。", name) from None
+
+
+def validate_customer(uow: UnitOfWork, values: dict, previous: Customer | None) -> dict:
+    """Form values → column values. Raises ValidationError(field=...) on the first error.
+    `previous` (an edit) may keep a code entry made inactive since."""
+    out: dict = {}
+    try:
+        out["name"] = cn.check_name(values.get("name"), "客户名称", 100)
+    except ValueError as exc:
+        raise _v(str(exc), "name") from None
+    if len(out["name"]) < 2:
+        raise _v("客户名称至少需要 2 个字。", "name")
+    try:
+        out["short_name"] = cn.check_name(values.get("short_name"), "简称", 50, required=False)
+    except ValueError as exc:
+        raise _v(str(exc), "short_name") from None
+    for fname, table in CODE_FIELDS.items():
+        prev = getattr(previous, fname) if previous is not None else None
+        out[fname] = code_tables.check_item(
+            uow, table, values.get(fname), field=fname, label=FIELD_LABELS[fname], previous_id=prev
+        )
+    if out["type_id"] is None:
+        out["type_id"] = _default_code(uow, "customer_type", "E")
+    if out["coop_status_id"] is None:
+        out["coop_status_id"] = _default_code(uow, "coop_status", "1")
+    if out["source_id"] is None:
+        raise _v("请选择客户来源。", "source_id")
+    out["registered_on"] = _date(values, "registered_on") or clock.now().date()
+    if out["registered_on"] > clock.now().date():
+        raise _v("登记日期不能晚于今天。", "registered_on")
+    for name in TEXT_LIMITS:
+        out[name] = _text(values, name)
+    for name in ("phone", "principal_mobile", "fax"):
+        raw = str(values.get(name) or "").strip()
+        if len(raw) > (100 if name != "principal_mobile" else 60):
+            raise _v(f"{FIELD_LABELS[name]}太长。", name)
+        try:
+            keys = cn.phone_keys(raw)
+        except ValueError as exc:
+            raise _v(str(exc), name) from None
+        if name == "principal_mobile" and any(
+            not (k.startswith("1") and len(k) == 11) for k in keys
+        ):
+            # a landline here is allowed but unusual; accept any valid phone
+            pass
+        out[name] = raw
+    try:
+        cn.email_key(str(values.get("email") or ""))
+    except ValueError as exc:
+        raise _v(str(exc), "email") from None
+    out["email"] = str(values.get("email") or "").strip()
+    if len(out["email"]) > 120:
+        raise _v("邮箱太长。", "email")
+    website = str(values.get("website") or "").strip()
+    if len(website) > 200:
+        raise _v("网址太长。", "website")
+    try:
+        cn.host_of(website)
+    except ValueError as exc:
+        raise _v(str(exc), "website") from None
+    out["website"] = website
+    try:
+        cap = cn.parse_capital(str(values.get("capital") or ""))
+    except ValueError as exc:
+        raise _v(str(exc), "capital") from None
+    if len(cap.text) > 50:
+        raise _v("注册资金太长。", "capital")
+    out["capital_amount"], out["capital_unit"], out["capital_text"] = cap.amount, cap.unit, cap.text
+    out["first_contact_at"] = _datetime(values, "first_contact_at")
+    if out["first_contact_at"] and out["first_contact_at"] > clock.now() + timedelta(minutes=5):
+        raise _v("首次接触时间不能晚于现在。", "first_contact_at")
+    for name, lo, hi in (("latitude", -90, 90), ("longitude", -180, 180)):
+        v = values.get(name)
+        if v in (None, ""):
+            out[name] = None
+            continue
+        try:
+            v = float(v)
+        except (TypeError, ValueError):
+            raise _v(f"{FIELD_LABELS[name]}必须是数字。", name) from None
+        if not lo <= v <= hi:
+            raise _v(f"{FIELD_LABELS[name]}应在 {lo} 到 {hi} 之间。", name)
+        out[name] = v
+    try:
+        out["person_name"] = cn.check_name(values.get("person_name"), "姓名", 40, required=False)
+    except ValueError as exc:
+        raise _v(str(exc), "person_name") from None
+    gender = str(values.get("gender") or "").strip()
+    if gender not in ("", "男", "女"):
+        raise _v("性别请选择“男”或“女”。", "gender")
+    out["gender"] = gender
+    age = values.get("age")
+    if age in (None, ""):
+        out["age"] = None
+    else:
+        try:
+            age = int(age)
+        except (TypeError, ValueError):
+            raise _v("年龄必须是整数。", "age") from None
+        if not 0 < age < 130:
+            raise _v("年龄应在 1 到 129 之间。", "age")
+        out["age"] = age
+    out["birthday"] = _date(values, "birthday")
+    if out["birthday"] and out["birthday"] > clock.now().date():
+        raise _v("生日不能晚于今天。", "birthday")
+    out["extra"] = extra_fields.check_values(
+        uow, values.get("extra") or {}, previous.extra if previous is not None else None
+    )
+    if is_personal(uow, out["type_id"]) and not out["person_name"]:
+        out["person_name"] = out["name"][:40]
+    return out
+
+
+def _default_code(uow: UnitOfWork, table_key: str, code: str) -> int | None:
+    """A built-in entry's id, looked up once per session (an import validates many rows)."""
+    cache = uow.session.info.setdefault("customers.default_codes", {})
+    if (table_key, code) not in cache:
+        cache[(table_key, code)] = code_tables.find_item(uow, table_key, code)
+    return cache[(table_key, code)]
+
+
+def is_personal(uow: UnitOfWork, type_id: int | None) -> bool:
+    """A 个人 customer: a person's name alone is no identity, and 姓名 defaults to it."""
+    return type_id is not None and type_id == _default_code(uow, "customer_type", "P")
+
+
+def derived_columns(cols: dict) -> dict:
+    """Pinyin and phone-digit columns computed from the values."""
+    nk, sk = name_keys(cols["name"]), name_keys(cols["short_name"])
+    digits: list[str] = []
+    for name in ("phone", "fax", "principal_mobile"):
+        for k in cn.phone_keys(cols[name]):
+            if k not in digits:
+                digits.append(k)
+    return {
+        "name_pinyin": nk.full,
+        "name_initials": nk.initials,
+        "short_pinyin": sk.full,
+        "short_initials": sk.initials,
+        "phone_digits": " ".join(digits)[:400],
+    }
+
+
+def contact_columns(
+    uow: UnitOfWork, form: ContactForm, previous: Contact | None, index=None
+) -> dict:
+    """A contact's form → column values; `index` (registering with contacts) prefixes each
+    error's field: contacts[1].mobile."""
+    prefix = f"contacts[{index}]." if index is not None else ""
+
+    def err(msg, name):
+        return _v(msg, prefix + name)
+
+    try:
+        name = cn.check_name(form.name, "联系人姓名", 40)
+    except ValueError as exc:
+        raise err(str(exc), "name") from None
+    out = {"name": name}
+    gender = (form.gender or "").strip()
+    if gender not in ("", "男", "女"):
+        raise err("性别请选择“男”或“女”。", "gender")
+    out["gender"] = gender
+    out["birthday"] = (
+        form.birthday
+        if isinstance(form.birthday, date) or form.birthday is None
+        else _date({"birthday": form.birthday}, "birthday")
+    )
+    out["position_id"] = code_tables.check_item(
+        uow, "position", form.position_id, field=prefix + "position_id", label="职位",
+        previous_id=previous.position_id if previous is not None else None,
+    )  # fmt: skip
+    digits = []
+    for fname, label in (("mobile", "手机"), ("phone", "电话")):
+        raw = (getattr(form, fname) or "").strip()
+        if len(raw) > 60:
+            raise err(f"{label}太长。", fname)
+        try:
+            for k in cn.phone_keys(raw):
+                if k not in digits:
+                    digits.append(k)
+        except ValueError as exc:
+            raise err(str(exc), fname) from None
+        out[fname] = raw
+    try:
+        cn.email_key(form.email or "")
+    except ValueError as exc:
+        raise err(str(exc), "email") from None
+    out["email"] = (form.email or "").strip()[:120]
+    qq = (form.qq or "").strip()
+    if qq and not (qq.isdigit() and 5 <= len(qq) <= 12):
+        raise err("QQ 号应为 5–12 位数字。", "qq")
+    out["qq"] = qq
+    for fname, label, limit in (
+        ("wechat", "微信", 60),
+        ("hobbies", "爱好", 200),
+        ("remarks", "备注", 2000),
+    ):
+        try:
+            out[fname] = cn.clean_text(getattr(form, fname), label, limit)
+        except ValueError as exc:
+            raise err(str(exc), fname) from None
+    keys = name_keys(name, person=True)
+    out.update(name_pinyin=keys.full, name_initials=keys.initials, phone_digits=" ".join(digits))
+    out["is_primary"] = bool(form.is_primary)
+    return out
