@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from app.services.core.errors import ServiceError
 from app.services.core.uow import UnitOfWork
-from app.services.customers import contacts, followups
+from app.services.customers import card, contacts, followups, registration, search
 from app.services.customers.followups import DealForm, FollowUpForm
 from app.services.work import calendar_events, notes
 from app.services.work import plans as work_plans
@@ -59,15 +59,13 @@ def refused_or(fn):
 @example(name="宁夏\x00公司", address="银川")
 @example(name="宁夏\ud800公司", address="\udfff")
 def test_registration_stores_or_refuses_any_text(world, name, address):
-    from app.services.customers import customers
-
     w = world
     result = refused_or(
-        lambda: customers.register_customer(w.uow(w.rep1), form(w, name, address=address))
+        lambda: registration.register_customer(w.uow(w.rep1), form(w, name, address=address))
     )
     if result is not None:
-        card = customers.get_customer(UnitOfWork(w.db, w.rep1, write=False), result.customer_id)
-        assert card.form.name.split() == name.split()  # kept, up to spacing
+        shown = card.get_customer(UnitOfWork(w.db, w.rep1, write=False), result.customer_id)
+        assert shown.form.name.split() == name.split()  # kept, up to spacing
 
 
 @FEW
@@ -75,10 +73,8 @@ def test_registration_stores_or_refuses_any_text(world, name, address):
 @example(text="\x00")
 @example(text="\ud83d")
 def test_any_search_text_is_answered_or_refused(world, text):
-    from app.services.customers import customers
-
     w = world
-    rows = refused_or(lambda: customers.search_customers(UnitOfWork(w.db, w.rep3), text))
+    rows = refused_or(lambda: search.search_customers(UnitOfWork(w.db, w.rep3), text))
     assert not rows or all(r.id != w.cid for r in rows)  # never another rep's customer
     refused_or(lambda: contacts.address_book(UnitOfWork(w.db, w.rep1, write=False), text))
 

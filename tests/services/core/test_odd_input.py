@@ -10,7 +10,7 @@ from app.services.core.database import OUT_OF_RANGE, UNSTORABLE_TEXT
 from app.services.core.date_ranges import day_after, quick_range, shift
 from app.services.core.errors import NotFound, ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.customers import contacts, followups
+from app.services.customers import card, contacts, followups
 from app.services.work import calendar_events
 from app.services.work import plans as work_plans
 from tests.services.customer_fixtures import fast_passwords, make_world, register
@@ -34,10 +34,8 @@ def test_nul_and_lone_surrogates_are_refused_in_chinese(world, bad):
 
 def test_a_huge_id_or_a_negative_limit(world):
     w = world
-    from app.services.customers import customers
-
     with pytest.raises((ValidationError, NotFound)) as err:
-        customers.get_customer(UnitOfWork(w.db, w.rep1, write=False), 10**30)
+        card.get_customer(UnitOfWork(w.db, w.rep1, write=False), 10**30)
     if isinstance(err.value, ValidationError):
         assert str(err.value) == OUT_OF_RANGE
     register(w, w.rep1, "宁夏红枸杞产业集团有限公司")
