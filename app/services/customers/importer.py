@@ -29,14 +29,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.models import Role, User
+from app.services.access import roles
 from app.services.admin import code_tables, extra_fields
 from app.services.admin.extra_fields import ExtraFieldRow
 from app.services.core.errors import ConflictError, PermissionDenied, ServiceError, ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.customers.customers import (
     KIND_LABELS,
-    OWNER_ROLES,
-    REGISTER_ROLES,
     ContactForm,
     CustomerForm,
     PreparedRegistration,
@@ -47,8 +46,6 @@ from app.services.customers.customers import (
 from app.services.search import customer_names as cn
 
 MAX_ROWS = 5000
-IMPORT_ROLES = REGISTER_ROLES  # 业务员、主管、内勤、管理员; not 董事长 or 文员
-OWNER_COLUMN_ROLES = (Role.SALES_ADMIN, Role.ADMIN, Role.MANAGER)
 REQUIRED_MARK = "＊"
 SHEET_TITLE = "客户导入"
 Progress = Callable[[int, int], None]
@@ -186,19 +183,19 @@ class ImportCancelled(ServiceError):
 def _require_importer(uow: UnitOfWork) -> None:
     if uow.actor is None:
         raise PermissionDenied("请先登录。")
-    if uow.actor.role not in IMPORT_ROLES:
+    if uow.actor.role not in roles.CAN_IMPORT_CUSTOMERS:
         raise PermissionDenied("您没有导入客户的权限。")
 
 
 def can_import(role: Role) -> bool:
-    return role in IMPORT_ROLES
+    return role in roles.CAN_IMPORT_CUSTOMERS
 
 
 def _columns(uow: UnitOfWork) -> list[ImportColumn]:
     """Inside a unit of work: the template's columns for this actor."""
     cols = list(_BASE_COLUMNS)
     role = uow.actor.role
-    if role in OWNER_COLUMN_ROLES:
+    if role in roles.CAN_IMPORT_OWNER_COLUMN:
         note = "填写销售人员的用户名或姓名"
         if role == Role.MANAGER:
             note += "；不填为本人；只能是本团队成员"
@@ -526,7 +523,7 @@ class _Importer:
             q = select(User.id).where(
                 or_(User.username == text, User.full_name == text),
                 User.is_active.is_(True),
-                User.role.in_(OWNER_ROLES),
+                User.role.in_(roles.CAN_OWN_CUSTOMERS),
             )
             found = list(self.uow.session.scalars(q))
             if not found:

@@ -13,14 +13,15 @@ from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from app.models import CodeItem, CodeTable, Customer, Role, User
+from app.services.access import roles
 from app.services.access.visibility import customer_scope, edit_scope
 from app.services.admin.extra_fields import ExtraFieldRow
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.customers import ownership
-from app.services.customers.customers import DELETE_ROLES, restore_customer
 from app.services.customers.customers import _search_where as customer_search
+from app.services.customers.customers import restore_customer
 from app.services.customers.grants import log_output
 from app.services.customers.idle_clock import days_until_pool
 from app.services.lists.listing import BatchAction, BatchResult, Column, ListSource
@@ -151,7 +152,7 @@ def _set_code(attr_name: str, table_key: str):
 def _assignable_owners(uow: UnitOfWork):
     with uow:
         q = select(User.id, User.full_name).where(
-            User.is_active.is_(True), User.role.in_([Role.SALES_REP, Role.MANAGER])
+            User.is_active.is_(True), User.role.in_(roles.CAN_OWN_CUSTOMERS)
         )
         if uow.actor.role == Role.MANAGER:
             q = q.where(User.team_id == uow.actor.team_id)
@@ -169,7 +170,7 @@ def _assign(uow: UnitOfWork, ids, owner: int, reason: str = "批量分配", **_p
 
 def _delete(uow: UnitOfWork, ids, **_params) -> BatchResult:
     """Move to the recycle bin (soft delete): the roles customers.delete_customer allows."""
-    if uow.actor.role not in DELETE_ROLES:
+    if uow.actor.role not in roles.CAN_DELETE_CUSTOMERS:
         raise PermissionDenied("只有销售内勤、销售主管或系统管理员可以删除客户。")
     with uow:
         rows, skipped = _editable(uow, ids)
@@ -276,7 +277,7 @@ def customers_source(extra_defs: Sequence[ExtraFieldRow] = ()) -> ListSource:
 
 
 def _recycle_base(uow: UnitOfWork):
-    if uow.actor is None or uow.actor.role not in DELETE_ROLES:
+    if uow.actor is None or uow.actor.role not in roles.CAN_DELETE_CUSTOMERS:
         raise PermissionDenied("您无权查看客户回收站。")
     return (
         _base(uow)

@@ -22,12 +22,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import Contact, Customer, Role, SampleRequest, User
 from app.models.service_desk import SAMPLE_STATUS
-from app.services.access.visibility import ALL_ROLES, customer_scope
+from app.services.access import roles
+from app.services.access.visibility import customer_scope
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, Actor, UnitOfWork, logged_in
 
-FILE_ROLES = (Role.SALES_REP, Role.MANAGER, Role.SALES_ADMIN)
 DISPATCH_ROLE = Role.SALES_ADMIN
 DISPATCH_ONLY_MESSAGE = "只有销售内勤可以登记寄出。"
 
@@ -91,13 +91,13 @@ def sample_scope(actor: Actor | None) -> ColumnElement[bool]:
     """The read filter; the query must join Customer on SampleRequest.customer_id."""
     if actor is None:
         return false()
-    if actor.role in ALL_ROLES:
+    if actor.role in roles.SEES_ALL_CUSTOMERS:
         return true()
     mine = SampleRequest.requested_by_id == actor.id
     if actor.role == Role.MANAGER and actor.team_id is not None:
         team = select(User.id).where(User.team_id == actor.team_id).scalar_subquery()
         return or_(customer_scope(actor), mine, SampleRequest.requested_by_id.in_(team))
-    if actor.role in (Role.MANAGER, Role.SALES_REP):
+    if actor.role in roles.CAN_OWN_CUSTOMERS:
         return or_(customer_scope(actor), mine)
     return false()
 
@@ -181,7 +181,7 @@ def defaults_for(uow: UnitOfWork, customer_id: int) -> SampleForm:
 def file_request(uow: UnitOfWork, form: SampleForm) -> int:
     """寄样申请. Returns the new id."""
     actor = logged_in(uow)
-    if actor.role not in FILE_ROLES:
+    if actor.role not in roles.CAN_FILE_SAMPLES:
         raise PermissionDenied("只有销售人员、销售主管或销售内勤可以提交寄样申请。")
     with uow:
         if not form.customer_id:
@@ -304,7 +304,7 @@ def sample_detail(uow: UnitOfWork, request_id: int) -> SampleDetail:
 
 
 def may_file(actor: Actor | None) -> bool:
-    return actor is not None and actor.role in FILE_ROLES
+    return actor is not None and actor.role in roles.CAN_FILE_SAMPLES
 
 
 def is_late(uow: UnitOfWork, requested_at: datetime, needed_by: date | None) -> bool:

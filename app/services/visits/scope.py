@@ -15,7 +15,8 @@ from sqlalchemy import false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import Customer, Role, User, VisitPlan, VisitPlanVisitor, VisitRecord, VisitReport
-from app.services.access.visibility import ALL_ROLES, customer_scope
+from app.services.access import roles
+from app.services.access.visibility import customer_scope
 from app.services.core.uow import Actor
 
 
@@ -26,7 +27,7 @@ def _visible_customers(actor: Actor):
 def plan_scope(actor: Actor | None) -> ColumnElement[bool]:
     if actor is None:
         return false()
-    if actor.role in ALL_ROLES:
+    if actor.role in roles.SEES_ALL_CUSTOMERS:
         return true()
     mine = select(VisitPlanVisitor.plan_id).where(VisitPlanVisitor.user_id == actor.id)
     return or_(
@@ -39,7 +40,7 @@ def plan_scope(actor: Actor | None) -> ColumnElement[bool]:
 def record_scope(actor: Actor | None) -> ColumnElement[bool]:
     if actor is None:
         return false()
-    if actor.role in ALL_ROLES:
+    if actor.role in roles.SEES_ALL_CUSTOMERS:
         return true()
     # The appointed reviewer reads the records of a report even when the visitor's
     # customer is outside the reviewer's scope (a visitor from another team).
@@ -57,7 +58,7 @@ def record_scope(actor: Actor | None) -> ColumnElement[bool]:
 def report_scope(actor: Actor | None) -> ColumnElement[bool]:
     if actor is None:
         return false()
-    if actor.role in ALL_ROLES:
+    if actor.role in roles.SEES_ALL_CUSTOMERS:
         return true()
     own = or_(VisitReport.author_id == actor.id, VisitReport.reviewer_id == actor.id)
     if actor.role == Role.MANAGER and actor.team_id is not None:

@@ -30,8 +30,7 @@ Deviations from /tmp/w/visits-api.md (additions only; every name and field is as
     is not planned for (its record would move another rep's follow-up clock).
   - visit_scope.record_scope also shows a visitor every record of the plan (co-visitors'
     records) and a reviewer the records of the report under review.
-  - Constants for the UI: PLAN_ROLES, PLAN_ALL_ROLES, ARCHIVE_ROLES, OPEN_PLAN,
-    LOCKED_REPORT, PLAN_STATUS, REPORT_STATUS, STEP_NAMES, REPORT_AFTER_DAYS.
+  - Constants for the UI: OPEN_PLAN, LOCKED_REPORT, PLAN_STATUS, REPORT_STATUS, STEP_NAMES, REPORT_AFTER_DAYS.
   - Extra reads for the dialogs: visitor_choices(uow) -> [(user id, name)] (active users of
     a planning role) and reportable_records(uow) -> [RecordDetail] (the actor's own records
     in no report, newest first).
@@ -58,6 +57,7 @@ from app.models import (
     VisitReport,
 )
 from app.models.visit import PLAN_STATUS, REPORT_STATUS
+from app.services.access import roles
 from app.services.access.visibility import edit_scope
 from app.services.admin import code_tables
 from app.services.core import clock, settings
@@ -90,7 +90,7 @@ from app.services.visits.details import (
 )
 
 __all__ = [
-    "ARCHIVE_ROLES", "LOCKED_REPORT", "OPEN_PLAN", "PLAN_ALL_ROLES", "PLAN_ROLES", "PLAN_STATUS",
+    "LOCKED_REPORT", "OPEN_PLAN", "PLAN_STATUS",
     "REPORT_AFTER_DAYS", "REPORT_STATUS", "STEP_NAMES", "ChainRow", "PlanDetail", "PlanForm",
     "Preparation", "RecordDetail", "RecordForm", "ReportDetail", "Step", "add_record", "appoint",
     "archive_report", "cancel_plan", "create_plan", "create_plans", "create_report",
@@ -99,9 +99,6 @@ __all__ = [
     "update_record", "update_report", "visit_targets", "visitor_choices",
 ]  # fmt: skip
 
-PLAN_ROLES = (Role.SALES_REP, Role.MANAGER, Role.SALES_ADMIN, Role.ADMIN)
-PLAN_ALL_ROLES = (Role.SALES_ADMIN, Role.ADMIN)  # may change anyone's plan
-ARCHIVE_ROLES = (Role.CLERK, Role.SALES_ADMIN)
 AD_HOC_PURPOSE = "临时回访"
 # 回访方式 → 跟进方式 by name; names not listed map to the same name, else to 其他.
 FOLLOW_METHOD_BY_VISIT_METHOD = {"走访": "拜访", "上门": "拜访"}
@@ -138,7 +135,7 @@ class RecordForm:
 
 def _planner(uow: UnitOfWork) -> Actor:
     actor = logged_in(uow)
-    if actor.role not in PLAN_ROLES:
+    if actor.role not in roles.CAN_PLAN_VISITS:
         raise PermissionDenied("只有销售人员、销售主管或销售内勤可以安排和实施客户回访。")
     return actor
 
@@ -203,7 +200,7 @@ def _check_plan(uow: UnitOfWork, form: PlanForm, owner_id: int, previous_method=
     if len(users) != len(wanted):
         raise ValidationError("所选回访人员不存在，请重新选择。", field="visitor_ids")
     for u in users:
-        if not u.is_active or u.role not in PLAN_ROLES:
+        if not u.is_active or u.role not in roles.CAN_PLAN_VISITS:
             raise ValidationError(
                 f"“{u.full_name}”不能作为回访人员（已停用或不是销售岗位）。", field="visitor_ids"
             )
@@ -215,7 +212,7 @@ def _plan_for_change(
 ) -> VisitPlan:
     actor = _planner(uow)
     plan = visible_plan(uow, plan_id)
-    allowed = actor.role in PLAN_ALL_ROLES or plan.owner_id == actor.id
+    allowed = actor.role in roles.MANAGES_ALL_VISIT_PLANS or plan.owner_id == actor.id
     if not allowed and visitors_too:
         allowed = actor.id in plan_visitors(uow, [plan.id])[plan.id]
     if not allowed:
@@ -281,7 +278,7 @@ def visitor_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
     with uow:
         q = (
             select(User.id, User.full_name)
-            .where(User.is_active.is_(True), User.role.in_(PLAN_ROLES))
+            .where(User.is_active.is_(True), User.role.in_(roles.CAN_PLAN_VISITS))
             .order_by(User.full_name, User.id)
         )
         return [tuple(r) for r in uow.session.execute(q)]
@@ -699,7 +696,7 @@ def archive_report(
 ) -> None:
     """文员归档 by 回访归档类别."""
     actor = logged_in(uow)
-    if actor.role not in ARCHIVE_ROLES:
+    if actor.role not in roles.CAN_ARCHIVE_VISITS:
         raise PermissionDenied("只有文员或销售内勤可以归档回访资料。")
     note = _text(note, "note", "归档说明", 200)
     with uow:
