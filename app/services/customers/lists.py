@@ -7,7 +7,7 @@ Code-table columns show the entry's name and sort by the entry's user-defined or
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.orm import aliased
@@ -16,12 +16,11 @@ from app.models import CodeItem, CodeTable, Customer, Role, User
 from app.services.access import roles
 from app.services.access.visibility import customer_scope, edit_scope
 from app.services.admin.extra_fields import ExtraFieldRow
-from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.customers import ownership
 from app.services.customers.customers import _search_where as customer_search
-from app.services.customers.customers import restore_customer
+from app.services.customers.customers import delete_customer, restore_customer
 from app.services.customers.grants import log_output
 from app.services.customers.idle_clock import days_until_pool
 from app.services.lists.listing import BatchAction, BatchResult, Column, ListSource
@@ -168,15 +167,17 @@ def _assign(uow: UnitOfWork, ids, owner: int, reason: str = "批量分配", **_p
     return BatchResult(done, [(0, "已属于该销售或不在您的管理范围")] * skipped)
 
 
-def _delete(uow: UnitOfWork, ids, **_params) -> BatchResult:
-    """Move to the recycle bin (soft delete): the roles customers.delete_customer allows."""
+def _delete(uow: UnitOfWork, ids, versions: Mapping[int, int], **_params) -> BatchResult:
+    """Move to the recycle bin, each row through customers.delete_customer in one
+    transaction: a row changed since the list read it (`versions`: id -> version) refuses
+    the whole batch with ConflictError, like a stale save (so does a row without a
+    version). Rows the actor may not change, or deleted since, are skipped."""
     if uow.actor.role not in roles.CAN_DELETE_CUSTOMERS:
         raise PermissionDenied("只有销售内勤、销售主管或系统管理员可以删除客户。")
     with uow:
         rows, skipped = _editable(uow, ids)
-        now = clock.now()
         for c in rows:
-            c.deleted_at = now
+            delete_customer(uow.joined(), c.id, versions.get(c.id))
         uow.commit()
         return BatchResult(len(rows), skipped)
 
@@ -249,6 +250,7 @@ def customers_source(extra_defs: Sequence[ExtraFieldRow] = ()) -> ListSource:
         default_date_key="registered_on",
         open_entity="customer",
         on_output=log_output,
+        version_expr=Customer.version,
         batch_actions=[
             BatchAction(
                 "assign",
@@ -268,7 +270,7 @@ def customers_source(extra_defs: Sequence[ExtraFieldRow] = ()) -> ListSource:
                 _set_code("coop_status_id", "coop_status"),
                 param=("value", "合作状态：", _code_choices("coop_status")),
             ),
-            BatchAction("delete", "删除（移入回收站）", _delete, destructive=True),
+            BatchAction("delete", "删除（移入回收站）", _delete, destructive=True, versioned=True),
         ],
     )
 

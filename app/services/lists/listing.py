@@ -104,6 +104,9 @@ class BatchAction:
     destructive: bool = False
     # Parameter the user supplies (e.g. "owner"): (name, label, choices(uow) -> [(value, label)])
     param: tuple[str, str, Callable[[UnitOfWork], list[tuple[Any, str]]]] | None = None
+    # run(uow, ids, versions={id: version}) with each row's version as the list read it
+    # (ListSource.version_expr): a row changed since refuses the batch, like a stale save.
+    versioned: bool = False
 
 
 @dataclass
@@ -122,6 +125,7 @@ class ListSource:
     # Called when rows leave the screen (print, PDF, Excel): (uow, ids, action) inside a
     # writing unit of work — the customer lists log views under a 查阅授权 (4.2.5).
     on_output: Callable[[UnitOfWork, Sequence[int], str], Any] | None = None
+    version_expr: Any = None  # the rows' version column, for versioned batch actions
 
     def column(self, key: str) -> Column:
         for c in self.columns:
@@ -523,18 +527,28 @@ def _ids(
 
 
 def fetch_rows(
-    uow: UnitOfWork, source: ListSource, ids: Sequence[int], keys: Sequence[str] | None = None
+    uow: UnitOfWork,
+    source: ListSource,
+    ids: Sequence[int],
+    keys: Sequence[str] | None = None,
+    *,
+    version: bool = False,
 ) -> list[tuple]:
-    """The rows for `ids`, in the order given; each tuple is (id, value per key)."""
+    """The rows for `ids`, in the order given; each tuple is (id, value per key), and the
+    row's version (source.version_expr) last when `version`."""
     keys = list(keys) if keys is not None else [c.key for c in source.columns]
     with uow:
-        return _rows(uow, source, ids, keys)
+        return _rows(uow, source, ids, keys, version)
 
 
-def _rows(uow: UnitOfWork, source: ListSource, ids: Sequence[int], keys: Sequence[str]):
+def _rows(
+    uow: UnitOfWork, source: ListSource, ids: Sequence[int], keys: Sequence[str], version=False
+):
     if not len(ids):
         return []
     cols = [source.column(k).expr for k in keys]
+    if version:
+        cols.append(source.version_expr)
     stmt = source.base(uow).with_only_columns(source.id_expr, *cols)
     stmt = stmt.where(source.id_expr.in_(list(ids)))
     by_id = {row[0]: tuple(row) for row in uow.session.execute(stmt)}
