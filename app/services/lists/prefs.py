@@ -96,11 +96,3 @@ def delete_filter(uow: UnitOfWork, filter_id: int) -> None:
             raise NotFound("该筛选方案不存在。")
         uow.session.delete(row)
         uow.commit()
-
-
-def default_filter(uow: UnitOfWork, list_key: str) -> ListQuery | None:
-    with uow:
-        row = uow.session.scalar(
-            _mine(uow, list_key, "filter").where(ListPreference.is_default.is_(True))
-        )
-        return ListQuery.from_dict(row.payload) if row else None

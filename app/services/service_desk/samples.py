@@ -14,7 +14,7 @@ requests and those of customers the rep sees.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import false, or_, select, true
 from sqlalchemy.orm import aliased
@@ -305,14 +305,3 @@ def sample_detail(uow: UnitOfWork, request_id: int) -> SampleDetail:
 
 def may_file(actor: Actor | None) -> bool:
     return actor is not None and actor.role in roles.CAN_FILE_SAMPLES
-
-
-def is_late(uow: UnitOfWork, requested_at: datetime, needed_by: date | None) -> bool:
-    """Inside a unit of work: a pending request past samples.dispatch_days or needed_by."""
-    from app.services.core import settings
-
-    now = clock.now()
-    days = settings.get(uow, "samples.dispatch_days")
-    return requested_at + timedelta(days=days) < now or (
-        needed_by is not None and needed_by < now.date()
-    )

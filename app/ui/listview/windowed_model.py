@@ -332,14 +332,6 @@ class WindowedTableModel(QAbstractTableModel):
         self._pages.clear()
         self.endResetModel()
 
-    def refresh_rows(self) -> None:
-        """Re-read the cached rows (after an edit) without re-running the search."""
-        self._pages.clear()
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(self._rows - 1, len(self.columns) - 1)
-            )
-
     @property
     def ids(self) -> array:
         """Every id of the list in display order (read now if not all read yet)."""
