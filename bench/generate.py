@@ -234,10 +234,6 @@ def _filler(table, given: list[str]) -> tuple[list[str], tuple]:
     return cols, tuple(vals)
 
 
-def _dt(d: datetime) -> str:
-    return d.strftime("%Y-%m-%d %H:%M:%S.000000")
-
-
 def customer_rows(n: int, seed: int, codes, reps: list[int], neiqin: int):
     """Yields (customer tuple, [contact tuples]) in CUSTOMER_COLS / CONTACT_COLS order.
 

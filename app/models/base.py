@@ -48,7 +48,3 @@ class SoftDeleteMixin:
 
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     deleted_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None

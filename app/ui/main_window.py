@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME, __version__
 from app.models import Role
+from app.services.access import roles
 from app.services.admin import auth
 from app.services.core.errors import ServiceError
-from app.services.pool.lists import POOL_ROLES
 from app.services.reminders.engine import Target
 from app.ui.admin.settings_page import SettingsPage
 from app.ui.common import prefs
@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         self.customer_page = CustomerPage(ctx, self._company())
         self.stack.addWidget(self.customer_page)
         self.pool_page: PoolPage | None = None
-        if ctx.actor.role in POOL_ROLES:
+        if ctx.actor.role in roles.SEES_POOL:
             self.pool_page = PoolPage(ctx, self._company())
             self.pool_page.customers_changed.connect(self.customer_page.list_page.list.reload)
             self.stack.addWidget(self.pool_page)

@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from app.services.core.uow import UnitOfWork
+from app.services.customers import card, search, updates
 from app.services.customers.card import get_customer
 from app.services.customers.recycle_bin import delete_customer
 from app.services.customers.search import list_customer_ids
@@ -101,6 +102,27 @@ def test_recycle_bin_restore(qtbot, world):
     dialog.restore_selected()
     assert model.rowCount() == 0
     assert len(names(page)) == 4
+
+
+def test_batch_delete_refuses_rows_changed_since_the_list_read_them(
+    qtbot, world, message_boxes, monkeypatch
+):
+    page = page_for(qtbot, world, world.sales_admin)
+    assert len(names(page)) == 4  # the rows (and their versions) are read
+    model = page.list.model
+    changed = model.id_at(0)
+    shown = card.get_customer(UnitOfWork(world.db, world.admin), changed)
+    updates.update_customer(UnitOfWork(world.db, world.admin), changed, shown.version,
+                              {"remarks": "别人刚改过"})  # fmt: skip
+    delete = next(a for a in page.list.source.batch_actions if a.key == "delete")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    page.list.run_batch(delete)  # nothing selected: every row of the list
+    assert message_boxes[-1][0] == "warning" and "已被其他用户修改" in message_boxes[-1][2]
+    assert len(search.list_customer_ids(UnitOfWork(world.db, world.admin))) == 4
+    page.list.reload()  # read again: the same batch goes through
+    page.list.run_batch(delete)
+    assert message_boxes[-1][2].startswith("已处理 4 条")
+    assert names(page) == []
 
 
 def test_customer_page_tabs(qtbot, world):

@@ -23,12 +23,10 @@ from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import AccessGrant, Customer, Role, User
+from app.services.access import roles
 from app.services.core import clock
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import Actor, UnitOfWork
-
-ALL_ROLES = (Role.SALES_ADMIN, Role.CHAIRMAN, Role.ADMIN, Role.CLERK)
-EDIT_ALL_ROLES = (Role.SALES_ADMIN, Role.ADMIN)
 
 
 def _team_members(actor: Actor):
@@ -39,7 +37,7 @@ def own_scope(actor: Actor | None) -> ColumnElement[bool]:
     """What the actor sees by role alone, without grants."""
     if actor is None:
         return false()
-    if actor.role in ALL_ROLES:
+    if actor.role in roles.SEES_ALL_CUSTOMERS:
         return true()
     if actor.role == Role.MANAGER:
         if actor.team_id is None:
@@ -60,7 +58,7 @@ def active_grants(actor: Actor):
 
 
 def grant_scope(actor: Actor | None) -> ColumnElement[bool]:
-    if actor is None or actor.role in ALL_ROLES:
+    if actor is None or actor.role in roles.SEES_ALL_CUSTOMERS:
         return false()
     now = clock.now()
     base = and_(
@@ -77,7 +75,7 @@ def customer_scope(actor: Actor | None) -> ColumnElement[bool]:
     """THE read filter for customers (and everything hanging off a customer)."""
     if actor is None:
         return false()
-    if actor.role in ALL_ROLES:
+    if actor.role in roles.SEES_ALL_CUSTOMERS:
         return true()
     return or_(own_scope(actor), grant_scope(actor))
 
@@ -86,9 +84,9 @@ def edit_scope(actor: Actor | None) -> ColumnElement[bool]:
     """Customers the actor may change. Grants are read-only; clerk and chairman edit nothing."""
     if actor is None:
         return false()
-    if actor.role in EDIT_ALL_ROLES:
+    if actor.role in roles.EDITS_ALL_CUSTOMERS:
         return true()
-    if actor.role in (Role.MANAGER, Role.SALES_REP):
+    if actor.role in roles.CAN_OWN_CUSTOMERS:
         return own_scope(actor)
     return false()
 
@@ -103,7 +101,7 @@ def pool_scope(actor: Actor | None) -> ColumnElement[bool]:
 def grant_for(session, actor: Actor, customer: Customer) -> int | None:
     """The id of the grant through which `actor` sees `customer`, or None when the actor
     sees it by role (or not at all)."""
-    if actor.role in ALL_ROLES:
+    if actor.role in roles.SEES_ALL_CUSTOMERS:
         return None
     if customer.owner_id == actor.id:
         return None

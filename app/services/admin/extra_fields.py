@@ -35,10 +35,6 @@ class ExtraFieldRow:
     version: int
 
     @property
-    def type_label(self) -> str:
-        return TYPES[self.field_type]
-
-    @property
     def form_field(self) -> str:
         """The field name a ValidationError carries for this field."""
         return f"extra.{self.key}"
@@ -168,10 +164,6 @@ def delete_def(uow: UnitOfWork, def_id: int) -> None:
                 )
         uow.session.delete(d)
         uow.commit()
-
-
-def _label(d: ExtraFieldRow) -> str:
-    return d.label
 
 
 def check_values(uow: UnitOfWork, values: dict | None, previous: dict | None) -> dict:

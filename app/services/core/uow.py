@@ -120,6 +120,29 @@ class UnitOfWork:
     def commit(self) -> None:
         self.session.commit()
 
+    def joined(self) -> UnitOfWork:
+        """Inside this unit of work: one for a service function called per row of a batch,
+        so that the rows share this transaction. Its commit() only flushes and leaving it
+        keeps the session open; this unit of work commits, or rolls back, them all."""
+        return _Joined(self)
+
+
+class _Joined(UnitOfWork):
+    def __init__(self, outer: UnitOfWork):
+        super().__init__(outer.db, outer.actor)
+        self._checked = True  # the outer unit of work read the actor already
+        self.session = outer.session
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if isinstance(exc, StaleDataError):
+            raise ConflictError(CONFLICT_MESSAGE) from exc
+
+    def commit(self) -> None:
+        self.session.flush()
+
 
 def logged_in(uow: UnitOfWork) -> Actor:
     """The acting user, or PermissionDenied for a unit of work without one."""

@@ -11,11 +11,11 @@ from __future__ import annotations
 from sqlalchemy import String, case, cast, func, literal, select
 from sqlalchemy.orm import aliased
 
-from app.models import AccessGrant, ChangeRequest, Customer, Role
+from app.models import AccessGrant, ChangeRequest, Customer
 from app.models import User as UserModel
+from app.services.access import roles
 from app.services.access.visibility import customer_scope
 from app.services.core.uow import Actor, UnitOfWork, logged_in
-from app.services.customers.change_requests import APPROVER_ROLES
 from app.services.customers.grants import STATUS_LABELS
 from app.services.lists.spec import Column, ListSource, text_search
 
@@ -23,7 +23,6 @@ _Requester = aliased(UserModel, name="requester")
 _BookOwner = aliased(UserModel, name="book_owner")
 _Approver = aliased(UserModel, name="approver")
 _Decider = aliased(UserModel, name="decider")
-GRANT_DECIDERS = (Role.CHAIRMAN, Role.ADMIN)
 
 
 def _grant_target(actor: Actor):
@@ -31,7 +30,7 @@ def _grant_target(actor: Actor):
     unnamed = literal("客户（编号 ") + cast(AccessGrant.customer_id, String) + literal("）")
     named = (
         Customer.name
-        if actor.role in GRANT_DECIDERS
+        if actor.role in roles.CAN_DECIDE_GRANTS
         else case((customer_scope(actor), Customer.name), else_=unnamed)
     )
     return case(
@@ -51,7 +50,7 @@ def grants_source(actor: Actor) -> ListSource:
             .outerjoin(_Approver, _Approver.id == AccessGrant.approver_id)
             .outerjoin(Customer, Customer.id == AccessGrant.customer_id)
         )
-        if me.role not in GRANT_DECIDERS:
+        if me.role not in roles.CAN_DECIDE_GRANTS:
             stmt = stmt.where(AccessGrant.requester_id == me.id)
         return stmt
 
@@ -104,7 +103,7 @@ def change_requests_source() -> ListSource:
             .outerjoin(_Decider, _Decider.id == ChangeRequest.decided_by_id)
             .where(customer_scope(me))
         )
-        if me.role not in APPROVER_ROLES:
+        if me.role not in roles.CAN_APPROVE_CHANGE_REQUESTS:
             stmt = stmt.where(ChangeRequest.requester_id == me.id)
         return stmt
 

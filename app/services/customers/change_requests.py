@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from app.models import ChangeRequest, Customer, Role, User
+from app.models import ChangeRequest, Customer, User
+from app.services.access import roles
 from app.services.access.visibility import customer_scope
 from app.services.admin import code_tables
 from app.services.core import clock
@@ -19,7 +20,6 @@ from app.services.core.uow import UnitOfWork
 from app.services.customers.forms import CODE_FIELDS, FIELD_LABELS, form_values
 from app.services.customers.updates import apply_changes, jsonable
 
-APPROVER_ROLES = (Role.SALES_ADMIN, Role.ADMIN)
 STATUS_LABELS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
 
 
@@ -72,7 +72,7 @@ def list_change_requests(uow: UnitOfWork, status: str | None = "pending") -> lis
             .where(customer_scope(actor))
             .order_by(ChangeRequest.id.desc())
         )
-        if actor.role not in APPROVER_ROLES:
+        if actor.role not in roles.CAN_APPROVE_CHANGE_REQUESTS:
             q = q.where(ChangeRequest.requester_id == actor.id)
         if status:
             q = q.where(ChangeRequest.status == status)
@@ -92,7 +92,7 @@ def list_change_requests(uow: UnitOfWork, status: str | None = "pending") -> lis
 
 
 def _pending(uow: UnitOfWork, request_id: int) -> ChangeRequest:
-    if uow.actor is None or uow.actor.role not in APPROVER_ROLES:
+    if uow.actor is None or uow.actor.role not in roles.CAN_APPROVE_CHANGE_REQUESTS:
         raise PermissionDenied("只有销售内勤可以审批客户信息变更。")
     cr = uow.session.get(ChangeRequest, request_id)
     if cr is None:

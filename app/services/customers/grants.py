@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app.models import AccessGrant, Customer, GrantView, Role, User
+from app.services.access import roles
 from app.services.access.visibility import active_grants, customer_scope, own_scope
 from app.services.core import clock
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
@@ -63,7 +64,7 @@ def request_grant(
 ) -> int:
     """A rep (or manager) asks for one customer or for another rep's whole book."""
     actor = uow.actor
-    if actor is None or actor.role not in (Role.SALES_REP, Role.MANAGER):
+    if actor is None or actor.role not in roles.CAN_REQUEST_GRANTS:
         raise PermissionDenied("只有销售人员和销售主管需要申请查阅授权。")
     reason = (reason or "").strip()
     if not reason:
@@ -146,7 +147,7 @@ def list_grants(uow: UnitOfWork, status: str | None = None) -> list[GrantRow]:
             .outerjoin(appr, appr.id == AccessGrant.approver_id)
             .order_by(AccessGrant.id.desc())
         )
-        if actor.role not in (Role.CHAIRMAN, Role.ADMIN):
+        if actor.role not in roles.CAN_DECIDE_GRANTS:
             q = q.where(AccessGrant.requester_id == actor.id)
         if status:
             q = q.where(AccessGrant.status == status)
@@ -155,7 +156,7 @@ def list_grants(uow: UnitOfWork, status: str | None = None) -> list[GrantRow]:
         names = {}
         if ids:
             cq = select(Customer.id, Customer.name).where(Customer.id.in_(ids))
-            if actor.role not in (Role.CHAIRMAN, Role.ADMIN):
+            if actor.role not in roles.CAN_DECIDE_GRANTS:
                 cq = cq.where(customer_scope(actor))
             names = dict(
                 uow.session.execute(cq.execution_options(include_deleted=True)).tuples().all()
@@ -196,7 +197,7 @@ def log_view(uow: UnitOfWork, grant_id: int, customer_id: int, action: str = "vi
 
 def list_views(uow: UnitOfWork, grant_id: int | None = None) -> list[GrantViewRow]:
     """Chairman and admin: who looked at what under which grant."""
-    if uow.actor is None or uow.actor.role not in (Role.CHAIRMAN, Role.ADMIN):
+    if uow.actor is None or uow.actor.role not in roles.CAN_DECIDE_GRANTS:
         raise PermissionDenied("只有董事长和系统管理员可以查看授权查阅记录。")
     with uow:
         q = (
@@ -232,7 +233,7 @@ def log_output(uow: UnitOfWork, customer_ids, action: str) -> int:
     """Inside a writing unit of work: customers printed or exported by the actor that the
     actor sees only through a 查阅授权 — one GrantView each. Returns how many."""
     actor = uow.actor
-    if actor is None or actor.role not in (Role.SALES_REP, Role.MANAGER):
+    if actor is None or actor.role not in roles.CAN_REQUEST_GRANTS:
         return 0  # other roles see by role, not by grant
     grants = uow.session.execute(
         active_grants(actor).with_only_columns(

@@ -7,21 +7,21 @@ Code-table columns show the entry's name and sort by the entry's user-defined or
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from app.models import CodeItem, CodeTable, Customer, Role, User
+from app.services.access import roles
 from app.services.access.visibility import customer_scope, edit_scope
 from app.services.admin.extra_fields import ExtraFieldRow
-from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.customers import ownership
 from app.services.customers.grants import log_output
 from app.services.customers.idle_clock import days_until_pool
-from app.services.customers.recycle_bin import DELETE_ROLES, restore_customer
+from app.services.customers.recycle_bin import delete_customer, restore_customer
 from app.services.customers.search import CUSTOMER_SEARCH_HINT, customer_search
 from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource
 
@@ -149,7 +149,7 @@ def _set_code(attr_name: str, table_key: str):
 def _assignable_owners(uow: UnitOfWork):
     with uow:
         q = select(User.id, User.full_name).where(
-            User.is_active.is_(True), User.role.in_([Role.SALES_REP, Role.MANAGER])
+            User.is_active.is_(True), User.role.in_(roles.CAN_OWN_CUSTOMERS)
         )
         if uow.actor.role == Role.MANAGER:
             q = q.where(User.team_id == uow.actor.team_id)
@@ -165,15 +165,17 @@ def _assign(uow: UnitOfWork, ids, owner: int, reason: str = "批量分配", **_p
     return BatchResult(done, [(0, "已属于该销售或不在您的管理范围")] * skipped)
 
 
-def _delete(uow: UnitOfWork, ids, **_params) -> BatchResult:
-    """Move to the recycle bin (soft delete): the roles recycle_bin.delete_customer allows."""
-    if uow.actor.role not in DELETE_ROLES:
+def _delete(uow: UnitOfWork, ids, versions: Mapping[int, int], **_params) -> BatchResult:
+    """Move to the recycle bin, each row through customers.delete_customer in one
+    transaction: a row changed since the list read it (`versions`: id -> version) refuses
+    the whole batch with ConflictError, like a stale save (so does a row without a
+    version). Rows the actor may not change, or deleted since, are skipped."""
+    if uow.actor.role not in roles.CAN_DELETE_CUSTOMERS:
         raise PermissionDenied("只有销售内勤、销售主管或系统管理员可以删除客户。")
     with uow:
         rows, skipped = _editable(uow, ids)
-        now = clock.now()
         for c in rows:
-            c.deleted_at = now
+            delete_customer(uow.joined(), c.id, versions.get(c.id))
         uow.commit()
         return BatchResult(len(rows), skipped)
 
@@ -246,6 +248,7 @@ def customers_source(extra_defs: Sequence[ExtraFieldRow] = ()) -> ListSource:
         default_date_key="registered_on",
         open_entity="customer",
         on_output=log_output,
+        version_expr=Customer.version,
         batch_actions=[
             BatchAction(
                 "assign",
@@ -265,7 +268,7 @@ def customers_source(extra_defs: Sequence[ExtraFieldRow] = ()) -> ListSource:
                 _set_code("coop_status_id", "coop_status"),
                 param=("value", "合作状态：", _code_choices("coop_status")),
             ),
-            BatchAction("delete", "删除（移入回收站）", _delete, destructive=True),
+            BatchAction("delete", "删除（移入回收站）", _delete, destructive=True, versioned=True),
         ],
     )
 
@@ -274,7 +277,7 @@ def customers_source(extra_defs: Sequence[ExtraFieldRow] = ()) -> ListSource:
 
 
 def _recycle_base(uow: UnitOfWork):
-    if uow.actor is None or uow.actor.role not in DELETE_ROLES:
+    if uow.actor is None or uow.actor.role not in roles.CAN_DELETE_CUSTOMERS:
         raise PermissionDenied("您无权查看客户回收站。")
     return (
         _base(uow)

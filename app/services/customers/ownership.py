@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import and_, or_, select
 
 from app.models import Customer, OwnershipChange, Role, User, VisitPlan, VisitPlanVisitor, WorkPlan
+from app.services.access import roles
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
@@ -20,18 +21,14 @@ from app.services.core.uow import UnitOfWork
 def transfer(uow: UnitOfWork, customer_ids, to_user_id: int, reason: str) -> int:
     """转移: a manager (within the team) or the admin moves customers between reps."""
     actor = uow.actor
-    if actor is None or actor.role not in (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN):
+    if actor is None or actor.role not in roles.CAN_TRANSFER_CUSTOMERS:
         raise PermissionDenied("只有销售主管、销售内勤或系统管理员可以转移客户。")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("请填写转移原因。", field="reason")
     with uow:
         target = uow.session.get(User, to_user_id)
-        if (
-            target is None
-            or not target.is_active
-            or target.role not in (Role.SALES_REP, Role.MANAGER)
-        ):
+        if target is None or not target.is_active or target.role not in roles.CAN_OWN_CUSTOMERS:
             raise ValidationError("请选择一位在职的销售人员。", field="to_user_id")
         if actor.role == Role.MANAGER and target.team_id != actor.team_id:
             raise PermissionDenied("只能转移给本团队的销售人员。")

@@ -7,12 +7,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.models import AccessGrant, ChangeRequest, Customer, Role, User
+from app.services.access import roles
 from app.services.reminders.engine import Reminder, Severity, Target, provider
 
 
 @provider("customer_change_request", "客户信息变更待审批")
 def pending_change_requests(uow):
-    if uow.actor.role not in (Role.SALES_ADMIN, Role.ADMIN):
+    if uow.actor.role not in roles.CAN_APPROVE_CHANGE_REQUESTS:
         return
     q = (
         select(ChangeRequest.id, ChangeRequest.customer_id, ChangeRequest.created_at,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -10,6 +11,8 @@ from app.models import ListPreference
 from app.services.core.errors import NotFound, ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.lists.spec import ListQuery
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,11 +53,17 @@ def save_layout(uow: UnitOfWork, list_key: str, layout: dict) -> None:
 
 
 def saved_filters(uow: UnitOfWork, list_key: str) -> list[SavedFilter]:
+    """The user's saved filters for a list; a damaged one is left out (and logged), so the
+    others stay usable."""
+    out = []
     with uow:
         rows = uow.session.scalars(_mine(uow, list_key, "filter").order_by(ListPreference.name))
-        return [
-            SavedFilter(r.id, r.name, r.is_default, ListQuery.from_dict(r.payload)) for r in rows
-        ]
+        for r in rows:
+            try:
+                out.append(SavedFilter(r.id, r.name, r.is_default, ListQuery.from_dict(r.payload)))
+            except ValidationError:
+                log.warning("saved filter %s (%s) is damaged: %r", r.id, r.name, r.payload)
+    return out
 
 
 def save_filter(
@@ -96,11 +105,3 @@ def delete_filter(uow: UnitOfWork, filter_id: int) -> None:
             raise NotFound("该筛选方案不存在。")
         uow.session.delete(row)
         uow.commit()
-
-
-def default_filter(uow: UnitOfWork, list_key: str) -> ListQuery | None:
-    with uow:
-        row = uow.session.scalar(
-            _mine(uow, list_key, "filter").where(ListPreference.is_default.is_(True))
-        )
-        return ListQuery.from_dict(row.payload) if row else None

@@ -12,7 +12,7 @@ import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from time import monotonic
 from typing import Any
 
@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.sql.expression import ColumnClause
 
 from app.services.core import hooks
+from app.services.core.date_ranges import day_after
 from app.services.core.errors import ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.lists.pruning import without_unused_joins
@@ -50,11 +51,9 @@ def filtered(
             conds.append(
                 col.expr >= (datetime.combine(start, time()) if col.kind == "datetime" else start)
             )
-        if query.date_to:
-            end = query.date_to + timedelta(days=1)
-            conds.append(
-                col.expr < (datetime.combine(end, time()) if col.kind == "datetime" else end)
-            )
+        if query.date_to:  # through the whole last day; 9999-12-31 has no day after it
+            end = day_after(query.date_to)
+            conds.append(col.expr < end if col.kind == "datetime" else col.expr <= query.date_to)
         stmt = stmt.where(and_(*conds))
     for key, values in query.filters:
         col = source.column(key)
@@ -257,19 +256,29 @@ def _ids(
 
 
 def fetch_rows(
-    uow: UnitOfWork, source: ListSource, ids: Sequence[int], keys: Sequence[str] | None = None
+    uow: UnitOfWork,
+    source: ListSource,
+    ids: Sequence[int],
+    keys: Sequence[str] | None = None,
+    *,
+    version: bool = False,
 ) -> list[tuple]:
-    """The rows for `ids`, in the order given; each tuple is (id, value per key)."""
+    """The rows for `ids`, in the order given; each tuple is (id, value per key), and the
+    row's version (source.version_expr) last when `version`."""
     keys = list(keys) if keys is not None else [c.key for c in source.columns]
     with uow:
-        return rows_in_session(uow, source, ids, keys)
+        return rows_in_session(uow, source, ids, keys, version)
 
 
-def rows_in_session(uow: UnitOfWork, source: ListSource, ids: Sequence[int], keys: Sequence[str]):
+def rows_in_session(
+    uow: UnitOfWork, source: ListSource, ids: Sequence[int], keys: Sequence[str], version=False
+):
     """fetch_rows inside an already open unit of work."""
     if not len(ids):
         return []
     cols = [source.column(k).expr for k in keys]
+    if version:
+        cols.append(source.version_expr)
     stmt = source.base(uow).with_only_columns(source.id_expr, *cols)
     stmt = stmt.where(source.id_expr.in_(list(ids)))
     by_id = {row[0]: tuple(row) for row in uow.session.execute(stmt)}

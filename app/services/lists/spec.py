@@ -92,6 +92,9 @@ class BatchAction:
     destructive: bool = False
     # Parameter the user supplies (e.g. "owner"): (name, label, choices(uow) -> [(value, label)])
     param: tuple[str, str, Callable[[UnitOfWork], list[tuple[Any, str]]]] | None = None
+    # run(uow, ids, versions={id: version}) with each row's version as the list read it
+    # (ListSource.version_expr): a row changed since refuses the batch, like a stale save.
+    versioned: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,7 @@ class ListSource:
     # Called when rows leave the screen (print, PDF, Excel): (uow, ids, action) inside a
     # writing unit of work — the customer lists log views under a 查阅授权 (4.2.5).
     on_output: Callable[[UnitOfWork, Sequence[int], str], Any] | None = None
+    version_expr: Any = None  # the rows' version column, for versioned batch actions
 
     def column(self, key: str) -> Column:
         for c in self.columns:
@@ -158,17 +162,23 @@ class ListQuery:
 
     @classmethod
     def from_dict(cls, d: Mapping) -> ListQuery:
+        """A saved filter read back; a damaged one (edited by hand, an older version)
+        raises ValidationError in Chinese instead of breaking the list."""
+
         def day(v):
             return date.fromisoformat(v) if v else None
 
-        return cls(
-            search=d.get("search", ""),
-            sort=tuple((k, bool(desc)) for k, desc in d.get("sort", [])),
-            date_key=d.get("date_key"),
-            date_from=day(d.get("date_from")),
-            date_to=day(d.get("date_to")),
-            filters=tuple((k, tuple(v)) for k, v in d.get("filters", [])),
-        )
+        try:
+            return cls(
+                search=str(d.get("search", "") or ""),
+                sort=tuple((str(k), bool(desc)) for k, desc in d.get("sort", [])),
+                date_key=d.get("date_key"),
+                date_from=day(d.get("date_from")),
+                date_to=day(d.get("date_to")),
+                filters=tuple((str(k), tuple(v)) for k, v in d.get("filters", [])),
+            )
+        except (AttributeError, TypeError, ValueError) as exc:
+            raise ValidationError("保存的筛选条件已损坏，无法使用，请删除后重新保存。") from exc
 
     def describe(self, source: ListSource) -> str:
         """One line for print headers: what this view is filtered by."""

@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from app.models import CodeItem, Customer, Deal, Role
+from app.models import CodeItem, Customer, Deal
+from app.services.access import roles
 from app.services.access.visibility import customer_scope, edit_scope
 from app.services.admin import code_tables
 from app.services.core import clock, settings
@@ -89,7 +90,7 @@ def propose(uow: UnitOfWork, *, only_changes: bool = True) -> list[Proposal]:
 
 def confirm(uow: UnitOfWork, proposals: list[Proposal]) -> int:
     """A manager (own team) or the admin / sales admin applies proposed classes."""
-    if uow.actor is None or uow.actor.role not in (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN):
+    if uow.actor is None or uow.actor.role not in roles.CAN_CONFIRM_CLASSIFICATION:
         raise PermissionDenied("只有销售主管、销售内勤或系统管理员可以确认客户分类。")
     today: date = clock.now().date()
     with uow:

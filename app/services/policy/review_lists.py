@@ -15,13 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app.models import Customer, CustomerReview, Role, User
+from app.services.access import roles
 from app.services.core.errors import NotFound
 from app.services.core.uow import Actor, UnitOfWork, logged_in
 from app.services.lists.spec import Column, ListSource, text_search
 from app.services.policy.reviews import OUTCOMES, visible_reviews
 
 STATUS_LABELS = {"open": "待评审", "decided": "已决定"}
-DECIDE_ROLES = (Role.MANAGER, Role.ADMIN)  # who may call reviews.decide
 
 _Owner = aliased(User, name="review_owner")
 _Decider = aliased(User, name="review_decider")
@@ -137,11 +137,11 @@ def reassign_choices(uow: UnitOfWork, review: ReviewDetail) -> list[tuple[int, s
     """改派 targets: active reps and managers other than the current owner; a manager
     only the own team's (as reviews.decide requires)."""
     actor = logged_in(uow)
-    if actor.role not in DECIDE_ROLES:
+    if actor.role not in roles.CAN_DECIDE_REVIEWS:
         return []
     with uow:
         q = select(User.id, User.full_name).where(
-            User.is_active.is_(True), User.role.in_((Role.SALES_REP, Role.MANAGER))
+            User.is_active.is_(True), User.role.in_(roles.CAN_OWN_CUSTOMERS)
         )
         if review.owner_id is not None:
             q = q.where(User.id != review.owner_id)

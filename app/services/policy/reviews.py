@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from app.models import Customer, CustomerReview, OwnershipChange, Role, User
+from app.services.access import roles
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
@@ -74,7 +75,7 @@ def open_due_reviews(uow: UnitOfWork) -> list[int]:
 
 def visible_reviews(actor, q):
     """Which reviews a user sees: chairman/admin all; a manager the team's; a rep own."""
-    if actor.role in (Role.CHAIRMAN, Role.ADMIN, Role.SALES_ADMIN):
+    if actor.role in roles.SEES_ALL_REVIEWS:
         return q
     if actor.role == Role.MANAGER:
         team = select(User.id).where(User.team_id == actor.team_id)
@@ -143,7 +144,7 @@ def decide(
 ) -> None:
     """The manager's decision. Deciding twice is refused."""
     actor = uow.actor
-    if actor is None or actor.role not in (Role.MANAGER, Role.ADMIN):
+    if actor is None or actor.role not in roles.CAN_DECIDE_REVIEWS:
         raise PermissionDenied("只有销售主管或系统管理员可以作出评审决定。")
     if outcome not in OUTCOMES:
         raise ValidationError("请选择评审结果：延期、改派或回收。", field="outcome")
@@ -167,7 +168,7 @@ def decide(
             if (
                 target is None
                 or not target.is_active
-                or target.role not in (Role.SALES_REP, Role.MANAGER)
+                or target.role not in roles.CAN_OWN_CUSTOMERS
                 or target.id == customer.owner_id
             ):
                 raise ValidationError("请选择另一位在职的销售人员。", field="new_owner_id")

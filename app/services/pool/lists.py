@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from app.models import CodeItem, Customer, Role
+from app.models import CodeItem, Customer
+from app.services.access import roles
 from app.services.access.visibility import customer_scope, pool_scope
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ServiceError
@@ -23,12 +24,6 @@ from app.services.customers.registration import owner_choices
 from app.services.customers.search import CUSTOMER_SEARCH_HINT, customer_search
 from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource
 from app.services.pool import rules as pool
-
-CLAIM_ROLES = (Role.SALES_REP, Role.MANAGER)  # who may 领取 (pool.claim)
-ASSIGN_ROLES = (Role.MANAGER, Role.SALES_ADMIN, Role.ADMIN)  # who may 分配 (pool.transfer)
-SWEEP_ROLES = (Role.MANAGER, Role.SALES_ADMIN, Role.ADMIN)  # who runs 立即回收 by hand
-POOL_ROLES = tuple(r for r in Role if r != Role.CLERK)  # who sees the pool (pool_scope)
-PREVIEW_ROLES = POOL_ROLES  # 回收预演 (limited to the customers each may see)
 
 Grade = aliased(CodeItem, name="pool_grade")
 Industry = aliased(CodeItem, name="pool_industry")
@@ -74,7 +69,7 @@ def _columns() -> list[Column]:
 def _claim(uow: UnitOfWork, ids, **_params) -> BatchResult:
     """领取: each row is its own claim (own transaction); a refused row is skipped with
     the reason the pool service gives (cap, cool-down, already taken)."""
-    if uow.actor is None or uow.actor.role not in CLAIM_ROLES:
+    if uow.actor is None or uow.actor.role not in roles.CAN_CLAIM_FROM_POOL:
         raise PermissionDenied("只有销售人员可以从公海领取客户。")
     done, skipped = 0, []
     for customer_id in ids:
@@ -88,7 +83,7 @@ def _claim(uow: UnitOfWork, ids, **_params) -> BatchResult:
 
 
 def _assign_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
-    if uow.actor is None or uow.actor.role not in ASSIGN_ROLES:
+    if uow.actor is None or uow.actor.role not in roles.CAN_TRANSFER_CUSTOMERS:
         return []
     return owner_choices(uow)
 
@@ -108,7 +103,7 @@ def pool_source(actor: Actor | None = None) -> ListSource:
         ),
     ]
     if actor is not None:
-        allowed = {"claim": CLAIM_ROLES, "assign": ASSIGN_ROLES}
+        allowed = {"claim": roles.CAN_CLAIM_FROM_POOL, "assign": roles.CAN_TRANSFER_CUSTOMERS}
         actions = [a for a in actions if actor.role in allowed[a.key]]
     return ListSource(
         key="pool",
@@ -153,7 +148,7 @@ class UpcomingReturn:
 def upcoming_returns(uow: UnitOfWork, within_days: int = 7) -> list[UpcomingReturn]:
     """回收预演: customers the sweep returns to the pool within `within_days` (already due
     ones first), limited to the customers the actor may see."""
-    if uow.actor is None or uow.actor.role not in PREVIEW_ROLES:
+    if uow.actor is None or uow.actor.role not in roles.CAN_PREVIEW_POOL_RETURNS:
         raise PermissionDenied("您无权查看公海回收预演。")
     within_days = max(0, min(int(within_days), 365))
     with uow:

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, true, update
 
 from app.models import CodeItem, Customer, OwnershipChange, Role, User
+from app.services.access import roles
 from app.services.access.visibility import customer_scope, edit_scope, pool_scope
 from app.services.core import clock, settings
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
@@ -127,7 +128,7 @@ def _move_to_pool(uow: UnitOfWork, customer_id: int, owner_id: int, now) -> bool
 
 def return_to_pool(uow: UnitOfWork, customer_ids, reason: str) -> int:
     """A manager (own team) or the admin returns customers to the pool by hand (回收)."""
-    if uow.actor is None or uow.actor.role not in (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN):
+    if uow.actor is None or uow.actor.role not in roles.CAN_RETURN_TO_POOL:
         raise PermissionDenied("只有销售主管、销售内勤或系统管理员可以回收客户。")
     reason = (reason or "").strip()
     if not reason:
@@ -161,7 +162,7 @@ def return_to_pool(uow: UnitOfWork, customer_ids, reason: str) -> int:
 def claim(uow: UnitOfWork, customer_id: int) -> None:
     """领取: a sales rep (or manager) takes a pool customer, within the cap and cool-down."""
     actor = uow.actor
-    if actor is None or actor.role not in (Role.SALES_REP, Role.MANAGER):
+    if actor is None or actor.role not in roles.CAN_CLAIM_FROM_POOL:
         raise PermissionDenied("只有销售人员可以从公海领取客户。")
     with uow:
         c = uow.session.scalar(
@@ -219,7 +220,7 @@ def claim(uow: UnitOfWork, customer_id: int) -> None:
 
 def set_protected(uow: UnitOfWork, customer_id: int, protected: bool) -> None:
     """保护: managers and the admin exempt a customer from the automatic return."""
-    if uow.actor is None or uow.actor.role not in (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN):
+    if uow.actor is None or uow.actor.role not in roles.CAN_PROTECT_CUSTOMERS:
         raise PermissionDenied("只有销售主管、销售内勤或系统管理员可以设置客户保护。")
     with uow:
         # A manager protects the team's customers only (edit_scope); the sales admin and

@@ -224,19 +224,6 @@ def phone_keys(text: str) -> list[str]:
     return out
 
 
-def local_part(key: str) -> str:
-    """The number without its area code: "09515012345" → "5012345" (for matching a
-    number typed without its area code)."""
-    if key.startswith("0") and len(key) >= 10:
-        for area_len in (3, 4):  # 010, 021 … or 0951 …
-            rest = key[area_len:]
-            if len(rest) in (7, 8) and not rest.startswith("0"):
-                if area_len == 3 and key[1] not in "12":
-                    continue
-                return rest
-    return key
-
-
 # --- email, website --------------------------------------------------------------
 
 _EMAIL = re.compile(r"^[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}$")

@@ -28,16 +28,14 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import CodeItem, Complaint, Customer, Role, User
 from app.models.service_desk import COMPLAINT_KIND, COMPLAINT_STATUS, SEVERITY
-from app.services.access.visibility import ALL_ROLES, acting_customer, customer_scope
+from app.services.access import roles
+from app.services.access.visibility import acting_customer, customer_scope
 from app.services.admin import code_tables
 from app.services.core import clock, settings
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, Actor, UnitOfWork, logged_in
 
 OPEN_STATUSES = ("received", "handling")  # still to be handled: count toward deadlines
-ASSIGN_ROLES = (Role.MANAGER, Role.SALES_ADMIN, Role.ADMIN)
-REOPEN_ROLES = (Role.MANAGER, Role.SALES_ADMIN)
-HANDLER_ROLES = (Role.SALES_REP, Role.MANAGER, Role.SALES_ADMIN, Role.CLERK)
 DUE_SETTING = {s: f"complaints.due_days_{s}" for s in SEVERITY}
 MAX_TEXT = 4000
 
@@ -124,12 +122,12 @@ def complaint_scope(actor: Actor | None) -> ColumnElement[bool]:
     """The read filter; the query must join Customer on Complaint.customer_id."""
     if actor is None:
         return false()
-    if actor.role in ALL_ROLES:
+    if actor.role in roles.SEES_ALL_CUSTOMERS:
         return true()
     mine = Complaint.handler_id == actor.id
     if actor.role == Role.MANAGER and actor.team_id is not None:
         return or_(customer_scope(actor), mine, Complaint.handler_id.in_(_team(actor)))
-    if actor.role in (Role.MANAGER, Role.SALES_REP):
+    if actor.role in roles.CAN_OWN_CUSTOMERS:
         return or_(customer_scope(actor), mine)
     return false()
 
@@ -162,13 +160,13 @@ def _handler_team(uow: UnitOfWork, c: Complaint) -> int | None:
 
 
 def _may_assign(uow: UnitOfWork, c: Complaint) -> bool:
-    return uow.actor.role in ASSIGN_ROLES and c.status in OPEN_STATUSES
+    return uow.actor.role in roles.CAN_ASSIGN_COMPLAINTS and c.status in OPEN_STATUSES
 
 
 def _may_edit(uow: UnitOfWork, c: Complaint) -> bool:
     a = uow.actor
     return c.status != "closed" and (
-        a.role in ASSIGN_ROLES or a.id in (c.received_by_id, c.handler_id)
+        a.role in roles.CAN_ASSIGN_COMPLAINTS or a.id in (c.received_by_id, c.handler_id)
     )
 
 
@@ -182,7 +180,7 @@ def _may_close(uow: UnitOfWork, c: Complaint) -> bool:
 
 
 def _may_reopen(uow: UnitOfWork, c: Complaint) -> bool:
-    return uow.actor.role in REOPEN_ROLES and c.status in ("resolved", "closed")
+    return uow.actor.role in roles.CAN_REOPEN_COMPLAINTS and c.status in ("resolved", "closed")
 
 
 # --- input checks ------------------------------------------------------------------
@@ -253,13 +251,13 @@ def _check(uow: UnitOfWork, form: ComplaintForm, previous: Complaint | None) -> 
 def _check_handler(uow: UnitOfWork, handler_id) -> User:
     """The acting user may make `handler_id` the handler (roles and team)."""
     actor = uow.actor
-    if actor.role not in ASSIGN_ROLES:
+    if actor.role not in roles.CAN_ASSIGN_COMPLAINTS:
         raise PermissionDenied("只有销售主管、销售内勤或系统管理员可以指派处理人。")
     try:
         user = uow.session.get(User, int(handler_id)) if handler_id else None
     except (TypeError, ValueError):
         user = None
-    if user is None or not user.is_active or user.role not in HANDLER_ROLES:
+    if user is None or not user.is_active or user.role not in roles.CAN_HANDLE_COMPLAINTS:
         raise ValidationError("请选择一位在职的处理人。", field="handler_id")
     if actor.role == Role.MANAGER and (actor.team_id is None or user.team_id != actor.team_id):
         raise PermissionDenied("销售主管只能指派本团队的人员处理。")
@@ -394,7 +392,7 @@ def close(uow: UnitOfWork, complaint_id: int, expected_version: int, confirmatio
 def reopen(uow: UnitOfWork, complaint_id: int, expected_version: int, reason: str) -> None:
     """重新打开 (已解决/已关闭 → 处理中), with a reason; the old result goes to the notes."""
     actor = logged_in(uow)
-    if actor.role not in REOPEN_ROLES:
+    if actor.role not in roles.CAN_REOPEN_COMPLAINTS:
         raise PermissionDenied("只有销售内勤或销售主管可以重新打开投诉。")
     reason = _text(reason, "reason", "重新打开的原因", 1000, required=True)
     with uow:
@@ -463,11 +461,11 @@ def may_register(actor: Actor | None) -> bool:
 def handler_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
     """Whom the actor may assign: a manager the own team, SALES_ADMIN/ADMIN any handler."""
     actor = logged_in(uow)
-    if actor.role not in ASSIGN_ROLES:
+    if actor.role not in roles.CAN_ASSIGN_COMPLAINTS:
         return []
     with uow:
         q = select(User.id, User.full_name).where(
-            User.is_active.is_(True), User.role.in_(HANDLER_ROLES)
+            User.is_active.is_(True), User.role.in_(roles.CAN_HANDLE_COMPLAINTS)
         )
         if actor.role == Role.MANAGER:
             if actor.team_id is None:

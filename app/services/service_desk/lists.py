@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from app.models import CodeItem, Complaint, Customer, SampleRequest, User
 from app.models.service_desk import COMPLAINT_KIND, COMPLAINT_STATUS, SAMPLE_STATUS, SEVERITY
+from app.services.access import roles
 from app.services.access.visibility import customer_scope
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ServiceError
@@ -110,7 +111,7 @@ def _handler_param(uow: UnitOfWork):
 def _batch_assign(uow: UnitOfWork, ids, handler: int, **_params) -> BatchResult:
     """批量指派处理人: each complaint checked by complaints (role, team, status)."""
     actor = logged_in(uow)
-    if actor.role not in complaints.ASSIGN_ROLES:
+    if actor.role not in roles.CAN_ASSIGN_COMPLAINTS:
         raise PermissionDenied("只有销售主管、销售内勤或系统管理员可以指派处理人。")
     done, skipped = 0, []
     with uow:
@@ -129,7 +130,7 @@ def _batch_assign(uow: UnitOfWork, ids, handler: int, **_params) -> BatchResult:
 def complaints_source(actor: Actor | None = None) -> ListSource:
     """客户投诉/反馈. The page starts without filters; 超期 and 状态 filter from the menu."""
     batch = []
-    if actor is None or actor.role in complaints.ASSIGN_ROLES:
+    if actor is None or actor.role in roles.CAN_ASSIGN_COMPLAINTS:
         batch.append(
             BatchAction("assign", "指派处理人", _batch_assign,
                         param=("handler", "处理人：", _handler_param))

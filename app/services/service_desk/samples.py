@@ -14,7 +14,7 @@ requests and those of customers the rep sees.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import false, select, true
 from sqlalchemy.orm import aliased
@@ -22,12 +22,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import Contact, Customer, Role, SampleRequest, User
 from app.models.service_desk import SAMPLE_STATUS
-from app.services.access.visibility import ALL_ROLES, acting_customer, customer_scope
+from app.services.access import roles
+from app.services.access.visibility import acting_customer, customer_scope
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, Actor, UnitOfWork, logged_in
 
-FILE_ROLES = (Role.SALES_REP, Role.MANAGER, Role.SALES_ADMIN)
 DISPATCH_ROLE = Role.SALES_ADMIN
 DISPATCH_ONLY_MESSAGE = "只有销售内勤可以登记寄出。"
 
@@ -94,9 +94,9 @@ def sample_scope(actor: Actor | None) -> ColumnElement[bool]:
     stops seeing it when the customer passes to another team (issue 12.1)."""
     if actor is None:
         return false()
-    if actor.role in ALL_ROLES:
+    if actor.role in roles.SEES_ALL_CUSTOMERS:
         return true()
-    if actor.role in (Role.MANAGER, Role.SALES_REP):
+    if actor.role in roles.CAN_OWN_CUSTOMERS:
         return customer_scope(actor)
     return false()
 
@@ -180,7 +180,7 @@ def defaults_for(uow: UnitOfWork, customer_id: int) -> SampleForm:
 def file_request(uow: UnitOfWork, form: SampleForm) -> int:
     """寄样申请. Returns the new id."""
     actor = logged_in(uow)
-    if actor.role not in FILE_ROLES:
+    if actor.role not in roles.CAN_FILE_SAMPLES:
         raise PermissionDenied("只有销售人员、销售主管或销售内勤可以提交寄样申请。")
     with uow:
         if not form.customer_id:
@@ -299,15 +299,4 @@ def sample_detail(uow: UnitOfWork, request_id: int) -> SampleDetail:
 
 
 def may_file(actor: Actor | None) -> bool:
-    return actor is not None and actor.role in FILE_ROLES
-
-
-def is_late(uow: UnitOfWork, requested_at: datetime, needed_by: date | None) -> bool:
-    """Inside a unit of work: a pending request past samples.dispatch_days or needed_by."""
-    from app.services.core import settings
-
-    now = clock.now()
-    days = settings.get(uow, "samples.dispatch_days")
-    return requested_at + timedelta(days=days) < now or (
-        needed_by is not None and needed_by < now.date()
-    )
+    return actor is not None and actor.role in roles.CAN_FILE_SAMPLES

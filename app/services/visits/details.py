@@ -25,8 +25,6 @@ from app.services.visits.scope import OPEN_PLAN, plan_scope, record_scope, repor
 LOCKED_REPORT = ("submitted", "approved", "archived")  # records inside may not change
 REPORT_AFTER_DAYS = 3  # 整理报告 is due this many days after the visit
 STEP_NAMES = ("制订计划", "预约", "实施回访", "整理报告", "主管审阅", "归档")
-# Step status values. "已取消" is used for the steps of a cancelled plan.
-STEP_STATUS = ("未开始", "进行中", "已完成", "已逾期", "已退回", "已取消")
 
 
 @dataclass(frozen=True)

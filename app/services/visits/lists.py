@@ -24,6 +24,7 @@ from app.models import (
     VisitReport,
 )
 from app.models.visit import PLAN_STATUS, REPORT_STATUS
+from app.services.access import roles
 from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ServiceError
@@ -285,7 +286,7 @@ def _archive_categories(uow: UnitOfWork) -> list[tuple[int, str]]:
 
 
 def _archive(uow: UnitOfWork, ids, category_id: int | None = None, **_params) -> BatchResult:
-    if uow.actor is None or uow.actor.role not in visits.ARCHIVE_ROLES:
+    if uow.actor is None or uow.actor.role not in roles.CAN_ARCHIVE_VISITS:
         raise PermissionDenied("只有文员或销售内勤可以归档回访资料。")
 
     def one(row_uow: UnitOfWork, report_id: int) -> None:

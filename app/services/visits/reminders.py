@@ -17,10 +17,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from app.models import Customer, User, VisitPlan, VisitPlanVisitor, VisitRecord, VisitReport
+from app.services.access import roles
 from app.services.core import clock, settings
 from app.services.reminders.engine import Reminder, Severity, Target, provider
 from app.services.visits.details import OPEN_PLAN, REPORT_AFTER_DAYS
-from app.services.visits.workflow import ARCHIVE_ROLES
 
 KINDS = {
     "visit_due": "客户回访",
@@ -154,7 +154,7 @@ def reports_to_review(uow):
 
 @provider("visit_archive", KINDS["visit_archive"])
 def reports_to_archive(uow):
-    if uow.actor.role not in ARCHIVE_ROLES:
+    if uow.actor.role not in roles.CAN_ARCHIVE_VISITS:
         return
     today = clock.now().date()
     q = (

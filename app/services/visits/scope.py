@@ -23,7 +23,8 @@ from sqlalchemy import and_, false, not_, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import Customer, Role, User, VisitPlan, VisitPlanVisitor, VisitRecord, VisitReport
-from app.services.access.visibility import ALL_ROLES, customer_scope
+from app.services.access import roles
+from app.services.access.visibility import customer_scope
 from app.services.core.uow import Actor
 
 OPEN_PLAN = ("planned", "appointed")  # a plan that still waits for its visit
@@ -41,7 +42,7 @@ def _visiting(actor: Actor):
 def plan_scope(actor: Actor | None) -> ColumnElement[bool]:
     if actor is None:
         return false()
-    if actor.role in ALL_ROLES:
+    if actor.role in roles.SEES_ALL_CUSTOMERS:
         return true()
     return or_(
         VisitPlan.customer_id.in_(_visible_customers(actor)),
@@ -52,7 +53,7 @@ def plan_scope(actor: Actor | None) -> ColumnElement[bool]:
 def record_scope(actor: Actor | None) -> ColumnElement[bool]:
     if actor is None:
         return false()
-    if actor.role in ALL_ROLES:
+    if actor.role in roles.SEES_ALL_CUSTOMERS:
         return true()
     # The appointed reviewer reads the records of a report even when the visitor's
     # customer is outside the reviewer's scope (a visitor from another team).
@@ -68,7 +69,7 @@ def record_scope(actor: Actor | None) -> ColumnElement[bool]:
 def report_scope(actor: Actor | None) -> ColumnElement[bool]:
     if actor is None:
         return false()
-    if actor.role in ALL_ROLES:
+    if actor.role in roles.SEES_ALL_CUSTOMERS:
         return true()
     own = VisitReport.author_id == actor.id
     if actor.role == Role.MANAGER and actor.team_id is not None:

@@ -32,8 +32,7 @@ Deviations from /tmp/w/visits-api.md (additions only; every name and field is as
     is not planned for (its record would move another rep's follow-up clock).
   - visit_scope.record_scope also shows a visitor every record of the plan (co-visitors'
     records) and a reviewer the records of the report under review.
-  - Constants for the UI: PLAN_ROLES, PLAN_ALL_ROLES, ARCHIVE_ROLES, OPEN_PLAN,
-    LOCKED_REPORT, PLAN_STATUS, REPORT_STATUS, STEP_NAMES, REPORT_AFTER_DAYS.
+  - Constants for the UI: OPEN_PLAN, LOCKED_REPORT, PLAN_STATUS, REPORT_STATUS, STEP_NAMES, REPORT_AFTER_DAYS.
   - Extra reads for the dialogs: visitor_choices(uow) -> [(user id, name)] (active users of
     a planning role) and reportable_records(uow) -> [RecordDetail] (the actor's own records
     in no report, newest first).
@@ -41,7 +40,6 @@ Deviations from /tmp/w/visits-api.md (additions only; every name and field is as
 
 from app.models.visit import PLAN_STATUS, REPORT_STATUS
 from app.services.visits.chain import ChainRow, customer_visits, report_detail
-from app.services.visits.checks import PLAN_ALL_ROLES, PLAN_ROLES
 from app.services.visits.details import (
     LOCKED_REPORT,
     OPEN_PLAN,
@@ -67,7 +65,6 @@ from app.services.visits.plans import (
 from app.services.visits.preparation import Preparation, preparation
 from app.services.visits.records import RecordForm, add_record, update_record
 from app.services.visits.reports import (
-    ARCHIVE_ROLES,
     archive_report,
     create_report,
     reportable_records,
@@ -78,7 +75,7 @@ from app.services.visits.reports import (
 )
 
 __all__ = [
-    "ARCHIVE_ROLES", "LOCKED_REPORT", "OPEN_PLAN", "PLAN_ALL_ROLES", "PLAN_ROLES", "PLAN_STATUS",
+    "LOCKED_REPORT", "OPEN_PLAN", "PLAN_STATUS",
     "REPORT_AFTER_DAYS", "REPORT_STATUS", "STEP_NAMES", "ChainRow", "PlanDetail", "PlanForm",
     "Preparation", "RecordDetail", "RecordForm", "ReportDetail", "Step", "add_record", "appoint",
     "archive_report", "cancel_plan", "create_plan", "create_plans", "create_report",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from app.models import CodeItem, Customer, DailyNote, User, WorkPlan
 from app.models.work import PERIOD, WORK_STATUS
+from app.services.access import roles
 from app.services.core import clock
 from app.services.core.uow import Actor, UnitOfWork, logged_in
 from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource, text_search
@@ -101,7 +102,7 @@ def work_plans_source(actor: Actor | None = None) -> ListSource:
         BatchAction("urge", "催办", _batch_urge),
         BatchAction("cancel", "取消计划", _batch_cancel, destructive=True),
     ]
-    if actor is not None and actor.role not in work_plans.URGE_ROLES:
+    if actor is not None and actor.role not in roles.CAN_URGE_WORK_PLANS:
         actions = [a for a in actions if a.key != "urge"]
     return ListSource(
         key="work_plans",

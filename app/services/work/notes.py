@@ -109,24 +109,3 @@ def get_note(uow: UnitOfWork, note_id: int) -> NoteRow:
 
 
 note_search = text_search(DailyNote.title, DailyNote.content)
-
-
-def list_notes(
-    uow: UnitOfWork,
-    search: str = "",
-    start: date | None = None,
-    end: date | None = None,
-) -> list[NoteRow]:
-    """The actor's notes, newest first; text search over title and content."""
-    actor = logged_in(uow)
-    q = select(DailyNote).where(DailyNote.owner_id == actor.id)
-    text = (search or "").strip()[:200]
-    if text:
-        q = q.where(note_search(text))
-    if start is not None:
-        q = q.where(DailyNote.note_date >= start)
-    if end is not None:
-        q = q.where(DailyNote.note_date <= end)
-    with uow:
-        notes = uow.session.scalars(q.order_by(DailyNote.note_date.desc(), DailyNote.id.desc()))
-        return [_row(n) for n in notes]

@@ -25,6 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import CodeItem, Customer, Role, User, WorkPlan
 from app.models.work import PERIOD, WORK_STATUS
+from app.services.access import roles
 from app.services.access.visibility import customer_scope
 from app.services.admin import code_tables
 from app.services.core import clock
@@ -33,8 +34,6 @@ from app.services.core.errors import ConflictError, NotFound, PermissionDenied, 
 from app.services.core.uow import CONFLICT_MESSAGE, Actor, UnitOfWork, logged_in
 
 KIND_TABLE = "work_plan_kind"
-ALL_ROLES = (Role.ADMIN, Role.CHAIRMAN)  # see and assign every plan
-URGE_ROLES = (Role.MANAGER, Role.ADMIN, Role.CHAIRMAN)
 URGE_DENIED = "只有分派人或主管可以催办。"
 MAX_TARGET = 4000
 MAX_NOTE = 4000
@@ -57,7 +56,7 @@ def plan_scope(actor: Actor | None) -> ColumnElement[bool]:
     """Which work plans the actor sees."""
     if actor is None:
         return false()
-    if actor.role in ALL_ROLES:
+    if actor.role in roles.SEES_ALL_WORK_PLANS:
         return true()
     own = or_(WorkPlan.assignee_id == actor.id, WorkPlan.assigned_by_id == actor.id)
     if actor.role == Role.MANAGER and actor.team_id is not None:
@@ -85,7 +84,7 @@ def _manages(uow: UnitOfWork, actor: Actor, user_id: int) -> bool:
 def can_manage(uow: UnitOfWork, actor: Actor, plan: WorkPlan) -> bool:
     """Edit and cancel: the assigner, the assignee's manager, the admin or the chairman."""
     return (
-        actor.role in ALL_ROLES
+        actor.role in roles.SEES_ALL_WORK_PLANS
         or plan.assigned_by_id == actor.id
         or _manages(uow, actor, plan.assignee_id)
     )
@@ -93,7 +92,9 @@ def can_manage(uow: UnitOfWork, actor: Actor, plan: WorkPlan) -> bool:
 
 def can_urge(uow: UnitOfWork, actor: Actor, plan: WorkPlan) -> bool:
     return (
-        actor.role in URGE_ROLES and plan.assignee_id != actor.id and can_manage(uow, actor, plan)
+        actor.role in roles.CAN_URGE_WORK_PLANS
+        and plan.assignee_id != actor.id
+        and can_manage(uow, actor, plan)
     )
 
 
@@ -135,7 +136,7 @@ def assignable_users(uow: UnitOfWork) -> list[tuple[int, str]]:
 
 def _assignable(uow: UnitOfWork, actor: Actor) -> list[tuple[int, str]]:
     q = select(User.id, User.full_name).where(User.is_active.is_(True))
-    if actor.role in ALL_ROLES:
+    if actor.role in roles.SEES_ALL_WORK_PLANS:
         pass
     elif actor.role == Role.MANAGER and actor.team_id is not None:
         q = q.where(or_(User.team_id == actor.team_id, User.id == actor.id))
@@ -159,7 +160,7 @@ def _check_assignee(uow: UnitOfWork, actor: Actor, assignee_id, previous: int | 
         raise ValidationError("执行人不存在，请重新选择。", field="assignee_id")
     if not user.is_active:
         raise ValidationError(f"“{user.full_name}”已停用，不能分派工作计划。", field="assignee_id")
-    if assignee_id == actor.id or actor.role in ALL_ROLES:
+    if assignee_id == actor.id or actor.role in roles.SEES_ALL_WORK_PLANS:
         return assignee_id
     if actor.role == Role.MANAGER:
         if actor.team_id is not None and user.team_id == actor.team_id:
@@ -344,7 +345,7 @@ def _urge_note(note: str) -> str:
 
 
 def _urge(uow: UnitOfWork, actor: Actor, plan: WorkPlan, note: str) -> None:
-    if actor.role in URGE_ROLES and plan.assignee_id == actor.id:
+    if actor.role in roles.CAN_URGE_WORK_PLANS and plan.assignee_id == actor.id:
         raise ValidationError("不能催办自己的工作计划。")
     if not can_urge(uow, actor, plan):
         raise PermissionDenied(URGE_DENIED)
@@ -358,7 +359,7 @@ def _urge(uow: UnitOfWork, actor: Actor, plan: WorkPlan, note: str) -> None:
 def batch_urge(uow: UnitOfWork, ids, note: str = "批量催办") -> tuple[int, list[tuple[int, str]]]:
     """催办 many plans; plans the actor may not urge (or closed ones) are skipped."""
     actor = logged_in(uow)
-    if actor.role not in URGE_ROLES:
+    if actor.role not in roles.CAN_URGE_WORK_PLANS:
         raise PermissionDenied(URGE_DENIED)
     note = _urge_note(note)
     return _batch(uow, ids, lambda plan: _urge(uow, actor, plan, note))

@@ -37,9 +37,6 @@ class RowTableModel(QAbstractTableModel):
     def row_at(self, row: int) -> Any | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def row_of(self, predicate: Callable[[Any], bool]) -> int:
-        return next((i for i, r in enumerate(self._rows) if predicate(r)), -1)
-
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from app.services.customers.change_requests import DiffLine
-from app.services.customers.grants import GrantViewRow
 from app.ui.common.style import HINT_COLOR, SUCCESS_COLOR
 from app.ui.common.table_model import Column, RowTableModel
 
@@ -36,13 +34,7 @@ class ViewModel(RowTableModel):
     def __init__(self, parent=None):
         super().__init__(VIEW_COLUMNS, parent)
 
-    def view_at(self, row: int) -> GrantViewRow | None:
-        return self.row_at(row)
-
 
 class DiffModel(RowTableModel):
     def __init__(self, parent=None):
         super().__init__(DIFF_COLUMNS, parent)
-
-    def line_at(self, row: int) -> DiffLine | None:
-        return self.row_at(row)

@@ -11,10 +11,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.access import roles
 from app.services.core.errors import ServiceError
 from app.services.customers import change_requests
 from app.services.customers.approval_lists import change_requests_source
-from app.services.customers.change_requests import APPROVER_ROLES, ChangeRequestRow
+from app.services.customers.change_requests import ChangeRequestRow
 from app.ui.admin.admin_table import admin_table
 from app.ui.common.messages import show_service_error
 from app.ui.contacts.approval_dialogs import DecideChangeDialog
@@ -34,7 +35,7 @@ class ChangeRequestsPanel(ApprovalQueue):
         diff_layout.setContentsMargins(0, 0, 0, 0)
         diff_layout.addWidget(self.diff_label)
         diff_layout.addWidget(self.diff_table)
-        can_decide = ctx.actor.role in APPROVER_ROLES
+        can_decide = ctx.actor.role in roles.CAN_APPROVE_CHANGE_REQUESTS
         super().__init__(ctx, change_requests_source(), can_decide, diff_box, parent)
         self.reload()
 

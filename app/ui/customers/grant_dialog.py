@@ -7,7 +7,7 @@ from datetime import timedelta
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import QDateTimeEdit
 
-from app.models import Role
+from app.services.access import roles
 from app.services.core import clock
 from app.services.customers import grants
 from app.ui.common.form_dialog import FormDialog
@@ -16,11 +16,10 @@ from app.ui.customers.fields import multiline
 from app.ui.listview.uow import write_uow
 
 DEFAULT_DAYS = 7
-GRANT_ROLES = (Role.SALES_REP, Role.MANAGER)
 
 
 def can_request(ctx: AppContext) -> bool:
-    return ctx.actor.role in GRANT_ROLES
+    return ctx.actor.role in roles.CAN_REQUEST_GRANTS
 
 
 class GrantRequestDialog(FormDialog):

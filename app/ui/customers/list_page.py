@@ -6,12 +6,12 @@ from __future__ import annotations
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
+from app.services.access import roles
 from app.services.admin import extra_fields
 from app.services.core.errors import ServiceError
 from app.services.customers.card import get_customer
 from app.services.customers.import_template import can_import
 from app.services.customers.lists import customers_source
-from app.services.customers.registration import REGISTER_ROLES
 from app.services.lists import prefs as list_prefs
 from app.ui.common.messages import show_service_error
 from app.ui.context import AppContext
@@ -19,7 +19,7 @@ from app.ui.customers.card_dialog import CustomerCardDialog
 from app.ui.customers.card_print import make_card_preview
 from app.ui.customers.card_windows import open_card
 from app.ui.customers.import_dialog import ImportDialog
-from app.ui.customers.recycle_bin import BIN_ROLES, RecycleBinDialog
+from app.ui.customers.recycle_bin import RecycleBinDialog
 from app.ui.customers.register_dialog import RegisterDialog
 from app.ui.listview import ListView
 from app.ui.listview.uow import read_uow
@@ -115,7 +115,7 @@ class CustomerListPage(QWidget):
         self.list.open_record.connect(self._open_record)
         self.register_button = QPushButton("登记新客户…")
         self.register_button.clicked.connect(self.register)
-        self.register_button.setVisible(ctx.actor.role in REGISTER_ROLES)
+        self.register_button.setVisible(ctx.actor.role in roles.CAN_REGISTER_CUSTOMERS)
         self.print_card_button = QPushButton("打印客户档案…")
         self.print_card_button.setToolTip("打印所选客户的《客户档案》卡片")
         self.print_card_button.clicked.connect(self.print_card)
@@ -125,7 +125,7 @@ class CustomerListPage(QWidget):
         self.import_button.setVisible(can_import(ctx.actor.role))
         self.bin_button = QPushButton("回收站…")
         self.bin_button.clicked.connect(self.recycle_bin)
-        self.bin_button.setVisible(ctx.actor.role in BIN_ROLES)
+        self.bin_button.setVisible(ctx.actor.role in roles.CAN_DELETE_CUSTOMERS)
         top = QHBoxLayout()
         top.setContentsMargins(6, 6, 6, 0)
         top.addWidget(self.register_button)

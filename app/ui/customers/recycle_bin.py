@@ -13,14 +13,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.models import Role
 from app.services.customers.lists import recycle_bin_source
 from app.ui.context import AppContext
 from app.ui.listview import ListView
 from app.ui.listview.uow import write_uow
-
-# Who may open the recycle bin: the service's DELETE_ROLES.
-BIN_ROLES = (Role.SALES_ADMIN, Role.MANAGER, Role.ADMIN)
 
 
 class RecycleBinDialog(QDialog):

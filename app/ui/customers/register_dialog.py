@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import Role
+from app.services.access import roles
 from app.services.core.errors import ServiceError, ValidationError
 from app.services.customers.duplicates import DuplicateFound, check_duplicates
 from app.services.customers.registration import RegisterResult, owner_choices, register_customer
@@ -38,7 +39,6 @@ from app.ui.listview.uow import read_uow, write_uow
 
 TITLE = "客户资源信息登记表"
 DEBOUNCE_MS = 400
-OVERRIDE_ROLES = (Role.MANAGER, Role.ADMIN)
 BLOCKED_TIP = "存在重复客户，不能登记（先申请登记为原则）。"
 
 
@@ -132,7 +132,7 @@ class RegisterDialog(QDialog):
         return self.override_box
 
     def can_override(self) -> bool:
-        return self.ctx.actor.role in OVERRIDE_ROLES
+        return self.ctx.actor.role in roles.CAN_OVERRIDE_DUPLICATES
 
     # --- live duplicate check -------------------------------------------------------
 

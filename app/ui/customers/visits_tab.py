@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.access import roles
 from app.services.core.errors import ServiceError
 from app.services.visits import workflow as visits
 from app.services.visits.workflow import ChainRow
@@ -63,7 +64,7 @@ class VisitsTab(QWidget):
         self.chain: list[ChainRow] = []
         self.new_button = QPushButton("新建回访计划…")
         self.new_button.clicked.connect(lambda _c=False: self.new_plan())
-        self.new_button.setVisible(can_plan and ctx.actor.role in visits.PLAN_ROLES)
+        self.new_button.setVisible(can_plan and ctx.actor.role in roles.CAN_PLAN_VISITS)
         refresh = QPushButton("刷新")
         refresh.clicked.connect(lambda _c=False: self.reload())
         self.summary = QLabel()

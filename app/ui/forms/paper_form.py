@@ -95,9 +95,6 @@ class Signatures:
     pairs: Sequence[tuple[str, str]]
 
 
-Block = FieldGrid | TextBox | Table | Heading | Paragraph | Signatures
-
-
 @dataclass
 class PaperForm:
     title: str  # without 《》

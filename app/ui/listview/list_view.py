@@ -527,6 +527,8 @@ class ListView(QWidget):
         ids = self._batch_targets(action)
         if ids is None:
             return
+        if action.versioned:  # the service refuses rows changed since the list read them
+            params["versions"] = self.model.versions(ids)
         try:
             result = action.run(write_uow(self.ctx), ids, **params)
         except ServiceError as exc:

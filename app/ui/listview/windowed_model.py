@@ -43,6 +43,7 @@ PAGE_SIZE = 200
 FIRST_WINDOW = PAGE_SIZE  # ids fetched before the list is shown
 GROW_LIMIT = 20_000  # rows up to here are reached by a larger LIMIT; past it, read all ids
 MAX_PAGES = 60  # ~12k rows cached
+VERSION_CHUNK = 2000  # ids per read of the rows' versions for a batch action
 COUNT_FALLBACK_MS = 250  # start the count this late when the view does not paint
 DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
@@ -331,14 +332,6 @@ class WindowedTableModel(QAbstractTableModel):
         self._pages.clear()
         self.endResetModel()
 
-    def refresh_rows(self) -> None:
-        """Re-read the cached rows (after an edit) without re-running the search."""
-        self._pages.clear()
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(self._rows - 1, len(self.columns) - 1)
-            )
-
     @property
     def ids(self) -> array:
         """Every id of the list in display order (read now if not all read yet)."""
@@ -368,6 +361,17 @@ class WindowedTableModel(QAbstractTableModel):
         self.ensure_complete()
         return self.row_of_id(record_id)
 
+    def versions(self, ids: Sequence[int]) -> dict[int, int]:
+        """Each row's version (source.version_expr) as the list last read it: from the
+        cached pages, the rows not read yet now. A row gone since is left out."""
+        seen = {r[0]: r[-1] for p in self._pages.values() for r in p.rows if r is not None}
+        missing = [i for i in ids if i not in seen]
+        for start in range(0, len(missing), VERSION_CHUNK):
+            chunk = missing[start : start + VERSION_CHUNK]
+            rows = list_query.fetch_rows(read_uow(self.ctx), self.source, chunk, [], version=True)
+            seen.update((r[0], r[-1]) for r in rows if r is not None)
+        return {i: seen[i] for i in ids if i in seen}
+
     # --- paging ---------------------------------------------------------------
 
     def _page(self, row: int) -> _Page:
@@ -376,11 +380,11 @@ class WindowedTableModel(QAbstractTableModel):
         if page is None:
             start = page_no * PAGE_SIZE
             self._load_to(min(start + PAGE_SIZE, self._rows) - 1)
+            ids = self._ids[start : start + PAGE_SIZE]
             page = _Page(
-                list_query.fetch_rows(
-                    read_uow(self.ctx), self.source, self._ids[start : start + PAGE_SIZE], self.keys
-                )
-            )
+                list_query.fetch_rows(read_uow(self.ctx), self.source, ids, self.keys,
+                                      version=self.source.version_expr is not None)
+            )  # fmt: skip
             self._pages[page_no] = page
             if len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from app.models import Role
+from app.services.access import roles
 from app.services.core.errors import ServiceError
 from app.services.policy import classification
 from app.services.policy.classification_lists import classification_source
@@ -18,7 +18,6 @@ from app.ui.listview.uow import read_uow
 from app.ui.policy.recompute_dialog import RecomputeDialog
 
 TITLE = "客户分类表"
-CONFIRM_ROLES = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)  # classification.confirm
 
 
 class ClassificationPage(QWidget):
@@ -33,7 +32,7 @@ class ClassificationPage(QWidget):
         self.recompute_button = QPushButton("重新计算…")
         self.recompute_button.setToolTip("按近三年成交额、财务状况和信用等级重新计算类别")
         self.recompute_button.clicked.connect(self.recompute)
-        self.recompute_button.setVisible(ctx.actor.role in CONFIRM_ROLES)
+        self.recompute_button.setVisible(ctx.actor.role in roles.CAN_CONFIRM_CLASSIFICATION)
         hint = QLabel("类别按近三年成交额确定，财务状况或信用等级较差时降一类；双击打开客户档案。")
         hint.setStyleSheet(f"color:{HINT_COLOR}")
         hint.setWordWrap(True)  # a long hint must not set the window's minimum width

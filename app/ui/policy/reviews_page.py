@@ -7,8 +7,8 @@ from html import escape
 
 from PySide6.QtCore import Signal
 
+from app.services.access import roles
 from app.services.policy.review_lists import (
-    DECIDE_ROLES,
     ReviewDetail,
     review_detail,
     reviews_source,
@@ -67,7 +67,10 @@ class ReviewsPage(RecordPane):
             "提交陈述…", self.file_statement, "归属销售说明开发期内的情况"
         )
         self.decide_button = self.add_button(
-            "作出决定…", self.decide, "延期、改派或回收公海", ctx.actor.role in DECIDE_ROLES
+            "作出决定…",
+            self.decide,
+            "延期、改派或回收公海",
+            ctx.actor.role in roles.CAN_DECIDE_REVIEWS,
         )
         self.follow_selection()
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
+from app.services.access import roles
 from app.services.core.errors import ServiceError
 from app.services.pool import rules as pool
-from app.services.pool.lists import CLAIM_ROLES, PREVIEW_ROLES, SWEEP_ROLES, can_open, pool_source
+from app.services.pool.lists import can_open, pool_source
 from app.ui.common.messages import confirm, show_service_error
 from app.ui.context import AppContext
 from app.ui.customers.card_dialog import CustomerCardDialog
@@ -37,11 +38,11 @@ class PoolPage(QWidget):
         self.preview_button = QPushButton("回收预演…")
         self.preview_button.setToolTip("查看哪些客户即将因长期未跟进被回收公海")
         self.preview_button.clicked.connect(self.preview)
-        self.preview_button.setVisible(role in PREVIEW_ROLES)
+        self.preview_button.setVisible(role in roles.CAN_PREVIEW_POOL_RETURNS)
         self.sweep_button = QPushButton("立即回收超期客户")
         self.sweep_button.setToolTip("把所有超过未跟进期限的客户移入公海（保护客户除外）")
         self.sweep_button.clicked.connect(self.sweep)
-        self.sweep_button.setVisible(role in SWEEP_ROLES)
+        self.sweep_button.setVisible(role in roles.CAN_SWEEP_POOL)
         top = QHBoxLayout()
         top.setContentsMargins(6, 6, 6, 0)
         top.addWidget(self.preview_button)
@@ -68,7 +69,7 @@ class PoolPage(QWidget):
             show_service_error(self, err, TITLE)
             return None
         if not visible:
-            if self.ctx.actor.role not in CLAIM_ROLES:
+            if self.ctx.actor.role not in roles.CAN_CLAIM_FROM_POOL:
                 QMessageBox.information(self, TITLE, "公海客户暂无归属，您无权查看其客户档案。")
                 return None
             if not confirm(

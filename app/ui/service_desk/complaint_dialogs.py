@@ -12,6 +12,7 @@ from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QPlainTextEdit, QWidget
 
 from app.models.service_desk import COMPLAINT_KIND, SEVERITY
+from app.services.access import roles
 from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import ServiceError
@@ -107,7 +108,7 @@ class ComplaintDialog(FormDialog):
         self.due.dateChanged.connect(self._due_edited)
         self.received_at.dateTimeChanged.connect(lambda _v: self._severity_changed())
         self.handler = None
-        if detail is None and ctx.actor.role in complaints.ASSIGN_ROLES:
+        if detail is None and ctx.actor.role in roles.CAN_ASSIGN_COMPLAINTS:
             self.handler = PinyinCombo(placeholder="可稍后指派")
             try:
                 self.handler.set_items(complaints.handler_choices(read_uow(ctx)))

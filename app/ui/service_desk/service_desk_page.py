@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
+from app.services.access import roles
 from app.services.service_desk import complaints, samples
 from app.services.service_desk.complaints import ComplaintDetail
 from app.services.service_desk.lists import complaints_source, samples_source
@@ -160,7 +161,7 @@ class ComplaintsTab(_DeskTab):
         )
         self.edit_button = self.button("修改…", "修改登记内容", self.edit)
         self.assign_button = self.button(
-            "指派…", "指派或改派处理人", self.assign, role in complaints.ASSIGN_ROLES
+            "指派…", "指派或改派处理人", self.assign, role in roles.CAN_ASSIGN_COMPLAINTS
         )
         self.note_button = self.button("处理记录…", "处理人追加处理经过", self.note)
         self.resolve_button = self.button("解决…", "处理人登记处理结果", self.resolve)
@@ -168,7 +169,7 @@ class ComplaintsTab(_DeskTab):
             "客户确认并关闭…", "记录客户的确认意见并关闭", self.close_complaint
         )
         self.reopen_button = self.button(
-            "重新打开…", "客户仍不满意时重新处理", self.reopen, role in complaints.REOPEN_ROLES
+            "重新打开…", "客户仍不满意时重新处理", self.reopen, role in roles.CAN_REOPEN_COMPLAINTS
         )
         self.print_button = self.button("打印处理单…", "《客户投诉处理单》打印预览",
                                         self.print_form)  # fmt: skip

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
+from app.services.access import roles
 from app.services.core.errors import ServiceError
 from app.services.visits import workflow as visits
 from app.services.visits.lists import visit_plans_source, visit_records_source, visit_reports_source
@@ -157,7 +158,7 @@ class VisitsPage(QTabWidget):
         super().__init__(parent)
         self.ctx, self.company = ctx, company
         me = ctx.actor
-        self.may_plan = me.role in visits.PLAN_ROLES
+        self.may_plan = me.role in roles.CAN_PLAN_VISITS
         self.plan: PlanDetail | None = None
         self.record: RecordDetail | None = None
         self.report: ReportDetail | None = None
@@ -260,7 +261,9 @@ class VisitsPage(QTabWidget):
             self.plans.show_empty("请在上方列表中选择一项回访计划。")
         me, b = self.ctx.actor, self.plans.buttons
         is_open = bool(plan and plan.status in visits.OPEN_PLAN)
-        manages = bool(plan and (plan.owner_id == me.id or me.role in visits.PLAN_ALL_ROLES))
+        manages = bool(
+            plan and (plan.owner_id == me.id or me.role in roles.MANAGES_ALL_VISIT_PLANS)
+        )
         visitor = bool(plan and (me.id in plan.visitor_ids or plan.owner_id == me.id))
         b["新建计划…"].setEnabled(self.may_plan)
         b["批量制订计划…"].setEnabled(self.may_plan)
@@ -303,7 +306,7 @@ class VisitsPage(QTabWidget):
         b["提交审阅…"].setEnabled(own_draft)
         b["审阅…"].setEnabled(bool(rep and rep.status == "submitted" and rep.reviewer_id == me.id))
         b["归档…"].setEnabled(
-            bool(rep and rep.status == "approved" and me.role in visits.ARCHIVE_ROLES)
+            bool(rep and rep.status == "approved" and me.role in roles.CAN_ARCHIVE_VISITS)
         )
         b["打印报告"].setEnabled(rep is not None)
 

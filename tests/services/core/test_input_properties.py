@@ -16,8 +16,11 @@ from app.services.core.errors import ServiceError
 from app.services.core.uow import UnitOfWork
 from app.services.customers import card, contacts, followups, registration, search
 from app.services.customers.followups import DealForm, FollowUpForm
+from app.services.lists import query as list_query
+from app.services.lists.spec import ListQuery
 from app.services.work import calendar_events, notes
 from app.services.work import plans as work_plans
+from app.services.work.lists import daily_notes_source
 from app.services.work.notes import NoteForm
 from tests.services.customer_fixtures import fast_passwords, form, make_world, register
 
@@ -114,7 +117,11 @@ def test_work_plans_on_any_day(world, on, period, title):
 def test_the_calendar_and_notes_over_any_range(world, start, end):
     w = world
     refused_or(lambda: calendar_events.events(UnitOfWork(w.db, w.rep1, write=False), start, end))
-    refused_or(lambda: notes.list_notes(UnitOfWork(w.db, w.rep1, write=False), "", start, end))
+    # the 日常记事 list with any time slice (a date picker offers 0001-01-01 to 9999-12-31)
+    q = ListQuery(date_key="note_date", date_from=start, date_to=end)
+    refused_or(
+        lambda: list_query.fetch_ids(UnitOfWork(w.db, w.rep1, write=False), daily_notes_source(), q)
+    )
 
 
 @FEW

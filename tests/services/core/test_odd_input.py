@@ -78,3 +78,27 @@ def test_plans_and_the_calendar_at_9999_12_31(world):
             assert str(exc)
     events = calendar_events.events(UnitOfWork(w.db, w.rep1, write=False), date(9999, 12, 1), end)
     assert isinstance(events, list)
+
+
+def test_a_time_slice_to_the_end_of_the_calendar_and_a_damaged_saved_filter(world):
+    from app.models import ListPreference
+    from app.services.customers.lists import customers_source
+    from app.services.lists import prefs
+    from app.services.lists import query as list_query
+    from app.services.lists.spec import ListQuery
+
+    w = world
+    cid = register(w, w.rep1, "宁夏红枸杞产业集团有限公司").customer_id
+    src = customers_source()
+    for key in ("created_at", "registered_on"):
+        q = ListQuery(date_key=key, date_from=date(1, 1, 1), date_to=date(9999, 12, 31))
+        assert list(list_query.fetch_ids(UnitOfWork(w.db, w.rep1, write=False), src, q)) == [cid]
+    prefs.save_filter(UnitOfWork(w.db, w.rep1), "customers", "好的", ListQuery(search="宁夏"))
+    with UnitOfWork(w.db, w.rep1) as uow:
+        uow.session.add(ListPreference(user_id=w.rep1.id, list_key="customers", kind="filter",
+                                       name="坏的", payload={"sort": 5, "date_to": "明天"}))  # fmt: skip
+        uow.commit()
+    saved = prefs.saved_filters(UnitOfWork(w.db, w.rep1, write=False), "customers")
+    assert [f.name for f in saved] == ["好的"]
+    with pytest.raises(ValidationError, match="筛选条件已损坏"):
+        ListQuery.from_dict({"date_from": "2026-13-45"})

@@ -4,7 +4,7 @@ import openpyxl
 import pytest
 
 from app.models import Customer
-from app.services.core.errors import PermissionDenied
+from app.services.core.errors import ConflictError, PermissionDenied
 from app.services.core.uow import UnitOfWork
 from app.services.customers.lists import customers_source
 from app.services.lists import query as list_query
@@ -24,6 +24,13 @@ def world(db, monkeypatch):
     register(w, w.rep2, "石嘴山煤业股份有限公司", phone="0952-2012345")
     register(w, w.rep3, "北京中关村软件有限公司", phone="010-82012345")
     return w
+
+
+def versions(w, actor, ids):
+    """Each row's version as the list reads it (what the list view passes to a delete)."""
+    rows = list_query.fetch_rows(UnitOfWork(w.db, actor, write=False), customers_source(), ids, [],
+                              version=True)  # fmt: skip
+    return {r[0]: r[-1] for r in rows if r}
 
 
 def names(w, actor, query=None):
@@ -95,9 +102,32 @@ def test_batch_grade_and_assign_respect_edit_scope(world):
     assert names(w, w.rep1) == []
     delete = next(a for a in src.batch_actions if a.key == "delete")
     with pytest.raises(PermissionDenied):
-        delete.run(UnitOfWork(w.db, w.rep2), all_ids)
-    assert delete.run(UnitOfWork(w.db, w.sales_admin), all_ids[:1]).done == 1
+        delete.run(UnitOfWork(w.db, w.rep2), all_ids, versions=versions(w, w.admin, all_ids))
+    seen = versions(w, w.sales_admin, all_ids[:1])
+    assert delete.run(UnitOfWork(w.db, w.sales_admin), all_ids[:1], versions=seen).done == 1
     assert len(names(w, w.admin)) == 3
+
+
+def test_stale_batch_delete_is_refused_and_deletes_nothing(world):
+    from app.services.customers import customers
+
+    w = world
+    src = customers_source()
+    ids = list(list_query.fetch_ids(UnitOfWork(w.db, w.admin, write=False), src, ListQuery()))
+    seen = versions(w, w.admin, ids)  # the admin's list read the rows…
+    stale = ids[1]
+    customers.update_customer(w.uow(w.admin), stale, seen[stale], {"remarks": "改过了"})
+    delete = next(a for a in src.batch_actions if a.key == "delete")
+    assert delete.versioned
+    with pytest.raises(ConflictError):  # …then someone saved one of them
+        delete.run(UnitOfWork(w.db, w.admin), ids, versions=seen)
+    assert len(names(w, w.admin)) == 4  # one transaction: no row was deleted
+    with pytest.raises(ConflictError):  # a row whose version the list did not read
+        delete.run(UnitOfWork(w.db, w.admin), ids, versions={})
+    assert len(names(w, w.admin)) == 4
+    # Read again, the same batch goes through.
+    assert delete.run(UnitOfWork(w.db, w.admin), ids, versions=versions(w, w.admin, ids)).done == 4
+    assert names(w, w.admin) == []
 
 
 def test_recycle_bin_lists_deleted_customers_and_restores(world):
@@ -109,7 +139,8 @@ def test_recycle_bin_lists_deleted_customers_and_restores(world):
     ids = list_query.fetch_ids(UnitOfWork(w.db, w.admin, write=False), customers_source(),
                             ListQuery())  # fmt: skip
     delete = next(a for a in customers_source().batch_actions if a.key == "delete")
-    assert delete.run(UnitOfWork(w.db, w.sales_admin), list(ids[:2])).done == 2
+    seen = versions(w, w.sales_admin, ids[:2])
+    assert delete.run(UnitOfWork(w.db, w.sales_admin), list(ids[:2]), versions=seen).done == 2
     binned = list_query.fetch_ids(UnitOfWork(w.db, w.sales_admin, write=False), src, ListQuery())
     assert sorted(binned) == sorted(ids[:2])
     with pytest.raises(PermissionDenied):

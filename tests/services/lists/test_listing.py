@@ -246,7 +246,7 @@ def test_saved_filters_and_layout_per_user(world):
     list_prefs.save_filter(UnitOfWork(db, admin), "users", "全部", ListQuery(), is_default=True)
     saved = {f.name: f for f in list_prefs.saved_filters(UnitOfWork(db, admin), "users")}
     assert saved["张姓销售"].query == q and not saved["张姓销售"].is_default
-    assert list_prefs.default_filter(UnitOfWork(db, admin), "users") == ListQuery()
+    assert saved["全部"].is_default and saved["全部"].query == ListQuery()  # the one default
     list_prefs.delete_filter(UnitOfWork(db, admin), fid)
     assert [f.name for f in list_prefs.saved_filters(UnitOfWork(db, admin), "users")] == ["全部"]
     layout = {"columns": ["full_name", "username"], "hidden": ["email"], "widths": {"username": 80}}

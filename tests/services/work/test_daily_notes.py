@@ -28,6 +28,13 @@ def note_count(w) -> int:
         return uow.session.scalar(select(func.count(DailyNote.id)))
 
 
+def notes(w, actor, search="", end=None) -> list[int]:
+    """The ids the 日常记事 list shows the actor, newest first."""
+    query = ListQuery(search=search, date_key="note_date", date_to=end)
+    uow = UnitOfWork(w.db, actor, write=False)
+    return list(list_query.fetch_ids(uow, daily_notes_source(), query))
+
+
 def test_notes_crud_search_and_locking(world, fake_clock):
     w = world
     today = fake_clock().date()
@@ -37,16 +44,14 @@ def test_notes_crud_search_and_locking(world, fake_clock):
     n2 = daily_notes.create_note(
         UnitOfWork(w.db, w.rep1), NoteForm(today - timedelta(days=1), "", "  \n电话回访银川贸易\n")
     )
-    rows = daily_notes.list_notes(UnitOfWork(w.db, w.rep1))
-    assert [(r.id, r.note_date, r.title) for r in rows] == [
-        (n1, today, "拜访宁夏红"), (n2, today - timedelta(days=1), "电话回访银川贸易")]  # fmt: skip
-    assert [r.id for r in daily_notes.list_notes(UnitOfWork(w.db, w.rep1), "寄样")] == [n1]
-    assert [r.id for r in daily_notes.list_notes(UnitOfWork(w.db, w.rep1), "银川")] == [n2]
-    assert daily_notes.list_notes(UnitOfWork(w.db, w.rep1), "100%") == []
-    assert [
-        r.id
-        for r in daily_notes.list_notes(UnitOfWork(w.db, w.rep1), end=today - timedelta(days=1))
-    ] == [n2]
+    assert notes(w, w.rep1) == [n1, n2]
+    rows = [daily_notes.get_note(UnitOfWork(w.db, w.rep1), n) for n in (n1, n2)]
+    assert [(r.note_date, r.title) for r in rows] == [
+        (today, "拜访宁夏红"), (today - timedelta(days=1), "电话回访银川贸易")]  # fmt: skip
+    assert notes(w, w.rep1, "寄样") == [n1]
+    assert notes(w, w.rep1, "银川") == [n2]
+    assert notes(w, w.rep1, "100%") == []
+    assert notes(w, w.rep1, end=today - timedelta(days=1)) == [n2]
     # Bad input: a clear message and nothing stored.
     for form, message in [(NoteForm(None, " ", " \n "), "请填写记事标题或内容"),
                           (NoteForm(None, "x" * 201, ""), "200 字"),
@@ -67,7 +72,7 @@ def test_notes_crud_search_and_locking(world, fake_clock):
     with pytest.raises(ConflictError):
         daily_notes.delete_note(UnitOfWork(w.db, w.rep1), n1, note.version)
     daily_notes.delete_note(UnitOfWork(w.db, w.rep1), n1, fresh.version)
-    assert [r.id for r in daily_notes.list_notes(UnitOfWork(w.db, w.rep1))] == [n2]
+    assert notes(w, w.rep1) == [n2]
     with pytest.raises(NotFound):
         daily_notes.get_note(UnitOfWork(w.db, w.rep1), n1)
 
@@ -78,17 +83,13 @@ def test_notes_are_private_even_from_the_admin(world):
     nid = daily_notes.create_note(UnitOfWork(w.db, w.rep1), NoteForm(None, "备忘", secret))
     v = daily_notes.get_note(UnitOfWork(w.db, w.rep1), nid).version
     for actor in (w.admin, w.chairman, w.manager, w.rep2, w.sales_admin):
-        assert daily_notes.list_notes(UnitOfWork(w.db, actor)) == []
+        assert notes(w, actor) == []
         with pytest.raises(NotFound, match="不是您的记事"):
             daily_notes.get_note(UnitOfWork(w.db, actor), nid)
         with pytest.raises(NotFound):
             daily_notes.update_note(UnitOfWork(w.db, actor), nid, v, NoteForm(None, "改"))
         with pytest.raises(NotFound):
             daily_notes.delete_note(UnitOfWork(w.db, actor), nid, v)
-        src = daily_notes_source()
-        assert (
-            list(list_query.fetch_ids(UnitOfWork(w.db, actor, write=False), src, ListQuery())) == []
-        )
     assert daily_notes.get_note(UnitOfWork(w.db, w.rep1), nid).title == "备忘"
     # The admin's audit trail records that a note was written, not what it says.
     with UnitOfWork(w.db, w.admin, write=False) as uow:

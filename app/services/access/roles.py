@@ -1,0 +1,58 @@
+"""Every role set behind a permission decision, named by what it allows (SPEC 4.2).
+
+Services check `actor.role in CAN_…`; the UI shows or hides a control with the same set,
+so a button is never offered to a role the service refuses. Single-role tests
+(`actor.role == Role.CLERK`) stay where they are. Two sets with the same members are
+still two capabilities: change one without the other when the rules diverge.
+"""
+
+from __future__ import annotations
+
+from app.models import Role
+
+# --- customers (visibility, register, delete) ---------------------------------------
+SEES_ALL_CUSTOMERS = (Role.SALES_ADMIN, Role.CHAIRMAN, Role.ADMIN, Role.CLERK)
+EDITS_ALL_CUSTOMERS = (Role.SALES_ADMIN, Role.ADMIN)
+# Owners of customers: reps and managers. They see and edit their own (a manager the
+# team's too), and are the only valid owner, transfer or reassignment target.
+CAN_OWN_CUSTOMERS = (Role.SALES_REP, Role.MANAGER)
+CAN_REGISTER_CUSTOMERS = (Role.SALES_REP, Role.MANAGER, Role.SALES_ADMIN, Role.ADMIN)
+REGISTERS_FOR_ANY_OWNER = (Role.SALES_ADMIN, Role.ADMIN)  # a rep for self, a manager the team
+CAN_OVERRIDE_DUPLICATES = (Role.MANAGER, Role.ADMIN)  # 公司特别指派 of a duplicate
+CAN_IMPORT_CUSTOMERS = CAN_REGISTER_CUSTOMERS  # not 董事长 or 文员
+CAN_IMPORT_OWNER_COLUMN = (Role.SALES_ADMIN, Role.ADMIN, Role.MANAGER)
+CAN_DELETE_CUSTOMERS = (Role.SALES_ADMIN, Role.ADMIN, Role.MANAGER)  # and restore: recycle bin
+CAN_TRANSFER_CUSTOMERS = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)  # 转移 and 分配
+CAN_APPROVE_CHANGE_REQUESTS = (Role.SALES_ADMIN, Role.ADMIN)  # 规则 9
+
+# --- 查阅授权 -------------------------------------------------------------------------
+CAN_REQUEST_GRANTS = (Role.SALES_REP, Role.MANAGER)  # the others see by role, not by grant
+CAN_DECIDE_GRANTS = (Role.CHAIRMAN, Role.ADMIN)  # and see every grant and its views
+
+# --- pool (公海) ---------------------------------------------------------------------
+SEES_POOL = tuple(r for r in Role if r != Role.CLERK)
+CAN_PREVIEW_POOL_RETURNS = SEES_POOL  # 回收预演, limited to the customers each may see
+CAN_CLAIM_FROM_POOL = (Role.SALES_REP, Role.MANAGER)  # 领取
+CAN_RETURN_TO_POOL = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)  # 回收 by hand
+CAN_SWEEP_POOL = (Role.MANAGER, Role.SALES_ADMIN, Role.ADMIN)  # 立即回收超期客户
+CAN_PROTECT_CUSTOMERS = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)  # 保护
+
+# --- policy: classification and reviews ----------------------------------------------
+CAN_CONFIRM_CLASSIFICATION = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)
+SEES_ALL_REVIEWS = (Role.CHAIRMAN, Role.ADMIN, Role.SALES_ADMIN)
+CAN_DECIDE_REVIEWS = (Role.MANAGER, Role.ADMIN)
+
+# --- service desk ---------------------------------------------------------------------
+CAN_FILE_SAMPLES = (Role.SALES_REP, Role.MANAGER, Role.SALES_ADMIN)
+CAN_ASSIGN_COMPLAINTS = (Role.MANAGER, Role.SALES_ADMIN, Role.ADMIN)
+CAN_REOPEN_COMPLAINTS = (Role.MANAGER, Role.SALES_ADMIN)
+CAN_HANDLE_COMPLAINTS = (Role.SALES_REP, Role.MANAGER, Role.SALES_ADMIN, Role.CLERK)
+
+# --- visits (回访) ---------------------------------------------------------------------
+CAN_PLAN_VISITS = (Role.SALES_REP, Role.MANAGER, Role.SALES_ADMIN, Role.ADMIN)
+MANAGES_ALL_VISIT_PLANS = (Role.SALES_ADMIN, Role.ADMIN)  # may change anyone's plan
+CAN_ARCHIVE_VISITS = (Role.CLERK, Role.SALES_ADMIN)
+
+# --- work plans -----------------------------------------------------------------------
+SEES_ALL_WORK_PLANS = (Role.ADMIN, Role.CHAIRMAN)  # and assigns to anyone
+CAN_URGE_WORK_PLANS = (Role.MANAGER, Role.ADMIN, Role.CHAIRMAN)
