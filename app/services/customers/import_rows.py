@@ -18,12 +18,12 @@ from openpyxl import load_workbook
 from sqlalchemy import or_, select
 
 from app.models import Role, User
+from app.services.access import roles
 from app.services.admin import code_tables
 from app.services.core.errors import ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.customers.forms import ContactForm, CustomerForm
 from app.services.customers.import_template import MAX_ROWS, ImportColumn, columns
-from app.services.customers.registration import OWNER_ROLES
 from app.services.search import customer_names as cn
 
 
@@ -278,7 +278,7 @@ class ImportSheet:
             q = select(User.id).where(
                 or_(User.username == text, User.full_name == text),
                 User.is_active.is_(True),
-                User.role.in_(OWNER_ROLES),
+                User.role.in_(roles.CAN_OWN_CUSTOMERS),
             )
             found = list(self.uow.session.scalars(q))
             if not found:

@@ -18,15 +18,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.models import Role
+from app.services.access import roles
 from app.services.admin import code_tables, extra_fields
 from app.services.admin.extra_fields import ExtraFieldRow
 from app.services.core.errors import PermissionDenied, ServiceError
 from app.services.core.uow import UnitOfWork
-from app.services.customers.registration import REGISTER_ROLES
 
 MAX_ROWS = 5000
-IMPORT_ROLES = REGISTER_ROLES  # 业务员、主管、内勤、管理员; not 董事长 or 文员
-OWNER_COLUMN_ROLES = (Role.SALES_ADMIN, Role.ADMIN, Role.MANAGER)
 REQUIRED_MARK = "＊"
 SHEET_TITLE = "客户导入"
 
@@ -95,19 +93,19 @@ _BASE_COLUMNS = [
 def require_importer(uow: UnitOfWork) -> None:
     if uow.actor is None:
         raise PermissionDenied("请先登录。")
-    if uow.actor.role not in IMPORT_ROLES:
+    if uow.actor.role not in roles.CAN_IMPORT_CUSTOMERS:
         raise PermissionDenied("您没有导入客户的权限。")
 
 
 def can_import(role: Role) -> bool:
-    return role in IMPORT_ROLES
+    return role in roles.CAN_IMPORT_CUSTOMERS
 
 
 def columns(uow: UnitOfWork) -> list[ImportColumn]:
     """Inside a unit of work: the template's columns for this actor."""
     cols = list(_BASE_COLUMNS)
     role = uow.actor.role
-    if role in OWNER_COLUMN_ROLES:
+    if role in roles.CAN_IMPORT_OWNER_COLUMN:
         note = "填写销售人员的用户名或姓名"
         if role == Role.MANAGER:
             note += "；不填为本人；只能是本团队成员"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.models import Customer, Role
+from app.models import Customer
+from app.services.access import roles
 from app.services.access.visibility import edit_scope, visible_customer
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied
@@ -16,12 +17,10 @@ from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
 from app.services.customers._internal import can_edit
 from app.services.customers.search import CustomerRow, rows_of
 
-DELETE_ROLES = (Role.SALES_ADMIN, Role.ADMIN, Role.MANAGER)
-
 
 def delete_customer(uow: UnitOfWork, customer_id: int, expected_version: int) -> None:
     """Into the recycle bin (soft delete). Its keys stay, so 规则 1 still sees it."""
-    if uow.actor is None or uow.actor.role not in DELETE_ROLES:
+    if uow.actor is None or uow.actor.role not in roles.CAN_DELETE_CUSTOMERS:
         raise PermissionDenied("只有销售内勤、销售主管或系统管理员可以删除客户。")
     with uow:
         c = visible_customer(uow, customer_id)
@@ -34,7 +33,7 @@ def delete_customer(uow: UnitOfWork, customer_id: int, expected_version: int) ->
 
 
 def restore_customer(uow: UnitOfWork, customer_id: int) -> None:
-    if uow.actor is None or uow.actor.role not in DELETE_ROLES:
+    if uow.actor is None or uow.actor.role not in roles.CAN_DELETE_CUSTOMERS:
         raise PermissionDenied("只有销售内勤、销售主管或系统管理员可以恢复客户。")
     with uow:
         c = uow.session.scalar(
@@ -50,7 +49,7 @@ def restore_customer(uow: UnitOfWork, customer_id: int) -> None:
 
 
 def list_recycle_bin(uow: UnitOfWork) -> list[CustomerRow]:
-    if uow.actor is None or uow.actor.role not in DELETE_ROLES:
+    if uow.actor is None or uow.actor.role not in roles.CAN_DELETE_CUSTOMERS:
         raise PermissionDenied("您无权查看客户回收站。")
     with uow:
         q = (

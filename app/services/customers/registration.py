@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.models import Contact, Customer, OwnershipChange, Role, User
+from app.services.access import roles
 from app.services.core import clock, numbering, settings
 from app.services.core.errors import ConflictError, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
@@ -33,9 +34,6 @@ from app.services.customers.validation import (
     is_personal,
     validate_customer,
 )
-
-REGISTER_ROLES = (Role.SALES_REP, Role.MANAGER, Role.SALES_ADMIN, Role.ADMIN)
-OWNER_ROLES = (Role.SALES_REP, Role.MANAGER)
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,7 @@ def _check_owner(uow: UnitOfWork, owner_id: int | None) -> int:
             return actor.id
         raise ValidationError("请选择归属销售。", field="owner_id")
     owner = uow.session.get(User, owner_id)
-    if owner is None or not owner.is_active or owner.role not in OWNER_ROLES:
+    if owner is None or not owner.is_active or owner.role not in roles.CAN_OWN_CUSTOMERS:
         raise ValidationError("归属销售必须是在职的销售人员或销售主管。", field="owner_id")
     if (
         actor.role == Role.MANAGER
@@ -85,10 +83,10 @@ def register_customer(
     customer_keys); the other gets DuplicateFound.
     """
     actor = uow.actor
-    if actor is None or actor.role not in REGISTER_ROLES:
+    if actor is None or actor.role not in roles.CAN_REGISTER_CUSTOMERS:
         raise PermissionDenied("您没有登记客户的权限。")
     override_reason = (override_reason or "").strip()
-    if override_reason and actor.role not in (Role.MANAGER, Role.ADMIN):
+    if override_reason and actor.role not in roles.CAN_OVERRIDE_DUPLICATES:
         raise PermissionDenied("只有销售主管或系统管理员可以“公司特别指派”重复客户。")
     if len(override_reason) > 400:
         raise ValidationError("指派理由不能超过 400 个字。", field="override_reason")
@@ -206,12 +204,12 @@ def owner_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
     actor = uow.actor
     with uow:
         q = select(User.id, User.full_name).where(
-            User.is_active.is_(True), User.role.in_(OWNER_ROLES)
+            User.is_active.is_(True), User.role.in_(roles.CAN_OWN_CUSTOMERS)
         )
         if actor.role == Role.SALES_REP:
             q = q.where(User.id == actor.id)
         elif actor.role == Role.MANAGER:
             q = q.where(or_(User.id == actor.id, User.team_id == actor.team_id))
-        elif actor.role not in (Role.SALES_ADMIN, Role.ADMIN):
+        elif actor.role not in roles.REGISTERS_FOR_ANY_OWNER:
             return []
         return list(uow.session.execute(q.order_by(User.full_name)).tuples())

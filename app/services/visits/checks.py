@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from app.models import Role
+from app.services.access import roles
 from app.services.core.errors import ConflictError, PermissionDenied, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, Actor, UnitOfWork
 from app.services.visits.details import logged_in
 
-PLAN_ROLES = (Role.SALES_REP, Role.MANAGER, Role.SALES_ADMIN, Role.ADMIN)
-PLAN_ALL_ROLES = (Role.SALES_ADMIN, Role.ADMIN)  # may change anyone's plan
-
 
 def planner(uow: UnitOfWork) -> Actor:
     actor = logged_in(uow)
-    if actor.role not in PLAN_ROLES:
+    if actor.role not in roles.CAN_PLAN_VISITS:
         raise PermissionDenied("只有销售人员、销售主管或销售内勤可以安排和实施客户回访。")
     return actor
 

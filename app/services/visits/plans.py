@@ -10,18 +10,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.models import CodeItem, CodeTable, Customer, User, VisitPlan, VisitPlanVisitor, VisitRecord
+from app.services.access import roles
 from app.services.access.visibility import edit_scope
 from app.services.admin import code_tables
 from app.services.core.errors import PermissionDenied, ValidationError
 from app.services.core.uow import Actor, UnitOfWork
-from app.services.visits.checks import (
-    PLAN_ALL_ROLES,
-    PLAN_ROLES,
-    check_version,
-    day,
-    planner,
-    text,
-)
+from app.services.visits.checks import check_version, day, planner, text
 from app.services.visits.details import OPEN_PLAN, logged_in, plan_visitors, today, visible_plan
 
 
@@ -75,7 +69,7 @@ def _check_plan(uow: UnitOfWork, form: PlanForm, owner_id: int, previous_method=
     if len(users) != len(wanted):
         raise ValidationError("所选回访人员不存在，请重新选择。", field="visitor_ids")
     for u in users:
-        if not u.is_active or u.role not in PLAN_ROLES:
+        if not u.is_active or u.role not in roles.CAN_PLAN_VISITS:
             raise ValidationError(
                 f"“{u.full_name}”不能作为回访人员（已停用或不是销售岗位）。", field="visitor_ids"
             )
@@ -87,7 +81,7 @@ def _plan_for_change(
 ) -> VisitPlan:
     actor = planner(uow)
     plan = visible_plan(uow, plan_id)
-    allowed = actor.role in PLAN_ALL_ROLES or plan.owner_id == actor.id
+    allowed = actor.role in roles.MANAGES_ALL_VISIT_PLANS or plan.owner_id == actor.id
     if not allowed and visitors_too:
         allowed = actor.id in plan_visitors(uow, [plan.id])[plan.id]
     if not allowed:
@@ -150,7 +144,7 @@ def visitor_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
     with uow:
         q = (
             select(User.id, User.full_name)
-            .where(User.is_active.is_(True), User.role.in_(PLAN_ROLES))
+            .where(User.is_active.is_(True), User.role.in_(roles.CAN_PLAN_VISITS))
             .order_by(User.full_name, User.id)
         )
         return [tuple(r) for r in uow.session.execute(q)]

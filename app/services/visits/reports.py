@@ -9,6 +9,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.models import Customer, Role, User, VisitRecord, VisitReport
+from app.services.access import roles
 from app.services.admin import code_tables
 from app.services.core import clock, settings
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
@@ -21,8 +22,6 @@ from app.services.visits.details import (
     today,
     visible_report,
 )
-
-ARCHIVE_ROLES = (Role.CLERK, Role.SALES_ADMIN)
 
 
 def reportable_records(uow: UnitOfWork, limit: int = 300) -> list[RecordDetail]:
@@ -194,7 +193,7 @@ def archive_report(
 ) -> None:
     """文员归档 by 回访归档类别."""
     actor = logged_in(uow)
-    if actor.role not in ARCHIVE_ROLES:
+    if actor.role not in roles.CAN_ARCHIVE_VISITS:
         raise PermissionDenied("只有文员或销售内勤可以归档回访资料。")
     note = text(note, "note", "归档说明", 200)
     with uow:
