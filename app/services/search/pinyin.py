@@ -200,6 +200,10 @@ class _CaseInsensitiveLike(ColumnElement[bool]):
     ]
 
     def __init__(self, column, pattern: str):
+        # The SQL column, not an ORM attribute: statement visitors (the list's join
+        # pruning) must see which table it reads (issue 12.10).
+        if hasattr(column, "__clause_element__"):
+            column = column.__clause_element__()
         self.column = column
         self.pattern = bindparam(None, pattern, unique=True)
 

@@ -266,3 +266,18 @@ def test_user_names_store_pinyin_and_the_user_list_finds_them(db):
     assert found("sl") == ["单丽"] and found("sw") == []
     changes = _audit(db, "users", shan)[-1].changes
     assert "full_name" in changes and "name_pinyin" not in changes
+
+
+@pytest.mark.parametrize("term", ["张三", "王管理", "users", "zs", "13900"])
+def test_the_audit_log_searches_any_term(db, term):
+    """Issue 12.10: a search without ASCII letters lost the join to the acting user."""
+    from app.services.admin.lists import audit_source
+    from app.services.lists import query as list_query
+    from app.services.lists.spec import ListQuery
+
+    admin = setup_admin(db)
+    add_user(db, admin, "zhang", full_name="张三")
+    ids = list(list_query.fetch_ids(UnitOfWork(db, admin, write=False), audit_source(),
+                                    ListQuery(search=term)))  # fmt: skip
+    if term in ("王管理", "users"):  # the admin created a user: logged under 王管理, table users
+        assert ids
