@@ -228,16 +228,22 @@ def run(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportResult:
-    """导入: every row in one transaction, or none. The file is validated again inside the
-    transaction; any error raises ImportRejected (with the rows) and nothing is written."""
+    """导入: every row in one transaction, or none.
+
+    The file is read and every row validated first in a read-only unit of work, so the
+    write lock is held only while the rows are inserted (other desks' saves and logins
+    wait for that part alone, not for the whole import). A customer another desk
+    registered in between is refused by the unique duplicate-check keys: the import then
+    writes nothing and says so. Any row error raises ImportRejected (with the rows)."""
     require_importer(uow)
+    half = progress and (lambda done, total: progress(done, total * 2))
+    with UnitOfWork(uow.db, uow.actor, write=False) as reader:
+        checked, prepared = _validate_all(reader, path, half, cancelled)
+    if not checked.ok:
+        raise ImportRejected(checked)
+    total = len(prepared)
     try:
         with uow:
-            half = progress and (lambda done, total: progress(done, total * 2))
-            checked, prepared = _validate_all(uow, path, half, cancelled)
-            if not checked.ok:
-                raise ImportRejected(checked)
-            total = len(prepared)
             results = []
             for i, p in enumerate(prepared, start=1):
                 if cancelled is not None and cancelled():

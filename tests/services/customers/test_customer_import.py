@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditLog, Contact, Customer, CustomerKey, NumberCounter, OwnershipChange
-from app.services.core.errors import PermissionDenied, ServiceError, ValidationError
+from app.services.core.errors import ConflictError, PermissionDenied, ServiceError, ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.customers import import_template
 from app.services.customers import importer as customer_import
@@ -335,3 +335,52 @@ def test_file_problems_are_clear_messages(world, tmp_path):
         with pytest.raises(ServiceError):
             customer_import.run(U(w, w.rep1), path)
     assert counts(w) == before
+
+
+def test_another_desk_writes_while_the_file_is_checked(world, tmp_path, monkeypatch):
+    """Issue 12.13: checking the file does not hold the write lock — another desk's
+    registration (or login bookkeeping) goes through meanwhile, not after the import."""
+    import threading
+
+    w, _f = world
+    rows = [(f"第{i}号贸易有限公司", "展会") + ("",) * 10 for i in range(1, 21)]
+    path = xlsx(tmp_path / "二十.xlsx", HEAD, rows)
+    real = customer_import.find_duplicates
+    other: dict = {}
+
+    def checking(uow, keys):
+        if "thread" not in other:  # first row being checked: another desk saves now
+
+            def save():
+                other["id"] = register(w, w.rep2, "另一张桌子的客户有限公司").customer_id
+
+            other["thread"] = threading.Thread(target=save)
+            other["thread"].start()
+            other["thread"].join(5)
+            other["done_during_check"] = not other["thread"].is_alive()
+        return real(uow, keys)
+
+    monkeypatch.setattr(customer_import, "find_duplicates", checking)
+    assert customer_import.run(U(w, w.rep1), path).count == 20
+    other["thread"].join(30)
+    assert other["done_during_check"] and other["id"]
+
+
+def test_a_customer_registered_between_check_and_write_refuses_the_import(
+    world, tmp_path, monkeypatch
+):
+    w, _f = world
+    rows = [(f"第{i}号贸易有限公司", "展会") + ("",) * 10 for i in range(1, 6)]
+    path = xlsx(tmp_path / "五.xlsx", HEAD, rows)
+    before = counts(w)
+    real = customer_import._validate_all
+
+    def then_someone_registers(*a, **kw):
+        result = real(*a, **kw)
+        register(w, w.rep2, "第3号贸易有限公司")  # another desk, after the check
+        return result
+
+    monkeypatch.setattr(customer_import, "_validate_all", then_someone_registers)
+    with pytest.raises(ConflictError, match="未导入任何客户"):
+        customer_import.run(U(w, w.rep1), path)
+    assert counts(w)[0] == before[0] + 1  # only the other desk's customer
