@@ -40,7 +40,7 @@ def test_add_open_save_delete(qtbot, world, tmp_path, monkeypatch, message_boxes
     assert not tab.open_button.isEnabled() and not tab.delete_button.isEnabled()
     add(qtbot, tab, [contract, licence, tmp_path / "不存在.doc"], "年度资料")
     assert sorted(r.file_name for r in tab.rows) == ["营业执照.jpg", "购销合同.pdf"]
-    assert tab.table.item(0, 2).text() == "年度资料" and tab.table.item(0, 3).text() == "张三"
+    assert tab.table.item(0, 3).text() == "年度资料" and tab.table.item(0, 4).text() == "张三"
     # The missing file is reported; the two good ones are kept.
     [(kind, _title, text)] = message_boxes
     assert kind == "warning" and "无法读取文件“不存在.doc”" in text
@@ -80,3 +80,23 @@ def test_a_reader_opens_but_does_not_change(qtbot, world, tmp_path, message_boxe
         tab.save_as(str(tmp_path / "c.txt"))
         and (tmp_path / "c.txt").read_bytes() == doc.read_bytes()
     )
+
+
+def test_an_executable_shows_its_real_type_and_is_not_opened_without_asking(
+    qtbot, world, tmp_path, message_boxes, monkeypatch
+):
+    """Issue 12.14: the real extension is a column; opening a program asks first."""
+    from PySide6.QtWidgets import QMessageBox
+
+    setup = tmp_path / "报价单.exe"
+    setup.write_bytes(b"MZ not really a program")
+    tab = make_tab(qtbot, world, world.rep1)
+    add(qtbot, tab, [setup])
+    assert tab.table.item(0, 1).text() == "EXE（可执行）"
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    tab.table.selectRow(0)
+    assert tab.open_selected() is None and opened == []  # the answer was 否
+    assert message_boxes[-1][0] == "question" and "可执行文件（.exe）" in message_boxes[-1][2]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert tab.open_selected() is not None and len(opened) == 1

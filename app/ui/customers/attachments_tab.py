@@ -33,8 +33,17 @@ from app.ui.listview.background import BackgroundTask
 from app.ui.listview.uow import read_uow, write_uow
 
 TITLE = "附件"
+
+
+def _type(row) -> str:
+    """The real extension, as the operating system will read it (a name's look can lie)."""
+    ext = attachments.extension(row.file_name).lstrip(".").upper() or "无扩展名"
+    return f"{ext}（可执行）" if attachments.is_executable(row.file_name) else ext
+
+
 COLUMNS = [  # label, width, value
     ("文件名", 260, lambda r: r.file_name),
+    ("类型", 90, _type),
     ("大小", 80, lambda r: r.size_text),
     ("说明", 200, lambda r: r.note),
     ("上传人", 80, lambda r: r.uploaded_by),
@@ -157,6 +166,18 @@ class AttachmentsTab(QWidget):
 
     def open_selected(self) -> Path | None:
         row = self.selected()
+        if row is not None and attachments.is_executable(row.file_name):
+            ext = attachments.extension(row.file_name)
+            answer = QMessageBox.question(
+                self,
+                TITLE,
+                f"“{row.file_name}”是可执行文件（{ext}），打开会运行其中的程序，可能危害这台电脑。"
+                "\n\n除非确认来源可靠，请不要打开。仍要打开吗？",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
         data = self._content(row) if row else None
         if data is None:
             return None
