@@ -190,7 +190,14 @@ def move_item(uow: UnitOfWork, item_id: int, delta: int) -> None:
 
 
 def usage_count(uow: UnitOfWork, item_id: int) -> int:
-    """Inside a unit of work: how many records (deleted ones too) use the entry."""
+    """How many records (deleted ones too) use the entry, company-wide: the
+    administrator's fact (issue 12.6), for deciding between deleting and deactivating."""
+    _require_admin(uow)
+    with uow:
+        return _uses(uow, item_id)
+
+
+def _uses(uow: UnitOfWork, item_id: int) -> int:
     total = 0
     for table in Base.metadata.sorted_tables:
         for col in table.columns:
@@ -220,7 +227,7 @@ def delete_item(uow: UnitOfWork, item_id: int) -> None:
         item = _load_item(uow, item_id, None)
         if item.is_system:
             raise ValidationError(f"“{item.name}”是系统代码，不能删除，可以停用。")
-        used = usage_count(uow, item_id)
+        used = _uses(uow, item_id)
         if used:
             raise ValidationError(
                 f"代码“{item.name}”正被 {used} 条记录使用，不能删除。可以将它停用：停用后旧记录仍显示，新记录不再可选。"
