@@ -109,14 +109,14 @@ def test_batch_grade_and_assign_respect_edit_scope(world):
 
 
 def test_stale_batch_delete_is_refused_and_deletes_nothing(world):
-    from app.services.customers import customers
+    from app.services.customers import updates
 
     w = world
     src = customers_source()
     ids = list(list_query.fetch_ids(UnitOfWork(w.db, w.admin, write=False), src, ListQuery()))
     seen = versions(w, w.admin, ids)  # the admin's list read the rows…
     stale = ids[1]
-    customers.update_customer(w.uow(w.admin), stale, seen[stale], {"remarks": "改过了"})
+    updates.update_customer(w.uow(w.admin), stale, seen[stale], {"remarks": "改过了"})
     delete = next(a for a in src.batch_actions if a.key == "delete")
     assert delete.versioned
     with pytest.raises(ConflictError):  # …then someone saved one of them
