@@ -59,7 +59,7 @@ class Bootstrap(QObject):
 
     def _password_ok(self, ctx: AppContext) -> bool:
         try:
-            forced = auth.must_change_password(ctx.uow())
+            forced = auth.must_change_password(ctx.write_uow())
         except ServiceError:
             forced = False  # the login just worked; a failed check must not lock the user out
         if not forced:

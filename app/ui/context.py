@@ -13,6 +13,12 @@ class AppContext:
     db: Database
     actor: Actor
 
-    def uow(self) -> UnitOfWork:
-        # A fresh unit of work per service call: each call is its own transaction.
+    # A fresh unit of work per service call: each call is its own transaction.
+
+    def read_uow(self) -> UnitOfWork:
+        """For reads: never takes SQLite's write lock."""
+        return UnitOfWork(self.db, self.actor, write=False)
+
+    def write_uow(self) -> UnitOfWork:
+        """For anything that may write (a save, a delete, a logged view)."""
         return UnitOfWork(self.db, self.actor)

@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
 
     def _company(self) -> str:
         try:
-            return auth.company_name(self.ctx.uow())
+            return auth.company_name(self.ctx.write_uow())
         except ServiceError:
             return ""
 

@@ -63,7 +63,7 @@ def add_user(
 ) -> int:
     """As tests.services.helpers.add_user: past the first login unless `initial`."""
     uid = users.create_user(
-        ctx.uow(), UserForm(username, full_name, role, team_id), PASSWORD, PASSWORD
+        ctx.write_uow(), UserForm(username, full_name, role, team_id), PASSWORD, PASSWORD
     )
     if not initial:
         passed_first_login(ctx.db, uid)

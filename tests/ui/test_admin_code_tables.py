@@ -87,7 +87,7 @@ def test_add_with_field_error_then_reorder_and_deactivate(qtbot, admin_ctx, monk
     col = page.list_view.model.keys.index("is_active")
     row = page.list_view.model.row_of_id(page.selected().id)
     assert page.list_view.model.index(row, col).data() == "已停用"
-    offered = {r.name for r in code_tables.options(admin_ctx.uow(), "source")}
+    offered = {r.name for r in code_tables.options(admin_ctx.write_uow(), "source")}
     assert "行业协会" not in offered
     qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
     assert page.selected().is_active is True

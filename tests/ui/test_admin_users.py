@@ -94,7 +94,7 @@ def test_users_tab_create_edit_reset_deactivate(qtbot, admin_ctx, monkeypatch):
 def test_users_batch_deactivate_and_unlock(qtbot, admin_ctx, monkeypatch, message_boxes):
     from app.services.core import settings as settings_service
 
-    settings_service.update_settings(admin_ctx.uow(), {"security.max_failed_logins": 1})
+    settings_service.update_settings(admin_ctx.write_uow(), {"security.max_failed_logins": 1})
     a = add_user(admin_ctx, "zhangsan", "张三", Role.SALES_REP)
     b = add_user(admin_ctx, "wangwu", "王五", Role.SALES_REP)
     try:
@@ -115,13 +115,13 @@ def test_users_batch_deactivate_and_unlock(qtbot, admin_ctx, monkeypatch, messag
     deactivate = next(x for x in page.list_view.source.batch_actions if x.key == "deactivate")
     page.list_view.run_batch(deactivate)
     assert message_boxes[-1][2] == "已处理 2 条。跳过 1 条：不能停用自己的账户"
-    rows = {u.id: u for u in users.list_users(admin_ctx.uow())}
+    rows = {u.id: u for u in users.list_users(admin_ctx.write_uow())}
     assert not rows[a].is_active and not rows[b].is_active and rows[admin_ctx.actor.id].is_active
     assert changed == [1]
 
 
 def test_audit_tab_lists_entries(qtbot, admin_ctx):
-    users.create_team(admin_ctx.uow(), "华东一组")
+    users.create_team(admin_ctx.write_uow(), "华东一组")
     settings = make_settings(qtbot, admin_ctx)
     settings.setCurrentWidget(settings.audit_page)  # reloads on show
     view = settings.audit_page.list_view
@@ -169,8 +169,8 @@ def test_extra_fields_tab(qtbot, admin_ctx, monkeypatch, message_boxes):
     qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
     assert cell(page.list_view, field.id, "label") == "主营产品"
     qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
-    assert extra_fields.list_defs(admin_ctx.uow())[0].is_active is False
+    assert extra_fields.list_defs(admin_ctx.write_uow())[0].is_active is False
     yes(monkeypatch)
     qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
-    assert extra_fields.list_defs(admin_ctx.uow()) == []
+    assert extra_fields.list_defs(admin_ctx.write_uow()) == []
     assert page.list_view.model.rowCount() == 0

@@ -65,7 +65,7 @@ def test_add_edit_delete_follow_up_refreshes_last_follow_up(qtbot, world, fake_c
     assert f"最近跟进：{fake_clock():%Y-%m-%d %H:%M}" in card.facts.text()
 
     fake_clock.advance(days=2)
-    phone = next(r.id for r in code_tables.list_items(card.ctx.uow(), "follow_method")
+    phone = next(r.id for r in code_tables.list_items(card.ctx.write_uow(), "follow_method")
                  if r.name == "电话")  # fmt: skip
     followups.add_follow_up(
         UnitOfWork(world.db, world.rep1), world.cid,

@@ -57,9 +57,7 @@ def names(page) -> list[str]:
 
 
 def finish(qtbot, dialog):
-    task = dialog.task
-    with qtbot.waitSignals([task.thread.finished], timeout=30_000, raising=False):
-        pass
+    dialog.task.wait(30_000)
     qtbot.waitUntil(lambda: dialog.preview_button.isEnabled(), timeout=30_000)
 
 

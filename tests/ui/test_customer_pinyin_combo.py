@@ -60,7 +60,7 @@ def test_select_by_id_and_required_choice(qtbot):
 
 
 def test_inactive_entry_only_when_current(qtbot, admin_ctx):
-    uow = admin_ctx.uow
+    uow = admin_ctx.write_uow
     grades = code_tables.options(uow(), "grade")
     d = grades[-1]
     code_table_editing.set_item_active(uow(), d.id, d.version, False)

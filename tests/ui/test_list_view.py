@@ -222,7 +222,7 @@ def test_time_slice_quick_range_and_custom(qtbot, view, fake_clock):
 def test_column_filter_and_saved_filter(qtbot, view, admin_ctx):
     view.set_filter("role", ("clerk",))
     assert view.count_label.text() == "共 60 条"
-    list_prefs.save_filter(admin_ctx.uow(), "users", "文员", view.query(), is_default=True)
+    list_prefs.save_filter(admin_ctx.write_uow(), "users", "文员", view.query(), is_default=True)
     fresh = ListView(admin_ctx, users_source(), COMPANY)
     assert fresh.count_label.text() == "共 60 条"  # the default filter applies on open
     assert fresh.saved.currentText() == "文员（默认）"

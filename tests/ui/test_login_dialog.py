@@ -61,7 +61,7 @@ def test_success_accepts_and_remembers_username(qtbot, sqlite_db, admin):
 
 
 def test_locked_account(qtbot, sqlite_db, admin, admin_ctx):
-    settings.update_settings(admin_ctx.uow(), {"security.max_failed_logins": 2})
+    settings.update_settings(admin_ctx.write_uow(), {"security.max_failed_logins": 2})
     add_user(admin_ctx, "lisi", "李四", Role.SALES_REP)
     dialog = make_dialog(qtbot, sqlite_db)
     login(qtbot, dialog, "lisi", "bad-one")

@@ -72,7 +72,7 @@ def test_non_admin_sees_settings_disabled(qtbot, admin_ctx):
 
 
 def test_create_user_through_users_page(qtbot, admin_ctx, monkeypatch):
-    users.create_team(admin_ctx.uow(), "华东一组")
+    users.create_team(admin_ctx.write_uow(), "华东一组")
     window = make_window(qtbot, admin_ctx)
     page = window.settings_page.users_page
 
@@ -120,7 +120,7 @@ def test_stale_edit_shows_conflict_and_reloads(qtbot, admin_ctx, monkeypatch):
 
     def edit(dialog):
         # Someone else saves the same user while the dialog is open.
-        users.set_active(admin_ctx.uow(), uid, stale.version, False)
+        users.set_active(admin_ctx.write_uow(), uid, stale.version, False)
         dialog.full_name.setText("张三丰")
         dialog.accept()
         messages.append(dialog.error_label.text())
@@ -159,11 +159,11 @@ def test_security_tab_saves_and_retitles(qtbot, admin_ctx):
 def test_a_stale_security_page_keeps_another_admins_change(qtbot, admin_ctx):
     window = make_window(qtbot, admin_ctx)
     page = window.settings_page.security_page
-    settings.update_settings(admin_ctx.uow(), {"pool.claim_cap": 120})  # another desk
+    settings.update_settings(admin_ctx.write_uow(), {"pool.claim_cap": 120})  # another desk
     page.editors["security.lockout_minutes"].setValue(25)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert page.saved_label.text() == "设置已保存。"
-    assert settings.read_settings(admin_ctx.uow())["pool.claim_cap"] == 120
+    assert settings.read_settings(admin_ctx.write_uow())["pool.claim_cap"] == 120
     assert page.editors["pool.claim_cap"].value() == 120  # reloaded after the save
 
 
@@ -181,7 +181,7 @@ def test_open_target_user_selects_row(qtbot, admin_ctx):
 def test_open_target_own_password_and_locked_reminder(qtbot, admin_ctx, monkeypatch):
     from app.services.core import settings
 
-    settings.update_settings(admin_ctx.uow(), {"security.max_failed_logins": 1})
+    settings.update_settings(admin_ctx.write_uow(), {"security.max_failed_logins": 1})
     zhang = add_user(admin_ctx, "zhangsan", "张三", Role.SALES_REP)
     try:
         auth.login(UnitOfWork(admin_ctx.db, None), "zhangsan", "wrong")

@@ -21,7 +21,7 @@ def lock_out(db, username):
 
 def prepare_items(ctx, fake_clock):
     """Two locked users and the admin's password close to expiry: three items, two kinds."""
-    settings.update_settings(ctx.uow(), {"security.max_failed_logins": 1})
+    settings.update_settings(ctx.write_uow(), {"security.max_failed_logins": 1})
     zhang = add_user(ctx, "zhangsan", "张三", Role.SALES_REP)
     add_user(ctx, "lisi", "李四", Role.MANAGER)
     lock_out(ctx.db, "zhangsan")

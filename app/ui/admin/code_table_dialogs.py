@@ -39,11 +39,15 @@ class CodeItemDialog(FormDialog):
     def submit(self) -> None:
         if self.item is None:
             self.saved_id = code_table_editing.add_item(
-                self.ctx.uow(), self.table_key, self.code.text(), self.name.text()
+                self.ctx.write_uow(), self.table_key, self.code.text(), self.name.text()
             )
         else:
             code_table_editing.update_item(
-                self.ctx.uow(), self.item.id, self.item.version, self.code.text(), self.name.text()
+                self.ctx.write_uow(),
+                self.item.id,
+                self.item.version,
+                self.code.text(),
+                self.name.text(),
             )
             self.saved_id = self.item.id
 
@@ -58,8 +62,8 @@ class CodeTableDialog(FormDialog):
         self.name = self.add_line("name", "代码表名称：")
 
     def submit(self) -> None:
-        table_id = code_table_editing.create_table(self.ctx.uow(), self.name.text())
+        table_id = code_table_editing.create_table(self.ctx.write_uow(), self.name.text())
         # The editor selects tables by key; find the key the service generated.
         self.created_key = next(
-            t.key for t in code_tables.list_tables(self.ctx.uow()) if t.id == table_id
+            t.key for t in code_tables.list_tables(self.ctx.write_uow()) if t.id == table_id
         )

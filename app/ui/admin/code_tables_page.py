@@ -30,7 +30,6 @@ from app.ui.admin.scroll import scrollable
 from app.ui.common.messages import confirm, show_service_error
 from app.ui.context import AppContext
 from app.ui.listview import ListView
-from app.ui.listview.uow import read_uow
 
 TABLE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -119,7 +118,7 @@ class CodeTablesPage(QWidget):
         current = self.current_table()
         wanted = select_key or (current.key if current else None)
         try:
-            rows = code_tables.list_tables(read_uow(self.ctx))
+            rows = code_tables.list_tables(self.ctx.read_uow())
         except ServiceError as err:
             show_service_error(self, err, "无法读取代码表")
             return
@@ -172,7 +171,7 @@ class CodeTablesPage(QWidget):
         if table is None or not confirm(self, "删除代码表", f"确定要删除代码表“{table.name}”吗？"):
             return
         try:
-            code_table_editing.delete_table(self.ctx.uow(), table.key)
+            code_table_editing.delete_table(self.ctx.write_uow(), table.key)
         except ServiceError as err:
             show_service_error(self, err, "不能删除")
             return
@@ -195,7 +194,7 @@ class CodeTablesPage(QWidget):
         if not ids:
             return None
         try:
-            rows = code_tables.list_items(read_uow(self.ctx), table.key)
+            rows = code_tables.list_items(self.ctx.read_uow(), table.key)
         except ServiceError as err:
             show_service_error(self, err, "无法读取代码")
             return None
@@ -240,7 +239,9 @@ class CodeTablesPage(QWidget):
     def move(self, delta: int) -> None:
         item = self.selected()
         if item is not None:
-            self._run(lambda: code_table_editing.move_item(self.ctx.uow(), item.id, delta), item.id)
+            self._run(
+                lambda: code_table_editing.move_item(self.ctx.write_uow(), item.id, delta), item.id
+            )
 
     def toggle_active(self) -> None:
         item = self.selected()
@@ -248,7 +249,7 @@ class CodeTablesPage(QWidget):
             return
         self._run(
             lambda: code_table_editing.set_item_active(
-                self.ctx.uow(), item.id, item.version, not item.is_active
+                self.ctx.write_uow(), item.id, item.version, not item.is_active
             ),
             item.id,
         )
@@ -257,7 +258,9 @@ class CodeTablesPage(QWidget):
         item = self.selected()
         if item is None or not confirm(self, "删除代码", f"确定要删除代码“{item.name}”吗？"):
             return
-        self._run(lambda: code_table_editing.delete_item(self.ctx.uow(), item.id), None, "不能删除")
+        self._run(
+            lambda: code_table_editing.delete_item(self.ctx.write_uow(), item.id), None, "不能删除"
+        )
 
     def _run(self, action, select_id: int | None, title: str = "操作失败") -> None:
         try:

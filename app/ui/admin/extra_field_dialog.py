@@ -25,7 +25,9 @@ class ExtraFieldDialog(FormDialog):
         self.type_combo.set_items(list(TYPES.items()), "text")
         self.add_field("field_type", "类型：", self.type_combo)
         self.table_combo = PinyinCombo()
-        self.table_combo.set_items([(t.key, t.name) for t in code_tables.list_tables(ctx.uow())])
+        self.table_combo.set_items(
+            [(t.key, t.name) for t in code_tables.list_tables(ctx.write_uow())]
+        )
         self.add_field("code_table_key", "代码表：", self.table_combo)
         self.required = QCheckBox("客户登记时必须填写")
         self.add_field("required", "必填：", self.required)
@@ -55,7 +57,7 @@ class ExtraFieldDialog(FormDialog):
         if self.field is None:
             choice = self.type_combo.current_id() == "choice"
             self.saved_id = extra_fields.create_def(
-                self.ctx.uow(),
+                self.ctx.write_uow(),
                 self.label.text(),
                 self.type_combo.current_id(),
                 code_table_key=self.table_combo.current_id() if choice else None,
@@ -63,7 +65,7 @@ class ExtraFieldDialog(FormDialog):
             )
         else:
             extra_fields.update_def(
-                self.ctx.uow(),
+                self.ctx.write_uow(),
                 self.field.id,
                 self.field.version,
                 label=self.label.text(),

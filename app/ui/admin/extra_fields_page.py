@@ -15,7 +15,6 @@ from app.ui.admin.extra_field_dialog import ExtraFieldDialog
 from app.ui.common.messages import confirm, show_service_error
 from app.ui.context import AppContext
 from app.ui.listview import ListView
-from app.ui.listview.uow import read_uow
 
 
 class ExtraFieldsPage(QWidget):
@@ -59,7 +58,7 @@ class ExtraFieldsPage(QWidget):
         if len(ids) != 1:
             return None
         try:
-            defs = extra_fields.list_defs(read_uow(self.ctx))
+            defs = extra_fields.list_defs(self.ctx.read_uow())
         except ServiceError as err:
             show_service_error(self, err, "无法读取自定义字段")
             return None
@@ -101,7 +100,7 @@ class ExtraFieldsPage(QWidget):
         if field is not None:
             self._run(
                 lambda: extra_fields.update_def(
-                    self.ctx.uow(), field.id, field.version, is_active=not field.is_active
+                    self.ctx.write_uow(), field.id, field.version, is_active=not field.is_active
                 ),
                 field.id,
             )
@@ -110,7 +109,7 @@ class ExtraFieldsPage(QWidget):
         field = self.selected()
         if field is None or not confirm(self, "删除字段", f"确定要删除字段“{field.label}”吗？"):
             return
-        self._run(lambda: extra_fields.delete_def(self.ctx.uow(), field.id), None, "不能删除")
+        self._run(lambda: extra_fields.delete_def(self.ctx.write_uow(), field.id), None, "不能删除")
 
     def _run(self, action, select_id: int | None, title: str = "操作失败") -> None:
         try:

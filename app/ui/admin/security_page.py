@@ -92,7 +92,7 @@ class SecurityPage(QWidget):
         self.errors.clear()
         set_message(self.saved_label, "")
         try:
-            self.loaded = settings.snapshot(self.ctx.uow())
+            self.loaded = settings.snapshot(self.ctx.write_uow())
         except ServiceError as err:
             self.errors.show(err)
             return
@@ -116,7 +116,7 @@ class SecurityPage(QWidget):
         # must not revert another admin's change to a value it did not touch.
         changed = self.loaded.changed(self.values())
         try:
-            settings.update_settings(self.ctx.uow(), changed, self.loaded.versions)
+            settings.update_settings(self.ctx.write_uow(), changed, self.loaded.versions)
         except ServiceError as err:
             self.errors.show(err)
             return

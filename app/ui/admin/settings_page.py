@@ -21,7 +21,7 @@ class SettingsPage(QTabWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         try:
-            company = auth.company_name(ctx.uow())  # printed in list headers
+            company = auth.company_name(ctx.write_uow())  # printed in list headers
         except ServiceError:
             company = ""
         self.users_page = UsersPage(ctx, company)

@@ -50,7 +50,7 @@ class TeamsPage(QWidget):
         if not ids:
             return None
         try:
-            return next((t for t in users.list_teams(self.ctx.uow()) if t.id == ids[0]), None)
+            return next((t for t in users.list_teams(self.ctx.write_uow()) if t.id == ids[0]), None)
         except ServiceError as err:
             show_service_error(self, err, "无法读取团队")
             return None
@@ -85,7 +85,7 @@ class TeamsPage(QWidget):
         if team is None or not confirm(self, "删除团队", f"确定要删除团队“{team.name}”吗？"):
             return
         try:
-            users.delete_team(self.ctx.uow(), team.id, team.version)
+            users.delete_team(self.ctx.write_uow(), team.id, team.version)
         except ServiceError as err:
             show_service_error(self, err)
         self._changed()

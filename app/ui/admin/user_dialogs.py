@@ -64,10 +64,12 @@ class UserDialog(FormDialog):
     def submit(self) -> None:
         if self.user is None:
             self.created_id = users.create_user(
-                self.ctx.uow(), self.user_form(), self.password.text(), self.confirm.text()
+                self.ctx.write_uow(), self.user_form(), self.password.text(), self.confirm.text()
             )
         else:
-            users.update_user(self.ctx.uow(), self.user.id, self.user.version, self.user_form())
+            users.update_user(
+                self.ctx.write_uow(), self.user.id, self.user.version, self.user_form()
+            )
 
 
 class ResetPasswordDialog(FormDialog):
@@ -84,7 +86,7 @@ class ResetPasswordDialog(FormDialog):
 
     def submit(self) -> None:
         users.reset_password(
-            self.ctx.uow(), self.user.id, self.password.text(), self.confirm.text()
+            self.ctx.write_uow(), self.user.id, self.password.text(), self.confirm.text()
         )
 
 
@@ -101,6 +103,8 @@ class TeamNameDialog(FormDialog):
 
     def submit(self) -> None:
         if self.team is None:
-            users.create_team(self.ctx.uow(), self.name.text())
+            users.create_team(self.ctx.write_uow(), self.name.text())
         else:
-            users.rename_team(self.ctx.uow(), self.team.id, self.team.version, self.name.text())
+            users.rename_team(
+                self.ctx.write_uow(), self.team.id, self.team.version, self.name.text()
+            )

@@ -68,7 +68,7 @@ class UsersPage(QWidget):
         if len(ids) != 1:
             return None
         try:
-            rows = users.list_users(self.ctx.uow())
+            rows = users.list_users(self.ctx.write_uow())
         except ServiceError as err:
             show_service_error(self, err, "无法读取用户列表")
             return None
@@ -98,7 +98,7 @@ class UsersPage(QWidget):
 
     def _teams(self):
         try:
-            return users.list_teams(self.ctx.uow())
+            return users.list_teams(self.ctx.write_uow())
         except ServiceError as err:
             show_service_error(self, err, "无法读取团队列表")
             return []
@@ -134,14 +134,16 @@ class UsersPage(QWidget):
         ):
             return
         self._run(
-            lambda: users.set_active(self.ctx.uow(), user.id, user.version, not user.is_active),
+            lambda: users.set_active(
+                self.ctx.write_uow(), user.id, user.version, not user.is_active
+            ),
             user.id,
         )
 
     def unlock(self) -> None:
         user = self.selected()
         if user is not None:
-            self._run(lambda: users.unlock(self.ctx.uow(), user.id), user.id)
+            self._run(lambda: users.unlock(self.ctx.write_uow(), user.id), user.id)
 
     def _run(self, action, user_id: int) -> None:
         try:

@@ -48,7 +48,7 @@ class DecideGrantDialog(FormDialog):
 
     def submit(self) -> None:
         grants.decide_grant(
-            self.ctx.uow(),
+            self.ctx.write_uow(),
             self.grant.id,
             self.approve,
             valid_until=self.until() if self.approve else None,
@@ -79,4 +79,4 @@ class DecideChangeDialog(FormDialog):
             if self.approve
             else change_requests.reject_change_request
         )
-        decide(self.ctx.uow(), self.request.id, self.note.text())
+        decide(self.ctx.write_uow(), self.request.id, self.note.text())

@@ -22,7 +22,6 @@ from app.ui.contacts.approval_dialogs import DecideChangeDialog
 from app.ui.contacts.approval_models import DiffModel
 from app.ui.contacts.approval_queue import ApprovalQueue
 from app.ui.context import AppContext
-from app.ui.listview.uow import read_uow
 
 
 class ChangeRequestsPanel(ApprovalQueue):
@@ -41,7 +40,7 @@ class ChangeRequestsPanel(ApprovalQueue):
 
     def read(self, request_id: int) -> ChangeRequestRow | None:
         try:
-            rows = change_requests.list_change_requests(read_uow(self.ctx), None)
+            rows = change_requests.list_change_requests(self.ctx.read_uow(), None)
         except ServiceError as err:
             show_service_error(self, err, "无法读取变更申请")
             return None

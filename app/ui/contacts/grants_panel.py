@@ -22,7 +22,6 @@ from app.ui.contacts.approval_dialogs import DecideGrantDialog
 from app.ui.contacts.approval_models import ViewModel
 from app.ui.contacts.approval_queue import ApprovalQueue
 from app.ui.context import AppContext
-from app.ui.listview.uow import read_uow
 
 
 class GrantsPanel(ApprovalQueue):
@@ -43,7 +42,7 @@ class GrantsPanel(ApprovalQueue):
 
     def read(self, request_id: int) -> GrantRow | None:
         try:
-            rows = grants.list_grants(read_uow(self.ctx))
+            rows = grants.list_grants(self.ctx.read_uow())
         except ServiceError as err:
             show_service_error(self, err, "无法读取查阅授权")
             return None
@@ -51,7 +50,7 @@ class GrantsPanel(ApprovalQueue):
 
     def show_detail(self, grant: GrantRow | None) -> None:
         try:
-            views = grants.list_views(read_uow(self.ctx), grant.id if grant else None)
+            views = grants.list_views(self.ctx.read_uow(), grant.id if grant else None)
         except PermissionDenied:
             # Not everyone may see who looked at what: the service says who.
             self.views_box.setVisible(False)

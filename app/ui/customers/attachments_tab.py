@@ -27,10 +27,9 @@ from app.services.core.errors import ServiceError
 from app.services.customers import attachments
 from app.services.customers.attachments import AttachmentRow
 from app.ui.common.messages import show_service_error
+from app.ui.common.tasks import ProgressTask
 from app.ui.context import AppContext
 from app.ui.customers.record_table import record_table
-from app.ui.listview.background import BackgroundTask
-from app.ui.listview.uow import read_uow, write_uow
 
 TITLE = "附件"
 
@@ -68,7 +67,7 @@ def store_files(ctx: AppContext, customer_id: int, paths: list[str], note: str):
                 failures.append(f"无法读取文件“{Path(path).name}”：{err.strerror or err}")
                 continue
             try:
-                attachments.add_attachment(write_uow(ctx), customer_id, path, data, note)
+                attachments.add_attachment(ctx.write_uow(), customer_id, path, data, note)
             except ServiceError as err:
                 failures.append(str(err))
         progress(len(paths), len(paths))
@@ -84,7 +83,7 @@ class AttachmentsTab(QWidget):
         super().__init__(parent)
         self.ctx, self.customer_id, self.can_edit = ctx, customer_id, can_edit
         self.rows: list[AttachmentRow] = []
-        self.task: BackgroundTask | None = None
+        self.task: ProgressTask | None = None
         self.opened_dir = tempfile.TemporaryDirectory(prefix="crm-attachments-")
         self.table = record_table([c[0] for c in COLUMNS], [c[1] for c in COLUMNS])
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
@@ -110,7 +109,7 @@ class AttachmentsTab(QWidget):
 
     def reload(self) -> None:
         try:
-            self.rows = attachments.list_attachments(read_uow(self.ctx), self.customer_id)
+            self.rows = attachments.list_attachments(self.ctx.read_uow(), self.customer_id)
         except ServiceError as err:
             show_service_error(self, err, TITLE)
             self.rows = []
@@ -141,8 +140,8 @@ class AttachmentsTab(QWidget):
             if ok:
                 self.add_files(paths, note)
 
-    def add_files(self, paths: list[str], note: str = "") -> BackgroundTask:
-        self.task = BackgroundTask(
+    def add_files(self, paths: list[str], note: str = "") -> ProgressTask:
+        self.task = ProgressTask(
             self, "正在保存附件…", store_files(self.ctx, self.customer_id, paths, note)
         )
         self.task.finished.connect(self._added)
@@ -158,7 +157,7 @@ class AttachmentsTab(QWidget):
 
     def _content(self, row: AttachmentRow) -> bytes | None:
         try:
-            return attachments.read_attachment(write_uow(self.ctx), row.id)[1]
+            return attachments.read_attachment(self.ctx.write_uow(), row.id)[1]
         except ServiceError as err:
             show_service_error(self, err, TITLE)
             self.reload()
@@ -217,7 +216,7 @@ class AttachmentsTab(QWidget):
         ):
             return
         try:
-            attachments.delete_attachment(write_uow(self.ctx), row.id, row.version)
+            attachments.delete_attachment(self.ctx.write_uow(), row.id, row.version)
         except ServiceError as err:
             show_service_error(self, err, TITLE)
         self.reload()

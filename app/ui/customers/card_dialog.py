@@ -45,7 +45,6 @@ from app.ui.customers.fields import shown
 from app.ui.customers.followups_tab import FollowUpsTab
 from app.ui.customers.form_widget import CustomerFormWidget
 from app.ui.customers.visits_tab import VisitsTab
-from app.ui.listview.uow import write_uow
 from app.ui.service_desk.complaint_dialogs import ComplaintDialog
 from app.ui.service_desk.sample_dialogs import SampleDialog
 
@@ -54,7 +53,7 @@ HISTORY_COLUMNS = ["时间", "类型", "原归属", "新归属", "原因", "操�
 
 def load_card(ctx: AppContext, customer_id: int) -> CustomerCard:
     # A write unit of work: a view under a 查阅授权 is logged by the service.
-    return get_customer(write_uow(ctx), customer_id)
+    return get_customer(ctx.write_uow(), customer_id)
 
 
 class CustomerCardDialog(QDialog):
@@ -226,7 +225,7 @@ class CustomerCardDialog(QDialog):
             return False
         try:
             result = update_customer(
-                write_uow(self.ctx), self.customer_id, self.card.version, changes
+                self.ctx.write_uow(), self.customer_id, self.card.version, changes
             )
         except ConflictError as err:
             QMessageBox.warning(self, "保存失败", f"{err}\n已重新载入最新内容。")

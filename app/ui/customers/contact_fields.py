@@ -25,7 +25,6 @@ from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.common.style import ERROR_COLOR, message_label
 from app.ui.context import AppContext
 from app.ui.customers.fields import DATE_HINT, ErrorMap, label_text, multiline, read, write
-from app.ui.listview.uow import read_uow, write_uow
 
 LINE_FIELDS = [
     ("name", "姓名", True),
@@ -49,7 +48,7 @@ def gender_combo() -> PinyinCombo:
 
 def position_combo(ctx: AppContext, current_id: int | None = None) -> PinyinCombo:
     combo = PinyinCombo()
-    rows = code_tables.options(read_uow(ctx), "position", current_id)
+    rows = code_tables.options(ctx.read_uow(), "position", current_id)
     combo.set_items([(r.id, r.label, r) for r in rows], current_id)
     return combo
 
@@ -189,6 +188,6 @@ class ContactDialog(FormDialog):
     def submit(self) -> None:
         form = self.contact_form()
         if self.row is None:
-            contacts.add_contact(write_uow(self.ctx), self.customer_id, form)
+            contacts.add_contact(self.ctx.write_uow(), self.customer_id, form)
         else:
-            contacts.update_contact(write_uow(self.ctx), self.row.id, self.row.version, form)
+            contacts.update_contact(self.ctx.write_uow(), self.row.id, self.row.version, form)

@@ -19,7 +19,6 @@ from app.ui.context import AppContext
 from app.ui.customers.contact_fields import ContactDialog
 from app.ui.customers.fields import shown
 from app.ui.customers.record_table import record_table
-from app.ui.listview.uow import read_uow, write_uow
 
 COLUMNS = [
     ("主要", lambda r: "★" if r.is_primary else ""),
@@ -69,7 +68,7 @@ class ContactsTab(QWidget):
 
     def reload(self) -> None:
         try:
-            self.rows = contacts.list_contacts(read_uow(self.ctx), self.customer_id)
+            self.rows = contacts.list_contacts(self.ctx.read_uow(), self.customer_id)
         except ServiceError as err:
             show_service_error(self, err, "联系人")
             self.rows = []
@@ -102,13 +101,13 @@ class ContactsTab(QWidget):
         row = self.selected()
         if row is None or row.is_primary:
             return
-        self._run(lambda: contacts.set_primary(write_uow(self.ctx), row.id))
+        self._run(lambda: contacts.set_primary(self.ctx.write_uow(), row.id))
 
     def delete(self) -> None:
         row = self.selected()
         if row is None or not confirm(self, "删除联系人", f"确定删除联系人“{row.name}”吗？"):
             return
-        self._run(lambda: contacts.delete_contact(write_uow(self.ctx), row.id))
+        self._run(lambda: contacts.delete_contact(self.ctx.write_uow(), row.id))
 
     def _run(self, call) -> None:
         try:

@@ -29,7 +29,6 @@ from app.ui.common.style import HINT_COLOR, message_label
 from app.ui.context import AppContext
 from app.ui.customers.fields import multiline, shown
 from app.ui.customers.record_table import record_table
-from app.ui.listview.uow import read_uow, write_uow
 
 
 def money(value: Decimal | None) -> str:
@@ -98,7 +97,7 @@ class DealDialog(FormDialog):
         )
 
     def submit(self) -> None:
-        followups.add_deal(write_uow(self.ctx), self.customer_id, self.deal_form())
+        followups.add_deal(self.ctx.write_uow(), self.customer_id, self.deal_form())
 
 
 class DeliverDialog(FormDialog):
@@ -113,7 +112,7 @@ class DeliverDialog(FormDialog):
 
     def submit(self) -> None:
         followups.mark_delivered(
-            write_uow(self.ctx), self.row.id, self.row.version, self.on.date().toPython()
+            self.ctx.write_uow(), self.row.id, self.row.version, self.on.date().toPython()
         )
 
 
@@ -144,7 +143,7 @@ class DealsTab(QWidget):
 
     def reload(self) -> None:
         try:
-            self.rows = followups.list_deals(read_uow(self.ctx), self.customer_id)
+            self.rows = followups.list_deals(self.ctx.read_uow(), self.customer_id)
         except ServiceError as err:
             show_service_error(self, err, "成交记录")
             self.rows = []

@@ -31,7 +31,6 @@ from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.context import AppContext
 from app.ui.customers.fields import multiline, shown
 from app.ui.customers.record_table import record_table
-from app.ui.listview.uow import read_uow, write_uow
 
 COLUMNS = [
     ("跟进时间", 130, lambda r: shown(r.at.replace(second=0, microsecond=0))),
@@ -72,7 +71,7 @@ class OptionalDate(QWidget):
 
 def method_combo(ctx: AppContext, current_id: int | None = None) -> PinyinCombo:
     combo = PinyinCombo(allow_none=False)
-    rows = code_tables.options(read_uow(ctx), "follow_method", current_id)
+    rows = code_tables.options(ctx.read_uow(), "follow_method", current_id)
     combo.set_items([(r.id, r.label, r) for r in rows], current_id)
     return combo
 
@@ -113,9 +112,9 @@ class FollowUpDialog(FormDialog):
     def submit(self) -> None:
         form = self.follow_up_form()
         if self.row is None:
-            followups.add_follow_up(write_uow(self.ctx), self.customer_id, form)
+            followups.add_follow_up(self.ctx.write_uow(), self.customer_id, form)
         else:
-            followups.update_follow_up(write_uow(self.ctx), self.row.id, self.row.version, form)
+            followups.update_follow_up(self.ctx.write_uow(), self.row.id, self.row.version, form)
 
 
 def _qt_datetime(value: datetime) -> QDateTime:
@@ -126,7 +125,7 @@ def _method_id(ctx: AppContext, row: FollowUpRow | None) -> int | None:
     """The row shows the method's name; the combo needs its id."""
     if row is None or not row.method:
         return None
-    rows = code_tables.list_items(read_uow(ctx), "follow_method")
+    rows = code_tables.list_items(ctx.read_uow(), "follow_method")
     return next((r.id for r in rows if r.name == row.method), None)
 
 
@@ -156,7 +155,7 @@ class FollowUpsTab(QWidget):
 
     def reload(self) -> None:
         try:
-            self.rows = followups.list_follow_ups(read_uow(self.ctx), self.customer_id)
+            self.rows = followups.list_follow_ups(self.ctx.read_uow(), self.customer_id)
         except ServiceError as err:
             show_service_error(self, err, "跟进记录")
             self.rows = []
@@ -197,7 +196,7 @@ class FollowUpsTab(QWidget):
         ):
             return
         try:
-            followups.delete_follow_up(write_uow(self.ctx), row.id, row.version)
+            followups.delete_follow_up(self.ctx.write_uow(), row.id, row.version)
         except ServiceError as err:
             show_service_error(self, err, "跟进记录")
         self._done()

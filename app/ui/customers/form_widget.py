@@ -31,7 +31,6 @@ from app.ui.customers.fields import (
     shown,
     write,
 )
-from app.ui.listview.uow import read_uow
 
 # (field, wide?) per group; code fields become combos, the rest line edits.
 GROUPS: list[tuple[str, list[tuple[str, bool]]]] = [
@@ -82,7 +81,7 @@ class CustomerFormWidget(QWidget):
         self.general_error = message_label(ERROR_COLOR)
         self.errors = ErrorMap(self.general_error)
         self.widgets: dict[str, QWidget] = {}
-        self.extra_defs = extra_fields.list_defs(read_uow(ctx), active_only=True)
+        self.extra_defs = extra_fields.list_defs(ctx.read_uow(), active_only=True)
         self._type_rows: dict = {}
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -135,7 +134,7 @@ class CustomerFormWidget(QWidget):
         if name in CODE_FIELDS:
             combo = PinyinCombo(allow_none=name not in ("type_id", "coop_status_id"))
             current_id = getattr(current, name) if current is not None else None
-            rows = code_tables.options(read_uow(self.ctx), CODE_FIELDS[name], current_id)
+            rows = code_tables.options(self.ctx.read_uow(), CODE_FIELDS[name], current_id)
             combo.set_items([(r.id, r.label, r) for r in rows])
             if name == "type_id":
                 self._type_rows = {r.id: r for r in rows}
@@ -164,7 +163,7 @@ class CustomerFormWidget(QWidget):
         for i, d in enumerate(self.extra_defs):
             if d.field_type == "choice":
                 widget = PinyinCombo()
-                rows = code_tables.options(read_uow(self.ctx), d.code_table_key, values.get(d.key))
+                rows = code_tables.options(self.ctx.read_uow(), d.code_table_key, values.get(d.key))
                 widget.set_items([(r.id, r.label, r) for r in rows])
             else:
                 widget = QLineEdit()

@@ -13,7 +13,6 @@ from app.services.customers import grants
 from app.ui.common.form_dialog import FormDialog
 from app.ui.context import AppContext
 from app.ui.customers.fields import multiline
-from app.ui.listview.uow import write_uow
 
 DEFAULT_DAYS = 7
 
@@ -37,7 +36,7 @@ class GrantRequestDialog(FormDialog):
 
     def submit(self) -> None:
         self.grant_id = grants.request_grant(
-            write_uow(self.ctx),
+            self.ctx.write_uow(),
             self.reason.toPlainText(),
             self.valid_until.dateTime().toPython(),
             customer_id=self.customer_id,

@@ -27,9 +27,8 @@ from app.services.core.errors import ServiceError
 from app.services.customers import import_template
 from app.services.customers import importer as customer_import
 from app.services.customers.importer import ImportPreview, ImportRejected, ImportResult
+from app.ui.common.tasks import ProgressTask
 from app.ui.context import AppContext
-from app.ui.listview.background import BackgroundTask
-from app.ui.listview.uow import read_uow, write_uow
 
 ERROR_COLOR = "#b00020"
 OK_COLOR = "#1b5e20"
@@ -43,7 +42,7 @@ class ImportDialog(QDialog):
         self.ctx = ctx
         self.preview_: ImportPreview | None = None  # the last preview of the current file
         self.result_: ImportResult | None = None
-        self.task: BackgroundTask | None = None
+        self.task: ProgressTask | None = None
         self.setWindowTitle("导入客户")
         self.resize(760, 520)
 
@@ -136,7 +135,7 @@ class ImportDialog(QDialog):
             if not path:
                 return None
         try:
-            import_template.template(read_uow(self.ctx), path)
+            import_template.template(self.ctx.read_uow(), path)
         except ServiceError as exc:
             QMessageBox.warning(self, "下载模板", str(exc))
             return None
@@ -152,28 +151,28 @@ class ImportDialog(QDialog):
             w.setEnabled(not on)
         self.import_button.setEnabled(not on and self.preview_ is not None and self.preview_.ok)
 
-    def _start(self, label: str, job, done) -> BackgroundTask | None:
+    def _start(self, label: str, job, done) -> ProgressTask | None:
         if not self.path():
             self._show_status("请先选择要导入的 Excel 文件。", ERROR_COLOR)
             return None
         self._busy(True)
-        task = BackgroundTask(self, label, job)
+        task = ProgressTask(self, label, job)
         task.finished.connect(lambda result: (self._busy(False), done(result)))
         task.error.connect(self._failed)
         self.task = task
         task.start()
         return task
 
-    def run_preview(self) -> BackgroundTask | None:
+    def run_preview(self) -> ProgressTask | None:
         ctx, path = self.ctx, self.path()
 
         def job(progress, _cancelled):
-            return customer_import.preview(read_uow(ctx), path, progress=progress)
+            return customer_import.preview(ctx.read_uow(), path, progress=progress)
 
         self.preview_ = None
         return self._start("正在预检…", job, self.show_preview)
 
-    def run_import(self) -> BackgroundTask | None:
+    def run_import(self) -> ProgressTask | None:
         if self.preview_ is None or not self.preview_.ok:
             self._show_status("请先预检，全部通过后才能导入。", ERROR_COLOR)
             return None
@@ -182,7 +181,7 @@ class ImportDialog(QDialog):
         def job(progress, cancelled):
             try:
                 return customer_import.run(
-                    write_uow(ctx), path, progress=progress, cancelled=cancelled
+                    ctx.write_uow(), path, progress=progress, cancelled=cancelled
                 )
             except ImportRejected as rejected:  # the file changed since the preview
                 return rejected.preview

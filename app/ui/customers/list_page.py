@@ -22,12 +22,11 @@ from app.ui.customers.import_dialog import ImportDialog
 from app.ui.customers.recycle_bin import RecycleBinDialog
 from app.ui.customers.register_dialog import RegisterDialog
 from app.ui.listview import ListView
-from app.ui.listview.uow import read_uow
 
 
 def _read_defs(ctx: AppContext) -> list[extra_fields.ExtraFieldRow]:
     try:
-        return extra_fields.list_defs(read_uow(ctx), active_only=True)
+        return extra_fields.list_defs(ctx.read_uow(), active_only=True)
     except ServiceError:
         return []
 
@@ -79,7 +78,7 @@ class CustomerListView(ListView):
         """The saved layout, plus any column added since it was saved (a new field)."""
         keys = super()._initial_keys()
         try:
-            layout = list_prefs.load_layout(read_uow(self.ctx), self.source.key) or {}
+            layout = list_prefs.load_layout(self.ctx.read_uow(), self.source.key) or {}
         except ServiceError:
             layout = {}
         if layout:
@@ -157,7 +156,7 @@ class CustomerListPage(QWidget):
             QMessageBox.information(self, "打印客户档案", "请先在列表中选择一个客户。")
             return None
         try:
-            card = get_customer(self.ctx.uow(), ids[0])
+            card = get_customer(self.ctx.write_uow(), ids[0])
         except ServiceError as err:
             show_service_error(self, err, "客户档案")
             return None

@@ -16,7 +16,6 @@ from app.services.lists.spec import ListSource
 from app.ui.admin.scroll import scrollable
 from app.ui.context import AppContext
 from app.ui.listview import ListView
-from app.ui.listview.uow import read_uow
 
 
 class CustomerRecordsPage(QWidget):
@@ -43,7 +42,7 @@ class CustomerRecordsPage(QWidget):
 
     def _open(self, _entity: str, record_id: int) -> None:
         try:
-            customer_id = self._customer_of(read_uow(self.ctx), record_id)
+            customer_id = self._customer_of(self.ctx.read_uow(), record_id)
         except ServiceError as err:
             QMessageBox.warning(self, self.source.title, str(err))
             return

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 from app.services.customers.lists import recycle_bin_source
 from app.ui.context import AppContext
 from app.ui.listview import ListView
-from app.ui.listview.uow import write_uow
 
 
 class RecycleBinDialog(QDialog):
@@ -51,7 +50,7 @@ class RecycleBinDialog(QDialog):
         if not ids:
             return
         restore = next(a for a in self.source.batch_actions if a.key == "restore")
-        result = restore.run(write_uow(self.ctx), ids)
+        result = restore.run(self.ctx.write_uow(), ids)
         for cid in ids:
             if cid not in {i for i, _ in result.skipped}:
                 self.restored.emit(cid)

@@ -35,7 +35,6 @@ from app.ui.customers.duplicate_panel import DuplicatePanel
 from app.ui.customers.fields import ErrorMap, label_text
 from app.ui.customers.form_widget import CustomerFormWidget
 from app.ui.customers.grant_dialog import GrantRequestDialog
-from app.ui.listview.uow import read_uow, write_uow
 
 TITLE = "客户资源信息登记表"
 DEBOUNCE_MS = 400
@@ -82,7 +81,7 @@ class RegisterDialog(QDialog):
         side = QVBoxLayout()
         side.addWidget(label_text("归属销售", True))
         self.owner = PinyinCombo(allow_none=False)
-        self.owner.set_items(owner_choices(read_uow(ctx)), ctx.actor.id)
+        self.owner.set_items(owner_choices(ctx.read_uow()), ctx.actor.id)
         self.owner.setEnabled(ctx.actor.role != Role.SALES_REP)  # a rep registers for self
         side.addWidget(self.errors.wrap("owner_id", self.owner))
         self.duplicates = DuplicatePanel(ctx)
@@ -143,7 +142,7 @@ class RegisterDialog(QDialog):
     def check_now(self) -> None:
         self._timer.stop()
         try:
-            hits = check_duplicates(read_uow(self.ctx), self.form.form())
+            hits = check_duplicates(self.ctx.read_uow(), self.form.form())
         except ServiceError as err:
             self.errors.show(err)
             return
@@ -178,7 +177,7 @@ class RegisterDialog(QDialog):
         form.owner_id = self.owner.current_id()
         form.contacts = self.contacts.forms()
         try:
-            self.result_ = register_customer(write_uow(self.ctx), form, override_reason=reason)
+            self.result_ = register_customer(self.ctx.write_uow(), form, override_reason=reason)
         except DuplicateFound as err:
             self.duplicates.set_hits(err.hits)
             self._update_blocked()

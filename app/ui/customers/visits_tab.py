@@ -27,7 +27,6 @@ from app.ui.common.messages import show_service_error
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR
 from app.ui.context import AppContext
 from app.ui.customers.record_table import record_table
-from app.ui.listview.uow import read_uow
 from app.ui.visits.print_forms import day, minute, plan_period, satisfaction_text
 
 TREE_COLUMNS = [
@@ -101,7 +100,7 @@ class VisitsTab(QWidget):
 
     def reload(self) -> None:
         try:
-            self.chain = visits.customer_visits(read_uow(self.ctx), self.customer_id)
+            self.chain = visits.customer_visits(self.ctx.read_uow(), self.customer_id)
         except ServiceError as err:
             show_service_error(self, err, "回访")
             self.chain = []

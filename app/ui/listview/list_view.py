@@ -34,11 +34,10 @@ from app.services.lists import prefs as list_prefs
 from app.services.lists import query as list_query
 from app.services.lists.spec import BatchAction, ListQuery, ListSource
 from app.ui.common.status_text import StatusText
+from app.ui.common.tasks import ProgressTask
 from app.ui.context import AppContext
-from app.ui.listview.background import BackgroundTask
 from app.ui.listview.dialogs import ColumnsDialog, SummaryDialog, ValueFilterDialog
 from app.ui.listview.table_printer import MAX_PRINT_ROWS, PrintTable, rows_as_text
-from app.ui.listview.uow import read_uow, write_uow
 from app.ui.listview.windowed_model import WindowedTableModel
 
 ALL_TIME = "全部时间"
@@ -221,7 +220,7 @@ class ListView(QWidget):
     # --- the query -------------------------------------------------------------
 
     def read_uow(self):
-        return read_uow(self.ctx)
+        return self.ctx.read_uow()
 
     def query(self) -> ListQuery:
         date_key, start, end = None, None, None
@@ -384,7 +383,7 @@ class ListView(QWidget):
             return
         try:
             list_prefs.save_filter(
-                write_uow(self.ctx), self.source.key, name, self.query(), as_default
+                self.ctx.write_uow(), self.source.key, name, self.query(), as_default
             )
         except ServiceError as exc:
             QMessageBox.warning(self, "保存失败", str(exc))
@@ -397,7 +396,7 @@ class ListView(QWidget):
         if f is None:
             return
         try:
-            list_prefs.delete_filter(write_uow(self.ctx), f.id)
+            list_prefs.delete_filter(self.ctx.write_uow(), f.id)
         except ServiceError as exc:
             QMessageBox.warning(self, "删除失败", str(exc))
         self._load_saved_filters()
@@ -407,7 +406,7 @@ class ListView(QWidget):
     def _initial_keys(self) -> list[str]:
         default = [c.key for c in self.source.columns if c.visible]
         try:
-            layout = list_prefs.load_layout(read_uow(self.ctx), self.source.key)
+            layout = list_prefs.load_layout(self.ctx.read_uow(), self.source.key)
         except ServiceError:
             layout = None
         if not layout:
@@ -467,7 +466,7 @@ class ListView(QWidget):
             "widths": {k: self._widths[k] for k in keys if k in self._widths},
         }
         try:
-            list_prefs.save_layout(write_uow(self.ctx), self.source.key, layout)
+            list_prefs.save_layout(self.ctx.write_uow(), self.source.key, layout)
         except ServiceError:
             pass  # losing a column width is not worth interrupting the user
 
@@ -530,7 +529,7 @@ class ListView(QWidget):
         if action.versioned:  # the service refuses rows changed since the list read them
             params["versions"] = self.model.versions(ids)
         try:
-            result = action.run(write_uow(self.ctx), ids, **params)
+            result = action.run(self.ctx.write_uow(), ids, **params)
         except ServiceError as exc:
             QMessageBox.warning(
                 self, f"批量{action.label}失败", str(exc) + "\n没有任何记录被修改。"
@@ -550,7 +549,7 @@ class ListView(QWidget):
         dialog.run()
         dialog.exec()
 
-    def export_excel(self, path: str | None = None) -> BackgroundTask | None:
+    def export_excel(self, path: str | None = None) -> ProgressTask | None:
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
                 self,
@@ -566,7 +565,7 @@ class ListView(QWidget):
 
         def job(progress, cancelled):
             return excel_export.export_list(
-                read_uow(ctx),
+                ctx.read_uow(),
                 source,
                 query,
                 keys,
@@ -576,7 +575,7 @@ class ListView(QWidget):
                 cancelled=cancelled,
             )
 
-        task = BackgroundTask(self, "正在导出 Excel…", job)
+        task = ProgressTask(self, "正在导出 Excel…", job)
         task.finished.connect(
             lambda n: QMessageBox.information(self, "导出完成", f"已导出 {n} 行到：\n{path}")
         )

@@ -17,12 +17,12 @@ the view keep Qt from measuring every row.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -34,8 +34,8 @@ from PySide6.QtCore import (
 
 from app.services.lists import query as list_query
 from app.services.lists.spec import Column, ListQuery, ListSource
+from app.ui.common.tasks import Task
 from app.ui.context import AppContext
-from app.ui.listview.uow import read_uow
 
 log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
@@ -70,34 +70,8 @@ class _Page:
         self.texts: list[tuple[str, ...] | None] = [None] * len(rows)
 
 
-class _IdReader(threading.Thread):
-    """Reads every id of the model's current query; stops when a newer query comes."""
-
-    def __init__(self, model: WindowedTableModel, generation: int):
-        super().__init__(name="list-ids", daemon=True)
-        self.model, self.generation, self.query = model, generation, model.query
-        self.ids: array | None = None
-
-    def _stop(self) -> bool:
-        time.sleep(0)  # let the GUI thread run between chunks
-        return self.generation != self.model._generation
-
-    def run(self) -> None:
-        m = self.model
-        try:
-            self.ids = list_query.fetch_ids(read_uow(m.ctx), m.source, self.query, stop=self._stop)
-        except Exception:  # a far row still reads them itself (_every_id)
-            log.exception("reading the list's ids in the background failed")
-        try:
-            m._ids_ready.emit(self.generation, self.ids)
-        except RuntimeError:
-            pass  # the list was closed meanwhile
-
-
 class WindowedTableModel(QAbstractTableModel):
     loaded = Signal(int)  # the row count is final (counted, or every id read)
-    _count_ready = Signal(int, object)  # (query generation, count or None) from the thread
-    _ids_ready = Signal(int, object)  # (query generation, every id or None) from the thread
 
     def __init__(self, ctx: AppContext, source: ListSource, keys: Sequence[str], parent=None):
         super().__init__(parent)
@@ -117,9 +91,7 @@ class WindowedTableModel(QAbstractTableModel):
         self._count_pending: tuple[int, ListQuery] | None = None
         self._count_timer = QTimer(self, singleShot=True, interval=COUNT_FALLBACK_MS)
         self._count_timer.timeout.connect(self.start_count)
-        self._count_ready.connect(self._on_count)
-        self._ids_ready.connect(self._on_ids)
-        self._reader: _IdReader | None = None
+        self._reader: Task | None = None  # the background read of every id
 
     # --- what the view asks -------------------------------------------------
 
@@ -166,7 +138,7 @@ class WindowedTableModel(QAbstractTableModel):
     def set_query(self, query: ListQuery) -> None:
         self._generation += 1
         self._reader = None  # a running read stops at its next chunk
-        first = list_query.fetch_first_ids(read_uow(self.ctx), self.source, query, FIRST_WINDOW)
+        first = list_query.fetch_first_ids(self.ctx.read_uow(), self.source, query, FIRST_WINDOW)
         self.beginResetModel()
         self.query = query
         self._ids = first
@@ -194,24 +166,17 @@ class WindowedTableModel(QAbstractTableModel):
         self._count_timer.stop()
         if generation != self._generation or self.complete:
             return
-        threading.Thread(
-            target=self._count, args=(generation, query), name="list-count", daemon=True
-        ).start()
+        Task(lambda _p, _c: list_query.count(self.ctx.read_uow(), self.source, query),
+             name="list-count").on_success(lambda n: self._alive() and self._on_count(generation, n)).on_failure(
+            lambda _exc: None  # logged; the first window stays usable, the count partial
+        ).run_in_background()  # fmt: skip
 
     @property
     def count_pending(self) -> bool:
         return self._count_pending is not None
 
-    def _count(self, generation: int, query: ListQuery) -> None:
-        try:
-            n = list_query.count(read_uow(self.ctx), self.source, query)
-        except Exception:  # the first window stays usable; the count says it is partial
-            log.exception("counting the list's rows failed")
-            n = None
-        try:
-            self._count_ready.emit(generation, n)
-        except RuntimeError:
-            pass  # the list was closed meanwhile
+    def _alive(self) -> bool:
+        return shiboken6.isValid(self)  # the list may have closed while the task ran
 
     def _on_count(self, generation: int, n) -> None:
         if generation != self._generation or n is None or self.complete:
@@ -230,8 +195,19 @@ class WindowedTableModel(QAbstractTableModel):
         """A long list's rows past GROW_LIMIT are reached by reading every id. Read them
         now, after the first rows and the count, so a jump far down (the scroll bar, the
         end) does not wait for them; a newer query stops the read at its next chunk."""
-        self._reader = _IdReader(self, generation)
-        self._reader.start()
+        query = self.query
+
+        def stop() -> bool:
+            time.sleep(0)  # let the GUI thread run between chunks
+            return generation != self._generation
+
+        def read(_progress, _cancelled):
+            return list_query.fetch_ids(self.ctx.read_uow(), self.source, query, stop=stop)
+
+        self._reader = Task(read, name="list-ids")
+        self._reader.on_success(lambda ids: self._alive() and self._on_ids(generation, ids))
+        self._reader.on_failure(lambda _e: self._alive() and self._on_ids(generation, None))
+        self._reader.run_in_background()
 
     def _on_ids(self, generation: int, ids) -> None:
         if generation != self._generation:
@@ -252,10 +228,10 @@ class WindowedTableModel(QAbstractTableModel):
         the GIL row by row (SQLite: several seconds instead of well under one)."""
         reader = self._reader  # only ever the current query's (set_query drops it)
         if reader is not None:
-            reader.join()
-            if reader.ids is not None:
-                return reader.ids
-        return list_query.fetch_ids(read_uow(self.ctx), self.source, self.query)
+            reader.wait()
+            if reader.result is not None:
+                return reader.result
+        return list_query.fetch_ids(self.ctx.read_uow(), self.source, self.query)
 
     def ensure_complete(self) -> None:
         """Export, print and batch actions need every id: read them now if still pending."""
@@ -278,7 +254,9 @@ class WindowedTableModel(QAbstractTableModel):
             if row < GROW_LIMIT:
                 want = max(row + 1, 10 * len(self._ids))
                 limit = min(GROW_LIMIT, -(-want // PAGE_SIZE) * PAGE_SIZE)
-                ids = list_query.fetch_first_ids(read_uow(self.ctx), self.source, self.query, limit)
+                ids = list_query.fetch_first_ids(
+                    self.ctx.read_uow(), self.source, self.query, limit
+                )
                 self._take(ids, every=len(ids) < limit)
             else:
                 self._take(self._every_id(), every=True)
@@ -368,7 +346,7 @@ class WindowedTableModel(QAbstractTableModel):
         missing = [i for i in ids if i not in seen]
         for start in range(0, len(missing), VERSION_CHUNK):
             chunk = missing[start : start + VERSION_CHUNK]
-            rows = list_query.fetch_rows(read_uow(self.ctx), self.source, chunk, [], version=True)
+            rows = list_query.fetch_rows(self.ctx.read_uow(), self.source, chunk, [], version=True)
             seen.update((r[0], r[-1]) for r in rows if r is not None)
         return {i: seen[i] for i in ids if i in seen}
 
@@ -382,7 +360,7 @@ class WindowedTableModel(QAbstractTableModel):
             self._load_to(min(start + PAGE_SIZE, self._rows) - 1)
             ids = self._ids[start : start + PAGE_SIZE]
             page = _Page(
-                list_query.fetch_rows(read_uow(self.ctx), self.source, ids, self.keys,
+                list_query.fetch_rows(self.ctx.read_uow(), self.source, ids, self.keys,
                                       version=self.source.version_expr is not None)
             )  # fmt: skip
             self._pages[page_no] = page

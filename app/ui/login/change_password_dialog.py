@@ -26,4 +26,6 @@ class ChangePasswordDialog(FormDialog):
         self.confirm = self.add_line("password_confirm", "确认新密码：", password=True)
 
     def submit(self) -> None:
-        auth.change_password(self.ctx.uow(), self.old.text(), self.new.text(), self.confirm.text())
+        auth.change_password(
+            self.ctx.write_uow(), self.old.text(), self.new.text(), self.confirm.text()
+        )

@@ -14,7 +14,6 @@ from app.ui.common.messages import show_service_error
 from app.ui.common.style import HINT_COLOR
 from app.ui.context import AppContext
 from app.ui.listview import ListView
-from app.ui.listview.uow import read_uow
 from app.ui.policy.recompute_dialog import RecomputeDialog
 
 TITLE = "客户分类表"
@@ -51,7 +50,7 @@ class ClassificationPage(QWidget):
 
     def recompute(self) -> RecomputeDialog | None:
         try:
-            proposals = classification.propose(read_uow(self.ctx))
+            proposals = classification.propose(self.ctx.read_uow())
         except ServiceError as err:
             show_service_error(self, err, TITLE)
             return None

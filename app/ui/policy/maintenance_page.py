@@ -11,7 +11,6 @@ from app.services.policy.maintenance import Frequency, maintenance_source, read_
 from app.ui.common.style import HINT_COLOR
 from app.ui.context import AppContext
 from app.ui.listview import ListView
-from app.ui.listview.uow import read_uow
 
 
 def standard_text(freq: dict[str, Frequency]) -> str:
@@ -40,7 +39,7 @@ class MaintenancePage(QWidget):
     def _show_standard(self) -> None:
         # The numbers are settings the admin may change while this page is open.
         try:
-            self.legend.setText(standard_text(read_frequencies(read_uow(self.ctx))))
+            self.legend.setText(standard_text(read_frequencies(self.ctx.read_uow())))
         except ServiceError as err:
             self.legend.setText(f"维护标准读取失败：{err}")
 

@@ -120,7 +120,7 @@ class RecomputeDialog(QDialog):
     def accept(self) -> None:
         set_message(self.error, "")
         try:
-            self.confirmed = classification.confirm(self.ctx.uow(), self.selected())
+            self.confirmed = classification.confirm(self.ctx.write_uow(), self.selected())
         except ServiceError as err:
             set_message(self.error, str(err))
             return

@@ -25,7 +25,6 @@ from app.services.policy.review_lists import ReviewDetail, reassign_choices
 from app.ui.common.form_dialog import FIELD_WIDTH, FormDialog
 from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.context import AppContext
-from app.ui.listview.uow import read_uow
 
 EXTEND_MONTHS_DAYS = 90  # the default new deadline offered for 延期
 
@@ -56,7 +55,7 @@ class StatementDialog(FormDialog):
 
     def submit(self) -> None:
         reviews.file_statement(
-            self.ctx.uow(), self.review.id, self.review.version, self.statement.toPlainText()
+            self.ctx.write_uow(), self.review.id, self.review.version, self.statement.toPlainText()
         )
 
 
@@ -93,7 +92,7 @@ class DecisionDialog(FormDialog):
         self.new_owner = PinyinCombo(placeholder="输入姓名或拼音首字母")
         self.new_owner.setMinimumWidth(FIELD_WIDTH)
         try:
-            choices = reassign_choices(read_uow(ctx), review)
+            choices = reassign_choices(ctx.read_uow(), review)
         except ServiceError as err:
             choices = []
             self.errors.show(err)
@@ -124,7 +123,7 @@ class DecisionDialog(FormDialog):
     def submit(self) -> None:
         outcome = self.outcome()
         reviews.decide(
-            self.ctx.uow(),
+            self.ctx.write_uow(),
             self.review.id,
             self.review.version,
             outcome,

@@ -16,7 +16,6 @@ from app.services.policy.review_lists import (
 from app.ui.common.style import HINT_COLOR
 from app.ui.context import AppContext
 from app.ui.listview.record_pane import RecordPane
-from app.ui.listview.uow import read_uow
 from app.ui.policy.review_dialogs import DecisionDialog, StatementDialog
 
 TITLE = "客户评审"
@@ -83,7 +82,7 @@ class ReviewsPage(RecordPane):
         return self.select_record(review_id)
 
     def load(self, record_id: int) -> ReviewDetail:
-        return review_detail(read_uow(self.ctx), record_id)
+        return review_detail(self.ctx.read_uow(), record_id)
 
     def html(self, record: ReviewDetail) -> str:
         return detail_html(record)

@@ -6,8 +6,8 @@ result comes back to the GUI thread as a signal."""
 from __future__ import annotations
 
 import logging
-import threading
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.services.core.database import Database
@@ -15,6 +15,7 @@ from app.services.core.errors import ServiceError
 from app.services.core.uow import UnitOfWork
 from app.services.policy import reviews
 from app.services.pool import rules as pool
+from app.ui.common.tasks import Task
 
 log = logging.getLogger(__name__)
 HOUR_MS = 60 * 60 * 1000
@@ -26,7 +27,7 @@ class PolicySweeper(QObject):
     def __init__(self, db: Database, parent: QObject | None = None, interval_ms: int = HOUR_MS):
         super().__init__(parent)
         self.db = db
-        self._thread: threading.Thread | None = None
+        self._task: Task | None = None
         self.timer = QTimer(self, interval=interval_ms)
         self.timer.timeout.connect(self.run)
 
@@ -35,31 +36,38 @@ class PolicySweeper(QObject):
         self.timer.start()
 
     def run(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
+        if self._task is not None and self._task.running():
             return  # the previous sweep is still going
-        self._thread = threading.Thread(target=self._work, name="policy-sweep", daemon=True)
-        self._thread.start()
+        self._task = (
+            Task(lambda _p, _c: self._sweep(), name="policy-sweep")
+            .on_success(self._report)
+            .on_failure(self._failed)
+            .run_in_background()
+        )
 
-    def _work(self) -> None:
+    def _sweep(self) -> str:
         parts = []
-        try:
-            # No acting user: the history says "自动回收", not a person's name.
-            result = pool.sweep(UnitOfWork(self.db, None))
-            if result.moved or result.reminded:
-                parts.append(result.message)
-            opened = reviews.open_due_reviews(UnitOfWork(self.db, None))
-            if opened:
-                parts.append(f"{len(opened)} 个客户开发期限已过，已进入评审。")
-        except ServiceError as exc:
+        # No acting user: the history says "自动回收", not a person's name.
+        result = pool.sweep(UnitOfWork(self.db, None))
+        if result.moved or result.reminded:
+            parts.append(result.message)
+        opened = reviews.open_due_reviews(UnitOfWork(self.db, None))
+        if opened:
+            parts.append(f"{len(opened)} 个客户开发期限已过，已进入评审。")
+        return "".join(parts)
+
+    def _report(self, text: str) -> None:
+        if shiboken6.isValid(self):  # the window may have closed while we worked
+            self.finished.emit(text)
+
+    def _failed(self, exc: BaseException) -> None:
+        # Never a message box from a timer; the next hour retries. Tracebacks are logged
+        # by the task; a ServiceError (e.g. the database unreachable) is noted here.
+        if isinstance(exc, ServiceError):
             log.warning("policy sweep failed: %s", exc)
-        except Exception:  # a failed sweep must never take the app down; next hour retries
-            log.exception("policy sweep failed")
-        try:
-            self.finished.emit("".join(parts))
-        except RuntimeError:
-            pass  # the window closed while we worked: nobody left to tell
+        self._report("")
 
     def stop(self, wait_s: float = 5.0) -> None:
         self.timer.stop()
-        if self._thread is not None:
-            self._thread.join(wait_s)
+        if self._task is not None:
+            self._task.wait(wait_s)

@@ -18,7 +18,6 @@ from app.ui.context import AppContext
 from app.ui.customers.card_dialog import CustomerCardDialog
 from app.ui.customers.card_windows import open_card
 from app.ui.listview import ListView
-from app.ui.listview.uow import read_uow, write_uow
 from app.ui.pool.returns_dialog import ReturnsPreviewDialog
 
 TITLE = "公海客户"
@@ -64,7 +63,7 @@ class PoolPage(QWidget):
 
     def open_customer(self, customer_id: int) -> CustomerCardDialog | None:
         try:
-            visible = can_open(read_uow(self.ctx), customer_id)
+            visible = can_open(self.ctx.read_uow(), customer_id)
         except ServiceError as err:
             show_service_error(self, err, TITLE)
             return None
@@ -82,7 +81,7 @@ class PoolPage(QWidget):
 
     def claim(self, customer_id: int) -> bool:
         try:
-            pool.claim(write_uow(self.ctx), customer_id)
+            pool.claim(self.ctx.write_uow(), customer_id)
         except ServiceError as err:
             show_service_error(self, err, "领取失败")
             self.reload()
@@ -103,7 +102,7 @@ class PoolPage(QWidget):
 
     def sweep(self) -> None:
         try:
-            due = pool.sweep(write_uow(self.ctx), dry_run=True).moved
+            due = pool.sweep(self.ctx.write_uow(), dry_run=True).moved
         except ServiceError as err:
             show_service_error(self, err, "回收失败")
             return
@@ -115,7 +114,7 @@ class PoolPage(QWidget):
         ):
             return
         try:
-            result = pool.sweep(write_uow(self.ctx))
+            result = pool.sweep(self.ctx.write_uow())
         except ServiceError as err:
             show_service_error(self, err, "回收失败")
             return

@@ -22,7 +22,6 @@ from app.services.core.errors import ServiceError
 from app.services.pool.lists import UpcomingReturn, upcoming_returns
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR, message_label, set_message
 from app.ui.context import AppContext
-from app.ui.listview.uow import read_uow
 
 DEFAULT_DAYS = 7
 
@@ -96,7 +95,7 @@ class ReturnsPreviewDialog(QDialog):
     def reload(self) -> None:
         set_message(self.error, "")
         try:
-            self.rows = upcoming_returns(read_uow(self.ctx), self.days.value())
+            self.rows = upcoming_returns(self.ctx.read_uow(), self.days.value())
         except ServiceError as err:
             self.rows = []
             set_message(self.error, str(err))

@@ -96,7 +96,7 @@ class ReminderWindow(QWidget):
 
     def refresh(self) -> None:
         try:
-            result = reminders.collect(self.ctx.uow())
+            result = reminders.collect(self.ctx.write_uow())
         except ServiceError as err:
             set_message(self.failure_label, f"无法读取待办提醒：{err}")
             return

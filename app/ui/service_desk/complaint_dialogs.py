@@ -21,7 +21,6 @@ from app.services.service_desk.complaints import ComplaintDetail, ComplaintForm
 from app.ui.common.form_dialog import FIELD_WIDTH, FormDialog
 from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.context import AppContext
-from app.ui.listview.uow import read_uow, write_uow
 from app.ui.service_desk.customer_combo import CustomerCombo
 
 
@@ -35,7 +34,7 @@ def text_box(text: str = "", height: int = 90) -> QPlainTextEdit:
 
 def _code_combo(ctx: AppContext, table_key: str, current_id: int | None, none: bool):
     combo = PinyinCombo(allow_none=none)
-    rows = code_tables.options(read_uow(ctx), table_key, current_id)
+    rows = code_tables.options(ctx.read_uow(), table_key, current_id)
     combo.set_items([(r.id, r.label, r) for r in rows], current_id)
     return combo
 
@@ -77,7 +76,7 @@ class ComplaintDialog(FormDialog):
         title = "修改投诉/反馈" if detail else "登记投诉/反馈"
         super().__init__(parent, title, ok_text="保存" if detail else "登记")
         self.ctx, self.detail = ctx, detail
-        form = complaints.form_of(detail, read_uow(ctx)) if detail else ComplaintForm()
+        form = complaints.form_of(detail, ctx.read_uow()) if detail else ComplaintForm()
         if detail:
             self.set_intro(f"客户：{detail.customer_name}（{detail.customer_number}）")
             self.customer = None
@@ -111,7 +110,7 @@ class ComplaintDialog(FormDialog):
         if detail is None and ctx.actor.role in roles.CAN_ASSIGN_COMPLAINTS:
             self.handler = PinyinCombo(placeholder="可稍后指派")
             try:
-                self.handler.set_items(complaints.handler_choices(read_uow(ctx)))
+                self.handler.set_items(complaints.handler_choices(ctx.read_uow()))
             except ServiceError as err:
                 self.errors.show(err)
             self.add_field("handler_id", "处理人", self.handler)
@@ -128,7 +127,7 @@ class ComplaintDialog(FormDialog):
         if not self.due_auto:
             return
         try:
-            with read_uow(self.ctx) as uow:
+            with self.ctx.read_uow() as uow:
                 due = complaints.default_due_date(
                     uow, self.severity.current_id() or "normal", self.received().date()
                 )
@@ -158,11 +157,11 @@ class ComplaintDialog(FormDialog):
     def submit(self) -> None:
         if self.detail is None:
             self.saved_id = complaints.register_complaint(
-                write_uow(self.ctx), self.complaint_form()
+                self.ctx.write_uow(), self.complaint_form()
             )
         else:
             complaints.update_complaint(
-                write_uow(self.ctx), self.detail.id, self.detail.version, self.complaint_form()
+                self.ctx.write_uow(), self.detail.id, self.detail.version, self.complaint_form()
             )
             self.saved_id = self.detail.id
 
@@ -177,7 +176,7 @@ class AssignDialog(FormDialog):
         self.handler = PinyinCombo(placeholder="输入姓名或拼音首字母")
         self.handler.setMinimumWidth(FIELD_WIDTH)
         try:
-            choices = complaints.handler_choices(read_uow(ctx))
+            choices = complaints.handler_choices(ctx.read_uow())
         except ServiceError as err:
             choices = []
             self.errors.show(err)
@@ -190,7 +189,7 @@ class AssignDialog(FormDialog):
     def submit(self) -> None:
         due = self.due.date().toPython()
         complaints.assign_handler(
-            write_uow(self.ctx), self.detail.id, self.detail.version, self.handler.current_id(),
+            self.ctx.write_uow(), self.detail.id, self.detail.version, self.handler.current_id(),
             due if due != self.detail.due_date else None,
         )  # fmt: skip
 
@@ -216,7 +215,9 @@ class _TextDialog(FormDialog):
         return ""
 
     def submit(self) -> None:
-        self.call(write_uow(self.ctx), self.detail.id, self.detail.version, self.text.toPlainText())
+        self.call(
+            self.ctx.write_uow(), self.detail.id, self.detail.version, self.text.toPlainText()
+        )
 
 
 class NoteDialog(_TextDialog):

@@ -15,7 +15,6 @@ from app.services.service_desk.lists import customer_choices
 from app.ui.common.form_dialog import FIELD_WIDTH
 from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.context import AppContext
-from app.ui.listview.uow import read_uow
 
 CHOICE_LIMIT = service_desk_lists.CHOICE_LIMIT  # the first window; typing searches all
 
@@ -41,7 +40,7 @@ class CustomerCombo(PinyinCombo):
         """Reload the choices from the service (all visible customers matching `text`)."""
         keep = current_id if current_id is not None else self.current_id()
         try:
-            rows = customer_choices(read_uow(self.ctx), text, CHOICE_LIMIT, include_id=keep)
+            rows = customer_choices(self.ctx.read_uow(), text, CHOICE_LIMIT, include_id=keep)
         except ServiceError:
             rows = []
         if not text.strip():

@@ -12,7 +12,6 @@ from app.services.service_desk import samples
 from app.services.service_desk.samples import DispatchForm, SampleDetail, SampleForm
 from app.ui.common.form_dialog import FormDialog
 from app.ui.context import AppContext
-from app.ui.listview.uow import read_uow, write_uow
 from app.ui.service_desk.complaint_dialogs import text_box
 from app.ui.service_desk.customer_combo import CustomerCombo
 
@@ -108,7 +107,7 @@ class SampleDialog(FormDialog):
         if not customer_id:
             return
         try:
-            d = samples.defaults_for(read_uow(self.ctx), customer_id)
+            d = samples.defaults_for(self.ctx.read_uow(), customer_id)
         except ServiceError as err:
             self.errors.show(err)
             return
@@ -131,10 +130,10 @@ class SampleDialog(FormDialog):
 
     def submit(self) -> None:
         if self.detail is None:
-            self.saved_id = samples.file_request(write_uow(self.ctx), self.sample_form())
+            self.saved_id = samples.file_request(self.ctx.write_uow(), self.sample_form())
         else:
             samples.update_request(
-                write_uow(self.ctx), self.detail.id, self.detail.version, self.sample_form()
+                self.ctx.write_uow(), self.detail.id, self.detail.version, self.sample_form()
             )
             self.saved_id = self.detail.id
 
@@ -166,7 +165,7 @@ class DispatchDialog(FormDialog):
 
     def submit(self) -> None:
         samples.record_dispatch(
-            write_uow(self.ctx), self.detail.id, self.detail.version,
+            self.ctx.write_uow(), self.detail.id, self.detail.version,
             DispatchForm(self.dispatched_on.date().toPython(), self.courier_text(),
                          self.tracking_no.text(), self.note.text()),
         )  # fmt: skip
@@ -182,5 +181,5 @@ class CancelDialog(FormDialog):
 
     def submit(self) -> None:
         samples.cancel_request(
-            write_uow(self.ctx), self.detail.id, self.detail.version, self.reason.text()
+            self.ctx.write_uow(), self.detail.id, self.detail.version, self.reason.text()
         )

@@ -21,7 +21,6 @@ from app.services.service_desk.samples import SampleDetail
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR
 from app.ui.context import AppContext
 from app.ui.listview.record_pane import RecordPane
-from app.ui.listview.uow import read_uow
 from app.ui.service_desk.complaint_dialogs import (
     AssignDialog,
     CloseDialog,
@@ -176,7 +175,7 @@ class ComplaintsTab(_DeskTab):
         self.follow_selection()
 
     def load(self, record_id: int) -> ComplaintDetail:
-        return complaints.complaint_detail(read_uow(self.ctx), record_id)
+        return complaints.complaint_detail(self.ctx.read_uow(), record_id)
 
     def html(self, record) -> str:
         return complaint_html(record)
@@ -242,7 +241,7 @@ class SamplesTab(_DeskTab):
         self.follow_selection()
 
     def load(self, record_id: int) -> SampleDetail:
-        return samples.sample_detail(read_uow(self.ctx), record_id)
+        return samples.sample_detail(self.ctx.read_uow(), record_id)
 
     def html(self, record) -> str:
         return sample_html(record)

@@ -50,7 +50,6 @@ from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.common.style import ERROR_COLOR, set_message
 from app.ui.context import AppContext
 from app.ui.customers.followups_tab import OptionalDate
-from app.ui.listview.uow import read_uow, write_uow
 from app.ui.visits.print_forms import SATISFACTION, minute, plan_period
 
 WIDE = FIELD_WIDTH + 140
@@ -90,7 +89,7 @@ def line(text: str = "", width: int = FIELD_WIDTH) -> QLineEdit:
 def code_combo(ctx: AppContext, table_key: str, current_id=None, allow_none=True) -> PinyinCombo:
     combo = PinyinCombo(allow_none=allow_none, placeholder="输入拼音首字母或文字")
     combo.setMinimumWidth(FIELD_WIDTH)
-    rows = code_tables.options(read_uow(ctx), table_key, current_id)
+    rows = code_tables.options(ctx.read_uow(), table_key, current_id)
     combo.set_items([(r.id, r.label, r) for r in rows], current_id)
     return combo
 
@@ -99,7 +98,7 @@ def customer_combo(ctx: AppContext) -> PinyinCombo:
     """The customers the actor may plan a visit for (owned, in scope, not in the pool)."""
     combo = PinyinCombo(placeholder="输入客户名称或拼音首字母")
     combo.setMinimumWidth(WIDE)
-    combo.set_items(visits.visit_targets(read_uow(ctx)))
+    combo.set_items(visits.visit_targets(ctx.read_uow()))
     return combo
 
 
@@ -115,7 +114,7 @@ def visitor_choices(ctx: AppContext, plan: PlanDetail | None) -> list[tuple[int,
     else the people the actor may act for (owner_choices); always the actor and
     the plan's current visitors."""
     provider = getattr(visits, "visitor_choices", None) or owner_choices
-    found = dict(provider(read_uow(ctx)))
+    found = dict(provider(ctx.read_uow()))
     if plan is not None:
         found.update(zip(plan.visitor_ids, plan.visitor_names, strict=True))
     me = ctx.actor
@@ -308,16 +307,16 @@ class PlanDialog(VisitFormDialog):
         if self.customer_id() is None:
             raise ValidationError("请选择客户。", field="customer_id")
         if self.plan is None:
-            self.plan_id = visits.create_plan(write_uow(self.ctx), self.plan_form())
+            self.plan_id = visits.create_plan(self.ctx.write_uow(), self.plan_form())
         else:
             visits.update_plan(
-                write_uow(self.ctx), self.plan.id, self.plan_form(), self.plan.version
+                self.ctx.write_uow(), self.plan.id, self.plan_form(), self.plan.version
             )
 
     def reload_version(self) -> bool:
         if self.plan is None:
             return False
-        self.plan = visits.plan_detail(read_uow(self.ctx), self.plan.id)
+        self.plan = visits.plan_detail(self.ctx.read_uow(), self.plan.id)
         return True
 
 
@@ -331,7 +330,7 @@ class BatchPlanDialog(VisitFormDialog):
         self.set_intro("按条件查出回访对象，勾选后为每个客户各制订一份回访计划。")
         self.grade = PinyinCombo(placeholder="全部等级")
         self.grade.setMinimumWidth(FIELD_WIDTH)
-        grades = code_tables.options(read_uow(ctx), "grade")
+        grades = code_tables.options(ctx.read_uow(), "grade")
         self.grade.set_items([(r.code, r.label, r) for r in grades])
         self.add_field("grade", "客户等级", self.grade)
         self.since = OptionalDate("只查此日期以来未回访的客户")
@@ -340,7 +339,7 @@ class BatchPlanDialog(VisitFormDialog):
         self.add_field("since", "未回访自", self.since)
         self.owner = PinyinCombo(placeholder="全部")
         self.owner.setMinimumWidth(FIELD_WIDTH)
-        self.owner.set_items(owner_choices(read_uow(ctx)))
+        self.owner.set_items(owner_choices(ctx.read_uow()))
         self.add_field("owner_id", "归属销售", self.owner)
         self.search_button = QPushButton("查询回访对象")
         self.search_button.clicked.connect(self.find_targets)
@@ -366,7 +365,7 @@ class BatchPlanDialog(VisitFormDialog):
         self.errors.clear()
         try:
             found = visits.visit_targets(
-                read_uow(self.ctx),
+                self.ctx.read_uow(),
                 grade_code=self.grade.current_id(),
                 not_visited_since=self.since.value(),
                 owner_id=self.owner.current_id(),
@@ -390,7 +389,7 @@ class BatchPlanDialog(VisitFormDialog):
             method_id=self.method.current_id(),
             visitor_ids=(self.ctx.actor.id,),
         )
-        self.plan_ids = visits.create_plans(write_uow(self.ctx), ids, form)
+        self.plan_ids = visits.create_plans(self.ctx.write_uow(), ids, form)
 
 
 def _plan_intro(plan: PlanDetail) -> str:
@@ -418,7 +417,7 @@ class AppointDialog(VisitFormDialog):
     def submit(self) -> None:
         at = self.at.dateTime().toPython().replace(second=0, microsecond=0)
         visits.appoint(
-            write_uow(self.ctx),
+            self.ctx.write_uow(),
             self.plan.id,
             at,
             self.place.text(),
@@ -427,7 +426,7 @@ class AppointDialog(VisitFormDialog):
         )
 
     def reload_version(self) -> bool:
-        self.plan = visits.plan_detail(read_uow(self.ctx), self.plan.id)
+        self.plan = visits.plan_detail(self.ctx.read_uow(), self.plan.id)
         return True
 
 
@@ -440,10 +439,12 @@ class CancelPlanDialog(VisitFormDialog):
         self.reason = self.add_field("reason", "取消原因 *", line(width=WIDE))
 
     def submit(self) -> None:
-        visits.cancel_plan(write_uow(self.ctx), self.plan.id, self.reason.text(), self.plan.version)
+        visits.cancel_plan(
+            self.ctx.write_uow(), self.plan.id, self.reason.text(), self.plan.version
+        )
 
     def reload_version(self) -> bool:
-        self.plan = visits.plan_detail(read_uow(self.ctx), self.plan.id)
+        self.plan = visits.plan_detail(self.ctx.read_uow(), self.plan.id)
         return True
 
 
@@ -514,20 +515,20 @@ class RecordDialog(VisitFormDialog):
     def submit(self) -> None:
         form = self.record_form()
         if self.record is not None:
-            visits.update_record(write_uow(self.ctx), self.record.id, form, self.record.version)
+            visits.update_record(self.ctx.write_uow(), self.record.id, form, self.record.version)
             return
         if self.plan is not None:
-            self.record_id = visits.add_record(write_uow(self.ctx), self.plan.id, form)
+            self.record_id = visits.add_record(self.ctx.write_uow(), self.plan.id, form)
             return
         customer_id = self.customer.current_id()
         if customer_id is None:
             raise ValidationError("请选择客户。", field="customer_id")
-        self.record_id = visits.add_record(write_uow(self.ctx), None, form, customer_id)
+        self.record_id = visits.add_record(self.ctx.write_uow(), None, form, customer_id)
 
     def reload_version(self) -> bool:
         if self.record is None:
             return False
-        self.record = visits.record_detail(read_uow(self.ctx), self.record.id)
+        self.record = visits.record_detail(self.ctx.read_uow(), self.record.id)
         return True
 
 
@@ -542,12 +543,12 @@ def reportable_records(ctx: AppContext) -> list[RecordDetail]:
     has one (visits.reportable_records), else the 回访记录 list filtered to 未编入报告."""
     provider = getattr(visits, "reportable_records", None)
     if provider is not None:
-        return list(provider(read_uow(ctx)))
+        return list(provider(ctx.read_uow()))
     query = ListQuery(sort=(("visited_at", True),), filters=(("report_status", ("",)),))
-    ids = list_query.fetch_ids(read_uow(ctx), visit_records_source(), query)
+    ids = list_query.fetch_ids(ctx.read_uow(), visit_records_source(), query)
     found = []
     for rid in ids:
-        record = visits.record_detail(read_uow(ctx), rid)
+        record = visits.record_detail(ctx.read_uow(), rid)
         if record.visitor_id == ctx.actor.id:
             found.append(record)
             if len(found) >= REPORTABLE_LIMIT:
@@ -593,14 +594,14 @@ class ReportDialog(VisitFormDialog):
             self.suggestions.toPlainText(),
         )
         if self.report is None:
-            self.report_id = visits.create_report(write_uow(self.ctx), *args)
+            self.report_id = visits.create_report(self.ctx.write_uow(), *args)
         else:
-            visits.update_report(write_uow(self.ctx), self.report.id, *args, self.report.version)
+            visits.update_report(self.ctx.write_uow(), self.report.id, *args, self.report.version)
 
     def reload_version(self) -> bool:
         if self.report is None:
             return False
-        self.report = visits.report_detail(read_uow(self.ctx), self.report.id)
+        self.report = visits.report_detail(self.ctx.read_uow(), self.report.id)
         return True
 
 
@@ -617,7 +618,7 @@ class SubmitReportDialog(VisitFormDialog):
         self.set_intro(_report_intro(report))
         self.reviewer = PinyinCombo(placeholder="输入姓名或拼音首字母")
         self.reviewer.setMinimumWidth(FIELD_WIDTH)
-        choices = visits.reviewer_choices(read_uow(ctx), report.author_id)
+        choices = visits.reviewer_choices(ctx.read_uow(), report.author_id)
         self.reviewer.set_items(choices, report.reviewer_id)
         self.add_field("reviewer_id", "审阅人（主管领导）*", self.reviewer)
         self.add_hint("审阅人为本组主管或董事长；提交后报告不能再修改，除非被退回。")
@@ -626,10 +627,10 @@ class SubmitReportDialog(VisitFormDialog):
         reviewer = self.reviewer.current_id()
         if reviewer is None:
             raise ValidationError("请选择审阅人。", field="reviewer_id")
-        visits.submit_report(write_uow(self.ctx), self.report.id, reviewer, self.report.version)
+        visits.submit_report(self.ctx.write_uow(), self.report.id, reviewer, self.report.version)
 
     def reload_version(self) -> bool:
-        self.report = visits.report_detail(read_uow(self.ctx), self.report.id)
+        self.report = visits.report_detail(self.ctx.read_uow(), self.report.id)
         return True
 
 
@@ -660,7 +661,7 @@ class ReviewDialog(VisitFormDialog):
         if not (self.approve_radio.isChecked() or self.return_radio.isChecked()):
             raise ValidationError("请选择“同意”或“退回修改”。", field="decision")
         visits.review_report(
-            write_uow(self.ctx),
+            self.ctx.write_uow(),
             self.report.id,
             self.approve_radio.isChecked(),
             self.comments.toPlainText(),
@@ -668,7 +669,7 @@ class ReviewDialog(VisitFormDialog):
         )
 
     def reload_version(self) -> bool:
-        self.report = visits.report_detail(read_uow(self.ctx), self.report.id)
+        self.report = visits.report_detail(self.ctx.read_uow(), self.report.id)
         return True
 
 
@@ -691,7 +692,7 @@ class ArchiveDialog(VisitFormDialog):
 
     def submit(self) -> None:
         visits.archive_report(
-            write_uow(self.ctx),
+            self.ctx.write_uow(),
             self.report.id,
             self.category.current_id() or 0,
             self.note.text(),
@@ -699,7 +700,7 @@ class ArchiveDialog(VisitFormDialog):
         )
 
     def reload_version(self) -> bool:
-        self.report = visits.report_detail(read_uow(self.ctx), self.report.id)
+        self.report = visits.report_detail(self.ctx.read_uow(), self.report.id)
         return True
 
 

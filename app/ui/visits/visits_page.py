@@ -24,7 +24,6 @@ from app.ui.common.style import ERROR_COLOR, HINT_COLOR
 from app.ui.context import AppContext
 from app.ui.forms.paper_form import PaperForm, make_preview
 from app.ui.listview.record_pane import RecordPane
-from app.ui.listview.uow import read_uow
 from app.ui.visits import print_forms as forms
 from app.ui.visits.dialogs import (
     AppointDialog,
@@ -248,7 +247,7 @@ class VisitsPage(QTabWidget):
         if rid is None:
             return None
         try:
-            return reader(read_uow(self.ctx), rid)
+            return reader(self.ctx.read_uow(), rid)
         except ServiceError as err:
             pane.detail.setPlainText(str(err))
             return None
@@ -331,7 +330,7 @@ class VisitsPage(QTabWidget):
         if rid is None:
             return None
         try:
-            return reader(read_uow(self.ctx), rid)
+            return reader(self.ctx.read_uow(), rid)
         except ServiceError as err:
             show_service_error(self, err, TITLE)
             return None
@@ -455,7 +454,7 @@ class VisitsPage(QTabWidget):
             condition += f"（仅打印前 {MAX_PLANS_PRINTED} 项，完整数据请导出 Excel）"
             ids = ids[:MAX_PLANS_PRINTED]
         try:
-            plans = [visits.plan_detail(read_uow(self.ctx), pid) for pid in ids]
+            plans = [visits.plan_detail(self.ctx.read_uow(), pid) for pid in ids]
         except ServiceError as err:
             show_service_error(self, err, TITLE)
             return None
@@ -466,7 +465,7 @@ class VisitsPage(QTabWidget):
         if plan_id is None:
             return None
         try:
-            prep = visits.preparation(read_uow(self.ctx), plan_id)
+            prep = visits.preparation(self.ctx.read_uow(), plan_id)
         except ServiceError as err:
             show_service_error(self, err, TITLE)
             return None
@@ -477,7 +476,7 @@ class VisitsPage(QTabWidget):
         if rec is None:
             return None
         try:
-            plan = visits.plan_detail(read_uow(self.ctx), rec.plan_id)
+            plan = visits.plan_detail(self.ctx.read_uow(), rec.plan_id)
         except ServiceError:
             plan = None  # the form prints without the plan's line
         return forms.record_form(rec, self.company, plan)

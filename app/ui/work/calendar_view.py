@@ -40,7 +40,6 @@ from app.ui.common.flow_layout import flow_bar
 from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR, message_label, set_message
 from app.ui.context import AppContext
-from app.ui.listview.uow import read_uow
 
 KIND_COLORS = {
     WORK_PLAN: "#1565c0",
@@ -253,7 +252,7 @@ class CalendarTab(QWidget):
         self.person.setMinimumWidth(120)
         self.person_label = QLabel("查看：")
         try:
-            owners = calendar_events.viewable_users(read_uow(ctx))
+            owners = calendar_events.viewable_users(ctx.read_uow())
         except ServiceError:
             owners = []
         self.person.set_items([(o.id, o.name) for o in owners], ctx.actor.id)
@@ -343,7 +342,7 @@ class CalendarTab(QWidget):
             monday, sunday = week_range(self.anchor)
             self.title.setText(f"{monday:%Y-%m-%d} 至 {sunday:%m-%d}")
         try:
-            self.shown = calendar_events.events(read_uow(self.ctx), start, end, self.user_id())
+            self.shown = calendar_events.events(self.ctx.read_uow(), start, end, self.user_id())
             set_message(self.message, "")
         except ServiceError as err:
             self.shown = []

@@ -30,7 +30,6 @@ from app.ui.common.messages import confirm
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR, SUCCESS_COLOR, message_label, set_message
 from app.ui.context import AppContext
 from app.ui.listview import ListView
-from app.ui.listview.uow import read_uow
 
 
 class NotesTab(QWidget):
@@ -156,7 +155,7 @@ class NotesTab(QWidget):
 
     def load(self, note_id: int) -> bool:
         try:
-            self._fill(daily_notes.get_note(read_uow(self.ctx), note_id))
+            self._fill(daily_notes.get_note(self.ctx.read_uow(), note_id))
         except ServiceError as err:
             self._error(err)
             return False
@@ -189,10 +188,12 @@ class NotesTab(QWidget):
         self.errors.clear()
         try:
             if self.note is None:
-                note_id = daily_notes.create_note(self.ctx.uow(), self.form())
+                note_id = daily_notes.create_note(self.ctx.write_uow(), self.form())
             else:
                 note_id = self.note.id
-                daily_notes.update_note(self.ctx.uow(), note_id, self.note.version, self.form())
+                daily_notes.update_note(
+                    self.ctx.write_uow(), note_id, self.note.version, self.form()
+                )
         except ServiceError as err:
             self._error(err)
             return False
@@ -208,7 +209,7 @@ class NotesTab(QWidget):
         if not confirm(self, "删除记事", f"确定删除记事“{self.note.title}”吗？"):
             return False
         try:
-            daily_notes.delete_note(self.ctx.uow(), self.note.id, self.note.version)
+            daily_notes.delete_note(self.ctx.write_uow(), self.note.id, self.note.version)
         except ServiceError as err:
             self._error(err)
             if isinstance(err, ConflictError):

@@ -27,7 +27,6 @@ from app.services.work.plans import WorkPlanDetail, WorkPlanForm
 from app.ui.common.form_dialog import FIELD_WIDTH, FormDialog
 from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.context import AppContext
-from app.ui.listview.uow import read_uow
 
 
 def text_box(text: str = "", height: int = 80) -> QPlainTextEdit:
@@ -106,8 +105,8 @@ class PlanDialog(FormDialog):
         due_layout.addStretch(1)
         self.add_field("due_date", "完成期限：", due_row)
         try:
-            kinds = work_plans.kind_options(read_uow(ctx), form.kind_id)
-            people = work_plans.assignable_users(read_uow(ctx))
+            kinds = work_plans.kind_options(ctx.read_uow(), form.kind_id)
+            people = work_plans.assignable_users(ctx.read_uow())
         except ServiceError as err:
             kinds, people = [], [(ctx.actor.id, ctx.actor.full_name)]
             self.errors.show(err)
@@ -150,10 +149,10 @@ class PlanDialog(FormDialog):
 
     def submit(self) -> None:
         if self.plan is None:
-            self.saved_id = work_plans.create_plan(self.ctx.uow(), self.plan_form())
+            self.saved_id = work_plans.create_plan(self.ctx.write_uow(), self.plan_form())
         else:
             work_plans.update_plan(
-                self.ctx.uow(), self.plan.id, self.plan.version, self.plan_form()
+                self.ctx.write_uow(), self.plan.id, self.plan.version, self.plan_form()
             )
 
 
@@ -180,7 +179,7 @@ class ProgressDialog(FormDialog):
                           "。保存进度即答复催办。")  # fmt: skip
 
     def submit(self) -> None:
-        work_plans.update_progress(self.ctx.uow(), self.plan.id, self.plan.version,
+        work_plans.update_progress(self.ctx.write_uow(), self.plan.id, self.plan.version,
                                    self.progress.value(), self.done_qty.text(),
                                    self.note.toPlainText())  # fmt: skip
 
@@ -194,7 +193,7 @@ class CompleteDialog(FormDialog):
         self.add_hint("标记完成后进度为 100%，计划不能再修改。")
 
     def submit(self) -> None:
-        work_plans.complete(self.ctx.uow(), self.plan.id, self.plan.version,
+        work_plans.complete(self.ctx.write_uow(), self.plan.id, self.plan.version,
                             self.note.toPlainText())  # fmt: skip
 
 
@@ -208,7 +207,9 @@ class UrgeDialog(FormDialog):
         self.add_hint(times + "执行人的待办提醒中会出现【催办】，直到执行人更新进度。")
 
     def submit(self) -> None:
-        work_plans.urge(self.ctx.uow(), self.plan.id, self.plan.version, self.note.toPlainText())
+        work_plans.urge(
+            self.ctx.write_uow(), self.plan.id, self.plan.version, self.note.toPlainText()
+        )
 
 
 class CancelDialog(FormDialog):
@@ -220,5 +221,5 @@ class CancelDialog(FormDialog):
         self.reason = self.add_field("reason", "取消原因：", text_box("", 70))
 
     def submit(self) -> None:
-        work_plans.cancel(self.ctx.uow(), self.plan.id, self.plan.version,
+        work_plans.cancel(self.ctx.write_uow(), self.plan.id, self.plan.version,
                           self.reason.toPlainText())  # fmt: skip

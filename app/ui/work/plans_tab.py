@@ -14,7 +14,6 @@ from app.services.work.plans import WorkPlanDetail, plan_detail
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR
 from app.ui.context import AppContext
 from app.ui.listview.record_pane import RecordPane
-from app.ui.listview.uow import read_uow
 from app.ui.work.plan_dialogs import (
     CancelDialog,
     CompleteDialog,
@@ -99,7 +98,7 @@ class PlansTab(RecordPane):
         return self.select_record(plan_id)
 
     def load(self, record_id: int) -> WorkPlanDetail:
-        return plan_detail(read_uow(self.ctx), record_id)
+        return plan_detail(self.ctx.read_uow(), record_id)
 
     def html(self, record: WorkPlanDetail) -> str:
         return detail_html(record)
