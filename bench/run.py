@@ -197,18 +197,16 @@ class Ours:
     def summarize(self) -> None:
         from app.services.lists import summaries
         from app.services.lists.spec import ListQuery
-        from app.ui.listview.uow import read_uow
 
-        summaries.summarize(read_uow(self.ctx), self.source, ListQuery(), ["industry", "owner"])
+        summaries.summarize(self.ctx.read_uow(), self.source, ListQuery(), ["industry", "owner"])
 
     def export(self, rows: int, path: str) -> int:
         from app.services.lists.excel_export import export_list
-        from app.ui.listview.uow import read_uow
 
         keys = [c.key for c in self.source.columns][:20]
         self.view.model.ensure_complete()
         ids = self.view.model.ids[:rows]
-        return export_list(read_uow(self.ctx), self.source, self.view.model.query, keys, path,
+        return export_list(self.ctx.read_uow(), self.source, self.view.model.query, keys, path,
                            ids=ids)  # fmt: skip
 
     def print_preview(self, rows: int) -> None:
