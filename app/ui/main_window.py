@@ -242,7 +242,8 @@ class MainWindow(QMainWindow):
 
     def refresh_title(self) -> None:
         company = self._company()
-        self.setWindowTitle(f"{APP_NAME} — {company}" if company else APP_NAME)
+        # Qt adds the application's display name (客户资源管理系统) to the title.
+        self.setWindowTitle(company or APP_NAME)
         self.welcome_label.setText(f"{company or APP_NAME}\n欢迎您，{self.ctx.actor.full_name}")
 
     # --- actions ------------------------------------------------------------

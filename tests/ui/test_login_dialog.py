@@ -31,7 +31,7 @@ def login(qtbot, dialog, username, password):
 
 def test_shows_company_and_database(qtbot, sqlite_db, admin, no_keyring):
     dialog = make_dialog(qtbot, sqlite_db)
-    assert dialog.windowTitle() == "客户资源管理系统 — 登录"
+    assert dialog.windowTitle() == "登录"  # Qt appends the application's name
     assert dialog.company_label.text() == COMPANY
     assert dialog.database_label.text() == f"数据库：{sqlite_db.description}"
     assert not dialog.error_label.isVisible()
@@ -107,3 +107,17 @@ def test_network_share_warning_in_orange(qtbot, sqlite_db, admin, monkeypatch):
     assert dialog.share_warning.isVisible()
     assert dialog.share_warning.text() == "警告：网络共享"
     assert "e65100" in dialog.share_warning.styleSheet()
+
+
+def test_enter_in_the_password_field_logs_in(qtbot, sqlite_db, admin):
+    from PySide6.QtCore import Qt
+
+    dialog = make_dialog(qtbot, sqlite_db)
+    dialog.show()
+    dialog.username_edit.setText("admin")
+    dialog.password_edit.setText(PASSWORD)
+    dialog.password_edit.setFocus()
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert dialog.actor.username == "admin"
+    assert not dialog.settings_button.autoDefault()

@@ -35,7 +35,7 @@ def fake_exec(fill):
 
 def test_navigation_title_and_status_bar(qtbot, admin_ctx):
     window = make_window(qtbot, admin_ctx)
-    assert window.windowTitle() == f"客户资源管理系统 — {COMPANY}"
+    assert window.windowTitle() == COMPANY  # Qt appends 客户资源管理系统
     names = [window.nav.item(i).text() for i in range(window.nav.count())]
     modules = [m[0] for m in MODULES]
     assert names == ["客户档案", "公海客户", "客户政策", *modules, *NOT_YET_OPEN, "系统设置"]
@@ -151,7 +151,7 @@ def test_security_tab_saves_and_retitles(qtbot, admin_ctx):
     page.editors["security.lockout_minutes"].setValue(30)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert page.saved_label.text() == "设置已保存。"
-    assert window.windowTitle() == "客户资源管理系统 — 新名称贸易有限公司"
+    assert window.windowTitle() == "新名称贸易有限公司"
     window.settings_page.setCurrentWidget(page)
     screenshot(window, "main_window_security")
 

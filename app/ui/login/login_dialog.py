@@ -35,7 +35,8 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.connector = connector
         self.actor: Actor | None = None
-        self.setWindowTitle(f"{APP_NAME} — 登录")
+        # Qt adds the application's display name (客户资源管理系统) to every window title.
+        self.setWindowTitle("登录")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
@@ -78,6 +79,9 @@ class LoginDialog(QDialog):
         )
         self.login_button = buttons.addButton("登录", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        # Enter anywhere in the dialog logs in: only 登录 may be the default button.
+        for other in (self.settings_button, self.cancel_button):
+            other.setAutoDefault(False)
         self.login_button.setDefault(True)
         self.login_button.clicked.connect(self.try_login)
         self.cancel_button.clicked.connect(self.reject)
