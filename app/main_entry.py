@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from app import APP_ID, APP_NAME
 from app.ui.bootstrap import Bootstrap
+from app.ui.common.chinese import install_chinese
 from app.ui.common.fonts import install_fonts
 from app.ui.crash import install_excepthook
 
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)
     install_excepthook()
     install_fonts(app)
+    install_chinese(app)
     bootstrap = Bootstrap(args.database_url)
     if bootstrap.start() is None:
         bootstrap.connector.close()

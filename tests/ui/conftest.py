@@ -14,6 +14,7 @@ from app.services.core import config, credentials
 from app.services.core.database import open_database
 from app.services.core.uow import UnitOfWork
 from app.ui.common import prefs
+from app.ui.common.chinese import install_chinese
 from app.ui.common.fonts import install_fonts
 from app.ui.context import AppContext
 from tests.services.helpers import passed_first_login
@@ -26,6 +27,7 @@ PASSWORD = "Passw0rd!"
 @pytest.fixture(scope="session", autouse=True)
 def _fonts(qapp):
     assert install_fonts(qapp), "bundled CJK font must load"
+    assert install_chinese(qapp), "Qt's own Chinese translations must load"
 
 
 @pytest.fixture(autouse=True)

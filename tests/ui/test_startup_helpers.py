@@ -57,3 +57,23 @@ def test_unlock_user_from_the_command_line(sqlite_db, admin, capsys):
     assert auth.login(UnitOfWork(sqlite_db), "admin", PASSWORD).username == "admin"
     assert main_entry.main(["--database-url", sqlite_db.url, "--unlock-user", "nobody"]) == 1
     assert "没有用户名为“nobody”的用户" in capsys.readouterr().err
+
+
+def test_qt_speaks_chinese(qapp):
+    from PySide6.QtCore import QCoreApplication, QDate, QLocale
+    from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+
+    from app.ui.common.chinese import install_chinese
+
+    assert install_chinese(qapp)
+    assert QLocale().name() == "zh_CN"
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    texts = {b.text() for b in box.buttons()}
+    assert texts == {"确定", "取消"}, texts
+    edit = QLineEdit()
+    menu = edit.createStandardContextMenu()
+    assert any("粘贴" in a.text() for a in menu.actions())
+    assert "年" in QLocale().toString(QDate(2026, 12, 4), QLocale.FormatType.LongFormat)
+    assert QCoreApplication.translate("QFileDialog", "&Save") != "&Save"
