@@ -59,13 +59,23 @@ class Column:
             return "是" if value else "否"
         if self.kind == "money":
             return f"{Decimal(str(value)):,.2f}"
-        if self.kind == "number" and isinstance(value, float) and value.is_integer():
-            return str(int(value))  # 100, not 100.0
+        if self.kind == "number" and isinstance(value, float | Decimal):
+            return _plain_number(value)
         if self.kind == "datetime" and isinstance(value, datetime):
             return value.strftime("%Y-%m-%d %H:%M")
         if self.kind == "date" and isinstance(value, datetime | date):
             return value.strftime("%Y-%m-%d")
         return str(getattr(value, "value", value))
+
+
+def _plain_number(value: float | Decimal) -> str:
+    """5000 (not 5000.000 from a Numeric(14, 3) column, nor 5000.0), 12.5, 1,234,567.25:
+    thousands separated, no trailing zeros."""
+    d = Decimal(str(value))
+    text = f"{d:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
 @dataclass(frozen=True)

@@ -332,3 +332,17 @@ def test_unused_left_joins_onto_unique_keys_are_left_out():
     inner = select(User.id).select_from(User).join(Team, User.team_id == Team.id)
     assert "JOIN teams" in sql(pruning.without_unused_joins(inner))
     assert "JOIN teams" in sql(pruning.without_unused_joins(only_team.distinct()))
+
+
+def test_numbers_read_as_people_write_them():
+    """Issue 15 (numbers): a quantity from a Numeric(14, 3) column is 5,000, not 5000.000."""
+    from decimal import Decimal
+
+    from app.services.lists.spec import Column
+
+    qty = Column("quantity", "数量", None, kind="number")
+    assert [qty.display(v) for v in (Decimal("5000.000"), Decimal("12.500"), 100.0, 7, Decimal("0"))] == [
+        "5,000", "12.5", "100", "7", "0"
+    ]  # fmt: skip
+    assert qty.display(Decimal("1234567.250")) == "1,234,567.25"
+    assert Column("amount", "金额", None, kind="money").display(Decimal("5000")) == "5,000.00"
