@@ -71,3 +71,16 @@ def form(world: World, name: str = NXH, **kw) -> CustomerForm:
 
 def register(world: World, actor: Actor, name: str = NXH, **kw) -> RegisterResult:
     return register_customer(world.uow(actor), form(world, name, **kw))
+
+
+def grant_read_access(world: World, actor: Actor, customer_id: int) -> int:
+    """An approved 查阅授权 for `actor` on one customer, valid a week."""
+    from datetime import timedelta
+
+    from app.services.core import clock
+    from app.services.customers import grants
+
+    until = clock.now() + timedelta(days=7)
+    gid = grants.request_grant(world.uow(actor), "协助跟进", until, customer_id=customer_id)
+    grants.decide_grant(world.uow(world.chairman), gid, True)
+    return gid

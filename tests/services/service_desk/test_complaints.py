@@ -18,7 +18,13 @@ from app.services.reminders.engine import Severity
 from app.services.service_desk import complaints
 from app.services.service_desk.complaints import ComplaintForm
 from app.services.service_desk.lists import complaints_source, customer_choices
-from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
+from tests.services.customer_fixtures import (
+    NXH,
+    fast_passwords,
+    grant_read_access,
+    make_world,
+    register,
+)
 
 YC = "银川枸杞贸易有限公司"
 WZ = "吴忠滩羊肉业有限公司"
@@ -328,14 +334,6 @@ def test_customer_choices_follow_visibility(world):
 
 def test_a_read_only_grant_does_not_allow_acting_for_the_customer(world):
     """Issue 12.4: an approved 查阅授权 lets rep3 see rep1's customer, not act for it."""
-    from datetime import timedelta
-
-    from app.services.core import clock
-    from app.services.customers import grants
-
-    w = world
-    until = clock.now() + timedelta(days=7)
-    gid = grants.request_grant(UnitOfWork(w.db, w.rep3), "协助跟进", until, customer_id=w.nxh)
-    grants.decide_grant(UnitOfWork(w.db, w.chairman), gid, True)
+    grant_read_access(world, world.rep3, world.nxh)
     with pytest.raises(PermissionDenied, match="查阅授权只能查看"):
-        file(w, w.rep3, w.nxh)
+        file(world, world.rep3, world.nxh)
