@@ -25,8 +25,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.models import AccessGrant, Customer, Role, User
 from app.services.access import roles
 from app.services.core import clock
-from app.services.core.errors import NotFound, PermissionDenied, ValidationError
-from app.services.core.uow import Actor, UnitOfWork
+from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from app.services.core.uow import CONFLICT_MESSAGE, Actor, UnitOfWork
 
 
 def _team_members(actor: Actor):
@@ -182,3 +182,22 @@ def acting_customer(uow: UnitOfWork, customer_id: int, action: str) -> Customer:
     if seen is None:  # a form's field: the chosen customer is not there for this user
         raise ValidationError(NOT_VISIBLE, field="customer_id")
     raise PermissionDenied(f"查阅授权只能查看该客户的资料，不能为其{action}。")
+
+
+def editable_record(
+    uow: UnitOfWork,
+    model,
+    record_id: int,
+    expected_version: int | None,
+    not_found: str,
+    denied: str,
+):
+    """Inside a unit of work: a record that belongs to a customer (model.customer_id) if
+    the actor may change that customer now; ConflictError for a stale expected_version."""
+    row = uow.session.get(model, record_id)
+    if row is None:
+        raise NotFound(not_found)
+    editable_customer(uow, row.customer_id, denied)
+    if expected_version is not None and row.version != expected_version:
+        raise ConflictError(CONFLICT_MESSAGE)
+    return row

@@ -9,11 +9,16 @@ from datetime import date
 from sqlalchemy import select
 
 from app.models import Contact, Customer
-from app.services.access.visibility import customer_scope, editable_customer, visible_customer
+from app.services.access.visibility import (
+    customer_scope,
+    editable_customer,
+    editable_record,
+    visible_customer,
+)
 from app.services.admin import code_tables
 from app.services.core import clock
-from app.services.core.errors import ConflictError, NotFound, PermissionDenied
-from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
+from app.services.core.errors import PermissionDenied
+from app.services.core.uow import UnitOfWork
 from app.services.customers.card import ContactRow, contact_row
 from app.services.customers.forms import ContactForm
 from app.services.customers.validation import contact_columns
@@ -25,13 +30,8 @@ def _editable_customer(uow: UnitOfWork, customer_id: int) -> Customer:
 
 
 def _load(uow: UnitOfWork, contact_id: int, expected_version: int | None) -> Contact:
-    k = uow.session.get(Contact, contact_id)
-    if k is None:
-        raise NotFound("联系人不存在或已被删除。")
-    _editable_customer(uow, k.customer_id)
-    if expected_version is not None and k.version != expected_version:
-        raise ConflictError(CONFLICT_MESSAGE)
-    return k
+    return editable_record(uow, Contact, contact_id, expected_version,
+                           "联系人不存在或已被删除。", "您无权修改该客户的联系人。")  # fmt: skip
 
 
 def _others(uow: UnitOfWork, customer_id: int, contact_id: int | None):

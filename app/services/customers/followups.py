@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 
 from app.models import CodeItem, Customer, Deal, FollowUp, User
-from app.services.access.visibility import editable_customer, visible_customer
+from app.services.access.visibility import editable_customer, editable_record, visible_customer
 from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, ValidationError
@@ -74,8 +74,11 @@ def _visible_customer(uow: UnitOfWork, customer_id: int) -> Customer:
     return visible_customer(uow, customer_id)
 
 
+FOLLOW_UP_DENIED = "您只能为自己负责的客户记录跟进和成交。"
+
+
 def _editable_customer(uow: UnitOfWork, customer_id: int) -> Customer:
-    return editable_customer(uow, customer_id, "您只能为自己负责的客户记录跟进和成交。")
+    return editable_customer(uow, customer_id, FOLLOW_UP_DENIED)
 
 
 def _registered_at(c: Customer) -> datetime:
@@ -144,13 +147,8 @@ def add_follow_up(uow: UnitOfWork, customer_id: int, form: FollowUpForm) -> int:
 
 
 def _own_follow_up(uow: UnitOfWork, follow_up_id: int, expected_version: int | None) -> FollowUp:
-    f = uow.session.get(FollowUp, follow_up_id)
-    if f is None:
-        raise NotFound("该跟进记录不存在或已被删除。")
-    _editable_customer(uow, f.customer_id)
-    if expected_version is not None and f.version != expected_version:
-        raise ConflictError(CONFLICT_MESSAGE)
-    return f
+    return editable_record(uow, FollowUp, follow_up_id, expected_version,
+                           "该跟进记录不存在或已被删除。", FOLLOW_UP_DENIED)  # fmt: skip
 
 
 def update_follow_up(
