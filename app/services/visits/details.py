@@ -139,31 +139,23 @@ def user_names(uow: UnitOfWork, ids: Iterable[int | None]) -> dict[int, str]:
     return dict(uow.session.execute(q).tuples().all())
 
 
+def _visible(uow: UnitOfWork, model, scope, record_id: int, what: str):
+    row = uow.session.scalar(select(model).where(model.id == record_id, scope(uow.actor)))
+    if row is None:
+        raise NotFound(f"该{what}不存在，或您无权查看。")
+    return row
+
+
 def visible_plan(uow: UnitOfWork, plan_id: int) -> VisitPlan:
-    plan = uow.session.scalar(
-        select(VisitPlan).where(VisitPlan.id == plan_id, plan_scope(uow.actor))
-    )
-    if plan is None:
-        raise NotFound("该回访计划不存在，或您无权查看。")
-    return plan
+    return _visible(uow, VisitPlan, plan_scope, plan_id, "回访计划")
 
 
 def visible_record(uow: UnitOfWork, record_id: int) -> VisitRecord:
-    rec = uow.session.scalar(
-        select(VisitRecord).where(VisitRecord.id == record_id, record_scope(uow.actor))
-    )
-    if rec is None:
-        raise NotFound("该回访记录不存在，或您无权查看。")
-    return rec
+    return _visible(uow, VisitRecord, record_scope, record_id, "回访记录")
 
 
 def visible_report(uow: UnitOfWork, report_id: int) -> VisitReport:
-    report = uow.session.scalar(
-        select(VisitReport).where(VisitReport.id == report_id, report_scope(uow.actor))
-    )
-    if report is None:
-        raise NotFound("该回访报告不存在，或您无权查看。")
-    return report
+    return _visible(uow, VisitReport, report_scope, report_id, "回访报告")
 
 
 def plan_visitors(uow: UnitOfWork, plan_ids: Iterable[int]) -> dict[int, list[int]]:
