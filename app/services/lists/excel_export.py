@@ -30,7 +30,7 @@ from app.services.core import clock
 from app.services.core.errors import ServiceError
 from app.services.core.uow import UnitOfWork
 from app.services.lists import query as list_query
-from app.services.lists.spec import Column, ListQuery, ListSource
+from app.services.lists.spec import COUNT_LABEL, Column, ListQuery, ListSource
 from app.services.lists.summaries import Summary
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -305,7 +305,7 @@ def _summary_sheet(wb: Workbook, source: ListSource, summary: Summary) -> None:
     ws.freeze_panes = "A2"
     group_labels = [source.column(k).label for k in summary.keys]
     sum_labels = [source.column(k).label for k in summary.sum_keys]
-    _append(ws, group_labels + ["数量"] + sum_labels)
+    _append(ws, group_labels + [COUNT_LABEL] + sum_labels)
     for r in summary.rows:
         labels = ["" if v is None else str(v) for v in r.labels]
         _append(ws, labels + [r.count] + [float(r.sums[k]) for k in summary.sum_keys])

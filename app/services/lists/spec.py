@@ -19,6 +19,8 @@ from sqlalchemy import Select, func, or_
 from app.services.core.errors import ValidationError
 from app.services.core.uow import UnitOfWork
 
+# The group summary's count column: not 数量, which is a column of the deals and samples.
+COUNT_LABEL = "记录数"
 KINDS = ("text", "int", "number", "money", "date", "datetime", "bool", "enum")
 
 

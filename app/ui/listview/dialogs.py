@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.services.core.errors import ServiceError
 from app.services.lists import excel_export, summaries
-from app.services.lists.spec import Column, ListSource
+from app.services.lists.spec import COUNT_LABEL, Column, ListSource
 from app.services.lists.summaries import Summary
 
 
@@ -219,7 +219,7 @@ class SummaryDialog(QDialog):
         s = self.summary
         sums = [self.source.column(k) for k in s.sum_keys]
         self.tree.clear()
-        self.tree.setHeaderLabels(["分组", "数量"] + [c.label for c in sums])
+        self.tree.setHeaderLabels(["分组", COUNT_LABEL] + [c.label for c in sums])
 
         def item(label, row):
             it = QTreeWidgetItem(
@@ -301,7 +301,7 @@ class SummaryDialog(QDialog):
             title=f"{self.source.title} — 分组汇总",
             company=self.view.company,
             condition=self.view.query().describe(self.source),
-            headers=labels + ["数量"] + [c.label for c in sums],
+            headers=labels + [COUNT_LABEL] + [c.label for c in sums],
             widths=[120] * n,
             rows=rows,
             right_aligned=[False] * len(labels) + [True] * (1 + len(sums)),

@@ -52,7 +52,7 @@ def test_export_matches_the_view_and_types_cells(world, tmp_path):
     assert ws.column_dimensions["A"].width >= 8
     s = wb["汇总"]
     rows = list(s.iter_rows(values_only=True))
-    assert rows[0] == ("角色", "数量") and rows[-1][0] == "合计" and rows[-1][1] == 30
+    assert rows[0] == ("角色", "记录数") and rows[-1][0] == "合计" and rows[-1][1] == 30
     assert "搜索“u00”" in [c for row in wb["说明"].iter_rows(values_only=True) for c in row][3]
 
 
@@ -150,7 +150,7 @@ def test_summary_alone_exports_with_subtotal_rows(world, tmp_path):
     s = summaries.summarize(R(db, admin), src, ListQuery(), ["team", "role"])
     export_summary(src, ListQuery(), s, tmp_path / "汇总.xlsx")
     rows = list(openpyxl.load_workbook(tmp_path / "汇总.xlsx")["汇总"].iter_rows(values_only=True))
-    assert rows[0] == ("团队", "角色", "数量")
+    assert rows[0] == ("团队", "角色", "记录数")
     assert sum(r[2] for r in rows[1:-1]) == rows[-1][2] == 31
 
 
