@@ -129,3 +129,14 @@ def test_a_reps_day_visits_complaints_and_urged_work(qtbot, sqlite_db, monkeypat
     assert "【催办】本周拜访 5 家客户" in titles and "第二批货晚到三天" in titles
     window.resize(900, 360)
     screenshot(window, "reminders_rep_issue6")
+
+
+def test_escape_closes_the_window(qtbot, fake_clock, admin_ctx):
+    from PySide6.QtCore import Qt
+
+    window = make_window(qtbot, admin_ctx)
+    window.show()
+    qtbot.waitExposed(window)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Escape)
+    assert not window.isVisible()

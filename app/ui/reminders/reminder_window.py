@@ -28,6 +28,13 @@ class ReminderWindow(QWidget):
     open_target = Signal(object)  # Target
     count_changed = Signal(int)
 
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        # A window, not a dialog: Esc closes it all the same.
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+        else:
+            super().keyPressEvent(event)
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Window)
         self.ctx = ctx
