@@ -261,3 +261,15 @@ def test_reminders_drill_through_to_module_pages(qtbot, sqlite_db, monkeypatch, 
     assert window.nav.currentItem().text() == "回访管理"
     assert message_boxes[-1][2] == "该记录已不存在，或您无权查看。"
     screenshot(window, "main_window_service_desk")
+
+
+def test_on_off_rules_are_check_boxes(qtbot, admin_ctx):
+    from PySide6.QtWidgets import QCheckBox
+
+    window = make_window(qtbot, admin_ctx)
+    page = window.settings_page.security_page
+    box = page.editors["pool.auto_return"]
+    assert isinstance(box, QCheckBox) and box.isChecked()
+    box.setChecked(False)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert settings.read_settings(admin_ctx.write_uow())["pool.auto_return"] == 0

@@ -20,6 +20,11 @@ class SettingSpec:
     minimum: int | None = None
     maximum: int | None = None
 
+    @property
+    def is_switch(self) -> bool:
+        """On/off (stored 1/0): shown as a check box."""
+        return isinstance(self.default, int) and (self.minimum, self.maximum) == (0, 1)
+
 
 SPECS = {
     s.key: s
@@ -34,9 +39,7 @@ SPECS = {
         SettingSpec("security.password_min_length", "密码最短长度", 8, 6, 64),
         # Customer archive (issue 3)
         SettingSpec("customers.number_pattern", "客户编号格式", "KH{yyyy}{seq:05}"),
-        SettingSpec(
-            "customers.change_approval", "销售人员修改关键信息需内勤审批（1 是 0 否）", 0, 0, 1
-        ),
+        SettingSpec("customers.change_approval", "销售人员修改关键信息需内勤审批", 0, 0, 1),
         SettingSpec(
             "customers.late_registration_hours", "首次接触后几小时内须登记", 24, 1, 24 * 30
         ),
@@ -48,7 +51,7 @@ SPECS = {
         SettingSpec("pool.idle_days_C", "C 类客户未跟进几天回收公海", 30, 1, 3650),
         SettingSpec("pool.idle_days_D", "D 类客户未跟进几天回收公海", 30, 1, 3650),
         SettingSpec("pool.idle_days_default", "未分级客户未跟进几天回收公海", 60, 1, 3650),
-        SettingSpec("pool.auto_return", "到期自动回收公海（1 是；0 只提醒主管回收）", 1, 0, 1),
+        SettingSpec("pool.auto_return", "到期自动回收公海（不勾选：只提醒主管回收）", 1, 0, 1),
         SettingSpec("pool.warn_days", "回收前几天提醒归属销售", 7, 0, 90),
         SettingSpec("pool.claim_cap", "每位销售最多拥有客户数（领取上限）", 300, 1, 100000),
         SettingSpec("pool.cooldown_days", "被回收后几天内不得再领取同一客户", 30, 0, 3650),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -40,6 +41,12 @@ def _section(key: str) -> str:
     return prefix if prefix in dict(SECTIONS) else "other"
 
 
+def _value(editor: QWidget):
+    if isinstance(editor, QCheckBox):
+        return int(editor.isChecked())
+    return editor.value() if isinstance(editor, QSpinBox) else editor.text()
+
+
 class SecurityPage(QWidget):
     saved = Signal()
 
@@ -60,7 +67,9 @@ class SecurityPage(QWidget):
         self.errors = FieldErrors(forms["company"], self.error_label)
         self.editors: dict[str, QWidget] = {}
         for key, spec in settings.SPECS.items():
-            if isinstance(spec.default, int):
+            if spec.is_switch:
+                editor = QCheckBox()
+            elif isinstance(spec.default, int):
                 editor = QSpinBox()
                 editor.setRange(spec.minimum or 0, spec.maximum or 1_000_000)
                 editor.setMinimumWidth(100)
@@ -98,16 +107,15 @@ class SecurityPage(QWidget):
             return
         values = self.loaded.values
         for key, editor in self.editors.items():
-            if isinstance(editor, QSpinBox):
+            if isinstance(editor, QCheckBox):
+                editor.setChecked(bool(int(values[key])))
+            elif isinstance(editor, QSpinBox):
                 editor.setValue(int(values[key]))
             else:
                 editor.setText(str(values[key]))
 
     def values(self) -> dict:
-        return {
-            key: editor.value() if isinstance(editor, QSpinBox) else editor.text()
-            for key, editor in self.editors.items()
-        }
+        return {key: _value(editor) for key, editor in self.editors.items()}
 
     def save(self) -> None:
         self.errors.clear()
