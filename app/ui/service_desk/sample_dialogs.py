@@ -92,7 +92,7 @@ class SampleDialog(FormDialog):
             "reason", "寄样事由", text_box(detail.reason if detail else "", 60)
         )
         self.add_hint(
-            "样品和资料一律由销售内勤寄出（规则 7）；收件信息默认取客户的主要联系人和地址。"
+            "样品和资料一律由销售内勤寄出；收件信息默认取客户的主要联系人和地址。"
         )
         if detail:
             self.quantity.setText(detail.quantity)
