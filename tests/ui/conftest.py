@@ -127,3 +127,19 @@ def message_boxes(monkeypatch):
     )
     monkeypatch.setattr(QMessageBox, "about", recorder("about", None))
     return shown
+
+
+def show_page(qtbot, page_class, db, actor, size=(1200, 600)):
+    """A module page (customer list, pool …) for `actor`, shown at a desktop size."""
+    page = page_class(AppContext(db, actor), COMPANY)
+    qtbot.addWidget(page)
+    page.resize(*size)
+    page.show()
+    return page
+
+
+def list_names(page, key: str = "name") -> list[str]:
+    """The values of one column of a page's shared list, sorted."""
+    model = page.list.model
+    col = model.keys.index(key)
+    return sorted(model.data(model.index(r, col)) for r in range(model.rowCount()))

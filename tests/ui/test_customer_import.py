@@ -14,7 +14,7 @@ from app.ui.customers.import_dialog import ImportDialog
 from app.ui.customers.list_page import CustomerListPage
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
 from tests.services.customers.test_extra_field_columns import define_fields
-from tests.ui.conftest import COMPANY, screenshot
+from tests.ui.conftest import list_names, screenshot, show_page
 
 HEAD = ["客户名称＊", "客户来源＊", "等级", "电话", "邮箱", "客户规模", "年采购额", "合作意向"]
 
@@ -43,17 +43,11 @@ def customer_count(w) -> int:
 
 
 def page_for(qtbot, w, actor) -> CustomerListPage:
-    page = CustomerListPage(AppContext(w.db, actor), COMPANY)
-    qtbot.addWidget(page)
-    page.resize(1200, 600)
-    page.show()
-    return page
+    return show_page(qtbot, CustomerListPage, w.db, actor, (1200, 600))
 
 
 def names(page) -> list[str]:
-    model = page.list.model
-    col = model.keys.index("name")
-    return sorted(model.data(model.index(r, col)) for r in range(model.rowCount()))
+    return list_names(page)
 
 
 def finish(qtbot, dialog):

@@ -12,7 +12,7 @@ from app.ui.context import AppContext
 from app.ui.customers.customer_page import CustomerPage
 from app.ui.customers.list_page import CustomerListPage
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
-from tests.ui.conftest import COMPANY, screenshot
+from tests.ui.conftest import COMPANY, list_names, screenshot, show_page
 
 
 @pytest.fixture
@@ -27,17 +27,11 @@ def world(sqlite_db, monkeypatch):
 
 
 def page_for(qtbot, world, actor) -> CustomerListPage:
-    page = CustomerListPage(AppContext(world.db, actor), COMPANY)
-    qtbot.addWidget(page)
-    page.resize(1200, 600)
-    page.show()
-    return page
+    return show_page(qtbot, CustomerListPage, world.db, actor, (1200, 600))
 
 
 def names(page) -> list[str]:
-    model = page.list.model
-    col = model.keys.index("name")
-    return sorted(model.data(model.index(r, col)) for r in range(model.rowCount()))
+    return list_names(page)
 
 
 def test_rep_sees_only_own_customers(qtbot, world):

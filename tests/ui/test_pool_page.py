@@ -12,7 +12,7 @@ from app.ui.pool import pool_page as pool_page_module
 from app.ui.pool.pool_page import PoolPage
 from app.ui.pool.returns_dialog import ReturnsPreviewDialog
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
-from tests.ui.conftest import COMPANY, screenshot
+from tests.ui.conftest import list_names, screenshot, show_page
 
 YC = "银川枸杞贸易有限公司"
 WZ = "吴忠滩羊肉业有限公司"
@@ -42,17 +42,11 @@ def world(sqlite_db, monkeypatch, fake_clock):
 
 
 def page_for(qtbot, world, actor) -> PoolPage:
-    page = PoolPage(AppContext(world.db, actor), COMPANY)
-    qtbot.addWidget(page)
-    page.resize(1200, 560)
-    page.show()
-    return page
+    return show_page(qtbot, PoolPage, world.db, actor, (1200, 560))
 
 
 def names(page) -> list[str]:
-    model = page.list.model
-    col = model.keys.index("name")
-    return sorted(model.data(model.index(r, col)) for r in range(model.rowCount()))
+    return list_names(page)
 
 
 def say_yes(monkeypatch):
