@@ -17,6 +17,7 @@ from app.services.access import roles
 from app.services.access.visibility import customer_scope
 from app.services.core.uow import Actor, UnitOfWork, logged_in
 from app.services.customers.grants import STATUS_LABELS
+from app.services.customers.list_columns import customer_column
 from app.services.lists.spec import Column, ListSource, text_search
 
 _Requester = aliased(UserModel, name="requester")
@@ -122,7 +123,7 @@ def change_requests_source() -> ListSource:
                 filterable=True,
                 width=80,
             ),
-            Column("customer", "客户", Customer.name, width=220),
+            customer_column(220, sort_expr=None),
             Column(
                 "status",
                 "状态",

@@ -22,6 +22,7 @@ from app.services.access.visibility import customer_of_record, customer_scope
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
 from app.services.customers.grants import log_output_of_records
+from app.services.customers.list_columns import customer_column
 from app.services.lists.spec import Column, ListSource
 from app.services.search.pinyin import search_clause
 
@@ -59,8 +60,7 @@ def _search(text: str):
 def _columns() -> list[Column]:
     return [
         Column("name", "姓名", Contact.name, width=80, sort_expr=Contact.name_pinyin),
-        Column("customer", "客户", Customer.name, width=220, groupable=True,
-               sort_expr=Customer.name_pinyin),
+        customer_column(220, groupable=True),
         Column("gender", "性别", Contact.gender, width=50, groupable=True, filterable=True,
                visible=False),
         Column("position", "职位", Position.name, width=90, groupable=True, filterable=True,

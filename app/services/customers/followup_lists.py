@@ -23,6 +23,7 @@ from app.services.access.visibility import customer_of_record, customer_scope
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
 from app.services.customers.grants import log_output_of_records
+from app.services.customers.list_columns import customer_column
 from app.services.lists.spec import Column, ListSource
 from app.services.search.pinyin import search_clause
 
@@ -49,8 +50,7 @@ def _scoped(uow: UnitOfWork, model):
 
 def _customer_columns() -> list[Column]:
     return [
-        Column("customer", "客户", Customer.name, width=220, groupable=True,
-               sort_expr=Customer.name_pinyin),
+        customer_column(220, groupable=True),
         Column("customer_number", "客户编号", Customer.number, width=120, visible=False),
         Column("owner", "归属销售", Owner.full_name, width=80, groupable=True,
                sort_expr=Owner.name_pinyin),

@@ -18,6 +18,7 @@ from app.models import Customer, CustomerReview, Role, User
 from app.services.access import roles
 from app.services.core.errors import NotFound
 from app.services.core.uow import Actor, UnitOfWork, logged_in
+from app.services.customers.list_columns import customer_column
 from app.services.lists.spec import Column, ListSource, text_search
 from app.services.policy.reviews import OUTCOMES, visible_reviews
 
@@ -42,7 +43,7 @@ def _base(uow: UnitOfWork):
 
 def _columns() -> list[Column]:
     return [
-        Column("customer", "客户", Customer.name, width=220, sort_expr=Customer.name_pinyin),
+        customer_column(220),
         Column("owner", "归属销售", _Owner.full_name, groupable=True, filterable=True, width=80),
         Column("deadline", "开发期限", CustomerReview.deadline, kind="date", width=95),
         Column("opened_at", "进入评审", CustomerReview.opened_at, kind="datetime", width=125),

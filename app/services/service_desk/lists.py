@@ -20,6 +20,7 @@ from app.services.access.visibility import customer_scope
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ServiceError
 from app.services.core.uow import Actor, UnitOfWork, logged_in
+from app.services.customers.list_columns import customer_column
 from app.services.customers.search import customer_search
 from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource, text_search
 from app.services.search.pinyin import PinyinKeys, matches
@@ -72,7 +73,7 @@ def _complaints_base(uow: UnitOfWork):
 
 def _complaint_columns() -> list[Column]:
     return [
-        Column("customer", "客户", Customer.name, width=200, sort_expr=Customer.name_pinyin),
+        customer_column(200),
         Column("kind", "类型", Complaint.kind, labels=COMPLAINT_KIND, groupable=True,
                filterable=True, width=50),
         Column("channel", "渠道", Complaint.channel, groupable=True, filterable=True, width=70),
@@ -173,7 +174,7 @@ def _samples_base(uow: UnitOfWork):
 
 def _sample_columns() -> list[Column]:
     return [
-        Column("customer", "客户", Customer.name, width=200, sort_expr=Customer.name_pinyin),
+        customer_column(200),
         Column("requester", "申请人", _Requester.full_name, groupable=True, filterable=True,
                width=70),
         Column("requested_at", "申请时间", SampleRequest.requested_at, kind="datetime",

@@ -29,6 +29,7 @@ from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ServiceError
 from app.services.core.uow import UnitOfWork, logged_in
+from app.services.customers.list_columns import customer_column
 from app.services.customers.search import CUSTOMER_SEARCH_HINT, customer_search
 from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource, text_search
 from app.services.visits import workflow as visits
@@ -110,7 +111,7 @@ def _overdue():
 
 def _plan_columns() -> list[Column]:
     return [
-        Column("customer", "客户", Customer.name, width=220, sort_expr=Customer.name_pinyin),
+        customer_column(220),
         Column("customer_number", "客户编号", Customer.number, width=120, visible=False),
         Column("owner", "负责人", _Owner.full_name, groupable=True, filterable=True, width=80),
         Column("visitors", "回访人员", _visitor_names(), width=120),
@@ -190,7 +191,7 @@ def _records_base(uow: UnitOfWork):
 def _record_columns() -> list[Column]:
     report_labels = {"": NO_REPORT, **REPORT_STATUS}
     return [
-        Column("customer", "客户", Customer.name, width=220, sort_expr=Customer.name_pinyin),
+        customer_column(220),
         Column("visitor", "回访人", _Visitor.full_name, groupable=True, filterable=True,
                width=80),
         Column("visited_at", "回访时间", VisitRecord.visited_at, kind="datetime", width=125),

@@ -15,6 +15,7 @@ from app.models.work import PERIOD, WORK_STATUS
 from app.services.access import roles
 from app.services.core import clock
 from app.services.core.uow import Actor, UnitOfWork, logged_in
+from app.services.customers.list_columns import customer_column
 from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource, text_search
 from app.services.work import plans as work_plans
 from app.services.work.notes import note_search
@@ -57,7 +58,7 @@ def _plan_columns() -> list[Column]:
                width=70),
         Column("kind", "类别", _Kind.name, groupable=True, filterable=True, width=80),
         Column("title", "计划标题", WorkPlan.title, width=200),
-        Column("customer", "客户", Customer.name, width=160, sort_expr=Customer.name_pinyin),
+        customer_column(160),
         Column("target", "目标", WorkPlan.target, width=180, visible=False),
         Column("target_qty", "目标数量", WorkPlan.target_qty, kind="int", width=70),
         Column("done_qty", "完成数量", WorkPlan.done_qty, kind="int", width=70),

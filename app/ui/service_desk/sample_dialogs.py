@@ -91,9 +91,7 @@ class SampleDialog(FormDialog):
         self.reason = self.add_field(
             "reason", "寄样事由", text_box(detail.reason if detail else "", 60)
         )
-        self.add_hint(
-            "样品和资料一律由销售内勤寄出；收件信息默认取客户的主要联系人和地址。"
-        )
+        self.add_hint("样品和资料一律由销售内勤寄出；收件信息默认取客户的主要联系人和地址。")
         if detail:
             self.quantity.setText(detail.quantity)
             self.recipient.setText(detail.recipient)
