@@ -49,8 +49,8 @@ from sqlalchemy.orm import aliased
 from app.models import CodeItem, CodeTable, Customer, FollowUp, Role, User
 from app.services.access.visibility import customer_scope
 from app.services.core import clock, settings
-from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
+from app.services.customers.list_columns import customer_base
 from app.services.customers.search import CUSTOMER_SEARCH_HINT, customer_search
 from app.services.lists.spec import Column, ListSource
 
@@ -174,14 +174,11 @@ def status_expr():
 
 
 def _base(uow: UnitOfWork):
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    return (
-        select(Customer.id)
-        .select_from(Customer)
-        .outerjoin(Grade, Customer.grade_id == Grade.id)
-        .outerjoin(Owner, Customer.owner_id == Owner.id)
-        .where(customer_scope(uow.actor), Customer.owner_id.is_not(None))
+    return customer_base(
+        uow,
+        [(Grade, Customer.grade_id == Grade.id), (Owner, Customer.owner_id == Owner.id)],
+        customer_scope,
+        Customer.owner_id.is_not(None),
     )
 
 

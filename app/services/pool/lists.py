@@ -20,6 +20,7 @@ from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ServiceError
 from app.services.core.uow import Actor, UnitOfWork
 from app.services.customers import ownership
+from app.services.customers.list_columns import customer_base
 from app.services.customers.registration import owner_choices
 from app.services.customers.search import CUSTOMER_SEARCH_HINT, customer_search
 from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource
@@ -31,15 +32,14 @@ Region = aliased(CodeItem, name="pool_region")
 
 
 def _base(uow: UnitOfWork):
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    return (
-        select(Customer.id)
-        .select_from(Customer)
-        .outerjoin(Grade, Customer.grade_id == Grade.id)
-        .outerjoin(Industry, Customer.industry_id == Industry.id)
-        .outerjoin(Region, Customer.region_id == Region.id)
-        .where(pool_scope(uow.actor))
+    return customer_base(
+        uow,
+        [
+            (Grade, Customer.grade_id == Grade.id),
+            (Industry, Customer.industry_id == Industry.id),
+            (Region, Customer.region_id == Region.id),
+        ],
+        pool_scope,
     )
 
 
