@@ -7,28 +7,23 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QHBoxLayout,
     QLabel,
-    QPushButton,
-    QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.services.core import clock
-from app.services.core.errors import ServiceError
 from app.services.customers import followups
 from app.services.customers.followups import DealForm, DealRow
 from app.ui.common.form_dialog import FormDialog
-from app.ui.common.messages import show_service_error
 from app.ui.common.style import HINT_COLOR, message_label
 from app.ui.context import AppContext
 from app.ui.customers.fields import multiline, shown
-from app.ui.customers.record_table import record_table
+from app.ui.customers.record_table import RecordTab, TabColumn
 
 
 def money(value: Decimal | None) -> str:
@@ -39,14 +34,14 @@ def quantity(value: Decimal | None) -> str:
     return "" if value is None else f"{value.normalize():f}"
 
 
-COLUMNS = [  # label, width, value, right-aligned
-    ("成交日期", 95, lambda r: shown(r.deal_date), False),
-    ("产品", 240, lambda r: r.product, False),
-    ("数量", 70, lambda r: quantity(r.quantity), True),
-    ("金额(元)", 120, lambda r: money(r.amount), True),
-    ("销售人员", 80, lambda r: r.salesperson, False),
-    ("交付", 50, lambda r: "已交付" if r.delivered else "未交付", False),
-    ("交付日期", 95, lambda r: shown(r.delivered_on), False),
+COLUMNS = [
+    TabColumn("成交日期", 95, lambda r: shown(r.deal_date)),
+    TabColumn("产品", 240, lambda r: r.product),
+    TabColumn("数量", 70, lambda r: quantity(r.quantity), right=True),
+    TabColumn("金额(元)", 120, lambda r: money(r.amount), right=True),
+    TabColumn("销售人员", 80, lambda r: r.salesperson),
+    TabColumn("交付", 50, lambda r: "已交付" if r.delivered else "未交付"),
+    TabColumn("交付日期", 95, lambda r: shown(r.delivered_on)),
 ]
 
 
@@ -116,69 +111,37 @@ class DeliverDialog(FormDialog):
         )
 
 
-class DealsTab(QWidget):
-    changed = Signal()
+class DealsTab(RecordTab):
+    what = "成交记录"
+    columns = COLUMNS
 
     def __init__(self, ctx: AppContext, customer_id: int, can_edit: bool, parent=None):
-        super().__init__(parent)
-        self.ctx, self.customer_id, self.can_edit = ctx, customer_id, can_edit
-        self.rows: list[DealRow] = []
-        self.table = record_table([c[0] for c in COLUMNS], [c[1] for c in COLUMNS])
+        super().__init__(ctx, customer_id, can_edit, parent)
         self.table.currentCellChanged.connect(lambda *_: self._update_buttons())
-        self.add_button = QPushButton("新增成交…")
-        self.add_button.clicked.connect(self.add)
-        self.deliver_button = QPushButton("标记交付…")
-        self.deliver_button.clicked.connect(self.deliver)
-        self.add_button.setEnabled(can_edit)
+        self.add_buttons(("新增成交…", self.add), ("标记交付…", self.deliver))
+        self.add_button, self.deliver_button = self.buttons.values()
         self.total = message_label(HINT_COLOR, hidden=False)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.deliver_button)
-        buttons.addStretch()
-        buttons.addWidget(self.total)
-        column = QVBoxLayout(self)
-        column.addLayout(buttons)
-        column.addWidget(self.table)
+        self.button_bar.addStretch()
+        self.button_bar.addWidget(self.total)
         self.reload()
 
+    def load(self, uow) -> list[DealRow]:
+        return followups.list_deals(uow, self.customer_id)
+
     def reload(self) -> None:
-        try:
-            self.rows = followups.list_deals(self.ctx.read_uow(), self.customer_id)
-        except ServiceError as err:
-            show_service_error(self, err, "成交记录")
-            self.rows = []
-        self.table.setRowCount(len(self.rows))
-        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        for r, row in enumerate(self.rows):
-            for c, (_label, _width, value, align_right) in enumerate(COLUMNS):
-                item = QTableWidgetItem(value(row))
-                if align_right:
-                    item.setTextAlignment(right)
-                self.table.setItem(r, c, item)
+        super().reload()
         amount = sum((r.amount for r in self.rows), Decimal(0))
         self.total.setText(f"共 {len(self.rows)} 笔，合计 {money(amount)} 元")
         self._update_buttons()
-
-    def selected(self) -> DealRow | None:
-        r = self.table.currentRow()
-        return self.rows[r] if 0 <= r < len(self.rows) else None
 
     def _update_buttons(self) -> None:
         row = self.selected()
         self.deliver_button.setEnabled(self.can_edit and row is not None and not row.delivered)
 
-    def _done(self) -> None:
-        self.reload()
-        self.changed.emit()
-
     def add(self) -> None:
-        if DealDialog(self.ctx, self.customer_id, self).exec():
-            self._done()
+        self.open_dialog(DealDialog(self.ctx, self.customer_id, self))
 
     def deliver(self) -> None:
         row = self.selected()
-        if row is None or row.delivered:
-            return
-        dialog = DeliverDialog(self.ctx, row, self)
-        if dialog.exec() or dialog.stale:
-            self._done()
+        if row is not None and not row.delivered:
+            self.open_dialog(DeliverDialog(self.ctx, row, self))

@@ -8,37 +8,33 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDate, QDateTime, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDateTimeEdit,
     QHBoxLayout,
-    QPushButton,
-    QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.services.admin import code_tables
 from app.services.core import clock
-from app.services.core.errors import ServiceError
 from app.services.customers import followups
 from app.services.customers.followups import FollowUpForm, FollowUpRow
 from app.ui.common.form_dialog import FIELD_WIDTH, FormDialog
-from app.ui.common.messages import confirm, show_service_error
+from app.ui.common.messages import confirm
 from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.context import AppContext
 from app.ui.customers.fields import multiline, shown
-from app.ui.customers.record_table import record_table
+from app.ui.customers.record_table import RecordTab, TabColumn
 
 COLUMNS = [
-    ("跟进时间", 130, lambda r: shown(r.at.replace(second=0, microsecond=0))),
-    ("方式", 60, lambda r: r.method),
-    ("内容", 330, lambda r: r.content.replace("\n", " ")),
-    ("下一步", 160, lambda r: r.next_step),
-    ("下次跟进", 90, lambda r: shown(r.next_date)),
-    ("跟进人", 70, lambda r: r.by_name),
+    TabColumn("跟进时间", 130, lambda r: shown(r.at.replace(second=0, microsecond=0))),
+    TabColumn("方式", 60, lambda r: r.method),
+    TabColumn("内容", 330, lambda r: r.content.replace("\n", " "), tooltip=lambda r: r.content),
+    TabColumn("下一步", 160, lambda r: r.next_step),
+    TabColumn("下次跟进", 90, lambda r: shown(r.next_date)),
+    TabColumn("跟进人", 70, lambda r: r.by_name),
 ]
 
 
@@ -129,65 +125,31 @@ def _method_id(ctx: AppContext, row: FollowUpRow | None) -> int | None:
     return next((r.id for r in rows if r.name == row.method), None)
 
 
-class FollowUpsTab(QWidget):
-    changed = Signal()
+class FollowUpsTab(RecordTab):
+    what = "跟进记录"
+    columns = COLUMNS
 
     def __init__(self, ctx: AppContext, customer_id: int, can_edit: bool, parent=None):
-        super().__init__(parent)
-        self.ctx, self.customer_id = ctx, customer_id
-        self.rows: list[FollowUpRow] = []
-        self.table = record_table([c[0] for c in COLUMNS], [c[1] for c in COLUMNS])
+        super().__init__(ctx, customer_id, can_edit, parent)
         if can_edit:
             self.table.doubleClicked.connect(lambda _i: self.edit())
-        buttons = QHBoxLayout()
-        self.buttons: dict[str, QPushButton] = {}
-        for text, slot in (("新增跟进…", self.add), ("修改…", self.edit), ("删除", self.delete)):
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            b.setEnabled(can_edit)
-            buttons.addWidget(b)
-            self.buttons[text] = b
-        buttons.addStretch()
-        column = QVBoxLayout(self)
-        column.addLayout(buttons)
-        column.addWidget(self.table)
+        self.add_buttons(("新增跟进…", self.add), ("修改…", self.edit), ("删除", self.delete))
+        self.button_bar.addStretch()
         self.reload()
 
-    def reload(self) -> None:
-        try:
-            self.rows = followups.list_follow_ups(self.ctx.read_uow(), self.customer_id)
-        except ServiceError as err:
-            show_service_error(self, err, "跟进记录")
-            self.rows = []
-        self.table.setRowCount(len(self.rows))
-        for r, row in enumerate(self.rows):
-            for c, (_label, _width, value) in enumerate(COLUMNS):
-                item = QTableWidgetItem(value(row))
-                item.setToolTip(row.content if c == 2 else "")
-                self.table.setItem(r, c, item)
-
-    def selected(self) -> FollowUpRow | None:
-        r = self.table.currentRow()
-        return self.rows[r] if 0 <= r < len(self.rows) else None
-
-    def _done(self) -> None:
-        self.reload()
-        self.changed.emit()
+    def load(self, uow) -> list[FollowUpRow]:
+        return followups.list_follow_ups(uow, self.customer_id)
 
     def dialog(self, row: FollowUpRow | None) -> FollowUpDialog:
         return FollowUpDialog(self.ctx, self.customer_id, row, self)
 
     def add(self) -> None:
-        if self.dialog(None).exec():
-            self._done()
+        self.open_dialog(self.dialog(None))
 
     def edit(self) -> None:
         row = self.selected()
-        if row is None:
-            return
-        dialog = self.dialog(row)
-        if dialog.exec() or dialog.stale:
-            self._done()
+        if row is not None:
+            self.open_dialog(self.dialog(row))
 
     def delete(self) -> None:
         row = self.selected()
@@ -195,8 +157,4 @@ class FollowUpsTab(QWidget):
             self, "删除跟进记录", f"确定删除 {shown(row.at)[:16]} 的这条跟进记录吗？"
         ):
             return
-        try:
-            followups.delete_follow_up(self.ctx.write_uow(), row.id, row.version)
-        except ServiceError as err:
-            show_service_error(self, err, "跟进记录")
-        self._done()
+        self.run(lambda: followups.delete_follow_up(self.ctx.write_uow(), row.id, row.version))
