@@ -40,6 +40,47 @@ def _grant_target(actor: Actor):
     )
 
 
+def _queue(
+    key, title, model, base, *, about, after_status=(), decided, decider, note, search, search_hint
+) -> ListSource:
+    """An approval queue: who asked when, about what, its status, and who decided how."""
+    return ListSource(
+        key=key,
+        title=title,
+        id_expr=model.id,
+        base=base,
+        columns=[
+            Column("created_at", "申请时间", model.created_at, kind="datetime", width=130),
+            Column(
+                "requester",
+                "申请人",
+                _Requester.full_name,
+                groupable=True,
+                filterable=True,
+                width=80,
+            ),
+            *about,
+            Column(
+                "status",
+                "状态",
+                model.status,
+                labels=STATUS_LABELS,
+                groupable=True,
+                filterable=True,
+                width=70,
+            ),
+            *after_status,
+            Column(decider[0], f"{decided}人", decider[1], groupable=True, width=80),
+            Column("decided_at", f"{decided}时间", model.decided_at, kind="datetime", width=130),
+            Column(note[0], f"{decided}意见", note[1], width=160),
+        ],  # fmt: skip
+        search=search,
+        search_hint=search_hint,
+        default_sort=[("created_at", True)],
+        default_date_key="created_at",
+    )
+
+
 def grants_source(actor: Actor) -> ListSource:
     def base(uow: UnitOfWork):
         me = logged_in(uow)
@@ -55,42 +96,16 @@ def grants_source(actor: Actor) -> ListSource:
             stmt = stmt.where(AccessGrant.requester_id == me.id)
         return stmt
 
-    return ListSource(
-        key="access_grants",
-        title="查阅授权",
-        id_expr=AccessGrant.id,
-        base=base,
-        columns=[
-            Column("created_at", "申请时间", AccessGrant.created_at, kind="datetime", width=130),
-            Column(
-                "requester",
-                "申请人",
-                _Requester.full_name,
-                groupable=True,
-                filterable=True,
-                width=80,
-            ),
-            Column("target", "查阅对象", _grant_target(actor), width=200),
-            Column("reason", "理由", AccessGrant.reason, width=200),
-            Column(
-                "status",
-                "状态",
-                AccessGrant.status,
-                labels=STATUS_LABELS,
-                groupable=True,
-                filterable=True,
-                width=70,
-            ),
-            Column("valid_until", "授权截止", AccessGrant.valid_until, kind="datetime", width=130),
-            Column("approver", "审批人", _Approver.full_name, groupable=True, width=80),
-            Column("decided_at", "审批时间", AccessGrant.decided_at, kind="datetime", width=130),
-            Column("decision_note", "审批意见", AccessGrant.decision_note, width=160),
-        ],  # fmt: skip
-        search=text_search(_Requester.full_name, AccessGrant.reason),
-        search_hint="申请人或理由",
-        default_sort=[("created_at", True)],
-        default_date_key="created_at",
-    )
+    return _queue(
+        "access_grants", "查阅授权", AccessGrant, base,
+        about=[Column("target", "查阅对象", _grant_target(actor), width=200),
+               Column("reason", "理由", AccessGrant.reason, width=200)],
+        after_status=[Column("valid_until", "授权截止", AccessGrant.valid_until, kind="datetime",
+                             width=130)],
+        decided="审批", decider=("approver", _Approver.full_name),
+        note=("decision_note", AccessGrant.decision_note),
+        search=text_search(_Requester.full_name, AccessGrant.reason), search_hint="申请人或理由",
+    )  # fmt: skip
 
 
 def change_requests_source() -> ListSource:
@@ -108,37 +123,10 @@ def change_requests_source() -> ListSource:
             stmt = stmt.where(ChangeRequest.requester_id == me.id)
         return stmt
 
-    return ListSource(
-        key="change_requests",
-        title="信息变更审批",
-        id_expr=ChangeRequest.id,
-        base=base,
-        columns=[
-            Column("created_at", "申请时间", ChangeRequest.created_at, kind="datetime", width=130),
-            Column(
-                "requester",
-                "申请人",
-                _Requester.full_name,
-                groupable=True,
-                filterable=True,
-                width=80,
-            ),
-            customer_column(220, sort_expr=None),
-            Column(
-                "status",
-                "状态",
-                ChangeRequest.status,
-                labels=STATUS_LABELS,
-                groupable=True,
-                filterable=True,
-                width=70,
-            ),
-            Column("decider", "处理人", _Decider.full_name, groupable=True, width=80),
-            Column("decided_at", "处理时间", ChangeRequest.decided_at, kind="datetime", width=130),
-            Column("note", "处理意见", ChangeRequest.note, width=160),
-        ],  # fmt: skip
-        search=text_search(_Requester.full_name, Customer.name),
-        search_hint="申请人或客户",
-        default_sort=[("created_at", True)],
-        default_date_key="created_at",
-    )
+    return _queue(
+        "change_requests", "信息变更审批", ChangeRequest, base,
+        about=[customer_column(220, sort_expr=None)],
+        decided="处理", decider=("decider", _Decider.full_name),
+        note=("note", ChangeRequest.note),
+        search=text_search(_Requester.full_name, Customer.name), search_hint="申请人或客户",
+    )  # fmt: skip
