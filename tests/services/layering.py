@@ -32,6 +32,9 @@ ALLOWED: dict[str, set[str]] = {
 }
 REGISTRY = "app.services.reminders.registry"  # the one importer of reminder providers
 ROLES_MODULE = "app.services.access.roles"  # the one home of role sets
+# A package's helpers that work inside a unit of work someone else opened; other service
+# packages may use them (as ALLOWED says), the UI never.
+INTERNAL = "_internal"
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,80 @@ def _role_sets(tree: ast.AST) -> list[int]:
     return lines
 
 
+_USES_OPEN_UOW = ("session", "flush", "commit", "joined")
+
+
+def _internal_names(tree: ast.Module) -> set[str]:
+    """Names this module took from a private module (`from x._internal import f`)."""
+    return {
+        (a.asname or a.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and leaf(node.module or "").startswith("_")
+        for a in node.names
+    }
+
+
+def _needs_open_uow(fn: ast.FunctionDef, internal: set[str]) -> bool:
+    """The body reads or writes through uow itself (uow.session …), or hands uow to a
+    helper that needs it open (a _private function or one from an _internal module).
+    Handing it to a public function is fine: that one opens it."""
+    for node in ast.walk(fn):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "uow"
+            and node.attr in _USES_OPEN_UOW
+        ):
+            return True
+        if isinstance(node, ast.Call) and any(
+            isinstance(a, ast.Name) and a.id == "uow" for a in node.args
+        ):
+            f = node.func
+            if isinstance(f, ast.Name) and (f.id.startswith("_") or f.id in internal):
+                return True
+            if isinstance(f, ast.Attribute) and (
+                f.attr.startswith("_")
+                or (isinstance(f.value, ast.Name) and f.value.id.startswith("_"))
+            ):
+                return True
+    return False
+
+
+def _opens_uow(fn: ast.FunctionDef) -> bool:
+    return any(
+        isinstance(node, ast.With)
+        and any(
+            isinstance(item.context_expr, ast.Name) and item.context_expr.id == "uow"
+            for item in node.items
+        )
+        for node in ast.walk(fn)
+    )
+
+
+def _is_provider(fn: ast.FunctionDef) -> bool:
+    """@provider(...) functions run inside the registry's unit of work."""
+    return any(
+        isinstance(d, ast.Call) and isinstance(d.func, ast.Name) and d.func.id == "provider"
+        for d in fn.decorator_list
+    )
+
+
+def _helpers_outside_internal(tree: ast.Module) -> list[tuple[int, str]]:
+    """Public functions taking a uow they do not open: they belong in an _internal module."""
+    internal = _internal_names(tree)
+    return [
+        (fn.lineno, fn.name)
+        for fn in tree.body
+        if isinstance(fn, ast.FunctionDef)
+        and not fn.name.startswith("_")
+        and fn.args.args
+        and fn.args.args[0].arg == "uow"
+        and not _is_provider(fn)
+        and _needs_open_uow(fn, internal)
+        and not _opens_uow(fn)
+    ]
+
+
 def violations(root: Path) -> list[str]:
     known = modules(root)
     services = {m: p for m, p in known.items() if m.startswith("app.services.")}
@@ -174,20 +251,47 @@ def violations(root: Path) -> list[str]:
                 found.append(
                     f"{where}:{imp.line}: only {REGISTRY} imports reminder providers ({imp.target})"
                 )
-            if imp.target != name and leaf(imp.target).startswith("_") and src_pkg != dst_pkg:
+            if (
+                imp.target != name
+                and leaf(imp.target).startswith("_")
+                and leaf(imp.target) != INTERNAL
+                and src_pkg != dst_pkg
+            ):
                 found.append(
                     f"{where}:{imp.line}: private module of another package ({imp.target})"
                 )
             for n in imp.names:
                 if n.startswith("_") and not n.startswith("__"):
                     found.append(f"{where}:{imp.line}: private name {n} from {imp.target}")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
         if name != ROLES_MODULE:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
             found += [f"{where}:{ln}: role set outside {ROLES_MODULE}" for ln in _role_sets(tree)]
+        found += [
+            f"{where}:{node.lineno}: a new UnitOfWork from another's db and actor "
+            "(hand uow on, or uow.separate(write=…) for a transaction of its own)"
+            for node in ast.walk(tree)
+            if name != "app.services.core.uow"  # UnitOfWork.separate itself
+            and isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "UnitOfWork"
+            and any(isinstance(a, ast.Attribute) and a.attr == "db" for a in node.args)
+        ]
+        if not leaf(name).startswith("_"):
+            found += [
+                f"{where}:{ln}: {fn}(uow) needs an open unit of work: open it "
+                f"(with uow:) or move it to {INTERNAL}"
+                for ln, fn in _helpers_outside_internal(tree)
+            ]
     for component in _cycles(graph):
         found.append("import cycle: " + " → ".join(component))
     for name, path in sorted(known.items()):
         if name.startswith("app.ui"):
+            found += [
+                f"{path.relative_to(root)}:{imp.line}: the UI imports a service's "
+                f"private module ({imp.target})"
+                for imp in imports_of(name, path, known)
+                if package_of(imp.target) and leaf(imp.target).startswith("_")
+            ]
             tree = ast.parse(path.read_text(encoding="utf-8"))
             found += [
                 f"{path.relative_to(root)}:{ln}: the UI declares a role set (ask access.roles)"

@@ -45,10 +45,27 @@ PLANTED = [
     ("app.services.work.notes", "ROLES = (Role.MANAGER, Role.ADMIN)\n", "role set outside"),
     ("app.ui.main_window", "ROLES = (Role.MANAGER, Role.ADMIN)\n", "the UI declares a role set"),
     ("app.services.core.clock", "import PySide6\n", "never import Qt"),
+    # a public helper that works only inside someone else's open unit of work
+    ("app.services.work.notes", "def helper(uow):\n    return uow.session.get(object, 1)\n",
+     "helper(uow) needs an open unit of work"),
+    ("app.services.work.notes",
+     "from app.services.customers._internal import can_edit\n"
+     "def check(uow, cid):\n    return can_edit(uow, cid)\n",
+     "check(uow) needs an open unit of work"),
+    ("app.services.work.notes", "def f(uow):\n    return UnitOfWork(uow.db, uow.actor)\n",
+     "a new UnitOfWork from another's db"),
+    ("app.ui.main_window", "from app.services.customers import _internal\n",
+     "the UI imports a service's private module"),
     # a cycle through function-level imports inside one package
     ("app.services.core.clock", "def f():\n    from app.services.core import settings\n",
      "import cycle"),
 ]  # fmt: skip
+
+
+def test_a_helper_that_opens_its_unit_of_work_is_public(tree):
+    plant(tree, "app.services.work.notes",
+          "def fine(uow):\n    with uow:\n        return uow.session.get(object, 1)\n")  # fmt: skip
+    assert not [v for v in violations(tree) if "fine(uow)" in v]
 
 
 @pytest.mark.parametrize(("module", "code", "expected"), PLANTED)

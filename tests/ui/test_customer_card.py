@@ -74,9 +74,7 @@ def test_bad_input_at_the_field_nothing_saved(qtbot, world, customer):
 
 
 def test_key_field_change_goes_to_approval(qtbot, world, customer, message_boxes):
-    with UnitOfWork(world.db, world.admin) as uow:
-        settings.put(uow, "customers.change_approval", 1)
-        uow.commit()
+    settings.update_settings(UnitOfWork(world.db, world.admin), {"customers.change_approval": 1})
     card = open_card(qtbot, world, world.rep1, customer)
     card.form.widgets["phone"].setText("0951-5099999")
     card.form.widgets["demand"].setPlainText("新需求")

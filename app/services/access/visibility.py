@@ -25,8 +25,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.models import AccessGrant, Customer, Role, User
 from app.services.access import roles
 from app.services.core import clock
-from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from app.services.core.uow import CONFLICT_MESSAGE, Actor, UnitOfWork
+from app.services.core.errors import NotFound, PermissionDenied
+from app.services.core.uow import Actor, UnitOfWork
 
 
 def _team_members(actor: Actor):
@@ -129,19 +129,6 @@ def grant_for(session, actor: Actor, customer: Customer) -> int | None:
 NOT_VISIBLE = "客户不存在，或您无权查看该客户。"
 
 
-def visible_customer(uow: UnitOfWork, customer_id: int) -> Customer:
-    """Inside a unit of work: the customer if the actor may see it, else NotFound (which
-    does not tell a rep whether someone else's customer exists)."""
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    c = uow.session.scalar(
-        select(Customer).where(Customer.id == customer_id, customer_scope(uow.actor))
-    )
-    if c is None:
-        raise NotFound(NOT_VISIBLE)
-    return c
-
-
 def customer_of_record(uow: UnitOfWork, model, record_id: int, not_found: str) -> int:
     """The customer a record hanging off a customer (a contact, follow-up, deal) belongs
     to, if the actor may see that customer; else NotFound(`not_found`)."""
@@ -156,48 +143,3 @@ def customer_of_record(uow: UnitOfWork, model, record_id: int, not_found: str) -
     if customer_id is None:
         raise NotFound(not_found)
     return customer_id
-
-
-def editable_customer(uow: UnitOfWork, customer_id: int, denied: str) -> Customer:
-    """Inside a unit of work: the customer if the actor may change it; `denied` says what
-    a viewer (a grant, the chairman, the clerk) may not do."""
-    c = visible_customer(uow, customer_id)
-    allowed = uow.session.scalar(
-        select(Customer.id).where(Customer.id == customer_id, edit_scope(uow.actor))
-    )
-    if allowed is None:
-        raise PermissionDenied(denied)
-    return c
-
-
-def acting_customer(uow: UnitOfWork, customer_id: int, action: str) -> Customer:
-    """Inside a unit of work: the customer the actor may act for (a complaint, a sample
-    request): seen by role, not only through a read-only 查阅授权."""
-    c = uow.session.scalar(select(Customer).where(Customer.id == customer_id, own_scope(uow.actor)))
-    if c is not None:
-        return c
-    seen = uow.session.scalar(
-        select(Customer.id).where(Customer.id == customer_id, customer_scope(uow.actor))
-    )
-    if seen is None:  # a form's field: the chosen customer is not there for this user
-        raise ValidationError(NOT_VISIBLE, field="customer_id")
-    raise PermissionDenied(f"查阅授权只能查看该客户的资料，不能为其{action}。")
-
-
-def editable_record(
-    uow: UnitOfWork,
-    model,
-    record_id: int,
-    expected_version: int | None,
-    not_found: str,
-    denied: str,
-):
-    """Inside a unit of work: a record that belongs to a customer (model.customer_id) if
-    the actor may change that customer now; ConflictError for a stale expected_version."""
-    row = uow.session.get(model, record_id)
-    if row is None:
-        raise NotFound(not_found)
-    editable_customer(uow, row.customer_id, denied)
-    if expected_version is not None and row.version != expected_version:
-        raise ConflictError(CONFLICT_MESSAGE)
-    return row

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from app.models import Role, User
+from app.models import Role, Setting, User
 from app.services.core import clock, settings
 from app.services.core.errors import AuthError, ValidationError
 from app.services.core.passwords import (
@@ -92,7 +92,7 @@ def setup_first_admin(
         uow.session.add(admin)
         uow.flush()
         uow.session.info["actor_id"] = admin.id
-        settings.put(uow, "company_name", company)
+        uow.session.add(Setting(key="company_name", value=company))  # a fresh database: no row yet
         uow.commit()
         return actor_of(admin)
 

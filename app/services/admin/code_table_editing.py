@@ -10,9 +10,10 @@ import re
 from sqlalchemy import func, select, update
 
 from app.models import Base, CodeItem, CodeTable, Customer, ExtraFieldDef, Role
-from app.services.admin.code_tables import table_by_key
-from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
+from app.services.admin._internal import table_by_key
+from app.services.core._internal import load_row
+from app.services.core.errors import PermissionDenied, ValidationError
+from app.services.core.uow import UnitOfWork
 from app.services.search.customer_names import check_name
 from app.services.search.pinyin import name_keys
 
@@ -55,12 +56,8 @@ def _check_item_name(uow: UnitOfWork, table_id: int, name, item_id: int | None) 
 
 
 def _load_item(uow: UnitOfWork, item_id: int, expected_version: int | None) -> CodeItem:
-    item = uow.session.get(CodeItem, item_id)
-    if item is None:
-        raise NotFound("该代码不存在或已被删除。")
-    if expected_version is not None and item.version != expected_version:
-        raise ConflictError(CONFLICT_MESSAGE)
-    return item
+    stmt = select(CodeItem).where(CodeItem.id == item_id)
+    return load_row(uow, stmt, expected_version, "该代码不存在或已被删除。")
 
 
 def create_table(uow: UnitOfWork, name: str, key: str | None = None) -> int:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.models import CodeItem, CodeTable
-from app.services.core.errors import NotFound, ValidationError
+from app.services.admin._internal import table_by_key
+from app.services.core.errors import ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.search.pinyin import matches
 
@@ -73,14 +74,6 @@ def _item_row(item: CodeItem, table_key: str) -> CodeItemRow:
     )
 
 
-def table_by_key(uow: UnitOfWork, table_key: str) -> CodeTable:
-    """Inside a unit of work: a code table by its key (NotFound when there is none)."""
-    table = uow.session.scalar(select(CodeTable).where(CodeTable.key == table_key))
-    if table is None:
-        raise NotFound(f"代码表“{table_key}”不存在。")
-    return table
-
-
 def _table_id(uow: UnitOfWork, table_key: str) -> int:
     """A table's id, remembered for the session: validating a 5,000-row import asks for
     the same few tables on every row. A session lives for one unit of work."""
@@ -107,13 +100,14 @@ def list_tables(uow: UnitOfWork) -> list[CodeTableRow]:
 def items_in(
     uow: UnitOfWork, table_key: str, *, include_inactive: bool = True
 ) -> list[CodeItemRow]:
-    """Inside an open unit of work: a table's entries in their sort order."""
-    table = table_by_key(uow, table_key)
-    q = select(CodeItem).where(CodeItem.table_id == table.id)
-    if not include_inactive:
-        q = q.where(CodeItem.is_active.is_(True))
-    q = q.order_by(CodeItem.sort_order, CodeItem.id)
-    return [_item_row(i, table_key) for i in uow.session.scalars(q)]
+    """A table's entries in their sort order."""
+    with uow:
+        table = table_by_key(uow, table_key)
+        q = select(CodeItem).where(CodeItem.table_id == table.id)
+        if not include_inactive:
+            q = q.where(CodeItem.is_active.is_(True))
+        q = q.order_by(CodeItem.sort_order, CodeItem.id)
+        return [_item_row(i, table_key) for i in uow.session.scalars(q)]
 
 
 def list_items(uow: UnitOfWork, table_key: str, include_inactive: bool = True) -> list[CodeItemRow]:
@@ -130,12 +124,13 @@ def options(uow: UnitOfWork, table_key: str, current_id: int | None = None) -> l
 
 
 def item_labels(uow: UnitOfWork, ids) -> dict[int, str]:
-    """Inside an open unit of work: id → name for the given ids (inactive ones too)."""
-    ids = {i for i in ids if i}
-    if not ids:
-        return {}
-    q = select(CodeItem.id, CodeItem.name).where(CodeItem.id.in_(ids))
-    return dict(uow.session.execute(q).tuples().all())
+    """Id → name for the given ids (inactive ones too)."""
+    with uow:
+        ids = {i for i in ids if i}
+        if not ids:
+            return {}
+        q = select(CodeItem.id, CodeItem.name).where(CodeItem.id.in_(ids))
+        return dict(uow.session.execute(q).tuples().all())
 
 
 def check_item(
@@ -147,40 +142,43 @@ def check_item(
     label: str,
     previous_id: int | None = None,
 ) -> int | None:
-    """Inside a unit of work: validate a chosen entry. An inactive entry is accepted
+    """Validate a chosen entry. An inactive entry is accepted
     only if the record already had it."""
-    if item_id in (None, "", 0):
-        return None
-    try:
-        item_id = int(item_id)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{label}的选项无效。", field=field) from None
-    item = uow.session.get(CodeItem, item_id)
-    if item is None or item.table_id != _table_id(uow, table_key):
-        raise ValidationError(f"{label}的选项不存在，请重新选择。", field=field)
-    if not item.is_active and item_id != previous_id:
-        raise ValidationError(f"{label}“{item.name}”已停用，请选择其他选项。", field=field)
-    return item_id
+    with uow:
+        if item_id in (None, "", 0):
+            return None
+        try:
+            item_id = int(item_id)
+        except (TypeError, ValueError):
+            raise ValidationError(f"{label}的选项无效。", field=field) from None
+        item = uow.session.get(CodeItem, item_id)
+        if item is None or item.table_id != _table_id(uow, table_key):
+            raise ValidationError(f"{label}的选项不存在，请重新选择。", field=field)
+        if not item.is_active and item_id != previous_id:
+            raise ValidationError(f"{label}“{item.name}”已停用，请选择其他选项。", field=field)
+        return item_id
 
 
 def find_item(uow: UnitOfWork, table_key: str, code: str) -> int | None:
-    """Inside a unit of work: the id of an entry by its code (for services and import)."""
-    return uow.session.scalar(
-        select(CodeItem.id).where(
-            CodeItem.table_id == _table_id(uow, table_key), CodeItem.code == code
+    """The id of an entry by its code (for services and import)."""
+    with uow:
+        return uow.session.scalar(
+            select(CodeItem.id).where(
+                CodeItem.table_id == _table_id(uow, table_key), CodeItem.code == code
+            )
         )
-    )
 
 
 def resolve(uow: UnitOfWork, table_key: str, text: str) -> int | None:
-    """Inside a unit of work: an entry by code or name (import, type-ahead commit)."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    table = table_by_key(uow, table_key)
-    return uow.session.scalar(
-        select(CodeItem.id)
-        .where(CodeItem.table_id == table.id, (CodeItem.code == text) | (CodeItem.name == text))
-        .order_by(CodeItem.is_active.desc(), CodeItem.sort_order)
-        .limit(1)
-    )
+    """An entry by code or name (import, type-ahead commit)."""
+    with uow:
+        text = (text or "").strip()
+        if not text:
+            return None
+        table = table_by_key(uow, table_key)
+        return uow.session.scalar(
+            select(CodeItem.id)
+            .where(CodeItem.table_id == table.id, (CodeItem.code == text) | (CodeItem.name == text))
+            .order_by(CodeItem.is_active.desc(), CodeItem.sort_order)
+            .limit(1)
+        )

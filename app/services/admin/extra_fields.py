@@ -46,21 +46,21 @@ def _require_admin(uow: UnitOfWork) -> None:
 
 
 def defs_in(uow: UnitOfWork, *, active_only: bool = False) -> list[ExtraFieldRow]:
-    """Inside an open unit of work."""
-    q = (
-        select(ExtraFieldDef, CodeTable.key)
-        .outerjoin(CodeTable, CodeTable.id == ExtraFieldDef.code_table_id)
-        .order_by(ExtraFieldDef.sort_order, ExtraFieldDef.id)
-    )
-    if active_only:
-        q = q.where(ExtraFieldDef.is_active.is_(True))
-    return [
-        ExtraFieldRow(
-            d.id, d.key, d.label, d.field_type, tkey or "", d.sort_order, d.required,
-            d.is_active, d.version,
+    with uow:
+        q = (
+            select(ExtraFieldDef, CodeTable.key)
+            .outerjoin(CodeTable, CodeTable.id == ExtraFieldDef.code_table_id)
+            .order_by(ExtraFieldDef.sort_order, ExtraFieldDef.id)
         )
-        for d, tkey in uow.session.execute(q)
-    ]  # fmt: skip
+        if active_only:
+            q = q.where(ExtraFieldDef.is_active.is_(True))
+        return [
+            ExtraFieldRow(
+                d.id, d.key, d.label, d.field_type, tkey or "", d.sort_order, d.required,
+                d.is_active, d.version,
+            )
+            for d, tkey in uow.session.execute(q)
+        ]  # fmt: skip
 
 
 def list_defs(uow: UnitOfWork, active_only: bool = False) -> list[ExtraFieldRow]:
@@ -167,34 +167,35 @@ def delete_def(uow: UnitOfWork, def_id: int) -> None:
 
 
 def check_values(uow: UnitOfWork, values: dict | None, previous: dict | None) -> dict:
-    """Inside a unit of work: validate a form's extra values by type; returns the JSON to
+    """Validate a form's extra values by type; returns the JSON to
     store. Values of inactive or unknown definitions already on the record are kept."""
-    values = dict(values or {})
-    previous = dict(previous or {})
-    out = {k: v for k, v in previous.items()}
-    # Read once per session: an Excel import checks thousands of rows in one transaction.
-    defs = uow.session.info.get("extra_fields.defs")
-    if defs is None:
-        defs = uow.session.info["extra_fields.defs"] = defs_in(uow)
-    by_key = {d.key: d for d in defs}
-    unknown = [k for k in values if k not in by_key]
-    if unknown:
-        raise ValidationError(f"未知的自定义字段：{', '.join(unknown)}")
-    for d in defs:
-        if d.key not in values:
-            if d.is_active and d.required and previous.get(d.key) in (None, ""):
-                raise ValidationError(f"请填写{d.label}。", field=d.form_field)
-            continue
-        raw = values[d.key]
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            if d.is_active and d.required:
-                raise ValidationError(f"请填写{d.label}。", field=d.form_field)
-            out.pop(d.key, None)
-            continue
-        if not d.is_active and raw != previous.get(d.key):
-            raise ValidationError(f"字段“{d.label}”已停用，不能修改。", field=d.form_field)
-        out[d.key] = _convert(uow, d, raw, previous.get(d.key))
-    return out
+    with uow:
+        values = dict(values or {})
+        previous = dict(previous or {})
+        out = {k: v for k, v in previous.items()}
+        # Read once per session: an Excel import checks thousands of rows in one transaction.
+        defs = uow.session.info.get("extra_fields.defs")
+        if defs is None:
+            defs = uow.session.info["extra_fields.defs"] = defs_in(uow)
+        by_key = {d.key: d for d in defs}
+        unknown = [k for k in values if k not in by_key]
+        if unknown:
+            raise ValidationError(f"未知的自定义字段：{', '.join(unknown)}")
+        for d in defs:
+            if d.key not in values:
+                if d.is_active and d.required and previous.get(d.key) in (None, ""):
+                    raise ValidationError(f"请填写{d.label}。", field=d.form_field)
+                continue
+            raw = values[d.key]
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                if d.is_active and d.required:
+                    raise ValidationError(f"请填写{d.label}。", field=d.form_field)
+                out.pop(d.key, None)
+                continue
+            if not d.is_active and raw != previous.get(d.key):
+                raise ValidationError(f"字段“{d.label}”已停用，不能修改。", field=d.form_field)
+            out[d.key] = _convert(uow, d, raw, previous.get(d.key))
+        return out
 
 
 def _convert(uow: UnitOfWork, d: ExtraFieldRow, raw, previous):
@@ -250,14 +251,15 @@ def _convert(uow: UnitOfWork, d: ExtraFieldRow, raw, previous):
 
 def display_values(uow: UnitOfWork, extra: dict | None) -> list[tuple[str, str, object]]:
     """Inside a unit of work: (label, shown text, raw value) for a card, in field order."""
-    extra = extra or {}
-    out = []
-    for d in defs_in(uow):
-        if d.key not in extra and not d.is_active:
-            continue
-        v = extra.get(d.key)
-        shown = "" if v is None else str(v)
-        if d.field_type == "choice" and v is not None:
-            shown = uow.session.scalar(select(CodeItem.name).where(CodeItem.id == v)) or ""
-        out.append((d.label, shown, v))
-    return out
+    with uow:
+        extra = extra or {}
+        out = []
+        for d in defs_in(uow):
+            if d.key not in extra and not d.is_active:
+                continue
+            v = extra.get(d.key)
+            shown = "" if v is None else str(v)
+            if d.field_type == "choice" and v is not None:
+                shown = uow.session.scalar(select(CodeItem.name).where(CodeItem.id == v)) or ""
+            out.append((d.label, shown, v))
+        return out

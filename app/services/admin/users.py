@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from app.models import Role, Team, User
 from app.services.admin.auth import check_full_name, check_username
 from app.services.core import clock, settings
-from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from app.services.core._internal import load_row
+from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.passwords import check_new_password, hash_password
-from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
+from app.services.core.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,8 @@ def _require_admin(uow: UnitOfWork) -> None:
 
 
 def _load(uow: UnitOfWork, model, record_id: int, expected_version: int | None, what: str):
-    obj = uow.session.get(model, record_id)
-    if obj is None:
-        raise NotFound(f"{what}不存在或已被删除。")
-    if expected_version is not None and obj.version != expected_version:
-        raise ConflictError(CONFLICT_MESSAGE)
-    return obj
+    stmt = select(model).where(model.id == record_id)
+    return load_row(uow, stmt, expected_version, f"{what}不存在或已被删除。")
 
 
 def _check_form(uow: UnitOfWork, form: UserForm, user_id: int | None) -> UserForm:

@@ -14,12 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
-
-from app.models import NumberCounter
 from app.services.core.errors import ValidationError
-from app.services.core.uow import UnitOfWork
 
 _TOKEN = re.compile(r"\{(yyyy|yy|mm|dd|seq(?::0?(\d{1,2}))?)\}")
 
@@ -58,34 +53,3 @@ def render(pattern: str, day: date, seq: int | None) -> str:
         return f"{seq:0{width}d}"
 
     return _TOKEN.sub(sub, pattern)
-
-
-def next_value(uow: UnitOfWork, key: str) -> int:
-    """Inside a writing unit of work: the counter's next value (atomic)."""
-    for _ in range(3):
-        res = uow.session.execute(
-            update(NumberCounter)
-            .where(NumberCounter.key == key)
-            .values(value=NumberCounter.value + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if res.rowcount:
-            return uow.session.scalar(select(NumberCounter.value).where(NumberCounter.key == key))
-        try:
-            with uow.session.begin_nested():
-                uow.session.execute(NumberCounter.__table__.insert(), {"key": key, "value": 1})
-            return 1
-        except IntegrityError:
-            continue  # someone created the row first: increment theirs
-    raise RuntimeError(f"number counter {key} unavailable")
-
-
-def next_number(uow: UnitOfWork, scope: str, pattern: str, day: date, exists) -> str:
-    """The next free number in `scope` ("customer"). `exists(number)` skips numbers
-    already taken (e.g. typed by hand or imported)."""
-    pattern = check_pattern(pattern)
-    key = f"{scope}:{render(pattern, day, None)}"[:80]
-    while True:
-        number = render(pattern, day, next_value(uow, key))
-        if not exists(number):
-            return number

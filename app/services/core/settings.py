@@ -86,11 +86,12 @@ SPECS = {
 
 
 def get(uow: UnitOfWork, key: str):
-    spec = SPECS[key]
-    raw = uow.session.scalar(select(Setting.value).where(Setting.key == key))
-    if raw is None:
-        return spec.default
-    return int(raw) if isinstance(spec.default, int) else raw
+    with uow:
+        spec = SPECS[key]
+        raw = uow.session.scalar(select(Setting.value).where(Setting.key == key))
+        if raw is None:
+            return spec.default
+        return int(raw) if isinstance(spec.default, int) else raw
 
 
 def sql_int(key: str):
@@ -101,17 +102,20 @@ def sql_int(key: str):
 
 
 def get_all(uow: UnitOfWork) -> dict[str, int | str]:
-    stored = dict(uow.session.execute(select(Setting.key, Setting.value)).tuples().all())
-    out = {}
-    for key, spec in SPECS.items():
-        raw = stored.get(key)
-        out[key] = (
-            spec.default if raw is None else (int(raw) if isinstance(spec.default, int) else raw)
-        )
-    return out
+    with uow:
+        stored = dict(uow.session.execute(select(Setting.key, Setting.value)).tuples().all())
+        out = {}
+        for key, spec in SPECS.items():
+            raw = stored.get(key)
+            out[key] = (
+                spec.default
+                if raw is None
+                else (int(raw) if isinstance(spec.default, int) else raw)
+            )
+        return out
 
 
-def put(uow: UnitOfWork, key: str, value) -> None:
+def _put(uow: UnitOfWork, key: str, value) -> None:
     """Store one setting (no permission check: callers check). Validates the value."""
     spec = SPECS[key]
     if isinstance(spec.default, int):
@@ -178,7 +182,7 @@ def update_settings(uow: UnitOfWork, values: dict, seen: dict[str, int] | None =
         if seen is not None:
             _check_versions(uow, values, seen)
         for key, value in values.items():
-            put(uow, key, value)
+            _put(uow, key, value)
         _check_ranges(uow)
         uow.commit()
 

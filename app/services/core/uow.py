@@ -120,6 +120,12 @@ class UnitOfWork:
     def commit(self) -> None:
         self.session.commit()
 
+    def separate(self, *, write: bool) -> UnitOfWork:
+        """A unit of work of the same user with a transaction of its own: a read that must
+        not hold the write lock (an import's checks), or a short write inside a long read
+        (an export's 查阅授权 log)."""
+        return UnitOfWork(self.db, self._actor, write=write)
+
     def joined(self) -> UnitOfWork:
         """Inside this unit of work: one for a service function called per row of a batch,
         so that the rows share this transaction. Its commit() only flushes and leaving it

@@ -1,12 +1,38 @@
-"""Helpers shared by several modules of the customers package (not an API for others)."""
+"""Steps of the customers package that work inside a unit of work the caller opened and
+commits: writing a registration or an edit with its duplicate keys, the follow-up clock,
+the grant log, handing a customer's open work over to a new owner. The other service
+packages may call them from their own units of work (visits, policy); the UI never does."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from app.models import Customer, User
-from app.services.access.visibility import edit_scope
+from sqlalchemy import delete, func, select
+
+from app.models import (
+    AccessGrant,
+    Contact,
+    Customer,
+    CustomerKey,
+    FollowUp,
+    GrantView,
+    OwnershipChange,
+    User,
+    VisitPlan,
+    VisitPlanVisitor,
+    WorkPlan,
+)
+from app.services.access import roles
+from app.services.access.visibility import active_grants, edit_scope, own_scope
+from app.services.admin import code_tables
+from app.services.core import clock, settings
+from app.services.core._internal import next_number
 from app.services.core.uow import UnitOfWork
+from app.services.customers.duplicates import DuplicateFound, DuplicateHit, find_duplicates, keys_of
+from app.services.customers.forms import EDITABLE, form_values
+from app.services.customers.validation import derived_columns, is_personal, validate_customer
 
 
 def user_names(uow: UnitOfWork, ids) -> dict[int, str]:
@@ -30,3 +56,279 @@ def can_edit(uow: UnitOfWork, customer_id: int) -> bool:
         )
         is not None
     )
+
+
+def write_keys(uow: UnitOfWork, customer_id: int, keys, overridden: set) -> None:
+    """A customer's keys; `overridden` ones were let through by a 公司特别指派."""
+    for kind, value in keys:
+        uow.session.add(
+            CustomerKey(
+                customer_id=customer_id,
+                kind=kind,
+                value=value,
+                overridden=(kind, value) in overridden,
+            )
+        )
+
+
+def refresh_last_follow_up(uow: UnitOfWork, customer_id: int) -> None:
+    """Inside an open unit of work: the customer's last_follow_up_at after a follow-up is
+    added, edited or removed (the pool's idle clock reads it)."""
+    latest = uow.session.scalar(
+        select(func.max(FollowUp.at)).where(FollowUp.customer_id == customer_id)
+    )
+    c = uow.session.get(Customer, customer_id)
+    if c.last_follow_up_at != latest:
+        c.last_follow_up_at = latest
+
+
+def log_view(uow: UnitOfWork, grant_id: int, customer_id: int, action: str = "view") -> None:
+    """Inside a writing unit of work: record one view under a grant."""
+    uow.session.add(
+        GrantView(
+            grant_id=grant_id,
+            user_id=uow.actor.id,
+            customer_id=customer_id,
+            action=action,
+            at=clock.now(),
+        )
+    )
+
+
+def log_output(uow: UnitOfWork, customer_ids, action: str) -> int:
+    """Inside a writing unit of work: customers printed or exported by the actor that the
+    actor sees only through a 查阅授权 — one GrantView each. Returns how many."""
+    actor = uow.actor
+    if actor is None or actor.role not in roles.CAN_REQUEST_GRANTS:
+        return 0  # other roles see by role, not by grant
+    grants = uow.session.execute(
+        active_grants(actor).with_only_columns(
+            AccessGrant.id, AccessGrant.customer_id, AccessGrant.book_owner_id
+        )
+    ).all()
+    if not grants:
+        return 0
+    by_customer = {cid: gid for gid, cid, _b in grants if cid is not None}
+    by_book = {owner: gid for gid, _c, owner in grants if owner is not None}
+    now, logged = clock.now(), 0
+    ids = list(customer_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = uow.session.execute(
+            select(Customer.id, Customer.owner_id).where(Customer.id.in_(chunk), ~own_scope(actor))
+        ).all()
+        for cid, owner_id in rows:
+            grant_id = by_customer.get(cid) or by_book.get(owner_id)
+            if grant_id is not None:
+                uow.session.add(GrantView(grant_id=grant_id, user_id=actor.id,
+                                          customer_id=cid, action=action, at=now))  # fmt: skip
+                logged += 1
+    return logged
+
+
+OPEN_VISIT = ("planned", "appointed")
+
+
+def hand_over(uow: UnitOfWork, customer_id: int, from_user_id: int, to_user_id: int) -> None:
+    """Inside a writing unit of work: the old owner's open plans and tasks for the
+    customer pass to the new owner (they follow the customer, issue 12.1)."""
+    s = uow.session
+    plans = s.scalars(select(VisitPlan).where(VisitPlan.customer_id == customer_id)).all()
+    for plan in plans:
+        is_open = plan.status in OPEN_VISIT
+        if is_open and plan.owner_id == from_user_id:
+            plan.owner_id = to_user_id
+        visitors = {v.user_id: v for v in s.scalars(
+            select(VisitPlanVisitor).where(VisitPlanVisitor.plan_id == plan.id))}  # fmt: skip
+        if from_user_id in visitors:
+            s.delete(visitors[from_user_id])
+            if is_open and to_user_id not in visitors:
+                s.add(VisitPlanVisitor(plan_id=plan.id, user_id=to_user_id))
+    for task in s.scalars(
+        select(WorkPlan).where(WorkPlan.customer_id == customer_id,
+                               WorkPlan.assignee_id == from_user_id, WorkPlan.status == "open")
+    ):  # fmt: skip
+        task.assignee_id = to_user_id
+
+
+@dataclass(frozen=True)
+class RegisterResult:
+    customer_id: int
+    number: str
+    late_registration: bool
+    overridden: bool
+
+
+def _add_months(d: date, months: int) -> date:
+    m = d.month - 1 + months
+    y, m = d.year + m // 12, m % 12 + 1
+    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+@dataclass
+class PreparedRegistration:
+    """One validated registration, not yet written (see prepare_registration)."""
+
+    owner_id: int
+    cols: dict
+    contact_rows: list[dict]
+    keys: list[tuple[str, str]]  # duplicate-check keys (规则 1)
+
+
+def insert_registration(
+    uow: UnitOfWork,
+    p: PreparedRegistration,
+    hits: list[DuplicateHit] = (),
+    override_reason: str = "",
+) -> RegisterResult:
+    """Inside an open writing unit of work: number, customer row, keys, pinyin, 归属变更
+    “登记” and contacts, flushed but not committed (the caller commits once)."""
+    actor = uow.actor
+    cols = p.cols
+    now = clock.now()
+    hours = settings.get(uow, "customers.late_registration_hours")
+    late = bool(
+        cols["first_contact_at"] and now - cols["first_contact_at"] > timedelta(hours=hours)
+    )
+    months = settings.get(uow, "customers.development_months")
+    number = next_number(
+        uow,
+        "customer",
+        settings.get(uow, "customers.number_pattern"),
+        cols["registered_on"],
+        lambda n: (
+            uow.session.scalar(
+                select(Customer.id)
+                .where(Customer.number == n)
+                .execution_options(include_deleted=True)
+            )
+            is not None
+        ),
+    )
+    c = Customer(
+        number=number,
+        owner_id=p.owner_id,
+        owner_since=now,
+        registered_by_id=actor.id,
+        late_registration=late,
+        dev_deadline=_add_months(cols["registered_on"], months),
+        is_in_pool=False,
+        **cols,
+        **derived_columns(cols),
+    )
+    uow.session.add(c)
+    uow.session.flush()
+    write_keys(uow, c.id, p.keys, {(h.kind, h.value) for h in hits})
+    reason = "登记" if not hits else f"公司特别指派：{override_reason}"
+    uow.session.add(
+        OwnershipChange(
+            customer_id=c.id, from_user_id=None, to_user_id=p.owner_id, kind="登记",
+            reason=reason[:500], at=now, by_id=actor.id,
+        )
+    )  # fmt: skip
+    _add_contacts(uow, c.id, [dict(r) for r in p.contact_rows])
+    uow.session.flush()
+    return RegisterResult(c.id, number, late, bool(hits))
+
+
+def _add_contacts(uow: UnitOfWork, customer_id: int, rows: list[dict]) -> None:
+    if rows and not any(r["is_primary"] for r in rows):
+        rows[0]["is_primary"] = True
+    primary_seen = False
+    for r in rows:
+        if r["is_primary"] and primary_seen:
+            r["is_primary"] = False
+        primary_seen = primary_seen or r["is_primary"]
+        uow.session.add(Contact(customer_id=customer_id, **r))
+
+
+def changed_fields(before: dict, after_cols: dict, current: Customer) -> list[str]:
+    changed = []
+    for name in EDITABLE:
+        if name == "capital":
+            if (current.capital_text or "") != after_cols["capital_text"]:
+                changed.append(name)
+        elif name == "extra":
+            if dict(current.extra or {}) != after_cols["extra"]:
+                changed.append(name)
+        elif before.get(name) != after_cols.get(name):
+            changed.append(name)
+    return changed
+
+
+def apply_changes(uow: UnitOfWork, c: Customer, changes: dict) -> list[str]:
+    """Validate the merged values, write changed columns, refresh keys. Returns fields."""
+    before = form_values(c)
+    merged = {**before, **changes}
+    cols = validate_customer(uow, merged, c)
+    changed = changed_fields(before, cols, c)
+    if not changed:
+        return []
+    personal = is_personal(uow, cols["type_id"])
+    keys = keys_of(cols, personal)
+    old = list(uow.session.scalars(select(CustomerKey).where(CustomerKey.customer_id == c.id)))
+    kept_overrides = {(k.kind, k.value) for k in old if k.overridden}
+    hits = [
+        h
+        for h in find_duplicates(uow, keys, exclude_id=c.id)
+        if (h.kind, h.value) not in kept_overrides
+    ]
+    if hits:
+        raise DuplicateFound(hits)
+    for name in EDITABLE:
+        if name == "capital":
+            c.capital_amount, c.capital_unit, c.capital_text = (
+                cols["capital_amount"], cols["capital_unit"], cols["capital_text"],
+            )  # fmt: skip
+        elif name in changed:
+            setattr(c, name, cols[name])
+    for k, v in derived_columns(cols).items():
+        setattr(c, k, v)
+    if {(k.kind, k.value) for k in old} != set(keys) or any(
+        k.overridden != ((k.kind, k.value) in kept_overrides) for k in old
+    ):
+        uow.session.execute(delete(CustomerKey).where(CustomerKey.customer_id == c.id))
+        uow.session.flush()
+        write_keys(uow, c.id, keys, kept_overrides)
+    return changed
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    id: int
+    number: str
+    name: str
+    short_name: str
+    type_label: str
+    grade_label: str
+    coop_status_label: str
+    region_label: str
+    phone: str
+    principal: str
+    owner_id: int | None
+    owner_name: str
+    registered_on: date
+    last_follow_up_at: datetime | None
+    is_in_pool: bool
+    late_registration: bool
+    version: int
+
+
+def rows_of(uow: UnitOfWork, customers: list[Customer]) -> list[CustomerRow]:
+    """CustomerRows of loaded customers, in their order (labels and owners in two reads)."""
+    with uow:
+        labels = code_tables.item_labels(
+            uow,
+            [x for c in customers for x in (c.type_id, c.grade_id, c.coop_status_id, c.region_id)],
+        )
+        names = user_names(uow, [c.owner_id for c in customers])
+        return [
+            CustomerRow(
+                c.id, c.number, c.name, c.short_name, labels.get(c.type_id, ""),
+                labels.get(c.grade_id, ""), labels.get(c.coop_status_id, ""),
+                labels.get(c.region_id, ""), c.phone, c.principal, c.owner_id,
+                names.get(c.owner_id, ""), c.registered_on, c.last_follow_up_at, c.is_in_pool,
+                c.late_registration, c.version,
+            )
+            for c in customers
+        ]  # fmt: skip

@@ -17,11 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from app.models import Customer, CustomerAttachment, User
-from app.services.access.visibility import editable_customer, grant_for, visible_customer
+from app.services.access._internal import editable_customer, visible_customer
+from app.services.access.visibility import grant_for
 from app.services.core import clock, settings
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
-from app.services.customers.grants import log_view
+from app.services.customers._internal import log_view
 
 NOTE_MAX = 200
 NAME_MAX = 255

@@ -12,11 +12,12 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.models import ChangeRequest, Contact, OwnershipChange
-from app.services.access.visibility import grant_for, visible_customer
+from app.services.access._internal import visible_customer
+from app.services.access.visibility import grant_for
 from app.services.admin import code_tables, extra_fields
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
-from app.services.customers._internal import can_edit, user_names
+from app.services.customers._internal import can_edit, log_view, user_names
 from app.services.customers.forms import CODE_FIELDS, CustomerForm, form_values
 from app.services.customers.validation import is_personal
 
@@ -95,8 +96,6 @@ def get_customer(uow: UnitOfWork, customer_id: int) -> CustomerCard:
         c = visible_customer(uow, customer_id)
         grant_id = grant_for(uow.session, uow.actor, c)
         if grant_id is not None:
-            from app.services.customers.grants import log_view
-
             log_view(uow, grant_id, c.id, "view")
         contacts = list(
             uow.session.scalars(

@@ -17,8 +17,9 @@ from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
+from app.services.customers._internal import apply_changes
 from app.services.customers.forms import CODE_FIELDS, FIELD_LABELS, form_values
-from app.services.customers.updates import apply_changes, jsonable
+from app.services.customers.updates import jsonable
 
 STATUS_LABELS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
 

@@ -9,12 +9,8 @@ from datetime import date
 from sqlalchemy import select
 
 from app.models import Contact, Customer
-from app.services.access.visibility import (
-    customer_scope,
-    editable_customer,
-    editable_record,
-    visible_customer,
-)
+from app.services.access._internal import editable_customer, editable_record, visible_customer
+from app.services.access.visibility import customer_scope
 from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied

@@ -85,67 +85,55 @@ _FIELD_OF_KIND = {"name": "name", "phone": "phone", "email": "email", "domain": 
 def find_duplicates(
     uow: UnitOfWork, keys: list[tuple[str, str]], exclude_id: int | None = None
 ) -> list[DuplicateHit]:
-    """Inside an open unit of work: existing customers (pool and recycle bin too) sharing
+    """Existing customers (pool and recycle bin too) sharing
     a key, but `exclude_id`. A hit never reveals a customer the actor may not see."""
-    if not keys:
-        return []
-    cond = or_(*[and_(CustomerKey.kind == k, CustomerKey.value == v) for k, v in keys])
-    q = (
-        select(CustomerKey.kind, CustomerKey.value, Customer, User.full_name)
-        .join(Customer, Customer.id == CustomerKey.customer_id)
-        .outerjoin(User, User.id == Customer.owner_id)
-        .where(cond)
-        .order_by(CustomerKey.kind, Customer.id)
-        .execution_options(include_deleted=True)
-    )
-    if exclude_id is not None:
-        q = q.where(Customer.id != exclude_id)
-    rows = uow.session.execute(q).all()
-    if not rows:
-        return []
-    ids = {c.id for _, _, c, _ in rows}
-    visible = set(
-        uow.session.scalars(
-            select(Customer.id)
-            .where(Customer.id.in_(ids), customer_scope(uow.actor))
+    with uow:
+        if not keys:
+            return []
+        cond = or_(*[and_(CustomerKey.kind == k, CustomerKey.value == v) for k, v in keys])
+        q = (
+            select(CustomerKey.kind, CustomerKey.value, Customer, User.full_name)
+            .join(Customer, Customer.id == CustomerKey.customer_id)
+            .outerjoin(User, User.id == Customer.owner_id)
+            .where(cond)
+            .order_by(CustomerKey.kind, Customer.id)
             .execution_options(include_deleted=True)
         )
-    )
-    order = {"name": 0, "phone": 1, "email": 2, "domain": 3}
-    hits, seen = [], set()
-    for kind, value, c, owner_name in sorted(rows, key=lambda r: order[r[0]]):
-        if (kind, c.id) in seen:
-            continue
-        seen.add((kind, c.id))
-        if c.deleted_at is not None:
-            status = "deleted"
-        elif c.is_in_pool or c.owner_id is None:
-            status = "pool"
-        elif uow.actor is not None and c.owner_id == uow.actor.id:
-            status = "mine"
-        else:
-            status = "owned"
-        see = c.id in visible
-        hits.append(
-            DuplicateHit(
-                kind, value, c.id, status, owner_name or "", c.owner_since or c.created_at, see,
-                c.name if see else "", c.number if see else "",
-            )
-        )  # fmt: skip
-    return hits
-
-
-def write_keys(uow: UnitOfWork, customer_id: int, keys, overridden: set) -> None:
-    """A customer's keys; `overridden` ones were let through by a 公司特别指派."""
-    for kind, value in keys:
-        uow.session.add(
-            CustomerKey(
-                customer_id=customer_id,
-                kind=kind,
-                value=value,
-                overridden=(kind, value) in overridden,
+        if exclude_id is not None:
+            q = q.where(Customer.id != exclude_id)
+        rows = uow.session.execute(q).all()
+        if not rows:
+            return []
+        ids = {c.id for _, _, c, _ in rows}
+        visible = set(
+            uow.session.scalars(
+                select(Customer.id)
+                .where(Customer.id.in_(ids), customer_scope(uow.actor))
+                .execution_options(include_deleted=True)
             )
         )
+        order = {"name": 0, "phone": 1, "email": 2, "domain": 3}
+        hits, seen = [], set()
+        for kind, value, c, owner_name in sorted(rows, key=lambda r: order[r[0]]):
+            if (kind, c.id) in seen:
+                continue
+            seen.add((kind, c.id))
+            if c.deleted_at is not None:
+                status = "deleted"
+            elif c.is_in_pool or c.owner_id is None:
+                status = "pool"
+            elif uow.actor is not None and c.owner_id == uow.actor.id:
+                status = "mine"
+            else:
+                status = "owned"
+            see = c.id in visible
+            hits.append(
+                DuplicateHit(
+                    kind, value, c.id, status, owner_name or "", c.owner_since or c.created_at, see,
+                    c.name if see else "", c.number if see else "",
+                )
+            )  # fmt: skip
+        return hits
 
 
 def _lenient_keys(uow: UnitOfWork, form: CustomerForm) -> list[tuple[str, str]]:

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.models import CodeItem, Customer, Deal, FollowUp, User
-from app.services.access.visibility import editable_customer, editable_record, visible_customer
+from app.services.access._internal import editable_customer, editable_record, visible_customer
 from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
-from app.services.customers import delivery_tasks
+from app.services.customers import _delivery_tasks as delivery_tasks
+from app.services.customers._internal import refresh_last_follow_up
 
 
 @dataclass
@@ -120,17 +121,6 @@ def _check_follow_up(uow: UnitOfWork, c: Customer, form: FollowUpForm, previous=
         "next_step": next_step,
         "next_date": form.next_date,
     }
-
-
-def refresh_last_follow_up(uow: UnitOfWork, customer_id: int) -> None:
-    """Inside an open unit of work: the customer's last_follow_up_at after a follow-up is
-    added, edited or removed (the pool's idle clock reads it)."""
-    latest = uow.session.scalar(
-        select(func.max(FollowUp.at)).where(FollowUp.customer_id == customer_id)
-    )
-    c = uow.session.get(Customer, customer_id)
-    if c.last_follow_up_at != latest:
-        c.last_follow_up_at = latest
 
 
 def add_follow_up(uow: UnitOfWork, customer_id: int, form: FollowUpForm) -> int:

@@ -12,10 +12,11 @@ from sqlalchemy.orm import aliased
 
 from app.models import AccessGrant, Customer, GrantView, Role, User
 from app.services.access import roles
-from app.services.access.visibility import active_grants, customer_scope, own_scope
+from app.services.access.visibility import customer_scope
 from app.services.core import clock
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
+from app.services.customers._internal import log_output
 
 STATUS_LABELS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
 
@@ -182,19 +183,6 @@ def list_grants(uow: UnitOfWork, status: str | None = None) -> list[GrantRow]:
         ]
 
 
-def log_view(uow: UnitOfWork, grant_id: int, customer_id: int, action: str = "view") -> None:
-    """Inside a writing unit of work: record one view under a grant."""
-    uow.session.add(
-        GrantView(
-            grant_id=grant_id,
-            user_id=uow.actor.id,
-            customer_id=customer_id,
-            action=action,
-            at=clock.now(),
-        )
-    )
-
-
 def list_views(uow: UnitOfWork, grant_id: int | None = None) -> list[GrantViewRow]:
     """Chairman and admin: who looked at what under which grant."""
     if uow.actor is None or uow.actor.role not in roles.CAN_DECIDE_GRANTS:
@@ -227,34 +215,3 @@ def log_output_of_records(model, uow: UnitOfWork, record_ids, action: str) -> in
             uow.session.scalars(select(model.customer_id).where(model.id.in_(chunk)))
         )
     return log_output(uow, sorted(customer_ids), action)
-
-
-def log_output(uow: UnitOfWork, customer_ids, action: str) -> int:
-    """Inside a writing unit of work: customers printed or exported by the actor that the
-    actor sees only through a 查阅授权 — one GrantView each. Returns how many."""
-    actor = uow.actor
-    if actor is None or actor.role not in roles.CAN_REQUEST_GRANTS:
-        return 0  # other roles see by role, not by grant
-    grants = uow.session.execute(
-        active_grants(actor).with_only_columns(
-            AccessGrant.id, AccessGrant.customer_id, AccessGrant.book_owner_id
-        )
-    ).all()
-    if not grants:
-        return 0
-    by_customer = {cid: gid for gid, cid, _b in grants if cid is not None}
-    by_book = {owner: gid for gid, _c, owner in grants if owner is not None}
-    now, logged = clock.now(), 0
-    ids = list(customer_ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows = uow.session.execute(
-            select(Customer.id, Customer.owner_id).where(Customer.id.in_(chunk), ~own_scope(actor))
-        ).all()
-        for cid, owner_id in rows:
-            grant_id = by_customer.get(cid) or by_book.get(owner_id)
-            if grant_id is not None:
-                uow.session.add(GrantView(grant_id=grant_id, user_id=actor.id,
-                                          customer_id=cid, action=action, at=now))  # fmt: skip
-                logged += 1
-    return logged

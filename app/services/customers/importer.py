@@ -23,15 +23,12 @@ from sqlalchemy.exc import IntegrityError
 from app.services.admin import code_tables
 from app.services.core.errors import ConflictError, PermissionDenied, ServiceError, ValidationError
 from app.services.core.uow import UnitOfWork
+from app.services.customers._internal import PreparedRegistration, insert_registration
 from app.services.customers.duplicates import find_duplicates
 from app.services.customers.forms import KIND_LABELS, CustomerForm
 from app.services.customers.import_rows import ImportSheet, RowError, SheetRow, read_sheet
 from app.services.customers.import_template import require_importer
-from app.services.customers.registration import (
-    PreparedRegistration,
-    insert_registration,
-    prepare_registration,
-)
+from app.services.customers.registration import prepare_registration
 
 Progress = Callable[[int, int], None]
 
@@ -237,7 +234,7 @@ def run(
     writes nothing and says so. Any row error raises ImportRejected (with the rows)."""
     require_importer(uow)
     half = progress and (lambda done, total: progress(done, total * 2))
-    with UnitOfWork(uow.db, uow.actor, write=False) as reader:
+    with uow.separate(write=False) as reader:
         checked, prepared = _validate_all(reader, path, half, cancelled)
     if not checked.ok:
         raise ImportRejected(checked)

@@ -129,9 +129,7 @@ def _code_choices(table_key: str):
 def _set_code(attr_name: str, table_key: str):
     def run(uow: UnitOfWork, ids, value: int, **_params) -> BatchResult:
         with uow:
-            ok = {
-                v for v, _ in _code_choices(table_key)(UnitOfWork(uow.db, uow.actor, write=False))
-            }
+            ok = {v for v, _ in _code_choices(table_key)(uow)}
             if value not in ok:
                 raise ValidationError("所选的值不存在或已停用。")
             rows, skipped = _editable(uow, ids)
@@ -292,7 +290,7 @@ def _restore(uow: UnitOfWork, ids, **_params) -> BatchResult:
     done, skipped = 0, []
     for cid in ids:  # each its own transaction: one refusal does not undo the others
         try:
-            restore_customer(UnitOfWork(uow.db, uow.actor), cid)
+            restore_customer(uow, cid)  # unopened: each call commits on its own
             done += 1
         except ServiceError as exc:
             skipped.append((cid, str(exc)))

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from sqlalchemy import and_, or_, select
 
-from app.models import Customer, OwnershipChange, Role, User, VisitPlan, VisitPlanVisitor, WorkPlan
+from app.models import Customer, OwnershipChange, Role, User
 from app.services.access import roles
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
+from app.services.customers._internal import hand_over
 
 
 def transfer(uow: UnitOfWork, customer_ids, to_user_id: int, reason: str) -> int:
@@ -51,28 +52,3 @@ def transfer(uow: UnitOfWork, customer_ids, to_user_id: int, reason: str) -> int
             done += 1
         uow.commit()
         return done
-
-
-OPEN_VISIT = ("planned", "appointed")
-
-
-def hand_over(uow: UnitOfWork, customer_id: int, from_user_id: int, to_user_id: int) -> None:
-    """Inside a writing unit of work: the old owner's open plans and tasks for the
-    customer pass to the new owner (they follow the customer, issue 12.1)."""
-    s = uow.session
-    plans = s.scalars(select(VisitPlan).where(VisitPlan.customer_id == customer_id)).all()
-    for plan in plans:
-        is_open = plan.status in OPEN_VISIT
-        if is_open and plan.owner_id == from_user_id:
-            plan.owner_id = to_user_id
-        visitors = {v.user_id: v for v in s.scalars(
-            select(VisitPlanVisitor).where(VisitPlanVisitor.plan_id == plan.id))}  # fmt: skip
-        if from_user_id in visitors:
-            s.delete(visitors[from_user_id])
-            if is_open and to_user_id not in visitors:
-                s.add(VisitPlanVisitor(plan_id=plan.id, user_id=to_user_id))
-    for task in s.scalars(
-        select(WorkPlan).where(WorkPlan.customer_id == customer_id,
-                               WorkPlan.assignee_id == from_user_id, WorkPlan.status == "open")
-    ):  # fmt: skip
-        task.assignee_id = to_user_id

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from app.models import Customer
 from app.services.access import roles
-from app.services.access.visibility import edit_scope, visible_customer
+from app.services.access._internal import visible_customer
+from app.services.access.visibility import edit_scope
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied
 from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
-from app.services.customers._internal import can_edit
-from app.services.customers.search import CustomerRow, rows_of
+from app.services.customers._internal import CustomerRow, can_edit, rows_of
 
 
 def delete_customer(uow: UnitOfWork, customer_id: int, expected_version: int) -> None:

@@ -8,46 +8,31 @@ The Excel import goes through prepare_registration and insert_registration too."
 
 from __future__ import annotations
 
-import calendar
-from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from dataclasses import asdict
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from app.models import Contact, Customer, OwnershipChange, Role, User
+from app.models import Role, User
 from app.services.access import roles
-from app.services.core import clock, numbering, settings
 from app.services.core.errors import ConflictError, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
+from app.services.customers._internal import (
+    PreparedRegistration,
+    RegisterResult,
+    insert_registration,
+)
 from app.services.customers.duplicates import (
     DuplicateFound,
-    DuplicateHit,
     find_duplicates,
     keys_of,
-    write_keys,
 )
 from app.services.customers.forms import ContactForm, CustomerForm
 from app.services.customers.validation import (
     contact_columns,
-    derived_columns,
     is_personal,
     validate_customer,
 )
-
-
-@dataclass(frozen=True)
-class RegisterResult:
-    customer_id: int
-    number: str
-    late_registration: bool
-    overridden: bool
-
-
-def _add_months(d: date, months: int) -> date:
-    m = d.month - 1 + months
-    y, m = d.year + m // 12, m % 12 + 1
-    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
 
 
 def _check_owner(uow: UnitOfWork, owner_id: int | None) -> int:
@@ -103,100 +88,23 @@ def register_customer(
             return result
     except IntegrityError:
         # Someone registered the same company between our check and our commit.
-        with UnitOfWork(uow.db, uow.actor, write=False) as again:
-            hits = find_duplicates(again, keys)
+        hits = find_duplicates(uow, keys)  # a transaction of its own: the failed one ended
         if hits:
             raise DuplicateFound(hits) from None
         raise ConflictError("保存失败：其他用户同时登记了相同信息的客户，请刷新后重试。") from None
-
-
-@dataclass
-class PreparedRegistration:
-    """One validated registration, not yet written (see prepare_registration)."""
-
-    owner_id: int
-    cols: dict
-    contact_rows: list[dict]
-    keys: list[tuple[str, str]]  # duplicate-check keys (规则 1)
 
 
 def prepare_registration(uow: UnitOfWork, form: CustomerForm) -> PreparedRegistration:
     """Inside an open unit of work: the owner check and every validation of a registration,
     without writing. Raises ValidationError(field=...) or PermissionDenied. Registration
     and the Excel import (customer_import) both go through here and insert_registration."""
-    contacts = [c if isinstance(c, ContactForm) else ContactForm(**c) for c in form.contacts]
-    owner_id = _check_owner(uow, form.owner_id)
-    cols = validate_customer(uow, asdict(form), None)
-    personal = is_personal(uow, cols["type_id"])
-    contact_rows = [contact_columns(uow, c, None, i) for i, c in enumerate(contacts)]
-    return PreparedRegistration(owner_id, cols, contact_rows, keys_of(cols, personal))
-
-
-def insert_registration(
-    uow: UnitOfWork,
-    p: PreparedRegistration,
-    hits: list[DuplicateHit] = (),
-    override_reason: str = "",
-) -> RegisterResult:
-    """Inside an open writing unit of work: number, customer row, keys, pinyin, 归属变更
-    “登记” and contacts, flushed but not committed (the caller commits once)."""
-    actor = uow.actor
-    cols = p.cols
-    now = clock.now()
-    hours = settings.get(uow, "customers.late_registration_hours")
-    late = bool(
-        cols["first_contact_at"] and now - cols["first_contact_at"] > timedelta(hours=hours)
-    )
-    months = settings.get(uow, "customers.development_months")
-    number = numbering.next_number(
-        uow,
-        "customer",
-        settings.get(uow, "customers.number_pattern"),
-        cols["registered_on"],
-        lambda n: (
-            uow.session.scalar(
-                select(Customer.id)
-                .where(Customer.number == n)
-                .execution_options(include_deleted=True)
-            )
-            is not None
-        ),
-    )
-    c = Customer(
-        number=number,
-        owner_id=p.owner_id,
-        owner_since=now,
-        registered_by_id=actor.id,
-        late_registration=late,
-        dev_deadline=_add_months(cols["registered_on"], months),
-        is_in_pool=False,
-        **cols,
-        **derived_columns(cols),
-    )
-    uow.session.add(c)
-    uow.session.flush()
-    write_keys(uow, c.id, p.keys, {(h.kind, h.value) for h in hits})
-    reason = "登记" if not hits else f"公司特别指派：{override_reason}"
-    uow.session.add(
-        OwnershipChange(
-            customer_id=c.id, from_user_id=None, to_user_id=p.owner_id, kind="登记",
-            reason=reason[:500], at=now, by_id=actor.id,
-        )
-    )  # fmt: skip
-    _add_contacts(uow, c.id, [dict(r) for r in p.contact_rows])
-    uow.session.flush()
-    return RegisterResult(c.id, number, late, bool(hits))
-
-
-def _add_contacts(uow: UnitOfWork, customer_id: int, rows: list[dict]) -> None:
-    if rows and not any(r["is_primary"] for r in rows):
-        rows[0]["is_primary"] = True
-    primary_seen = False
-    for r in rows:
-        if r["is_primary"] and primary_seen:
-            r["is_primary"] = False
-        primary_seen = primary_seen or r["is_primary"]
-        uow.session.add(Contact(customer_id=customer_id, **r))
+    with uow:
+        contacts = [c if isinstance(c, ContactForm) else ContactForm(**c) for c in form.contacts]
+        owner_id = _check_owner(uow, form.owner_id)
+        cols = validate_customer(uow, asdict(form), None)
+        personal = is_personal(uow, cols["type_id"])
+        contact_rows = [contact_columns(uow, c, None, i) for i, c in enumerate(contacts)]
+        return PreparedRegistration(owner_id, cols, contact_rows, keys_of(cols, personal))
 
 
 def owner_choices(uow: UnitOfWork) -> list[tuple[int, str]]:

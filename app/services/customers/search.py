@@ -10,17 +10,13 @@ List sources search with customer_search (a WindowedSearch) and show CUSTOMER_SE
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
-
 from sqlalchemy import or_, select, union
 
 from app.models import Contact, Customer
 from app.services.access.visibility import customer_scope
-from app.services.admin import code_tables
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
-from app.services.customers._internal import user_names
+from app.services.customers._internal import CustomerRow, rows_of
 from app.services.lists.spec import WindowedSearch
 from app.services.search.pinyin import search_clause, search_keys
 from app.services.search.search_index import MIN_CHARS as FTS_MIN_CHARS
@@ -28,27 +24,6 @@ from app.services.search.search_index import fts_candidates
 
 # Every customer-based list searches the same way and says so the same way.
 CUSTOMER_SEARCH_HINT = "客户名称、拼音、首字母、电话或联系人"
-
-
-@dataclass(frozen=True)
-class CustomerRow:
-    id: int
-    number: str
-    name: str
-    short_name: str
-    type_label: str
-    grade_label: str
-    coop_status_label: str
-    region_label: str
-    phone: str
-    principal: str
-    owner_id: int | None
-    owner_name: str
-    registered_on: date
-    last_follow_up_at: datetime | None
-    is_in_pool: bool
-    late_registration: bool
-    version: int
 
 
 def _shortest_term(text: str) -> int:
@@ -60,7 +35,7 @@ def _indexed_where(text: str):
     """Customer columns match, or a live contact matches. Written as
     `id IN (matching customers UNION customers of matching contacts)` so that each side
     can use its search index (migration 0004: FTS5 on SQLite, pg_trgm on PostgreSQL).
-    A list's first window may use _first_window_where instead (listing.ids_in_session)."""
+    A list's first window may use _first_window_where instead (lists.query.fetch_first_ids)."""
     customer_cols, contact_cols = _search_columns()
     by_customer = select(Customer.id).where(
         search_clause(text, **customer_cols),
@@ -130,24 +105,6 @@ def _no_index_finds(text: str) -> bool:
 customer_search = WindowedSearch(
     where=_indexed_where, first_window=_first_window_where, applies=_no_index_finds
 )
-
-
-def rows_of(uow: UnitOfWork, customers: list[Customer]) -> list[CustomerRow]:
-    """CustomerRows of loaded customers, in their order (labels and owners in two reads)."""
-    labels = code_tables.item_labels(
-        uow, [x for c in customers for x in (c.type_id, c.grade_id, c.coop_status_id, c.region_id)]
-    )
-    names = user_names(uow, [c.owner_id for c in customers])
-    return [
-        CustomerRow(
-            c.id, c.number, c.name, c.short_name, labels.get(c.type_id, ""),
-            labels.get(c.grade_id, ""), labels.get(c.coop_status_id, ""),
-            labels.get(c.region_id, ""), c.phone, c.principal, c.owner_id,
-            names.get(c.owner_id, ""), c.registered_on, c.last_follow_up_at, c.is_in_pool,
-            c.late_registration, c.version,
-        )
-        for c in customers
-    ]  # fmt: skip
 
 
 def search_customers(uow: UnitOfWork, text: str, limit: int = 50) -> list[CustomerRow]:

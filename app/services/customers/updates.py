@@ -10,24 +10,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.models import ChangeRequest, Customer, CustomerKey, Role
-from app.services.access.visibility import visible_customer
+from app.models import ChangeRequest, Role
+from app.services.access._internal import visible_customer
 from app.services.core import clock, settings
 from app.services.core.errors import ConflictError, PermissionDenied, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
-from app.services.customers._internal import can_edit
+from app.services.customers._internal import apply_changes, can_edit, changed_fields
 from app.services.customers.duplicates import (
     DuplicateFound,
     DuplicateHit,
-    find_duplicates,
-    keys_of,
-    write_keys,
 )
 from app.services.customers.forms import EDITABLE, KEY_FIELDS, form_values
-from app.services.customers.validation import derived_columns, is_personal, validate_customer
+from app.services.customers.validation import validate_customer
 
 
 @dataclass(frozen=True)
@@ -45,57 +42,6 @@ def jsonable(v):
     if isinstance(v, Decimal):
         return str(v)
     return v
-
-
-def _changed_fields(before: dict, after_cols: dict, current: Customer) -> list[str]:
-    changed = []
-    for name in EDITABLE:
-        if name == "capital":
-            if (current.capital_text or "") != after_cols["capital_text"]:
-                changed.append(name)
-        elif name == "extra":
-            if dict(current.extra or {}) != after_cols["extra"]:
-                changed.append(name)
-        elif before.get(name) != after_cols.get(name):
-            changed.append(name)
-    return changed
-
-
-def apply_changes(uow: UnitOfWork, c: Customer, changes: dict) -> list[str]:
-    """Validate the merged values, write changed columns, refresh keys. Returns fields."""
-    before = form_values(c)
-    merged = {**before, **changes}
-    cols = validate_customer(uow, merged, c)
-    changed = _changed_fields(before, cols, c)
-    if not changed:
-        return []
-    personal = is_personal(uow, cols["type_id"])
-    keys = keys_of(cols, personal)
-    old = list(uow.session.scalars(select(CustomerKey).where(CustomerKey.customer_id == c.id)))
-    kept_overrides = {(k.kind, k.value) for k in old if k.overridden}
-    hits = [
-        h
-        for h in find_duplicates(uow, keys, exclude_id=c.id)
-        if (h.kind, h.value) not in kept_overrides
-    ]
-    if hits:
-        raise DuplicateFound(hits)
-    for name in EDITABLE:
-        if name == "capital":
-            c.capital_amount, c.capital_unit, c.capital_text = (
-                cols["capital_amount"], cols["capital_unit"], cols["capital_text"],
-            )  # fmt: skip
-        elif name in changed:
-            setattr(c, name, cols[name])
-    for k, v in derived_columns(cols).items():
-        setattr(c, k, v)
-    if {(k.kind, k.value) for k in old} != set(keys) or any(
-        k.overridden != ((k.kind, k.value) in kept_overrides) for k in old
-    ):
-        uow.session.execute(delete(CustomerKey).where(CustomerKey.customer_id == c.id))
-        uow.session.flush()
-        write_keys(uow, c.id, keys, kept_overrides)
-    return changed
 
 
 def update_customer(
@@ -128,7 +74,7 @@ def update_customer(
                 # Validate the whole edit now, so the request cannot carry bad values.
                 merged = {**before, **changes}
                 cols = validate_customer(uow, merged, c)
-                for name in _changed_fields(before, cols, c):
+                for name in changed_fields(before, cols, c):
                     if name in KEY_FIELDS:
                         held[name] = [jsonable(before[name]), jsonable(changes[name])]
             direct = {k: v for k, v in changes.items() if k not in held}

@@ -214,10 +214,10 @@ def export_list(
         writer = _RowWriter(ws, cols)
         with uow, tempfile.TemporaryFile() as rows_xml:
             if ids is None:
-                ids = list_query.ids_in_session(uow, source, query)
+                ids = list_query.fetch_ids(uow, source, query)
             list_query.record_output(uow, source, ids, "export")
             total = len(ids)
-            sample = list_query.rows_in_session(uow, source, ids[:200], keys)
+            sample = list_query.fetch_rows(uow, source, ids[:200], keys)
             for i, col in enumerate(cols, start=1):
                 values = [r[i] for r in sample if r is not None]
                 ws.column_dimensions[get_column_letter(i)].width = _width(col, values)

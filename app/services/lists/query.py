@@ -114,26 +114,26 @@ def fetch_ids(
     `stop` is asked between chunks of ids (a background read no longer wanted): when it
     says True the read ends and None is returned."""
     with uow:
-        return ids_in_session(uow, source, query, stop=stop)
+        return _fetch_ids(uow, source, query, None, stop)
 
 
 def fetch_first_ids(uow: UnitOfWork, source: ListSource, query: ListQuery, limit: int) -> array:
     """The first `limit` ids in display order: what a list shows before it knows them all."""
     with uow:
-        return ids_in_session(uow, source, query, limit=limit)
+        return _fetch_ids(uow, source, query, limit, None)
 
 
-def ids_in_session(
+def _fetch_ids(
     uow: UnitOfWork,
     source: ListSource,
     query: ListQuery,
-    limit: int | None = None,
-    stop: Callable[[], bool] | None = None,
+    limit: int | None,
+    stop: Callable[[], bool] | None,
 ) -> array | None:
-    """fetch_ids inside an already open unit of work."""
     text = (query.search or "").strip()[:MAX_SEARCH_CHARS]
     dialect = uow.session.get_bind().dialect.name
-    for window, ms in _first_window_attempts(source, text, dialect) if limit is not None else ():
+    attempts = _first_window_attempts(source, text, dialect) if limit is not None else ()
+    for window, ms in attempts:
         try:
             with _time_budget(uow, ms):
                 return _ids(uow, source, query, limit, window=window)
@@ -266,22 +266,15 @@ def fetch_rows(
     """The rows for `ids`, in the order given; each tuple is (id, value per key), and the
     row's version (source.version_expr) last when `version`."""
     keys = list(keys) if keys is not None else [c.key for c in source.columns]
-    with uow:
-        return rows_in_session(uow, source, ids, keys, version)
-
-
-def rows_in_session(
-    uow: UnitOfWork, source: ListSource, ids: Sequence[int], keys: Sequence[str], version=False
-):
-    """fetch_rows inside an already open unit of work."""
     if not len(ids):
         return []
     cols = [source.column(k).expr for k in keys]
     if version:
         cols.append(source.version_expr)
-    stmt = source.base(uow).with_only_columns(source.id_expr, *cols)
-    stmt = stmt.where(source.id_expr.in_(list(ids)))
-    by_id = {row[0]: tuple(row) for row in uow.session.execute(stmt)}
+    with uow:
+        stmt = source.base(uow).with_only_columns(source.id_expr, *cols)
+        stmt = stmt.where(source.id_expr.in_(list(ids)))
+        by_id = {row[0]: tuple(row) for row in uow.session.execute(stmt)}
     # A row deleted since the ids were fetched comes back as None.
     return [by_id.get(i) for i in ids]
 
@@ -289,9 +282,10 @@ def rows_in_session(
 def iter_rows(
     uow: UnitOfWork, source: ListSource, ids: Sequence[int], keys: Sequence[str], chunk: int = 2000
 ) -> Iterable[tuple]:
-    """Rows for many ids, fetched in chunks inside one read transaction (for export/print)."""
+    """Rows for many ids, fetched in chunks (for export/print: open uow around the loop to
+    read them all in one transaction)."""
     for start in range(0, len(ids), chunk):
-        for row in rows_in_session(uow, source, ids[start : start + chunk], keys):
+        for row in fetch_rows(uow, source, ids[start : start + chunk], keys):
             if row is not None:
                 yield row
 
@@ -318,6 +312,6 @@ def record_output(uow: UnitOfWork, source: ListSource, ids: Sequence[int], actio
     Runs in its own short writing transaction, before the rows are read."""
     if source.on_output is None or not ids:
         return
-    with UnitOfWork(uow.db, uow.actor) as writer:
+    with uow.separate(write=True) as writer:
         source.on_output(writer, ids, action)
         writer.commit()

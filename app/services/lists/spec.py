@@ -100,7 +100,10 @@ class BatchAction:
 
     key: str
     label: str
-    run: Callable[..., BatchResult]  # run(uow, ids, **params)
+    # run(uow, ids, **params) gets a unit of work not yet open: an action that calls a
+    # service per row hands uow on (each call is then its own transaction, and a refused
+    # row does not undo the others); one that works in one transaction opens it.
+    run: Callable[..., BatchResult]
     destructive: bool = False
     # Parameter the user supplies (e.g. "owner"): (name, label, choices(uow) -> [(value, label)])
     param: tuple[str, str, Callable[[UnitOfWork], list[tuple[Any, str]]]] | None = None

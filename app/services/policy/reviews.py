@@ -17,7 +17,7 @@ from app.services.access import roles
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
-from app.services.customers import ownership
+from app.services.customers._internal import hand_over
 
 OUTCOMES = {"extend": "延期", "reassign": "改派", "pool": "回收"}
 HISTORY_KIND = {"extend": "延期", "reassign": "评审调整", "pool": "回收"}
@@ -175,7 +175,7 @@ def decide(
             if actor.role == Role.MANAGER and target.team_id != actor.team_id:
                 raise PermissionDenied("只能改派给本团队的销售人员。")
             if customer.owner_id is not None:
-                ownership.hand_over(uow, customer.id, customer.owner_id, target.id)
+                hand_over(uow, customer.id, customer.owner_id, target.id)
             customer.owner_id, customer.owner_since = target.id, now
             customer.dev_deadline = new_deadline if new_deadline and new_deadline > today else None
             history.to_user_id = target.id

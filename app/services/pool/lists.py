@@ -74,7 +74,7 @@ def _claim(uow: UnitOfWork, ids, **_params) -> BatchResult:
     done, skipped = 0, []
     for customer_id in ids:
         try:
-            pool.claim(UnitOfWork(uow.db, uow.actor), customer_id)
+            pool.claim(uow, customer_id)
         except ServiceError as err:
             skipped.append((customer_id, str(err)))
         else:

@@ -41,9 +41,10 @@ class PoolCandidate:
 
 
 def due_for_pool(uow: UnitOfWork, within_days: int = 0) -> list[PoolCandidate]:
-    """Inside a unit of work: owned, unprotected customers the actor may see whose idle
+    """Owned, unprotected customers the actor may see whose idle
     limit ends within `within_days` from now (0: already due), soonest first."""
-    return _due(uow, within_days, customer_scope(uow.actor))
+    with uow:
+        return _due(uow, within_days, customer_scope(uow.actor))
 
 
 def _due(uow: UnitOfWork, within_days: int, where) -> list[PoolCandidate]:

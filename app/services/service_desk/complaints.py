@@ -29,11 +29,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.models import CodeItem, Complaint, Customer, Role, User
 from app.models.service_desk import COMPLAINT_KIND, COMPLAINT_STATUS, SEVERITY
 from app.services.access import roles
-from app.services.access.visibility import acting_customer, customer_scope
+from app.services.access._internal import acting_customer
+from app.services.access.visibility import customer_scope
 from app.services.admin import code_tables
 from app.services.core import clock, settings
-from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from app.services.core.uow import CONFLICT_MESSAGE, Actor, UnitOfWork, logged_in
+from app.services.core._internal import load_row
+from app.services.core.errors import NotFound, PermissionDenied, ValidationError
+from app.services.core.fields import text
+from app.services.core.uow import Actor, UnitOfWork, logged_in
 
 OPEN_STATUSES = ("received", "handling")  # still to be handled: count toward deadlines
 DUE_SETTING = {s: f"complaints.due_days_{s}" for s in SEVERITY}
@@ -133,16 +136,12 @@ def complaint_scope(actor: Actor | None) -> ColumnElement[bool]:
 
 
 def _load(uow: UnitOfWork, complaint_id: int, expected_version: int | None) -> Complaint:
-    c = uow.session.scalar(
+    stmt = (
         select(Complaint)
         .join(Customer, Customer.id == Complaint.customer_id)
         .where(Complaint.id == complaint_id, complaint_scope(uow.actor))
     )
-    if c is None:
-        raise NotFound("该投诉/反馈不存在，或您无权查看。")
-    if expected_version is not None and c.version != expected_version:
-        raise ConflictError(CONFLICT_MESSAGE)
-    return c
+    return load_row(uow, stmt, expected_version, "该投诉/反馈不存在，或您无权查看。")
 
 
 def _not_closed(c: Complaint) -> None:
@@ -186,15 +185,6 @@ def _may_reopen(uow: UnitOfWork, c: Complaint) -> bool:
 # --- input checks ------------------------------------------------------------------
 
 
-def _text(value, field: str, label: str, limit: int, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(f"请填写{label}。", field=field)
-    if len(value) > limit:
-        raise ValidationError(f"{label}不能超过 {limit} 字。", field=field)
-    return value
-
-
 def default_due_date(uow: UnitOfWork, severity: str, received: date) -> date:
     """Inside a unit of work: the 处理期限 a severity gives (settings complaints.due_days_*)."""
     return received + timedelta(
@@ -223,8 +213,8 @@ def _check(uow: UnitOfWork, form: ComplaintForm, previous: Complaint | None) -> 
         raise ValidationError("受理时间不能晚于现在。", field="received_at")
     if received_at < now - timedelta(days=366):
         raise ValidationError("受理时间不能早于一年前，请检查。", field="received_at")
-    words = _text(form.customer_words, "customer_words", "客户原话", MAX_TEXT, required=True)
-    contact = _text(form.contact_name, "contact_name", "反映人", 60)
+    words = text(form.customer_words, "customer_words", "客户原话", MAX_TEXT, required=True)
+    contact = text(form.contact_name, "contact_name", "反映人", 60)
     category = code_tables.check_item(
         uow, "complaint_type", form.category_id, field="category_id", label="投诉类别",
         previous_id=previous.category_id if previous else None,
@@ -348,7 +338,7 @@ def _handler_only(uow: UnitOfWork, c: Complaint, what: str) -> None:
 def add_note(uow: UnitOfWork, complaint_id: int, expected_version: int, note: str) -> None:
     """处理记录: the handler appends a dated line."""
     logged_in(uow)
-    note = _text(note, "note", "处理记录", 2000, required=True)
+    note = text(note, "note", "处理记录", 2000, required=True)
     with uow:
         c = _load(uow, complaint_id, expected_version)
         _not_closed(c)
@@ -362,7 +352,7 @@ def add_note(uow: UnitOfWork, complaint_id: int, expected_version: int, note: st
 def resolve(uow: UnitOfWork, complaint_id: int, expected_version: int, resolution: str) -> None:
     """处理结果 (处理中 → 已解决)."""
     logged_in(uow)
-    resolution = _text(resolution, "resolution", "处理结果", MAX_TEXT, required=True)
+    resolution = text(resolution, "resolution", "处理结果", MAX_TEXT, required=True)
     with uow:
         c = _load(uow, complaint_id, expected_version)
         _not_closed(c)
@@ -376,7 +366,7 @@ def resolve(uow: UnitOfWork, complaint_id: int, expected_version: int, resolutio
 def close(uow: UnitOfWork, complaint_id: int, expected_version: int, confirmation: str) -> None:
     """客户确认并关闭 (已解决 → 已关闭)."""
     logged_in(uow)
-    confirmation = _text(confirmation, "confirmation", "客户确认意见", MAX_TEXT, required=True)
+    confirmation = text(confirmation, "confirmation", "客户确认意见", MAX_TEXT, required=True)
     with uow:
         c = _load(uow, complaint_id, expected_version)
         _not_closed(c)
@@ -394,7 +384,7 @@ def reopen(uow: UnitOfWork, complaint_id: int, expected_version: int, reason: st
     actor = logged_in(uow)
     if actor.role not in roles.CAN_REOPEN_COMPLAINTS:
         raise PermissionDenied("只有销售内勤或销售主管可以重新打开投诉。")
-    reason = _text(reason, "reason", "重新打开的原因", 1000, required=True)
+    reason = text(reason, "reason", "重新打开的原因", 1000, required=True)
     with uow:
         c = _load(uow, complaint_id, expected_version)
         if c.status not in ("resolved", "closed"):

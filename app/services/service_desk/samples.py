@@ -23,10 +23,13 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.models import Contact, Customer, Role, SampleRequest, User
 from app.models.service_desk import SAMPLE_STATUS
 from app.services.access import roles
-from app.services.access.visibility import acting_customer, customer_scope
+from app.services.access._internal import acting_customer
+from app.services.access.visibility import customer_scope
 from app.services.core import clock
-from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from app.services.core.uow import CONFLICT_MESSAGE, Actor, UnitOfWork, logged_in
+from app.services.core._internal import load_row
+from app.services.core.errors import NotFound, PermissionDenied, ValidationError
+from app.services.core.fields import text
+from app.services.core.uow import Actor, UnitOfWork, logged_in
 
 DISPATCH_ROLE = Role.SALES_ADMIN
 DISPATCH_ONLY_MESSAGE = "只有销售内勤可以登记寄出。"
@@ -102,39 +105,26 @@ def sample_scope(actor: Actor | None) -> ColumnElement[bool]:
 
 
 def _load(uow: UnitOfWork, request_id: int, expected_version: int | None) -> SampleRequest:
-    r = uow.session.scalar(
+    stmt = (
         select(SampleRequest)
         .join(Customer, Customer.id == SampleRequest.customer_id)
         .where(SampleRequest.id == request_id, sample_scope(uow.actor))
     )
-    if r is None:
-        raise NotFound("该寄样申请不存在，或您无权查看。")
-    if expected_version is not None and r.version != expected_version:
-        raise ConflictError(CONFLICT_MESSAGE)
-    return r
-
-
-def _text(value, field: str, label: str, limit: int, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(f"请填写{label}。", field=field)
-    if len(value) > limit:
-        raise ValidationError(f"{label}不能超过 {limit} 字。", field=field)
-    return value
+    return load_row(uow, stmt, expected_version, "该寄样申请不存在，或您无权查看。")
 
 
 def _check(form: SampleForm) -> dict:
     today = clock.now().date()
-    items = _text(form.items, "items", "样品/资料名称", 1000, required=True)
-    quantity = _text(form.quantity, "quantity", "数量", 60)
-    recipient = _text(form.recipient, "recipient", "收件人", 60, required=True)
-    phone = _text(form.phone, "phone", "收件人电话", 40, required=True)
+    items = text(form.items, "items", "样品/资料名称", 1000, required=True)
+    quantity = text(form.quantity, "quantity", "数量", 60)
+    recipient = text(form.recipient, "recipient", "收件人", 60, required=True)
+    phone = text(form.phone, "phone", "收件人电话", 40, required=True)
     if not any(ch.isdigit() for ch in phone):
         raise ValidationError("收件人电话须包含号码。", field="phone")
-    address = _text(form.address, "address", "收件地址", 300, required=True)
+    address = text(form.address, "address", "收件地址", 300, required=True)
     if form.needed_by is not None and form.needed_by < today:
         raise ValidationError("需寄达日期不能早于今天。", field="needed_by")
-    reason = _text(form.reason, "reason", "寄样事由", 2000)
+    reason = text(form.reason, "reason", "寄样事由", 2000)
     return {
         "items": items,
         "quantity": quantity,
@@ -224,11 +214,11 @@ def record_dispatch(uow: UnitOfWork, request_id: int, expected_version: int, for
     if actor.role != DISPATCH_ROLE:
         raise PermissionDenied(DISPATCH_ONLY_MESSAGE)
     today = clock.now().date()
-    courier = _text(form.courier, "courier", "快递公司", 40, required=True)
-    tracking = _text(form.tracking_no, "tracking_no", "快递单号", 60, required=True)
+    courier = text(form.courier, "courier", "快递公司", 40, required=True)
+    tracking = text(form.tracking_no, "tracking_no", "快递单号", 60, required=True)
     if not all(ch.isalnum() or ch in "-_ " for ch in tracking):
         raise ValidationError("快递单号只能包含字母、数字和连字符。", field="tracking_no")
-    note = _text(form.note, "note", "寄出备注", 200)
+    note = text(form.note, "note", "寄出备注", 200)
     on = form.dispatched_on or today
     if on > today:
         raise ValidationError("寄出日期不能晚于今天。", field="dispatched_on")
@@ -249,7 +239,7 @@ def cancel_request(
 ):
     """取消申请: the requester, while not dispatched. The reason is kept as the note."""
     logged_in(uow)
-    reason = _text(reason, "reason", "取消原因", 200)
+    reason = text(reason, "reason", "取消原因", 200)
     with uow:
         _cancel_in(uow, request_id, expected_version, reason)
         uow.commit()

@@ -1,10 +1,8 @@
-"""客户回访: what the screens read — plan and record details, the detail types, and the
-look-ups every step shares (visible_plan/record/report, plan_visitors, user_names).
-
-Import these names from app.services.visits.workflow (the one import point of the workflow).
-The step chain and a report's detail are visits.chain; 准备回访资料 visits.preparation.
-Every read goes through app.services.visits.scope.
-"""
+"""客户回访: the detail types and constants the screens read (re-exported by
+visits.workflow, the workflow's one import point), and the look-ups every step shares
+inside the unit of work it opened: visible_plan/record/report, plan_visitors,
+plan_details/record_details, user_names, plan_customer, insert_plan.
+Every read goes through app.services.visits.scope."""
 
 from __future__ import annotations
 
@@ -16,9 +14,10 @@ from sqlalchemy import select
 
 from app.models import Customer, User, VisitPlan, VisitPlanVisitor, VisitRecord, VisitReport
 from app.models.visit import PLAN_STATUS, REPORT_STATUS
+from app.services.access.visibility import edit_scope
 from app.services.admin import code_tables
 from app.services.core import clock
-from app.services.core.errors import NotFound, PermissionDenied
+from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import Actor, UnitOfWork
 from app.services.visits.scope import OPEN_PLAN, plan_scope, record_scope, report_scope
 
@@ -119,12 +118,6 @@ class ReportDetail:
 
 
 # --- small helpers ---------------------------------------------------------------------
-
-
-def logged_in(uow: UnitOfWork) -> Actor:
-    if uow.actor is None:
-        raise PermissionDenied("请先登录。")
-    return uow.actor
 
 
 def today() -> date:
@@ -253,13 +246,25 @@ def record_details(uow: UnitOfWork, records: list[VisitRecord]) -> list[RecordDe
     ]
 
 
-def plan_detail(uow: UnitOfWork, plan_id: int) -> PlanDetail:
-    logged_in(uow)
-    with uow:
-        return plan_details(uow, [visible_plan(uow, plan_id)])[0]
+def plan_customer(uow: UnitOfWork, customer_id) -> Customer:
+    """A customer the actor may plan a visit for: one the actor looks after (edit_scope: a
+    rep the own customers, a manager the team's; not those seen through a read-only
+    查阅授权, whose follow-up clock belongs to another rep), not in the pool."""
+    c = uow.session.scalar(
+        select(Customer).where(Customer.id == customer_id, edit_scope(uow.actor))
+    )
+    if c is None:
+        raise PermissionDenied("您无权为该客户安排回访（客户不存在或不在您的客户范围内）。")
+    if c.is_in_pool or c.owner_id is None:
+        raise ValidationError(f"客户“{c.name}”在公海中，请先领取再安排回访。", field="customer_id")
+    return c
 
 
-def record_detail(uow: UnitOfWork, record_id: int) -> RecordDetail:
-    logged_in(uow)
-    with uow:
-        return record_details(uow, [visible_record(uow, record_id)])[0]
+def insert_plan(uow, actor: Actor, customer: Customer, values: dict, visitors: set[int], **kw):
+    kw.setdefault("status", "planned")
+    plan = VisitPlan(customer_id=customer.id, owner_id=actor.id, **values, **kw)
+    uow.session.add(plan)
+    uow.flush()
+    for uid in sorted(visitors):
+        uow.session.add(VisitPlanVisitor(plan_id=plan.id, user_id=uid))
+    return plan

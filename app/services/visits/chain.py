@@ -14,15 +14,14 @@ from app.models.visit import REPORT_STATUS
 from app.services.access.visibility import customer_scope
 from app.services.admin import code_tables
 from app.services.core.errors import NotFound
-from app.services.core.uow import UnitOfWork
-from app.services.visits.details import (
+from app.services.core.uow import UnitOfWork, logged_in
+from app.services.visits._internal import (
     LOCKED_REPORT,
     REPORT_AFTER_DAYS,
     PlanDetail,
     RecordDetail,
     ReportDetail,
     Step,
-    logged_in,
     plan_details,
     plan_visitors,
     record_details,
@@ -67,7 +66,7 @@ def report_detail(uow: UnitOfWork, report_id: int) -> ReportDetail:
             r.reviewed_at, r.archive_due, r.archive_category_id,
             category.get(r.archive_category_id, ""), r.archive_note,
             names.get(r.archived_by_id, ""), r.archived_at,
-            tuple(record_details(uow, records)), tuple(steps(uow, plans, records, [r])),
+            tuple(record_details(uow, records)), tuple(_steps(uow, plans, records, [r])),
             r.version,
         )  # fmt: skip
 
@@ -84,7 +83,7 @@ def _join(names: Iterable[str]) -> str:
     return "、".join(dict.fromkeys(n for n in names if n))
 
 
-def steps(
+def _steps(
     uow: UnitOfWork,
     plans: list[VisitPlan],
     records: list[VisitRecord],
@@ -199,7 +198,7 @@ def customer_visits(uow: UnitOfWork, customer_id: int) -> list[ChainRow]:
                     tuple(record_details(uow, recs)),
                     report.id if report else None,
                     REPORT_STATUS.get(report.status, "") if report else "",
-                    tuple(steps(uow, [plan], recs, mine)),
+                    tuple(_steps(uow, [plan], recs, mine)),
                 )
             )
         return out

@@ -68,7 +68,7 @@ def _run_each(uow: UnitOfWork, ids, call) -> BatchResult:
     done, skipped = 0, []
     for i in ids:
         try:
-            call(UnitOfWork(uow.db, uow.actor), i)
+            call(uow, i)
             done += 1
         except ServiceError as exc:
             skipped.append((i, str(exc)))
@@ -139,7 +139,7 @@ def _plan_columns() -> list[Column]:
 
 def _cancel(uow: UnitOfWork, ids, reason: str = "批量取消", **_params) -> BatchResult:
     def one(row_uow: UnitOfWork, plan_id: int) -> None:
-        version = visits.plan_detail(UnitOfWork(uow.db, uow.actor, write=False), plan_id).version
+        version = visits.plan_detail(row_uow, plan_id).version
         visits.cancel_plan(row_uow, plan_id, reason, version)
 
     return _run_each(uow, ids, one)
@@ -291,8 +291,7 @@ def _archive(uow: UnitOfWork, ids, category_id: int | None = None, **_params) ->
         raise PermissionDenied("只有文员或销售内勤可以归档回访资料。")
 
     def one(row_uow: UnitOfWork, report_id: int) -> None:
-        read = UnitOfWork(uow.db, uow.actor, write=False)
-        version = visits.report_detail(read, report_id).version
+        version = visits.report_detail(row_uow, report_id).version
         visits.archive_report(row_uow, report_id, category_id, "", version)
 
     return _run_each(uow, ids, one)

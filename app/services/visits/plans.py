@@ -14,9 +14,19 @@ from app.services.access import roles
 from app.services.access.visibility import edit_scope
 from app.services.admin import code_tables
 from app.services.core.errors import PermissionDenied, ValidationError
-from app.services.core.uow import Actor, UnitOfWork
-from app.services.visits.checks import check_version, day, planner, text
-from app.services.visits.details import OPEN_PLAN, logged_in, plan_visitors, today, visible_plan
+from app.services.core.fields import day, text
+from app.services.core.uow import UnitOfWork, logged_in
+from app.services.visits._internal import (
+    OPEN_PLAN,
+    PlanDetail,
+    insert_plan,
+    plan_customer,
+    plan_details,
+    plan_visitors,
+    today,
+    visible_plan,
+)
+from app.services.visits.checks import check_version, planner
 
 
 @dataclass(frozen=True)
@@ -29,20 +39,6 @@ class PlanForm:
     method_id: int | None = None
     visitor_ids: tuple[int, ...] = ()
     remarks: str = ""
-
-
-def plan_customer(uow: UnitOfWork, customer_id) -> Customer:
-    """A customer the actor may plan a visit for: one the actor looks after (edit_scope: a
-    rep the own customers, a manager the team's; not those seen through a read-only
-    查阅授权, whose follow-up clock belongs to another rep), not in the pool."""
-    c = uow.session.scalar(
-        select(Customer).where(Customer.id == customer_id, edit_scope(uow.actor))
-    )
-    if c is None:
-        raise PermissionDenied("您无权为该客户安排回访（客户不存在或不在您的客户范围内）。")
-    if c.is_in_pool or c.owner_id is None:
-        raise ValidationError(f"客户“{c.name}”在公海中，请先领取再安排回访。", field="customer_id")
-    return c
 
 
 def _check_plan(uow: UnitOfWork, form: PlanForm, owner_id: int, previous_method=None):
@@ -150,16 +146,6 @@ def visitor_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
         return [tuple(r) for r in uow.session.execute(q)]
 
 
-def insert_plan(uow, actor: Actor, customer: Customer, values: dict, visitors: set[int], **kw):
-    kw.setdefault("status", "planned")
-    plan = VisitPlan(customer_id=customer.id, owner_id=actor.id, **values, **kw)
-    uow.session.add(plan)
-    uow.flush()
-    for uid in sorted(visitors):
-        uow.session.add(VisitPlanVisitor(plan_id=plan.id, user_id=uid))
-    return plan
-
-
 def create_plan(uow: UnitOfWork, form: PlanForm) -> int:
     """制订《客户回访计划》: status 计划, the actor is the owner and always a visitor."""
     actor = planner(uow)
@@ -232,3 +218,9 @@ def cancel_plan(uow: UnitOfWork, plan_id: int, reason: str, expected_version: in
             raise ValidationError("只有尚未回访的计划可以取消。")
         plan.status, plan.cancel_reason = "cancelled", reason
         uow.commit()
+
+
+def plan_detail(uow: UnitOfWork, plan_id: int) -> PlanDetail:
+    logged_in(uow)
+    with uow:
+        return plan_details(uow, [visible_plan(uow, plan_id)])[0]

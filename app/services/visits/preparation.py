@@ -12,11 +12,10 @@ from app.models import CodeItem, Complaint, Contact, Customer, Deal, FollowUp, V
 from app.models.service_desk import COMPLAINT_KIND, COMPLAINT_STATUS
 from app.services.admin import code_tables
 from app.services.core.errors import NotFound
-from app.services.core.uow import UnitOfWork
-from app.services.visits.details import (
+from app.services.core.uow import UnitOfWork, logged_in
+from app.services.visits._internal import (
     OPEN_PLAN,
     PlanDetail,
-    logged_in,
     plan_details,
     user_names,
     visible_plan,

@@ -12,10 +12,18 @@ from app.models import CodeItem, Customer, FollowUp, VisitRecord, VisitReport
 from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
-from app.services.core.uow import UnitOfWork
-from app.services.customers.followups import refresh_last_follow_up
-from app.services.visits.checks import check_version, day, planner, text
-from app.services.visits.details import LOCKED_REPORT, plan_visitors, visible_plan, visible_record
+from app.services.core.fields import day, text
+from app.services.core.uow import UnitOfWork, logged_in
+from app.services.customers._internal import refresh_last_follow_up
+from app.services.visits._internal import (
+    LOCKED_REPORT,
+    RecordDetail,
+    plan_visitors,
+    record_details,
+    visible_plan,
+    visible_record,
+)
+from app.services.visits.checks import check_version, planner
 from app.services.visits.plans import insert_plan, plan_customer
 
 AD_HOC_PURPOSE = "临时回访"
@@ -188,3 +196,9 @@ def update_record(uow: UnitOfWork, record_id: int, form: RecordForm, expected_ve
         uow.flush()
         refresh_last_follow_up(uow, customer.id)
         uow.commit()
+
+
+def record_detail(uow: UnitOfWork, record_id: int) -> RecordDetail:
+    logged_in(uow)
+    with uow:
+        return record_details(uow, [visible_record(uow, record_id)])[0]

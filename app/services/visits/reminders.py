@@ -20,7 +20,7 @@ from app.models import Customer, User, VisitPlan, VisitPlanVisitor, VisitRecord,
 from app.services.access import roles
 from app.services.core import clock, settings
 from app.services.reminders.engine import Reminder, Severity, Target, provider
-from app.services.visits.details import OPEN_PLAN, REPORT_AFTER_DAYS
+from app.services.visits._internal import OPEN_PLAN, REPORT_AFTER_DAYS
 
 KINDS = {
     "visit_due": "客户回访",

@@ -13,15 +13,10 @@ from app.services.access import roles
 from app.services.admin import code_tables
 from app.services.core import clock, settings
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
-from app.services.core.uow import Actor, UnitOfWork
-from app.services.visits.checks import check_version, planner, text
-from app.services.visits.details import (
-    RecordDetail,
-    logged_in,
-    record_details,
-    today,
-    visible_report,
-)
+from app.services.core.fields import text
+from app.services.core.uow import Actor, UnitOfWork, logged_in
+from app.services.visits._internal import RecordDetail, record_details, today, visible_report
+from app.services.visits.checks import check_version, planner
 
 
 def reportable_records(uow: UnitOfWork, limit: int = 300) -> list[RecordDetail]:

@@ -39,8 +39,7 @@ Deviations from /tmp/w/visits-api.md (additions only; every name and field is as
 """
 
 from app.models.visit import PLAN_STATUS, REPORT_STATUS
-from app.services.visits.chain import ChainRow, customer_visits, report_detail
-from app.services.visits.details import (
+from app.services.visits._internal import (
     LOCKED_REPORT,
     OPEN_PLAN,
     REPORT_AFTER_DAYS,
@@ -49,21 +48,21 @@ from app.services.visits.details import (
     RecordDetail,
     ReportDetail,
     Step,
-    plan_detail,
-    record_detail,
 )
+from app.services.visits.chain import ChainRow, customer_visits, report_detail
 from app.services.visits.plans import (
     PlanForm,
     appoint,
     cancel_plan,
     create_plan,
     create_plans,
+    plan_detail,
     update_plan,
     visit_targets,
     visitor_choices,
 )
 from app.services.visits.preparation import Preparation, preparation
-from app.services.visits.records import RecordForm, add_record, update_record
+from app.services.visits.records import RecordForm, add_record, record_detail, update_record
 from app.services.visits.reports import (
     archive_report,
     create_report,

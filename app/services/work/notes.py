@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from app.models import DailyNote
 from app.services.core import clock
-from app.services.core.errors import ConflictError, NotFound, ValidationError
-from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork, logged_in
+from app.services.core._internal import load_row
+from app.services.core.errors import ValidationError
+from app.services.core.uow import UnitOfWork, logged_in
 from app.services.lists.spec import text_search
 
 MAX_TITLE = 200
@@ -62,14 +63,8 @@ def _checked(form: NoteForm) -> dict:
 
 def _load(uow: UnitOfWork, note_id: int, expected_version: int | None) -> DailyNote:
     actor = logged_in(uow)
-    note = uow.session.scalar(
-        select(DailyNote).where(DailyNote.id == note_id, DailyNote.owner_id == actor.id)
-    )
-    if note is None:
-        raise NotFound(NOT_FOUND)
-    if expected_version is not None and note.version != expected_version:
-        raise ConflictError(CONFLICT_MESSAGE)
-    return note
+    stmt = select(DailyNote).where(DailyNote.id == note_id, DailyNote.owner_id == actor.id)
+    return load_row(uow, stmt, expected_version, NOT_FOUND)
 
 
 def _row(n: DailyNote) -> NoteRow:

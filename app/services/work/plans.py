@@ -29,9 +29,10 @@ from app.services.access import roles
 from app.services.access.visibility import customer_scope
 from app.services.admin import code_tables
 from app.services.core import clock
+from app.services.core._internal import load_row
 from app.services.core.date_ranges import quick_range
-from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from app.services.core.uow import CONFLICT_MESSAGE, Actor, UnitOfWork, logged_in
+from app.services.core.errors import NotFound, PermissionDenied, ValidationError
+from app.services.core.uow import Actor, UnitOfWork, logged_in
 
 KIND_TABLE = "work_plan_kind"
 URGE_DENIED = "只有分派人或主管可以催办。"
@@ -81,7 +82,7 @@ def _manages(uow: UnitOfWork, actor: Actor, user_id: int) -> bool:
     return team == actor.team_id
 
 
-def can_manage(uow: UnitOfWork, actor: Actor, plan: WorkPlan) -> bool:
+def _can_manage(uow: UnitOfWork, actor: Actor, plan: WorkPlan) -> bool:
     """Edit and cancel: the assigner, the assignee's manager, the admin or the chairman."""
     return (
         actor.role in roles.SEES_ALL_WORK_PLANS
@@ -90,11 +91,11 @@ def can_manage(uow: UnitOfWork, actor: Actor, plan: WorkPlan) -> bool:
     )
 
 
-def can_urge(uow: UnitOfWork, actor: Actor, plan: WorkPlan) -> bool:
+def _can_urge(uow: UnitOfWork, actor: Actor, plan: WorkPlan) -> bool:
     return (
         actor.role in roles.CAN_URGE_WORK_PLANS
         and plan.assignee_id != actor.id
-        and can_manage(uow, actor, plan)
+        and _can_manage(uow, actor, plan)
     )
 
 
@@ -202,12 +203,8 @@ def _checked(uow: UnitOfWork, actor: Actor, form: WorkPlanForm, plan: WorkPlan |
 
 def _load(uow: UnitOfWork, plan_id: int, expected_version: int | None) -> WorkPlan:
     actor = logged_in(uow)
-    plan = uow.session.scalar(select(WorkPlan).where(WorkPlan.id == plan_id, plan_scope(actor)))
-    if plan is None:
-        raise NotFound("该工作计划不存在，或您无权查看。")
-    if expected_version is not None and plan.version != expected_version:
-        raise ConflictError(CONFLICT_MESSAGE)
-    return plan
+    stmt = select(WorkPlan).where(WorkPlan.id == plan_id, plan_scope(actor))
+    return load_row(uow, stmt, expected_version, "该工作计划不存在，或您无权查看。")
 
 
 def _require_open(plan: WorkPlan) -> None:
@@ -238,7 +235,7 @@ def update_plan(uow: UnitOfWork, plan_id: int, expected_version: int, form: Work
     actor = logged_in(uow)
     with uow:
         plan = _load(uow, plan_id, expected_version)
-        if not can_manage(uow, actor, plan):
+        if not _can_manage(uow, actor, plan):
             raise PermissionDenied("只有分派人或主管可以修改该工作计划。")
         _require_open(plan)
         for key, value in _checked(uow, actor, form, plan).items():
@@ -318,7 +315,7 @@ def cancel(uow: UnitOfWork, plan_id: int, expected_version: int, reason: str) ->
 
 
 def _cancel(uow: UnitOfWork, actor: Actor, plan: WorkPlan, reason: str) -> None:
-    if not can_manage(uow, actor, plan):
+    if not _can_manage(uow, actor, plan):
         raise PermissionDenied("只有分派人或主管可以取消该工作计划。")
     _require_open(plan)
     plan.status = "cancelled"
@@ -347,7 +344,7 @@ def _urge_note(note: str) -> str:
 def _urge(uow: UnitOfWork, actor: Actor, plan: WorkPlan, note: str) -> None:
     if actor.role in roles.CAN_URGE_WORK_PLANS and plan.assignee_id == actor.id:
         raise ValidationError("不能催办自己的工作计划。")
-    if not can_urge(uow, actor, plan):
+    if not _can_urge(uow, actor, plan):
         raise PermissionDenied(URGE_DENIED)
     _require_open(plan)
     plan.urge_count = (plan.urge_count or 0) + 1
@@ -358,16 +355,18 @@ def _urge(uow: UnitOfWork, actor: Actor, plan: WorkPlan, note: str) -> None:
 
 def batch_urge(uow: UnitOfWork, ids, note: str = "批量催办") -> tuple[int, list[tuple[int, str]]]:
     """催办 many plans; plans the actor may not urge (or closed ones) are skipped."""
-    actor = logged_in(uow)
-    if actor.role not in roles.CAN_URGE_WORK_PLANS:
-        raise PermissionDenied(URGE_DENIED)
-    note = _urge_note(note)
-    return _batch(uow, ids, lambda plan: _urge(uow, actor, plan, note))
+    with uow:
+        actor = logged_in(uow)
+        if actor.role not in roles.CAN_URGE_WORK_PLANS:
+            raise PermissionDenied(URGE_DENIED)
+        note = _urge_note(note)
+        return _batch(uow, ids, lambda plan: _urge(uow, actor, plan, note))
 
 
 def batch_cancel(uow: UnitOfWork, ids, reason: str = "批量取消"):
-    actor = logged_in(uow)
-    return _batch(uow, ids, lambda plan: _cancel(uow, actor, plan, reason))
+    with uow:
+        actor = logged_in(uow)
+        return _batch(uow, ids, lambda plan: _cancel(uow, actor, plan, reason))
 
 
 def _batch(uow: UnitOfWork, ids, apply) -> tuple[int, list[tuple[int, str]]]:
@@ -483,7 +482,7 @@ def plan_detail(uow: UnitOfWork, plan_id: int) -> WorkPlanDetail:
             p.target, p.target_qty, p.done_qty, p.progress, p.progress_note, p.assignee_id,
             assignee, p.assigned_by_id, assigner, p.due_date, p.status, p.completed_at,
             p.urge_count, p.urged_at, urger or "", p.urge_note, p.updated_at, p.version,
-            is_open and can_manage(uow, actor, p), is_open and can_urge(uow, actor, p),
+            is_open and _can_manage(uow, actor, p), is_open and _can_urge(uow, actor, p),
             is_open and p.assignee_id == actor.id, p.customer_id, customer or "",
         )  # fmt: skip
 

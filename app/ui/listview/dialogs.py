@@ -208,7 +208,7 @@ class SummaryDialog(QDialog):
     def run(self) -> None:
         try:
             self.summary = summaries.summarize(
-                self.view.read_uow(), self.source, self.view.query(), self.keys()
+                self.view.ctx.read_uow(), self.source, self.view.query(), self.keys()
             )
         except ServiceError as exc:
             QMessageBox.warning(self, "汇总失败", str(exc))

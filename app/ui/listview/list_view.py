@@ -219,9 +219,6 @@ class ListView(QWidget):
 
     # --- the query -------------------------------------------------------------
 
-    def read_uow(self):
-        return self.ctx.read_uow()
-
     def query(self) -> ListQuery:
         date_key, start, end = None, None, None
         choice = self.date_range.currentText()
@@ -334,7 +331,7 @@ class ListView(QWidget):
     def edit_filter(self, key: str) -> None:
         col = self.source.column(key)
         try:
-            values = list_query.distinct_values(self.read_uow(), self.source, key)
+            values = list_query.distinct_values(self.ctx.read_uow(), self.source, key)
         except ServiceError as exc:
             QMessageBox.warning(self, "筛选", str(exc))
             return
@@ -357,7 +354,7 @@ class ListView(QWidget):
 
     def _load_saved_filters(self, apply_default: bool = False) -> None:
         try:
-            saved = list_prefs.saved_filters(self.read_uow(), self.source.key)
+            saved = list_prefs.saved_filters(self.ctx.read_uow(), self.source.key)
         except ServiceError:
             saved = []
         self.saved.blockSignals(True)
@@ -516,7 +513,7 @@ class ListView(QWidget):
         params = {}
         if action.param is not None:
             name, label, choices = action.param
-            options = choices(self.read_uow())
+            options = choices(self.ctx.read_uow())
             text, ok = QInputDialog.getItem(
                 self, action.label, label, [o[1] for o in options], 0, False
             )
@@ -589,8 +586,10 @@ class ListView(QWidget):
         self.model.ensure_complete()
         ids = self.model.ids
         shown = ids[:MAX_PRINT_ROWS]
-        list_query.record_output(self.read_uow(), self.source, shown, "print")
-        rows = [r for r in list_query.fetch_rows(self.read_uow(), self.source, shown, keys) if r]
+        list_query.record_output(self.ctx.read_uow(), self.source, shown, "print")
+        rows = [
+            r for r in list_query.fetch_rows(self.ctx.read_uow(), self.source, shown, keys) if r
+        ]
         widths = [self.table.columnWidth(self.model.keys.index(k)) for k in keys]
         return PrintTable(
             title=self.source.title,

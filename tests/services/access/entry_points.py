@@ -92,6 +92,13 @@ PLAIN = {
     "key": "customers",
     "layout": {},
     "model": VisitRecord,
+    # checks of typed values (code entries, extra fields, duplicate keys): nothing to aim
+    "item_id": None,
+    "type_id": None,
+    "previous": None,
+    "extra": {},
+    "keys": [],
+    "field": "name",
 }
 
 # Entry points driven by a file, a list source or a login rather than by records: covered
@@ -105,6 +112,7 @@ NOT_RECORD_DRIVEN = {
     "customers.import_template.template": "writes a file: tests/services/customers/test_customer_import.py",
     "customers.importer.preview": "reads a file: test_customer_import.py",
     "customers.importer.run": "reads a file: test_customer_import.py",
+    "core.settings.get": "one setting by its key, a constant of the code: tests/services/core",
     "reminders.engine.run": "the engine: reminders.registry.collect runs it with every provider",
 }
 # Entry points over a list source (ListSource): the list-source enumeration below runs every
@@ -129,6 +137,8 @@ def _opens_uow(fn) -> bool:
 def entry_points() -> list[EntryPoint]:
     found = []
     for info in pkgutil.walk_packages(app.services.__path__, "app.services."):
+        if info.name.rpartition(".")[2].startswith("_"):
+            continue  # _internal: helpers inside the entry points' own units of work
         module = importlib.import_module(info.name)
         for name, fn in vars(module).items():
             if name.startswith("_") or not inspect.isfunction(fn):

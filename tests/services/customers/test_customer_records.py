@@ -76,9 +76,7 @@ def test_update_validation_saves_nothing(world):
 
 def test_change_request_path(world):
     w = world
-    with UnitOfWork(w.db, w.admin) as uow:
-        settings.put(uow, "customers.change_approval", 1)
-        uow.commit()
+    settings.update_settings(UnitOfWork(w.db, w.admin), {"customers.change_approval": 1})
     cid = register(w, w.rep1, phone="0951-5012345").customer_id
     res = update_customer(
         w.uow(w.rep1),
@@ -110,9 +108,7 @@ def test_change_request_path(world):
 
 def test_change_request_stale_and_reject(world):
     w = world
-    with UnitOfWork(w.db, w.admin) as uow:
-        settings.put(uow, "customers.change_approval", 1)
-        uow.commit()
+    settings.update_settings(UnitOfWork(w.db, w.admin), {"customers.change_approval": 1})
     cid = register(w, w.rep1).customer_id
     r1 = update_customer(w.uow(w.rep1), cid, card(w, w.rep1, cid).version, {"principal": "王总"})
     update_customer(w.uow(w.sales_admin), cid, card(w, w.rep1, cid).version, {"principal": "李总"})
@@ -333,9 +329,7 @@ def test_reminders_for_pending_requests(world, fake_clock):
     kinds = [r.kind for r in reminders.collect(w.uow(w.chairman)).items]
     assert "access_grant" in kinds
     assert "access_grant" not in [r.kind for r in reminders.collect(w.uow(w.rep1)).items]
-    with UnitOfWork(w.db, w.admin) as uow:
-        settings.put(uow, "customers.change_approval", 1)
-        uow.commit()
+    settings.update_settings(UnitOfWork(w.db, w.admin), {"customers.change_approval": 1})
     update_customer(w.uow(w.rep1), cid, card(w, w.rep1, cid).version, {"name": "新名字公司"})
     items = reminders.collect(w.uow(w.sales_admin)).items
     assert any(r.kind == "customer_change_request" and "新名字" not in r.title for r in items)

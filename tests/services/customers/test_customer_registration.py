@@ -136,9 +136,9 @@ def test_late_registration_flag(world, fake_clock):
 
 
 def test_number_pattern_setting(world):
-    with UnitOfWork(world.db, world.admin) as uow:
-        settings.put(uow, "customers.number_pattern", "C{yy}{mm}-{seq:03}")
-        uow.commit()
+    settings.update_settings(
+        UnitOfWork(world.db, world.admin), {"customers.number_pattern": "C{yy}{mm}-{seq:03}"}
+    )
     assert register(world, world.rep1).number == "C2603-001"
     assert register(world, world.rep1, "另一家").number == "C2603-002"
 

@@ -1,5 +1,5 @@
 """A 1–2 character search: the list's first window comes from a stop-early form
-(customer_search.first_window, tried within a time budget by lists.query.ids_in_session)
+(customer_search.first_window, tried within a time budget by lists.query.fetch_first_ids)
 and must hold exactly the first rows of the usual search, on SQLite and PostgreSQL."""
 
 import pytest
@@ -107,8 +107,8 @@ def _first_names(w, term) -> set[str]:
     src = customers_source()
     q = ListQuery(search=term, sort=(("name", False),))
     with UnitOfWork(w.db, w.sales_admin, write=False) as uow:
-        ids = list_query.ids_in_session(uow, src, q, limit=200)
-        rows = list_query.rows_in_session(uow, src, ids, ["name"])
+        ids = list_query.fetch_first_ids(uow, src, q, 200)
+        rows = list_query.fetch_rows(uow, src, ids, ["name"])
         if uow.session.connection().dialect.name == "postgresql":
             timeout = uow.session.connection().exec_driver_sql("SHOW statement_timeout")
             assert timeout.scalar() == "0"  # no statement_timeout left behind

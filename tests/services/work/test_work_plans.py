@@ -236,13 +236,11 @@ def test_due_and_overdue_reminders(world, fake_clock):
     assert [(r.title, r.severity) for r in got] == [
         ("工作计划“明天到期”1 天后到期（进度 0%）", Severity.WARNING)]  # fmt: skip
     assert got[0].target == Target("work_plan", tomorrow)
-    with UnitOfWork(w.db, w.admin) as uow:  # remind two weeks ahead (next Sunday: 13 days)
-        settings.put(uow, "work.remind_days", 13)
-        uow.commit()
+    settings.update_settings(
+        UnitOfWork(w.db, w.admin), {"work.remind_days": 13}
+    )  # remind two weeks ahead (next Sunday: 13 days)
     assert len(items(w, w.rep1)) == 2
-    with UnitOfWork(w.db, w.admin) as uow:
-        settings.put(uow, "work.remind_days", 0)
-        uow.commit()
+    settings.update_settings(UnitOfWork(w.db, w.admin), {"work.remind_days": 0})
     assert items(w, w.rep1) == []
     fake_clock.advance(days=3)  # Thursday: "明天到期" is two days late
     got = items(w, w.rep1)
