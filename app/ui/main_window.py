@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from time import monotonic
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -36,6 +38,9 @@ from app.ui.reminders.reminder_window import ReminderWindow
 from app.ui.service_desk.service_desk_page import ServiceDeskPage
 from app.ui.visits.visits_page import VisitsPage
 from app.ui.work.work_page import WorkPage
+
+REMINDERS_MIN_GAP_S = 3  # the count is not read again more often on window activation
+REMINDERS_EVERY_MS = 5 * 60_000  # time-based items (due at 14:00) appear without a click
 
 SETTINGS = "系统设置"
 CUSTOMERS = "客户档案"
@@ -114,6 +119,10 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.reminder_window.count_changed.connect(self._show_reminder_count)
         self._show_reminder_count(self.reminder_window.model.total())
+        self._reminders_read_at = monotonic()
+        self.reminder_timer = QTimer(self)
+        self.reminder_timer.timeout.connect(self._refresh_reminders)
+        self.reminder_timer.start(REMINDERS_EVERY_MS)
         self.refresh_title()
         self._restore_geometry()
         if self.settings_page is not None:
@@ -286,6 +295,18 @@ class MainWindow(QMainWindow):
     def _refresh_reminders(self) -> None:
         # reminder_window is created after the pages; signals only fire later.
         self.reminder_window.refresh()
+        self._reminders_read_at = monotonic()
+
+    def event(self, event) -> bool:
+        # Back from a dialog (a saved follow-up, a handled complaint, a card closed):
+        # the status bar's count is read again, at most every few seconds.
+        if (
+            event.type() == QEvent.Type.WindowActivate
+            and hasattr(self, "reminder_timer")  # set up
+            and monotonic() - self._reminders_read_at > REMINDERS_MIN_GAP_S
+        ):
+            self._refresh_reminders()
+        return super().event(event)
 
     def change_password(self) -> bool:
         return (

@@ -164,3 +164,17 @@ def test_read_only_for_users_who_cannot_edit(qtbot, world):
     assert not any(b.isEnabled() for b in card.followups.buttons.values())
     assert not card.deals.add_button.isEnabled()
     assert not card.deals.deliver_button.isEnabled()
+
+
+def test_a_new_follow_up_offers_the_usual_next_date(qtbot, world, fake_clock):
+    from app.services.core import settings
+
+    ctx = AppContext(world.db, world.rep1)
+    dialog = FollowUpDialog(ctx, world.cid, None)
+    qtbot.addWidget(dialog)
+    assert dialog.next_date.value() == fake_clock().date() + timedelta(days=7)
+    settings.update_settings(UnitOfWork(world.db, world.admin),
+                             {"customers.next_follow_up_days": 0})  # fmt: skip
+    dialog = FollowUpDialog(ctx, world.cid, None)
+    qtbot.addWidget(dialog)
+    assert dialog.next_date.value() is None  # the office plans no default

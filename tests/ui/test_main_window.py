@@ -273,3 +273,29 @@ def test_on_off_rules_are_check_boxes(qtbot, admin_ctx):
     box.setChecked(False)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert settings.read_settings(admin_ctx.write_uow())["pool.auto_return"] == 0
+
+
+def test_the_reminder_count_follows_changes_made_elsewhere(qtbot, admin_ctx):
+    """Back in the main window (a dialog closed, another desk changed something), the
+    status bar's count is read again; not on every activation, at most every few seconds."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from app.services.admin import auth
+    from app.services.core.errors import AuthError
+    from app.services.core.uow import UnitOfWork
+
+    window = make_window(qtbot, admin_ctx)
+    before = window.reminder_button.text()
+    settings.update_settings(admin_ctx.write_uow(), {"security.max_failed_logins": 1})
+    add_user(admin_ctx, "zhangsan", "张三", Role.SALES_REP)
+    try:
+        auth.login(UnitOfWork(admin_ctx.db, None), "zhangsan", "wrong-password")
+    except AuthError:
+        pass  # locked now: a reminder for the admin
+    QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))
+    assert window.reminder_button.text() == before  # read a moment ago
+    window._reminders_read_at -= 10
+    QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))
+    assert window.reminder_button.text() != before
+    assert window.reminder_timer.isActive()

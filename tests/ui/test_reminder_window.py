@@ -140,3 +140,38 @@ def test_escape_closes_the_window(qtbot, fake_clock, admin_ctx):
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_Escape)
     assert not window.isVisible()
+
+
+def test_explanation_says_when_and_what_opens(qtbot, fake_clock, admin_ctx):
+    from app.services.reminders.engine import Reminder, Severity
+    from app.ui.reminders.reminder_model import explanation
+
+    now = datetime(2026, 12, 4, 10, 0)
+    item = Reminder("follow_up_due", "跟进客户", datetime(2026, 12, 2, 9, 0), Severity.URGENT,
+                    Target("customer", 1))  # fmt: skip
+    assert explanation(item, now) == "已逾期 2 天；打开：客户资料"
+    today = Reminder("locked_user", "用户被锁定", datetime(2026, 12, 4, 18, 0), Severity.INFO,
+                     Target("user", 1), detail="锁定至 18:00")  # fmt: skip
+    assert explanation(today, now) == "今天到期；锁定至 18:00；打开：用户管理"
+    prepare_items(admin_ctx, fake_clock)
+    window = make_window(qtbot, admin_ctx)
+    shown = [window.model.index(r, 4).data() for r in range(window.model.rowCount())]
+    assert all(text for text in shown)  # 说明 is never empty
+
+
+def test_opens_centred_over_the_main_window_and_within_a_small_screen(qtbot, admin_ctx):
+    from PySide6.QtWidgets import QWidget
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    owner.setGeometry(50, 50, 700, 600)  # the offscreen screen is 800×800
+    owner.show()
+    window = ReminderWindow(admin_ctx, owner)
+    qtbot.addWidget(window)
+    window.show()
+    screen = owner.screen().availableGeometry()
+    frame = window.frameGeometry()
+    assert screen.contains(frame)
+    assert window.width() <= screen.width() * 0.8 and window.height() <= screen.height() * 0.6
+    centre, expected = frame.center(), owner.frameGeometry().center()
+    assert abs(centre.x() - expected.x()) <= 2 and abs(centre.y() - expected.y()) <= 2

@@ -44,6 +44,13 @@ SPECS = {
             "customers.late_registration_hours", "首次接触后几小时内须登记", 24, 1, 24 * 30
         ),
         SettingSpec("customers.development_months", "客户开发期限（月）", 6, 1, 60),
+        SettingSpec(
+            "customers.next_follow_up_days",
+            "新跟进记录预设下次跟进（几天后，0 表示不预设）",
+            7,
+            0,
+            365,
+        ),  # fmt: skip
         SettingSpec("customers.attachment_max_mb", "客户附件单个文件上限（MB）", 20, 1, 200),
         # Public pool (规则 4, issue 5)
         SettingSpec("pool.idle_days_A", "A 类客户未跟进几天回收公海", 90, 1, 3650),

@@ -35,7 +35,7 @@ def _day(d) -> datetime:
 def follow_ups_due(uow):
     today = clock.now().date()
     q = (
-        select(FollowUp.id, FollowUp.customer_id, FollowUp.next_date, FollowUp.next_step,
+        select(FollowUp.at, FollowUp.customer_id, FollowUp.next_date, FollowUp.next_step,
                Customer.name)
         .join(Customer, FollowUp.customer_id == Customer.id)
         .where(FollowUp.by_id == uow.actor.id, FollowUp.next_date.is_not(None),
@@ -43,14 +43,15 @@ def follow_ups_due(uow):
                customer_scope(uow.actor))
     )  # fmt: skip
     latest = {}
-    for fid, cid, next_date, step, name in uow.session.execute(q):
-        latest.setdefault(cid, (fid, next_date, step, name))
+    for at, cid, next_date, step, name in uow.session.execute(q):
+        latest.setdefault(cid, (at, next_date, step, name))
         if latest[cid][1] < next_date:
-            latest[cid] = (fid, next_date, step, name)
-    for cid, (_fid, next_date, step, name) in latest.items():
-        # A later follow-up of the same customer answers the planned one.
+            latest[cid] = (at, next_date, step, name)
+    for cid, (planned_at, next_date, step, name) in latest.items():
+        # A later follow-up of the same customer, on or after the planned day, answers it
+        # (not the follow-up that planned it: "next: today" must still remind).
         done = uow.session.scalar(
-            select(FollowUp.id).where(FollowUp.customer_id == cid,
+            select(FollowUp.id).where(FollowUp.customer_id == cid, FollowUp.at > planned_at,
                                       FollowUp.at >= _day(next_date) - timedelta(hours=9))
         )  # fmt: skip
         if done:

@@ -54,10 +54,9 @@ def complaint_reminders(uow):
         .where(Complaint.status.in_(OPEN_STATUSES))
     )  # fmt: skip
     overdue = and_(Complaint.due_date.is_not(None), Complaint.due_date < today)
-    mine = and_(
-        Complaint.handler_id == actor.id,
-        Complaint.due_date <= today + timedelta(days=DUE_SOON_DAYS),
-    )
+    # A handler is reminded from the moment the complaint is theirs, not only near its
+    # deadline (it is urgent once late, a warning when due soon, a note before that).
+    mine = Complaint.handler_id == actor.id
     conds = [mine]
     managed_teams: set[int] = set()
     if actor.role == Role.MANAGER and actor.team_id is not None:
@@ -80,10 +79,14 @@ def complaint_reminders(uow):
         word = "投诉" if kind == "complaint" else "反馈"
         due_at = _day(due) if due else received_at
         if handler_id == actor.id:
-            when = f"已超期 {(today - due).days} 天" if late else f"处理期限 {due:%Y-%m-%d}"
+            if late:
+                when = f"已超期 {(today - due).days} 天"
+            else:
+                when = f"处理期限 {due:%Y-%m-%d}" if due else "未定处理期限"
+            soon = due is None or due <= today + timedelta(days=DUE_SOON_DAYS)
+            severity = Severity.URGENT if late else Severity.WARNING if soon else Severity.INFO
             item = Reminder("complaint", _complaint_title(f"处理{word}（{when}）", name, words),
-                            due_at, Severity.URGENT if late else Severity.WARNING,
-                            Target("complaint", cid))  # fmt: skip
+                            due_at, severity, Target("complaint", cid))  # fmt: skip
         elif handler_id is None:
             item = Reminder("complaint", _complaint_title(f"{word}待指派处理人", name, words),
                             due_at, Severity.URGENT if late else Severity.WARNING,

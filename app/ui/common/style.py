@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QLabel
+from PySide6.QtWidgets import QDialog, QLabel, QMenu, QPushButton
 
 ERROR_COLOR = "#c62828"
 WARNING_COLOR = "#e65100"
@@ -43,3 +43,15 @@ def _grow_dialog(label: QLabel) -> None:
         needed = layout.totalSizeHint().height()
     if window.height() < needed:
         window.resize(window.width(), needed)
+
+
+def menu_button(text: str) -> tuple[QPushButton, QMenu]:
+    """A flat button that opens a menu, with a drawn drop-down arrow after its text.
+    (A QToolButton's corner indicator reads as a "。" next to Chinese text.)"""
+    button = QPushButton(text)
+    button.setFlat(True)
+    # As wide as its text and arrow: a push button's minimum width is meant for 确定/取消.
+    button.setFixedWidth(button.fontMetrics().horizontalAdvance(text) + 32)
+    menu = QMenu(button)
+    button.setMenu(menu)
+    return button, menu

@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QMessageBox,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.services.core.errors import ServiceError
 from app.services.customers import attachments
 from app.services.customers.attachments import AttachmentRow
+from app.ui.common import file_dialogs
 from app.ui.common.messages import show_service_error
 from app.ui.common.tasks import ProgressTask
 from app.ui.context import AppContext
@@ -134,7 +134,7 @@ class AttachmentsTab(QWidget):
     # --- actions ------------------------------------------------------------------
 
     def add(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "添加附件")
+        paths = file_dialogs.open_files(self, file_dialogs.ATTACHMENT, "添加附件")
         if paths:
             note, ok = QInputDialog.getText(self, "添加附件", "说明（可不填）：")
             if ok:
@@ -193,7 +193,9 @@ class AttachmentsTab(QWidget):
         if row is None:
             return False
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "附件另存为", row.file_name)
+            path = file_dialogs.save_file(
+                self, file_dialogs.ATTACHMENT, "附件另存为", row.file_name, ""
+            )
             if not path:
                 return False
         data = self._content(row)

@@ -6,7 +6,7 @@ A change moves the customer's 最近跟进时间 (the service does that); the ta
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.admin import code_tables
-from app.services.core import clock
+from app.services.core import clock, settings
 from app.services.customers import followups
 from app.services.customers.followups import FollowUpForm, FollowUpRow
 from app.ui.common.form_dialog import FIELD_WIDTH, FormDialog
@@ -95,6 +95,10 @@ class FollowUpDialog(FormDialog):
             self.content.setPlainText(row.content)
             self.next_step.setText(row.next_step)
             self.next_date.set_value(row.next_date)
+        else:  # a rep plans the next contact as a rule: offer the office's usual interval
+            days = settings.get(ctx.read_uow(), "customers.next_follow_up_days")
+            if days:
+                self.next_date.set_value(clock.now().date() + timedelta(days=days))
 
     def follow_up_form(self) -> FollowUpForm:
         return FollowUpForm(

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +26,7 @@ from app.services.core.errors import ServiceError
 from app.services.customers import import_template
 from app.services.customers import importer as customer_import
 from app.services.customers.importer import ImportPreview, ImportRejected, ImportResult
+from app.ui.common import file_dialogs
 from app.ui.common.tasks import ProgressTask
 from app.ui.context import AppContext
 
@@ -121,16 +121,20 @@ class ImportDialog(QDialog):
         self.errors.setRowCount(0)
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "选择要导入的 Excel 文件", "", "Excel 文件 (*.xlsx)"
+        path = file_dialogs.open_file(
+            self, file_dialogs.IMPORT, "选择要导入的 Excel 文件", "Excel 文件 (*.xlsx)"
         )
         if path:
             self.set_path(path)
 
     def download_template(self, path: str | None = None) -> str | None:
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
-                self, "保存导入模板", "客户导入模板.xlsx", "Excel 文件 (*.xlsx)"
+            path = file_dialogs.save_file(
+                self,
+                file_dialogs.EXPORT,
+                "保存导入模板",
+                "客户导入模板.xlsx",
+                "Excel 文件 (*.xlsx)",
             )
             if not path:
                 return None

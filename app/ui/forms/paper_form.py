@@ -30,9 +30,10 @@ from PySide6.QtGui import (
     QTextOption,
 )
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar, QWidget
 
 from app.services.core import clock
+from app.ui.common import file_dialogs
 
 MARGIN_MM = 15.0
 ROW_MM = 8.0  # the smallest height of a grid line or table row
@@ -542,8 +543,8 @@ def make_preview(
 
 
 def ask_save_pdf(parent: QWidget, form: PaperForm) -> str | None:
-    path, _ = QFileDialog.getSaveFileName(
-        parent, "另存为 PDF", f"{form.title}.pdf", "PDF 文件 (*.pdf)"
+    path = file_dialogs.save_file(
+        parent, file_dialogs.PDF, "另存为 PDF", f"{form.title}.pdf", "PDF 文件 (*.pdf)"
     )
     if not path:
         return None

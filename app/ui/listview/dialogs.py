@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,6 +26,7 @@ from app.services.core.errors import ServiceError
 from app.services.lists import excel_export, summaries
 from app.services.lists.spec import COUNT_LABEL, Column, ListSource
 from app.services.lists.summaries import Summary
+from app.ui.common import file_dialogs
 
 
 class ColumnsDialog(QDialog):
@@ -252,9 +252,10 @@ class SummaryDialog(QDialog):
     def export(self) -> None:
         if self.summary is None:
             self.run()
-        path, _ = QFileDialog.getSaveFileName(
-            self, "导出汇总", f"{self.source.title}-汇总.xlsx", "Excel 文件 (*.xlsx)"
-        )
+        path = file_dialogs.save_file(
+            self, file_dialogs.EXPORT, "导出汇总", f"{self.source.title}-汇总.xlsx",
+            "Excel 文件 (*.xlsx)",
+        )  # fmt: skip
         if not path:
             return
         try:

@@ -11,17 +11,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMenu,
     QMessageBox,
     QTableView,
     QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +30,9 @@ from app.services.lists import excel_export
 from app.services.lists import prefs as list_prefs
 from app.services.lists import query as list_query
 from app.services.lists.spec import BatchAction, ListQuery, ListSource
+from app.ui.common import file_dialogs
 from app.ui.common.status_text import StatusText
+from app.ui.common.style import menu_button
 from app.ui.common.tasks import ProgressTask
 from app.ui.context import AppContext
 from app.ui.listview.dialogs import ColumnsDialog, SummaryDialog, ValueFilterDialog
@@ -92,26 +91,20 @@ class ListView(QWidget):
         has_dates = bool(self.source.date_columns)
         self._set_custom_enabled(False)
 
-        self.filter_button = QToolButton(text="筛选")
-        self.filter_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        filter_menu = QMenu(self.filter_button)
+        self.filter_button, filter_menu = menu_button("筛选")
         for col in self.source.columns:
             if col.filterable or col.groupable:
                 filter_menu.addAction(col.label, lambda c=col: self.edit_filter(c.key))
         filter_menu.addSeparator()
         filter_menu.addAction("清除全部筛选", self.clear_filters)
-        self.filter_button.setMenu(filter_menu)
 
         self.saved = QComboBox()
         self.saved.setMinimumWidth(120)
         self.saved.activated.connect(self._apply_saved)
-        save_btn = QToolButton(text="方案")
-        save_btn.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        save_menu = QMenu(save_btn)
+        save_btn, save_menu = menu_button("方案")
         save_menu.addAction("保存当前筛选为方案…", lambda: self.save_current_filter(False))
         save_menu.addAction("保存并设为默认…", lambda: self.save_current_filter(True))
         save_menu.addAction("删除所选方案", self.delete_saved_filter)
-        save_btn.setMenu(save_menu)
 
         # Toolbars, not plain rows: when the window is narrow, what does not fit folds
         # into the toolbar's » menu instead of forcing the whole window wider.
@@ -132,12 +125,9 @@ class ListView(QWidget):
         row1.addWidget(self.saved)
         row1.addWidget(save_btn)
 
-        self.batch_button = QToolButton(text="批量操作")
-        self.batch_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        batch_menu = QMenu(self.batch_button)
+        self.batch_button, batch_menu = menu_button("批量操作")
         for action in self.source.batch_actions:
             batch_menu.addAction(action.label, lambda a=action: self.run_batch(a))
-        self.batch_button.setMenu(batch_menu)
         row2 = self._toolbar()
         if self.source.batch_actions:
             row2.addWidget(self.batch_button)
@@ -548,8 +538,9 @@ class ListView(QWidget):
 
     def export_excel(self, path: str | None = None) -> ProgressTask | None:
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
+            path = file_dialogs.save_file(
                 self,
+                file_dialogs.EXPORT,
                 "导出 Excel",
                 excel_export.default_file_name(self.source),
                 "Excel 文件 (*.xlsx)",
@@ -611,8 +602,8 @@ class ListView(QWidget):
         from app.ui.listview.table_printer import save_pdf
 
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
-                self, "另存为 PDF", f"{self.source.title}.pdf", "PDF 文件 (*.pdf)"
+            path = file_dialogs.save_file(
+                self, file_dialogs.PDF, "另存为 PDF", f"{self.source.title}.pdf", "PDF 文件 (*.pdf)"
             )
             if not path:
                 return

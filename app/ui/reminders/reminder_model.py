@@ -5,11 +5,36 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from app.services.core import clock
 from app.services.reminders.engine import Reminder, Severity
 
 COLUMNS = ("紧急程度", "类别", "事项", "到期时间", "说明")
 SEVERITY_COLORS = {Severity.URGENT: QColor("#c62828"), Severity.WARNING: QColor("#e65100")}
 ALL_KINDS = ""
+# What opening a reminder shows (说明 says where the double-click leads).
+OPENS = {
+    "customer": "客户资料", "complaint": "投诉/反馈单", "sample_request": "寄样申请",
+    "visit_plan": "回访计划", "visit_report": "回访报告", "work_plan": "工作计划",
+    "daily_note": "日常记事", "review": "客户评审", "access_grant": "查阅授权申请",
+    "change_request": "信息变更申请", "user": "用户管理", "own_password": "修改密码",
+}  # fmt: skip
+
+
+def explanation(r: Reminder, now=None) -> str:
+    """说明: how far the due date is, the provider's own note, and what opens."""
+    today = (now or clock.now()).date()
+    days = (r.due.date() - today).days
+    if days < 0:
+        when = f"已逾期 {-days} 天"
+    elif days == 0:
+        when = "今天到期"
+    else:
+        when = f"{days} 天后到期"
+    parts = [when, r.detail]
+    if r.target.entity in OPENS:
+        parts.append(f"打开：{OPENS[r.target.entity]}")
+    return "；".join(p for p in parts if p)
+
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -57,11 +82,11 @@ class ReminderTableModel(QAbstractTableModel):
         r = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (r.severity.label, r.kind_label, r.title, f"{r.due:%Y-%m-%d %H:%M}", r.detail)[
-                col
-            ]
+            if col == 4:
+                return explanation(r)
+            return (r.severity.label, r.kind_label, r.title, f"{r.due:%Y-%m-%d %H:%M}")[col]
         if role == Qt.ItemDataRole.ToolTipRole and col in (2, 4):
-            return r.title if col == 2 else (r.detail or None)
+            return r.title if col == 2 else explanation(r)
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
             return SEVERITY_COLORS.get(r.severity)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 3):

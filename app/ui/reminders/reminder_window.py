@@ -97,9 +97,29 @@ class ReminderWindow(QWidget):
         layout.addLayout(bottom)
 
         geometry = prefs.ui_settings().value(prefs.REMINDER_GEOMETRY)
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        self._placed = geometry is not None and self.restoreGeometry(geometry)
         self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        if not self._placed:
+            self.place_over(self.parentWidget())
+            self._placed = True
+        super().showEvent(event)
+
+    def place_over(self, owner: QWidget | None) -> None:
+        """Centred on the main window, and no larger than the screen it is on (a
+        1366×768 laptop: the app stays visible around it)."""
+        screen = (owner.screen() if owner is not None else self.screen()).availableGeometry()
+        width = min(1000, int(screen.width() * 0.8))
+        height = min(440, int(screen.height() * 0.6))
+        self.resize(width, height)
+        centre = owner.frameGeometry().center() if owner is not None else screen.center()
+        frame = self.frameGeometry()
+        frame.moveCenter(centre)
+        # keep the whole window on the screen
+        x = max(screen.left(), min(frame.left(), screen.right() - frame.width()))
+        y = max(screen.top(), min(frame.top(), screen.bottom() - frame.height()))
+        self.move(x, y)
 
     def refresh(self) -> None:
         try:

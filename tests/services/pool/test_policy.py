@@ -437,3 +437,17 @@ def test_days_until_returned_column(world, fake_clock):
     ids = list_query.fetch_ids(UnitOfWork(w.db, w.rep1, write=False), src,
                             ListQuery(sort=(("days_to_pool", False),)))  # fmt: skip
     assert list(ids)[:2] == [graded, plain]
+
+
+def test_a_next_follow_up_planned_for_today_reminds(world, fake_clock):
+    """The follow-up that plans "next: today" does not answer itself; a later one does."""
+    w = world
+    cid = register(w, w.rep1, NXH).customer_id
+    form = FollowUpForm(method_id=method(w), content="电话沟通，约定下午再联系",
+                        next_date=fake_clock().date())  # fmt: skip
+    followups.add_follow_up(UnitOfWork(w.db, w.rep1), cid, form)
+    assert ("follow_up_due", cid) in kinds(w, w.rep1)
+    fake_clock.advance(hours=3)
+    followups.add_follow_up(UnitOfWork(w.db, w.rep1), cid,
+                            FollowUpForm(method_id=method(w), content="下午已回电"))  # fmt: skip
+    assert ("follow_up_due", cid) not in kinds(w, w.rep1)

@@ -337,3 +337,22 @@ def test_a_read_only_grant_does_not_allow_acting_for_the_customer(world):
     grant_read_access(world, world.rep3, world.nxh)
     with pytest.raises(PermissionDenied, match="查阅授权只能查看"):
         file(world, world.rep3, world.nxh)
+
+
+def test_a_new_handler_is_reminded_at_once(world, fake_clock):
+    """Assigned with a deadline ten days away: the handler sees it now, as a note; it
+    becomes a warning the day before and urgent once late."""
+    w = world
+    today = fake_clock().date()
+    far = file(w, w.sales_admin, w.nxh, handler_id=w.rep1.id, due_date=today + timedelta(days=10))
+
+    def mine():
+        items = reminders.collect(UnitOfWork(w.db, w.rep1)).items
+        return {r.target.record_id: r for r in items if r.target.entity == "complaint"}
+
+    assert mine()[far].severity == Severity.INFO
+    assert f"处理期限 {today + timedelta(days=10):%Y-%m-%d}" in mine()[far].title
+    fake_clock.advance(days=9)
+    assert mine()[far].severity == Severity.WARNING
+    fake_clock.advance(days=2)
+    assert mine()[far].severity == Severity.URGENT
