@@ -30,6 +30,8 @@ def list_sources() -> list[tuple[str, typing.Callable]]:
         for name, fn in vars(module).items():
             if not inspect.isfunction(fn) or fn.__module__ != module.__name__:
                 continue
+            if name.startswith("_"):
+                continue  # a builder the public sources share (approval_lists._queue)
             if typing.get_type_hints(fn).get("return") is ListSource:
                 found.append((f"{info.name.removeprefix('app.services.')}.{name}", fn))
     return sorted(found)
