@@ -43,6 +43,9 @@ def _code_fk() -> Mapped[int | None]:
 # What a user reads for each field of a customer (the 《客户资源信息登记表》 form: "capital"
 # is 注册资金 as typed, "extra" the custom fields). Model metadata, so that the admin's change
 # log can name fields without depending on the customer services.
+# Status of a 查阅授权 or an 信息变更 request.
+APPROVAL_STATUS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
+
 CUSTOMER_FIELD_LABELS = {
     "name": "客户名称",
     "short_name": "简称",

@@ -10,6 +10,7 @@ from app.models.base import Base, TrackedMixin
 
 class ListPreference(TrackedMixin, Base):
     __tablename__ = "list_preferences"
+    __audited__ = False  # a column width or a saved filter is not a business event
     __table_args__ = (Index("ix_list_preferences_owner", "user_id", "list_key", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

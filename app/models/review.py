@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, TrackedMixin
 
+REVIEW_STATUS = {"open": "待评审", "decided": "已决定"}
+REVIEW_OUTCOMES = {"extend": "延期", "reassign": "改派", "pool": "回收"}
+
 
 class CustomerReview(TrackedMixin, Base):
     __tablename__ = "customer_reviews"

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from app.models import ROLE_LABELS, AuditLog, Role, Team, User
-from app.models.customer import CUSTOMER_FIELD_LABELS
+from app.services.admin import audit_text
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
@@ -20,12 +20,8 @@ ACTION_LABELS = {
     "restore": "恢复",
     "purge": "彻底删除",
 }
-TABLE_LABELS = {
-    "users": "用户",
-    "teams": "团队",
-    "settings": "系统设置",
-    "list_preferences": "列表设置",
-}
+# Layout changes (column widths, saved filters) are not business events.
+NOT_BUSINESS = ("list_preferences",)
 
 
 def _admin_only(uow: UnitOfWork) -> None:
@@ -154,52 +150,33 @@ def teams_source() -> ListSource:
 Actor_ = aliased(User)
 
 
-# Field names an audit line may mention, in the words the forms use.
-_GENERAL_LABELS = {
-    "username": "用户名", "full_name": "姓名", "role": "角色", "team_id": "团队",
-    "phone": "电话", "email": "邮箱", "is_active": "启用", "password_hash": "密码",
-    "password_changed_at": "密码修改时间", "must_change_password": "须修改密码",
-    "deleted_at": "删除时间", "deleted_by_id": "删除人", "key": "设置项", "value": "值",
-    "code": "代码", "sort_order": "排序", "is_system": "系统项", "label": "名称",
-    "owner_id": "归属销售", "owner_since": "归属时间", "registered_by_id": "登记人",
-    "is_in_pool": "公海", "is_protected": "保护", "developed_on": "开发成功日期",
-    "last_follow_up_at": "最近跟进时间", "dev_deadline": "开发期限", "number": "客户编号",
-    "content": "内容", "at": "时间", "method_id": "方式", "next_step": "下一步",
-    "next_date": "下次日期", "amount": "金额", "product": "产品", "quantity": "数量",
-    "deal_date": "成交日期", "delivered": "已交付", "delivered_on": "交付日期",
-    "is_primary": "主要联系人", "mobile": "手机", "wechat": "微信", "qq": "QQ",
-    "payload": "内容", "list_key": "列表", "kind": "类别", "status": "状态",
-}  # fmt: skip
-_HIDDEN_VALUES = {"password_hash"}
+def _changes_text(value) -> str:
+    """The changes column: put into words by _present_changes (a stored dict otherwise)."""
+    return value if isinstance(value, str) else audit_text.describe("", value, {})
 
 
-def _field_labels() -> dict[str, str]:
-    # "name" is a customer's, a team's or a code's: the neutral word fits them all.
-    return {**CUSTOMER_FIELD_LABELS, **_GENERAL_LABELS, "name": "名称"}
-
-
-def describe_changes(changes) -> str:
-    """{"name": ["一组", "二组"]} -> "名称：一组 → 二组"; secrets only say they changed."""
-    if not isinstance(changes, dict):
-        return str(changes)
-    labels = _field_labels()
-    parts = []
-    for field, pair in changes.items():
-        label = labels.get(field, field)
-        if field in _HIDDEN_VALUES:
-            parts.append(f"{label}：已设置")
-            continue
-        before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        before = "" if before is None else before
-        after = "" if after is None else after
-        parts.append(f"{label}：{before} → {after}" if before != "" else f"{label}：{after}")
-    return "；".join(parts)
+def _present_changes(uow: UnitOfWork, keys: list[str], rows: list[tuple]) -> list[tuple]:
+    if "changes" not in keys:
+        return rows
+    at = 1 + keys.index("changes")
+    tables = dict(
+        uow.session.execute(
+            select(AuditLog.id, AuditLog.table_name).where(AuditLog.id.in_([r[0] for r in rows]))
+        )
+        .tuples()
+        .all()
+    )
+    texts = audit_text.describe_page(uow, [(tables.get(r[0], ""), r[at]) for r in rows])
+    return [(*r[:at], text, *r[at + 1 :]) for r, text in zip(rows, texts, strict=True)]
 
 
 def _audit_base(uow: UnitOfWork):
     _admin_only(uow)
     return (
-        select(AuditLog.id).select_from(AuditLog).outerjoin(Actor_, AuditLog.user_id == Actor_.id)
+        select(AuditLog.id)
+        .select_from(AuditLog)
+        .outerjoin(Actor_, AuditLog.user_id == Actor_.id)
+        .where(AuditLog.table_name.not_in(NOT_BUSINESS))
     )
 
 
@@ -229,7 +206,7 @@ def audit_source() -> ListSource:
                 AuditLog.table_name,
                 groupable=True,
                 filterable=True,
-                labels=TABLE_LABELS,
+                labels=audit_text.TABLE_LABELS,
                 width=80,
             ),
             Column("record_id", "记录号", AuditLog.record_id, kind="int", width=70),
@@ -239,7 +216,7 @@ def audit_source() -> ListSource:
                 AuditLog.changes,
                 sortable=False,
                 width=420,
-                formatter=describe_changes,
+                formatter=_changes_text,
             ),
         ],
         search=lambda text: search_clause(
@@ -249,4 +226,5 @@ def audit_source() -> ListSource:
         ),
         search_hint="操作人或对象",
         default_sort=[("at", True)],
+        present=_present_changes,
     )

@@ -100,6 +100,10 @@ def _all_values(obj) -> dict[str, list]:
     return out
 
 
+def _audited(obj) -> bool:
+    return not isinstance(obj, AuditLog) and getattr(type(obj), "__audited__", True)
+
+
 def _audit(session: Session, _ctx) -> None:
     now = clock.now()
     who = actor_id(session)
@@ -118,10 +122,10 @@ def _audit(session: Session, _ctx) -> None:
         )
 
     for obj in session.new:
-        if not isinstance(obj, AuditLog):
+        if _audited(obj):
             row(obj, "create", _all_values(obj))
     for obj in session.dirty:
-        if isinstance(obj, AuditLog):
+        if not _audited(obj):
             continue
         changes = _audited_changes(obj)
         if not changes:
@@ -131,7 +135,7 @@ def _audit(session: Session, _ctx) -> None:
             action = "delete" if changes["deleted_at"][1] else "restore"
         row(obj, action, changes)
     for obj in session.deleted:
-        if not isinstance(obj, AuditLog):
+        if _audited(obj):
             row(obj, "purge", {})
     if rows:
         # Core insert on the flush's own connection: same transaction, no re-entrant flush.

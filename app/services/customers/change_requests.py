@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app.models import ChangeRequest, Customer, User
+from app.models.customer import APPROVAL_STATUS
 from app.services.access import roles
 from app.services.access.visibility import customer_scope
 from app.services.admin import code_tables
@@ -21,7 +22,7 @@ from app.services.customers._internal import apply_changes
 from app.services.customers.forms import CODE_FIELDS, FIELD_LABELS, form_values
 from app.services.customers.updates import jsonable
 
-STATUS_LABELS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
+STATUS_LABELS = APPROVAL_STATUS
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app.models import AccessGrant, Customer, GrantView, Role, User
+from app.models.customer import APPROVAL_STATUS
 from app.services.access import roles
 from app.services.access.visibility import customer_scope
 from app.services.core import clock
@@ -18,7 +19,7 @@ from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.customers._internal import log_output
 
-STATUS_LABELS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
+STATUS_LABELS = APPROVAL_STATUS
 
 
 @dataclass(frozen=True)

@@ -275,6 +275,8 @@ def fetch_rows(
         stmt = source.base(uow).with_only_columns(source.id_expr, *cols)
         stmt = stmt.where(source.id_expr.in_(list(ids)))
         by_id = {row[0]: tuple(row) for row in uow.session.execute(stmt)}
+        if source.present is not None and by_id:
+            by_id = {r[0]: r for r in source.present(uow, keys, list(by_id.values()))}
     # A row deleted since the ids were fetched comes back as None.
     return [by_id.get(i) for i in ids]
 

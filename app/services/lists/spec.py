@@ -142,6 +142,9 @@ class ListSource:
     # writing unit of work — the customer lists log views under a 查阅授权 (4.2.5).
     on_output: Callable[[UnitOfWork, Sequence[int], str], Any] | None = None
     version_expr: Any = None  # the rows' version column, for versioned batch actions
+    # (uow, keys, rows) -> rows: puts a fetched page into words that need a look-up per
+    # page rather than a join per row (the audit log names the people its changes mention).
+    present: Callable[[UnitOfWork, list[str], list[tuple]], list[tuple]] | None = None
 
     def column(self, key: str) -> Column:
         for c in self.columns:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app.models import Customer, CustomerReview, Role, User
+from app.models.review import REVIEW_STATUS
 from app.services.access import roles
 from app.services.core.errors import NotFound
 from app.services.core.uow import Actor, UnitOfWork, logged_in
@@ -22,7 +23,7 @@ from app.services.customers.list_columns import customer_column
 from app.services.lists.spec import Column, ListSource, text_search
 from app.services.policy.reviews import OUTCOMES, visible_reviews
 
-STATUS_LABELS = {"open": "待评审", "decided": "已决定"}
+STATUS_LABELS = REVIEW_STATUS
 
 _Owner = aliased(User, name="review_owner")
 _Decider = aliased(User, name="review_decider")

@@ -13,13 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from app.models import Customer, CustomerReview, OwnershipChange, Role, User
+from app.models.review import REVIEW_OUTCOMES
 from app.services.access import roles
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
 from app.services.customers._internal import hand_over
 
-OUTCOMES = {"extend": "延期", "reassign": "改派", "pool": "回收"}
+OUTCOMES = REVIEW_OUTCOMES
 HISTORY_KIND = {"extend": "延期", "reassign": "评审调整", "pool": "回收"}
 
 

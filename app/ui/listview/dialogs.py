@@ -297,15 +297,14 @@ class SummaryDialog(QDialog):
             + [str(s.total.count)]
             + [c.display(s.total.sums[c.key]) for c in sums]
         )
-        n = len(labels) + 1 + len(sums)
         return PrintTable(
             title=f"{self.source.title} — 分组汇总",
             company=self.view.company,
             condition=self.view.query().describe(self.source),
             headers=labels + [COUNT_LABEL] + [c.label for c in sums],
-            widths=[120] * n,
             rows=rows,
             right_aligned=[False] * len(labels) + [True] * (1 + len(sums)),
+            whole=[False] * len(labels) + [True] * (1 + len(sums)),
         )
 
     def print_preview(self) -> None:

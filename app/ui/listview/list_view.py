@@ -581,15 +581,14 @@ class ListView(QWidget):
         rows = [
             r for r in list_query.fetch_rows(self.ctx.read_uow(), self.source, shown, keys) if r
         ]
-        widths = [self.table.columnWidth(self.model.keys.index(k)) for k in keys]
         return PrintTable(
             title=self.source.title,
             company=self.company,
             condition=self.model.query.describe(self.source),
             headers=[c.label for c in cols],
-            widths=widths,
             rows=rows_as_text(cols, rows),
             right_aligned=[c.is_numeric for c in cols],
+            whole=[c.is_numeric or c.is_date for c in cols],
             truncated_from=len(ids) if len(ids) > MAX_PRINT_ROWS else None,
         )
 

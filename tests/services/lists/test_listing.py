@@ -266,10 +266,12 @@ def test_distinct_values_for_column_filters(world):
 
 
 def test_audit_changes_read_in_chinese_and_hide_secrets():
-    from app.services.admin.lists import describe_changes
+    from app.services.admin.audit_text import describe
 
-    text = describe_changes(
-        {"full_name": ["李四", "李小四"], "password_hash": ["***", "***(已修改)"], "x_y": [1, 2]}
+    text = describe(
+        "users",
+        {"full_name": ["李四", "李小四"], "password_hash": ["***", "***(已修改)"], "x_y": [1, 2]},
+        {},
     )
     assert text == "姓名：李四 → 李小四；密码：已设置；x_y：1 → 2"
 

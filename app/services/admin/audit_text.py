@@ -1,0 +1,190 @@
+"""The 操作日志 in words: table and field names in Chinese, people, teams, code values and
+customers by name instead of ids, statuses by their labels, dates as 2026-12-04 22:15.
+
+The stored changes stay raw ({"owner_id": [3, 5]}); they are put into words for a page
+of rows at a time (describe_page), with one query per kind of name looked up."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from app.models import ROLE_LABELS, CodeItem, CodeTable, Customer, Team, User
+from app.models.base import Base
+from app.models.customer import APPROVAL_STATUS, CUSTOMER_FIELD_LABELS
+from app.models.review import REVIEW_OUTCOMES, REVIEW_STATUS
+from app.models.service_desk import COMPLAINT_KIND, COMPLAINT_STATUS, SAMPLE_STATUS, SEVERITY
+from app.models.visit import PLAN_STATUS, REPORT_STATUS
+from app.models.work import PERIOD, WORK_STATUS
+from app.services.core.settings import SPECS
+from app.services.core.uow import UnitOfWork
+
+TABLE_LABELS = {
+    "users": "用户", "teams": "团队", "settings": "系统设置", "list_preferences": "列表设置",
+    "customers": "客户", "contacts": "联系人", "customer_keys": "查重键",
+    "ownership_changes": "归属变更", "access_grants": "查阅授权", "grant_views": "授权查阅记录",
+    "change_requests": "信息变更申请", "number_counters": "编号计数",
+    "follow_ups": "跟进记录", "deals": "成交记录", "customer_attachments": "客户附件",
+    "customer_reviews": "客户评审", "complaints": "投诉/反馈", "sample_requests": "寄样申请",
+    "visit_plans": "回访计划", "visit_plan_visitors": "回访人员", "visit_records": "回访记录",
+    "visit_reports": "回访报告", "work_plans": "工作计划", "daily_notes": "日常记事",
+    "code_tables": "代码表", "code_items": "代码", "extra_field_defs": "自定义字段",
+}  # fmt: skip
+
+# Field names in the words the forms use (a table's own words first, then these).
+FIELD_LABELS = {
+    **CUSTOMER_FIELD_LABELS,
+    "username": "用户名", "full_name": "姓名", "role": "角色", "team_id": "团队",
+    "phone": "电话", "email": "邮箱", "is_active": "启用", "password_hash": "密码",
+    "password_changed_at": "密码修改时间", "must_change_password": "须修改密码",
+    "failed_logins": "登录失败次数", "locked_until": "锁定至", "last_login_at": "最近登录",
+    "deleted_at": "删除时间", "deleted_by_id": "删除人", "key": "设置项", "value": "值",
+    "code": "代码", "sort_order": "排序", "is_system": "系统项", "label": "名称",
+    "name": "名称", "table_id": "代码表", "field_type": "类型",
+    "owner_id": "归属销售", "owner_since": "归属时间", "registered_by_id": "登记人",
+    "is_in_pool": "公海", "is_protected": "保护", "developed_on": "开发成功日期",
+    "last_follow_up_at": "最近跟进时间", "dev_deadline": "开发期限", "number": "编号",
+    "late_registration": "超时登记", "customer_id": "客户", "content": "内容", "at": "时间",
+    "method_id": "方式", "next_step": "下一步", "next_date": "下次日期", "amount": "金额",
+    "product": "产品", "quantity": "数量", "deal_date": "成交日期", "delivered": "已交付",
+    "delivered_on": "交付日期", "salesperson_id": "销售人员", "by_id": "经办人",
+    "is_primary": "主要联系人", "mobile": "手机", "wechat": "微信", "qq": "QQ",
+    "payload": "内容", "list_key": "列表", "kind": "类别", "status": "状态",
+    "reason": "理由", "note": "说明", "comments": "意见", "title": "标题", "target": "目标",
+    "from_user_id": "原归属", "to_user_id": "新归属", "requester_id": "申请人",
+    "approver_id": "审批人", "decided_by_id": "处理人", "decided_at": "处理时间",
+    "decision_note": "审批意见", "valid_until": "有效期至", "book_owner_id": "查阅对象",
+    "handler_id": "处理人", "due_date": "期限", "severity": "严重程度",
+    "category_id": "类别", "channel_id": "渠道", "received_at": "受理时间",
+    "customer_words": "客户原话", "resolution": "处理结果", "requested_by_id": "申请人",
+    "items": "样品/资料", "recipient": "收件人", "tracking_no": "快递单号",
+    "planned_from": "计划开始", "planned_to": "计划完成", "purpose": "回访目的",
+    "appointment_at": "预约时间", "visitor_id": "回访人", "visited_at": "回访时间",
+    "reviewer_id": "审阅人", "author_id": "撰写人", "period": "周期", "progress": "进度",
+    "assignee_id": "执行人", "assigned_by_id": "下达人", "note_date": "日期",
+    "file_name": "文件名", "size": "大小", "outcome": "结果", "statement": "陈述",
+    "deadline": "期限", "new_owner_id": "新归属销售", "user_id": "用户",
+    "financial_status": "财务状况", "class_reason": "分级理由", "extra": "自定义字段",
+}  # fmt: skip
+
+# Stored values a user reads as words, by (table, field); ("*", field) for any table.
+VALUE_LABELS = {
+    ("*", "role"): {r.value: label for r, label in ROLE_LABELS.items()},
+    ("access_grants", "status"): APPROVAL_STATUS,
+    ("change_requests", "status"): APPROVAL_STATUS,
+    ("customer_reviews", "status"): REVIEW_STATUS,
+    ("customer_reviews", "outcome"): REVIEW_OUTCOMES,
+    ("complaints", "status"): COMPLAINT_STATUS,
+    ("complaints", "kind"): COMPLAINT_KIND,
+    ("complaints", "severity"): SEVERITY,
+    ("sample_requests", "status"): SAMPLE_STATUS,
+    ("visit_plans", "status"): PLAN_STATUS,
+    ("visit_reports", "status"): REPORT_STATUS,
+    ("work_plans", "status"): WORK_STATUS,
+    ("work_plans", "period"): PERIOD,
+    ("settings", "key"): {key: spec.label for key, spec in SPECS.items()},
+}
+HIDDEN = {"password_hash"}  # only "已设置" is said
+# Columns the app derives from others (search keys, pinyin): not what anybody changed.
+_DERIVED = re.compile(r".*_(pinyin|initials|digits|key)$|capital_(unit|amount)$")
+TABLE_FIELD_LABELS = {"customers": {**CUSTOMER_FIELD_LABELS, "number": "客户编号",
+                                    "capital_text": "注册资金"}}  # fmt: skip
+# The name a row of a referenced table goes by.
+NAMES = {
+    "users": User.full_name, "teams": Team.name, "code_items": CodeItem.name,
+    "code_tables": CodeTable.name, "customers": Customer.name,
+}  # fmt: skip
+_NAMED = {t: col.class_ for t, col in NAMES.items()}
+_ISO_TIME = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?")
+
+
+def table_label(table: str) -> str:
+    return TABLE_LABELS.get(table, table)
+
+
+def _target(table: str, field: str) -> str | None:
+    """The table a field's id points at (users for owner_id …), from the model metadata."""
+    t = Base.metadata.tables.get(table)
+    if t is None or field not in t.c:
+        return None
+    keys = list(t.c[field].foreign_keys)
+    return keys[0].column.table.name if keys else None
+
+
+def _pairs(changes) -> Iterable[tuple[str, object, object]]:
+    if not isinstance(changes, dict):
+        return []
+    out = []
+    for field, pair in changes.items():
+        if isinstance(pair, list) and len(pair) == 2:
+            out.append((field, pair[0], pair[1]))
+        else:
+            out.append((field, None, pair))
+    return out
+
+
+def _names(uow: UnitOfWork, rows: list[tuple[str, object]]) -> dict[tuple[str, int], str]:
+    """(table, id) -> name for every id the changes mention, one query per table."""
+    wanted: dict[str, set[int]] = {}
+    for table, changes in rows:
+        for field, before, after in _pairs(changes):
+            target = _target(table, field)
+            if target in NAMES:
+                wanted.setdefault(target, set()).update(
+                    v for v in (before, after) if isinstance(v, int)
+                )
+    found = {}
+    for target, ids in wanted.items():
+        if not ids:
+            continue
+        model = _NAMED[target]
+        q = select(model.id, NAMES[target]).where(model.id.in_(ids))
+        q = q.execution_options(include_deleted=True)  # the log names deleted ones too
+        found.update({(target, i): n for i, n in uow.session.execute(q)})
+    return found
+
+
+def _value(table: str, field: str, value, names: dict) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    labels = VALUE_LABELS.get((table, field)) or VALUE_LABELS.get(("*", field))
+    if labels is not None:
+        return labels.get(value, str(value))
+    target = _target(table, field)
+    if target is not None and isinstance(value, int):
+        return names.get((target, value), f"#{value}")
+    if isinstance(value, str):
+        return _ISO_TIME.sub(r"\1 \2", value)
+    if isinstance(value, dict | list):
+        return "、".join(str(v) for v in (value.values() if isinstance(value, dict) else value))
+    return str(value)
+
+
+def describe(table: str, changes, names: dict) -> str:
+    """名称：一组 → 二组；归属销售：张三 → 李四 — secrets only say they changed."""
+    parts = []
+    labels = TABLE_FIELD_LABELS.get(table, {})
+    for field, before, after in _pairs(changes):
+        empty = (None, "", {}, [])
+        if _DERIVED.fullmatch(field) or (before in empty and after in empty):
+            continue  # derived, or a blank field of a new record
+        label = labels.get(field) or FIELD_LABELS.get(field, field)
+        if field in HIDDEN:
+            parts.append(f"{label}：已设置")
+        elif before is None or before == "":
+            parts.append(f"{label}：{_value(table, field, after, names)}")
+        else:
+            old, new = _value(table, field, before, names), _value(table, field, after, names)
+            parts.append(f"{label}：{old} → {new}")
+    return "；".join(parts)
+
+
+def describe_page(uow: UnitOfWork, rows: list[tuple[str, object]]) -> list[str]:
+    """Words for (table, changes) rows, with the names they mention looked up at once."""
+    with uow:
+        names = _names(uow, rows)
+    return [describe(table, changes, names) for table, changes in rows]
