@@ -151,3 +151,31 @@ def test_print_card_of_the_selected_customer(qtbot, world, monkeypatch, tmp_path
     ).stdout
     assert "客户档案" in text and COMPANY in text and card.number in text
     preview.close()
+
+
+def test_an_empty_list_says_what_to_do(qtbot, world):
+    """A rep without customers is offered 登记 and the pool; a search that finds nothing
+    offers the way back to every record."""
+    from app.models import Role
+    from tests.services.helpers import add_user, login
+
+    add_user(world.db, world.admin, "rep9", Role.SALES_REP, full_name="新人")
+    page = page_for(qtbot, world, login(world.db, "rep9"))  # owns no customer yet
+    qtbot.waitUntil(lambda: page.list.model.complete)
+    hint = page.list.empty_hint
+    assert hint.isVisible() and "您名下还没有客户" in hint.label.text()
+    assert hint.button_texts() == ["登记新客户…", "从 Excel 导入…", "到公海领取…"]
+    screenshot(page, "customer_list_empty")
+    seen = []
+    page.go_to_pool.connect(lambda: seen.append(True))
+    hint._actions[2].click()
+    assert seen == [True]
+
+    mine = page_for(qtbot, world, world.rep1)
+    mine.list.search.setText("没有这个客户")
+    mine.list.reload()
+    qtbot.waitUntil(lambda: mine.list.model.complete)
+    assert mine.list.empty_hint.label.text() == "没有符合条件的记录。"
+    mine.list.empty_hint._actions[0].click()
+    qtbot.waitUntil(lambda: mine.list.model.rowCount() > 0)
+    assert not mine.list.empty_hint.isVisible() and mine.list.search.text() == ""

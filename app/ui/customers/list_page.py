@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
@@ -136,6 +137,21 @@ class CustomerListPage(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(top)
         column.addWidget(self.list)
+        self._set_empty_hint()
+
+    go_to_pool = Signal()  # the empty list's 到公海领取: the main window opens the pool
+
+    def _set_empty_hint(self) -> None:
+        role = self.ctx.actor.role
+        actions = []
+        if role in roles.CAN_REGISTER_CUSTOMERS:
+            actions.append(("登记新客户…", self.register))
+        if can_import(role):
+            actions.append(("从 Excel 导入…", self.import_customers))
+        if role in roles.CAN_CLAIM_FROM_POOL:
+            actions.append(("到公海领取…", self.go_to_pool.emit))
+        text = "还没有客户。" if role not in roles.CAN_CLAIM_FROM_POOL else "您名下还没有客户。"
+        self.list.set_empty_hint(text + ("从下面开始：" if actions else ""), actions)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -3,6 +3,7 @@ Excel export and print — for any ListSource. Entity screens only declare their
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
@@ -36,6 +37,7 @@ from app.ui.common.style import menu_button
 from app.ui.common.tasks import ProgressTask
 from app.ui.context import AppContext
 from app.ui.listview.dialogs import ColumnsDialog, SummaryDialog, ValueFilterDialog
+from app.ui.listview.empty_hint import EmptyHint
 from app.ui.listview.table_printer import MAX_PRINT_ROWS, PrintTable, rows_as_text
 from app.ui.listview.windowed_model import WindowedTableModel
 
@@ -178,6 +180,10 @@ class ListView(QWidget):
         hh.sectionResized.connect(self._section_resized)
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.viewport().installEventFilter(self)
+        self.empty_hint = EmptyHint(self.table.viewport())
+        # What an empty list offers when nothing hides the rows: set by the page.
+        self.empty_text = "暂无记录。"
+        self.empty_actions: list[tuple[str, Callable[[], object]]] = []
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         self._layout_timer = QTimer(self, singleShot=True, interval=800)
         self._layout_timer.timeout.connect(self.save_layout)
@@ -266,6 +272,33 @@ class ListView(QWidget):
             self.count_label.setText(f"共 {rows} 条")
         else:
             self.count_label.setText(f"共 {rows}+ 条（正在统计…）")
+        self._show_empty_hint()
+
+    def set_empty_hint(self, text: str, actions=()) -> None:
+        """What the list says when it has no records at all, and the buttons to start."""
+        self.empty_text, self.empty_actions = text, list(actions)
+        self._show_empty_hint()
+
+    def _show_empty_hint(self) -> None:
+        if self.model.rowCount() or not self.model.complete:
+            self.empty_hint.hide()
+        elif self.model.query.describe(self.source) != "全部记录":
+            self.empty_hint.show_hint(
+                "没有符合条件的记录。", [("清除搜索和筛选", self.clear_all_conditions)]
+            )
+        else:
+            self.empty_hint.show_hint(self.empty_text, self.empty_actions)
+
+    def clear_all_conditions(self) -> None:
+        """Back to every record: no search text, no filter, all time."""
+        self.search.clear()
+        self._filters.clear()
+        if self.source.date_columns:
+            self.date_range.blockSignals(True)
+            self.date_range.setCurrentText(ALL_TIME)
+            self.date_range.blockSignals(False)
+            self._set_custom_enabled(False)
+        self.reload()
 
     def _range_changed(self, *_):
         custom = self.date_range.currentText() == CUSTOM

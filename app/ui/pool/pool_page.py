@@ -51,6 +51,10 @@ class PoolPage(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(top)
         column.addWidget(self.list)
+        self.list.set_empty_hint(
+            "公海中暂无客户。长期未跟进的客户会回到这里，供销售人员领取。",
+            [("回收预演…", self.preview)] if role in roles.CAN_PREVIEW_POOL_RETURNS else [],
+        )
 
     def reload(self) -> None:
         self.list.reload()
