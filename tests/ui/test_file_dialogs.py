@@ -7,6 +7,7 @@ from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from app.ui.common import file_dialogs
+from tests.ui.conftest import screenshot
 
 
 def test_save_starts_in_documents_then_in_the_last_folder(qtbot, monkeypatch, tmp_path):
@@ -48,3 +49,24 @@ def test_list_menu_buttons_are_push_buttons_with_a_drawn_arrow(qtbot, admin_ctx)
         assert isinstance(button, QPushButton) and button.menu() is not None
         assert "。" not in button.text()
         assert button.width() >= button.fontMetrics().horizontalAdvance(button.text())
+
+
+def test_a_large_dialog_fits_a_small_screen_and_keeps_its_size(qtbot, admin_ctx):
+    """The registration dialog (laid out for a desktop) on the 800×800 offscreen screen:
+    inside the screen, its buttons visible; the size the user leaves is the next size."""
+    from app.ui.customers.register_dialog import RegisterDialog
+
+    dialog = RegisterDialog(admin_ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    screen = dialog.screen().availableGeometry()
+    assert screen.contains(dialog.frameGeometry())
+    button = dialog.register_button
+    assert dialog.rect().contains(button.geometry().translated(button.parentWidget().pos()))
+    screenshot(dialog, "register_dialog_small_screen")
+    dialog.resize(700, 600)
+    dialog.hide()
+    again = RegisterDialog(admin_ctx)
+    qtbot.addWidget(again)
+    again.show()
+    assert (again.width(), again.height()) == (700, 600)

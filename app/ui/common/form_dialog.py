@@ -7,7 +7,6 @@ ServiceError on refusal; the dialog then stays open and shows the message.
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.core.errors import ConflictError, ServiceError
+from app.ui.common.dialog_fit import FittedDialog
 from app.ui.common.field_errors import FieldErrors
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR, message_label
 
@@ -25,7 +25,7 @@ from app.ui.common.style import ERROR_COLOR, HINT_COLOR, message_label
 FIELD_WIDTH = 280
 
 
-class FormDialog(QDialog):
+class FormDialog(FittedDialog):
     def __init__(self, parent: QWidget | None, title: str, ok_text: str = "确定"):
         super().__init__(parent)
         self.setWindowTitle(title)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,6 +27,7 @@ from app.services.customers.card import CustomerCard, get_customer
 from app.services.customers.forms import FIELD_LABELS
 from app.services.customers.updates import update_customer
 from app.services.service_desk import complaints, samples
+from app.ui.common.dialog_fit import FittedDialog
 from app.ui.common.style import (
     ERROR_COLOR,
     HINT_COLOR,
@@ -56,7 +56,7 @@ def load_card(ctx: AppContext, customer_id: int) -> CustomerCard:
     return get_customer(ctx.write_uow(), customer_id)
 
 
-class CustomerCardDialog(QDialog):
+class CustomerCardDialog(FittedDialog):
     changed = Signal(int)  # the customer was saved (the list reloads)
 
     def __init__(self, ctx: AppContext, customer_id: int, company: str = "", parent=None):

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
@@ -27,6 +26,7 @@ from app.services.customers import import_template
 from app.services.customers import importer as customer_import
 from app.services.customers.importer import ImportPreview, ImportRejected, ImportResult
 from app.ui.common import file_dialogs
+from app.ui.common.dialog_fit import FittedDialog
 from app.ui.common.tasks import ProgressTask
 from app.ui.context import AppContext
 
@@ -34,7 +34,7 @@ ERROR_COLOR = "#b00020"
 OK_COLOR = "#1b5e20"
 
 
-class ImportDialog(QDialog):
+class ImportDialog(FittedDialog):
     imported = Signal(object)  # ImportResult
 
     def __init__(self, ctx: AppContext, parent=None):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QMessageBox,
@@ -14,11 +13,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.customers.lists import recycle_bin_source
+from app.ui.common.dialog_fit import FittedDialog
 from app.ui.context import AppContext
 from app.ui.listview import ListView
 
 
-class RecycleBinDialog(QDialog):
+class RecycleBinDialog(FittedDialog):
     restored = Signal(int)
 
     def __init__(self, ctx: AppContext, company: str = "", parent=None):

@@ -27,6 +27,7 @@ from app.services.access import roles
 from app.services.core.errors import ServiceError, ValidationError
 from app.services.customers.duplicates import DuplicateFound, check_duplicates
 from app.services.customers.registration import RegisterResult, owner_choices, register_customer
+from app.ui.common.dialog_fit import FittedDialog
 from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR, message_label
 from app.ui.context import AppContext
@@ -41,7 +42,7 @@ DEBOUNCE_MS = 400
 BLOCKED_TIP = "存在重复客户，不能登记（先申请登记为原则）。"
 
 
-class RegisterDialog(QDialog):
+class RegisterDialog(FittedDialog):
     open_customer = Signal(int)  # the user asked to view a visible duplicate
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):

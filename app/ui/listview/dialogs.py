@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
@@ -27,9 +26,10 @@ from app.services.lists import excel_export, summaries
 from app.services.lists.spec import COUNT_LABEL, Column, ListSource
 from app.services.lists.summaries import Summary
 from app.ui.common import file_dialogs
+from app.ui.common.dialog_fit import FittedDialog
 
 
-class ColumnsDialog(QDialog):
+class ColumnsDialog(FittedDialog):
     """Show/hide columns (tick) and reorder them (drag, or 上移/下移)."""
 
     def __init__(self, columns: Sequence[Column], shown: Sequence[str], parent=None):
@@ -94,7 +94,7 @@ class ColumnsDialog(QDialog):
         self.accept()
 
 
-class ValueFilterDialog(QDialog):
+class ValueFilterDialog(FittedDialog):
     """Tick the values of one column to keep (a column filter)."""
 
     def __init__(self, column: Column, values: list[tuple], selected: Sequence, parent=None):
@@ -153,7 +153,7 @@ class ValueFilterDialog(QDialog):
         )
 
 
-class SummaryDialog(QDialog):
+class SummaryDialog(FittedDialog):
     """汇总: counts and sums of the current view, grouped by one or two columns."""
 
     def __init__(self, view, parent=None):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.services.core import config, database
 from app.services.core.config import DatabaseChoice, SavedConfig
 from app.services.core.errors import DatabaseError, ServiceError
+from app.ui.common.dialog_fit import FittedDialog
 from app.ui.common.style import (
     ERROR_COLOR,
     HINT_COLOR,
@@ -35,7 +35,7 @@ from app.ui.login import db_url
 SAVED_SOURCES = ("数据库设置", "默认")
 
 
-class DatabaseSettingsDialog(QDialog):
+class DatabaseSettingsDialog(FittedDialog):
     def __init__(self, current: DatabaseChoice | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("数据库设置")

@@ -22,6 +22,7 @@ from app.services.core import credentials
 from app.services.core.errors import ServiceError
 from app.services.core.uow import Actor, UnitOfWork
 from app.ui.common import prefs
+from app.ui.common.dialog_fit import FittedDialog
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR, WARNING_COLOR, message_label, set_message
 from app.ui.login.db_connector import DatabaseConnector
 from app.ui.login.db_settings_dialog import DatabaseSettingsDialog
@@ -30,7 +31,7 @@ from app.ui.login.db_settings_dialog import DatabaseSettingsDialog
 NEEDS_SETUP = 2
 
 
-class LoginDialog(QDialog):
+class LoginDialog(FittedDialog):
     def __init__(self, connector: DatabaseConnector, parent: QWidget | None = None):
         super().__init__(parent)
         self.connector = connector

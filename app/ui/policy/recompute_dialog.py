@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.services.core.errors import ServiceError
 from app.services.policy import classification
 from app.services.policy.classification import Proposal
+from app.ui.common.dialog_fit import FittedDialog
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR, message_label, set_message
 from app.ui.context import AppContext
 
@@ -29,7 +29,7 @@ HEADERS = ("确认", "客户名称", "现类别", "建议类别", "近三年成�
 CHECK_COL = 0
 
 
-class RecomputeDialog(QDialog):
+class RecomputeDialog(FittedDialog):
     def __init__(self, ctx: AppContext, proposals: list[Proposal], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("重新计算客户分类")

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from app.services.core import clock
 from app.services.core.errors import ServiceError
 from app.services.pool.lists import UpcomingReturn, upcoming_returns
+from app.ui.common.dialog_fit import FittedDialog
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR, message_label, set_message
 from app.ui.context import AppContext
 
@@ -45,7 +45,7 @@ COLUMNS = [  # label, width, value
 ]
 
 
-class ReturnsPreviewDialog(QDialog):
+class ReturnsPreviewDialog(FittedDialog):
     def __init__(self, ctx: AppContext, parent=None, within_days: int = DEFAULT_DAYS):
         super().__init__(parent)
         self.ctx = ctx
