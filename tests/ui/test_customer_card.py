@@ -52,15 +52,61 @@ def test_edit_and_save(qtbot, world, customer):
     assert card.save_error.text() == "没有需要保存的修改。"
 
 
-def test_conflict_reloads(qtbot, world, customer, message_boxes):
+def test_conflict_shows_both_sides_and_keeps_nothing_silently(
+    qtbot, world, customer, message_boxes
+):
     card = open_card(qtbot, world, world.rep1, customer)
     old = card.card.version
     update_customer(UnitOfWork(world.db, world.sales_admin), customer, old, {"remarks": "内勤改过"})
     card.form.widgets["demand"].setPlainText("我的修改")
     assert not card.save()
-    assert message_boxes[-1][0] == "warning" and "已被其他用户修改" in message_boxes[-1][2]
+    kind, title, text = message_boxes[-1]
+    assert kind == "question" and title == "保存冲突" and "已被其他用户修改" in text
+    assert "备注：（空） → 内勤改过" in text and "需求意向：我的修改" in text
+    # 否 (the fixture's answer): the fresh record is shown, the typed edit is not kept
     assert card.card.version != old
     assert card.form.widgets["remarks"].toPlainText() == "内勤改过"
+    assert card.form.widgets["demand"].toPlainText() == ""
+
+
+def test_conflict_refills_the_users_edits_on_the_fresh_record(qtbot, world, customer, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    card = open_card(qtbot, world, world.rep1, customer)
+    update_customer(UnitOfWork(world.db, world.sales_admin), customer, card.card.version,
+                    {"remarks": "内勤改过"})  # fmt: skip
+    card.form.widgets["demand"].setPlainText("我的修改")
+    assert not card.save()
+    assert card.form.widgets["remarks"].toPlainText() == "内勤改过"
+    assert card.form.widgets["demand"].toPlainText() == "我的修改"  # refilled, not lost
+    assert card.save()
+    fresh = get_customer(UnitOfWork(world.db, world.rep1), customer)
+    assert (fresh.form.remarks, fresh.form.demand) == ("内勤改过", "我的修改")
+
+
+def test_closing_with_unsaved_edits_asks(qtbot, world, customer, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save]
+    asked = []
+
+    def question(parent, title, text, *args):
+        asked.append(title)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    card = open_card(qtbot, world, world.rep1, customer)
+    card.close()
+    assert not card.isVisible() and asked == []  # nothing typed: closes at once
+    card = open_card(qtbot, world, world.rep1, customer)
+    card.form.widgets["remarks"].setPlainText("电话里说下月采购")
+    card.close()
+    assert card.isVisible() and asked == ["尚未保存"]  # 返回: still editing
+    card.close()
+    assert not card.isVisible()  # 保存
+    fresh = get_customer(UnitOfWork(world.db, world.rep1), customer)
+    assert fresh.form.remarks == "电话里说下月采购"
 
 
 def test_bad_input_at_the_field_nothing_saved(qtbot, world, customer):

@@ -178,3 +178,23 @@ def test_a_new_follow_up_offers_the_usual_next_date(qtbot, world, fake_clock):
     dialog = FollowUpDialog(ctx, world.cid, None)
     qtbot.addWidget(dialog)
     assert dialog.next_date.value() is None  # the office plans no default
+
+
+def test_a_form_dialog_asks_before_dropping_what_was_typed(qtbot, world, monkeypatch):
+    from PySide6.QtGui import QKeySequence, QShortcut
+    from PySide6.QtWidgets import QMessageBox
+
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
+    dialog = FollowUpDialog(AppContext(world.db, world.rep1), world.cid, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.content.setPlainText("电话回访，客户满意")
+    dialog.reject()
+    assert dialog.isVisible()  # 返回
+    dialog.reject()  # 保存
+    assert not dialog.isVisible() and dialog.result() == dialog.DialogCode.Accepted
+    assert [r.content for r in followups.list_follow_ups(
+        UnitOfWork(world.db, world.rep1), world.cid)] == ["电话回访，客户满意"]  # fmt: skip
+    shortcuts = [s.key() for s in dialog.findChildren(QShortcut)]
+    assert QKeySequence(QKeySequence.StandardKey.Save) in shortcuts

@@ -172,3 +172,35 @@ def test_rep_asks_for_a_grant_on_a_hidden_hit(qtbot, world):
     assert ask.grant_id is not None
     rows = grants.list_grants(UnitOfWork(world.db, world.chairman), "pending")
     assert [r.id for r in rows] == [ask.grant_id]
+
+
+def test_cancel_on_a_filled_form_asks_and_ctrl_s_registers(qtbot, world, monkeypatch):
+    from PySide6.QtGui import QKeySequence, QShortcut
+    from PySide6.QtWidgets import QMessageBox
+
+    answers, asked = [], []
+
+    def question(*_args, **_kwargs):
+        asked.append(True)
+        return answers.pop(0) if answers else QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    empty = open_dialog(qtbot, world, world.rep1)
+    empty.reject()
+    assert not empty.isVisible() and asked == []  # nothing typed: no question
+    dialog = open_dialog(qtbot, world, world.rep1)
+    fill(dialog, world)
+    answers.append(QMessageBox.StandardButton.Cancel)
+    dialog.reject()
+    assert dialog.isVisible() and dialog.form.widgets["name"].text() == NXH  # 返回
+    answers.append(QMessageBox.StandardButton.Discard)
+    dialog.reject()
+    assert not dialog.isVisible() and dialog.result_ is None  # 不保存: nothing registered
+    again = open_dialog(qtbot, world, world.rep1)
+    fill(again, world)
+    save = next(
+        s for s in again.findChildren(QShortcut)
+        if s.key() == QKeySequence(QKeySequence.StandardKey.Save)
+    )  # fmt: skip
+    save.activated.emit()
+    assert again.result_ is not None and again.result() == again.DialogCode.Accepted

@@ -2,14 +2,12 @@
 customers by name instead of ids, statuses by their labels, dates as 2026-12-04 22:15.
 
 The stored changes stay raw ({"owner_id": [3, 5]}); they are put into words for a page
-of rows at a time (describe_page), with one query per kind of name looked up."""
+of rows at a time, with one query per kind of name looked up (_internal.audit_names)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-
-from sqlalchemy import select
 
 from app.models import ROLE_LABELS, CodeItem, CodeTable, Customer, Team, User
 from app.models.base import Base
@@ -19,7 +17,6 @@ from app.models.service_desk import COMPLAINT_KIND, COMPLAINT_STATUS, SAMPLE_STA
 from app.models.visit import PLAN_STATUS, REPORT_STATUS
 from app.models.work import PERIOD, WORK_STATUS
 from app.services.core.settings import SPECS
-from app.services.core.uow import UnitOfWork
 
 TABLE_LABELS = {
     "users": "用户", "teams": "团队", "settings": "系统设置", "list_preferences": "列表设置",
@@ -96,7 +93,7 @@ NAMES = {
     "users": User.full_name, "teams": Team.name, "code_items": CodeItem.name,
     "code_tables": CodeTable.name, "customers": Customer.name,
 }  # fmt: skip
-_NAMED = {t: col.class_ for t, col in NAMES.items()}
+NAMED_MODELS = {t: col.class_ for t, col in NAMES.items()}
 _ISO_TIME = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?")
 
 
@@ -104,7 +101,7 @@ def table_label(table: str) -> str:
     return TABLE_LABELS.get(table, table)
 
 
-def _target(table: str, field: str) -> str | None:
+def target_table(table: str, field: str) -> str | None:
     """The table a field's id points at (users for owner_id …), from the model metadata."""
     t = Base.metadata.tables.get(table)
     if t is None or field not in t.c:
@@ -113,7 +110,7 @@ def _target(table: str, field: str) -> str | None:
     return keys[0].column.table.name if keys else None
 
 
-def _pairs(changes) -> Iterable[tuple[str, object, object]]:
+def pairs(changes) -> Iterable[tuple[str, object, object]]:
     if not isinstance(changes, dict):
         return []
     out = []
@@ -125,27 +122,6 @@ def _pairs(changes) -> Iterable[tuple[str, object, object]]:
     return out
 
 
-def _names(uow: UnitOfWork, rows: list[tuple[str, object]]) -> dict[tuple[str, int], str]:
-    """(table, id) -> name for every id the changes mention, one query per table."""
-    wanted: dict[str, set[int]] = {}
-    for table, changes in rows:
-        for field, before, after in _pairs(changes):
-            target = _target(table, field)
-            if target in NAMES:
-                wanted.setdefault(target, set()).update(
-                    v for v in (before, after) if isinstance(v, int)
-                )
-    found = {}
-    for target, ids in wanted.items():
-        if not ids:
-            continue
-        model = _NAMED[target]
-        q = select(model.id, NAMES[target]).where(model.id.in_(ids))
-        q = q.execution_options(include_deleted=True)  # the log names deleted ones too
-        found.update({(target, i): n for i, n in uow.session.execute(q)})
-    return found
-
-
 def _value(table: str, field: str, value, names: dict) -> str:
     if value is None or value == "":
         return "（空）"
@@ -154,7 +130,7 @@ def _value(table: str, field: str, value, names: dict) -> str:
     labels = VALUE_LABELS.get((table, field)) or VALUE_LABELS.get(("*", field))
     if labels is not None:
         return labels.get(value, str(value))
-    target = _target(table, field)
+    target = target_table(table, field)
     if target is not None and isinstance(value, int):
         return names.get((target, value), f"#{value}")
     if isinstance(value, str):
@@ -168,7 +144,7 @@ def describe(table: str, changes, names: dict) -> str:
     """名称：一组 → 二组；归属销售：张三 → 李四 — secrets only say they changed."""
     parts = []
     labels = TABLE_FIELD_LABELS.get(table, {})
-    for field, before, after in _pairs(changes):
+    for field, before, after in pairs(changes):
         empty = (None, "", {}, [])
         if _DERIVED.fullmatch(field) or (before in empty and after in empty):
             continue  # derived, or a blank field of a new record
@@ -181,10 +157,3 @@ def describe(table: str, changes, names: dict) -> str:
             old, new = _value(table, field, before, names), _value(table, field, after, names)
             parts.append(f"{label}：{old} → {new}")
     return "；".join(parts)
-
-
-def describe_page(uow: UnitOfWork, rows: list[tuple[str, object]]) -> list[str]:
-    """Words for (table, changes) rows, with the names they mention looked up at once."""
-    with uow:
-        names = _names(uow, rows)
-    return [describe(table, changes, names) for table, changes in rows]

@@ -7,6 +7,7 @@ from sqlalchemy.orm import aliased
 
 from app.models import ROLE_LABELS, AuditLog, Role, Team, User
 from app.services.admin import audit_text
+from app.services.admin._internal import audit_names
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
@@ -166,7 +167,9 @@ def _present_changes(uow: UnitOfWork, keys: list[str], rows: list[tuple]) -> lis
         .tuples()
         .all()
     )
-    texts = audit_text.describe_page(uow, [(tables.get(r[0], ""), r[at]) for r in rows])
+    pairs = [(tables.get(r[0], ""), r[at]) for r in rows]
+    names = audit_names(uow, pairs)
+    texts = [audit_text.describe(table, changes, names) for table, changes in pairs]
     return [(*r[:at], text, *r[at + 1 :]) for r, text in zip(rows, texts, strict=True)]
 
 

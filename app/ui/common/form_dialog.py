@@ -20,6 +20,7 @@ from app.services.core.errors import ConflictError, ServiceError
 from app.ui.common.dialog_fit import FittedDialog
 from app.ui.common.field_errors import FieldErrors
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR, message_label
+from app.ui.common.unsaved import BACK, SAVE, ask_unsaved, form_state, save_shortcut
 
 # The layout sizes the dialog (SetMinimumSize), so width comes from the fields.
 FIELD_WIDTH = 280
@@ -54,6 +55,30 @@ class FormDialog(FittedDialog):
         self.errors = FieldErrors(self.form, self.error_label)
         # Set when the record changed underneath us: the caller reloads its list.
         self.stale = False
+        self._shown_state: tuple | None = None  # what the fields held when shown
+        save_shortcut(self, self.accept)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._shown_state is None:
+            self._shown_state = form_state(self.errors.widgets.values())
+
+    def has_unsaved_changes(self) -> bool:
+        return (
+            self._shown_state is not None
+            and form_state(self.errors.widgets.values()) != self._shown_state
+        )
+
+    def reject(self) -> None:
+        """取消 / Esc / the close box: typed values are not dropped without asking."""
+        if self.has_unsaved_changes():
+            answer = ask_unsaved(self)
+            if answer == BACK:
+                return
+            if answer == SAVE:
+                self.accept()
+                return
+        super().reject()
 
     def set_intro(self, text: str, color: str = HINT_COLOR) -> None:
         self.intro.setText(text)

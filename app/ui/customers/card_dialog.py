@@ -6,6 +6,8 @@ Attachments come with a later module; its tab is added then.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +38,7 @@ from app.ui.common.style import (
     message_label,
     set_message,
 )
+from app.ui.common.unsaved import BACK, SAVE, ask_unsaved, save_shortcut
 from app.ui.context import AppContext
 from app.ui.customers.attachments_tab import AttachmentsTab
 from app.ui.customers.card_print import make_card_preview
@@ -142,6 +145,7 @@ class CustomerCardDialog(FittedDialog):
         column.addWidget(self.tabs, 1)
         column.addLayout(bottom)
         self._show_card()
+        save_shortcut(self, self.save)
 
     # --- showing ------------------------------------------------------------------
 
@@ -227,9 +231,8 @@ class CustomerCardDialog(FittedDialog):
             result = update_customer(
                 self.ctx.write_uow(), self.customer_id, self.card.version, changes
             )
-        except ConflictError as err:
-            QMessageBox.warning(self, "保存失败", f"{err}\n已重新载入最新内容。")
-            self.reload()
+        except ConflictError:
+            self._resolve_conflict(changes)
             return False
         except ServiceError as err:
             self.show_error(err)
@@ -247,6 +250,45 @@ class CustomerCardDialog(FittedDialog):
         if result.change_request_id is None:
             set_message(self.save_error, "已保存。", SUCCESS_COLOR)
         return True
+
+    def _resolve_conflict(self, mine: dict) -> None:
+        """Someone saved the customer first: show what they changed beside what this user
+        typed, and offer to put the user's edits on the fresh record (to check and save)."""
+        before = self.card.form
+        self.reload()
+        fresh = self.card.form
+        theirs = [
+            f"  {FIELD_LABELS.get(name, name)}：{shown(getattr(before, name)) or '（空）'} → "
+            f"{shown(getattr(fresh, name)) or '（空）'}"
+            for name in FIELD_LABELS
+            if hasattr(fresh, name) and shown(getattr(before, name)) != shown(getattr(fresh, name))
+        ]
+        typed = [
+            f"  {FIELD_LABELS.get(name, name)}：{shown(value) or '（空）'}"
+            for name, value in mine.items()
+        ]
+        text = (
+            "保存失败：您编辑期间，该客户已被其他用户修改。\n\n对方的修改：\n"
+            + ("\n".join(theirs) or "  （资料以外的变动，如跟进或归属）")
+            + "\n\n您的修改：\n"
+            + "\n".join(typed)
+            + "\n\n要把您的修改填入最新内容吗？填入后请核对，再点“保存修改”。"
+        )
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(self, "保存冲突", text, buttons.Yes | buttons.No, buttons.Yes)
+        if answer != buttons.Yes:
+            return
+        self.form = CustomerFormWidget(self.ctx, replace(fresh, **mine))
+        self.scroll.setWidget(self.form)
+        set_message(self.save_error, "已填入您的修改，请核对后保存。", HINT_COLOR)
+
+    def reject(self) -> None:
+        """关闭 / Esc / the close box with unsaved edits of 基本信息: ask first."""
+        if self.form is not None and self.card.can_edit and self.form.changes(self.card.form):
+            answer = ask_unsaved(self, "客户资料的修改")
+            if answer == BACK or (answer == SAVE and not self.save()):
+                return
+        super().reject()
 
     def show_error(self, err: ServiceError) -> None:
         field = err.field if isinstance(err, ValidationError) else None

@@ -30,6 +30,7 @@ from app.services.customers.registration import RegisterResult, owner_choices, r
 from app.ui.common.dialog_fit import FittedDialog
 from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR, message_label
+from app.ui.common.unsaved import BACK, SAVE, ask_unsaved, form_state, save_shortcut
 from app.ui.context import AppContext
 from app.ui.customers.contact_fields import ContactLines
 from app.ui.customers.duplicate_panel import DuplicatePanel
@@ -115,6 +116,8 @@ class RegisterDialog(FittedDialog):
         column.addWidget(self.general_error)
         column.addWidget(self.buttons)
 
+        self._shown_state: tuple | None = None
+        save_shortcut(self, self.accept)
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self.check_now)
         self.form.duplicate_keys_changed.connect(self._keys_changed)
@@ -163,6 +166,25 @@ class RegisterDialog(FittedDialog):
             QMessageBox.information(self, "申请查阅授权", "申请已提交，请等待董事长审批。")
 
     # --- save -------------------------------------------------------------------------
+
+    def _editors(self) -> list[QWidget]:
+        return [self.form, self.contacts, self.owner]
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._shown_state is None:
+            self._shown_state = form_state(self._editors())
+
+    def reject(self) -> None:
+        """取消 / Esc on a filled form: what was typed is not dropped without asking."""
+        if self._shown_state is not None and form_state(self._editors()) != self._shown_state:
+            answer = ask_unsaved(self, "登记表中填写的内容")
+            if answer == BACK:
+                return
+            if answer == SAVE:
+                self.accept()
+                return
+        super().reject()
 
     def accept(self) -> None:
         self.errors.clear()
