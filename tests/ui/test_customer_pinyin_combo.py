@@ -1,5 +1,7 @@
 """PinyinCombo: type-ahead by Chinese text, full pinyin and initials; selection by id."""
 
+from PySide6.QtCore import Qt
+
 from app.services.admin import code_table_editing, code_tables
 from app.services.admin.code_tables import CodeItemRow
 from app.services.search.pinyin import name_keys
@@ -95,3 +97,52 @@ def test_free_text_keeps_a_name_that_is_not_listed(qtbot):
     strict.setEditText("德邦物流")
     strict._commit_text()
     assert (strict.current_id(), strict.currentText()) == (None, "")  # never free text
+
+
+def test_the_best_match_is_offered_first(qtbot):
+    """ "nx" is 宁夏's initials but only a run inside shaN-Xi / shaaN-Xi: 宁夏 first,
+    whatever the code table's order; typing nothing keeps that order."""
+    rows = [
+        row(14, "山西省"),
+        row(61, "陕西省"),
+        row(64, "宁夏回族自治区"),
+        row(15, "内蒙古自治区"),
+    ]
+    c = combo(qtbot, rows)
+    c.show()
+    proxy = c.completer_.proxy
+    c.completer_.setCompletionPrefix("nx")
+    shown = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    assert shown[0] == "宁夏回族自治区" and set(shown) == {"宁夏回族自治区", "山西省", "陕西省"}
+    c.completer_.setCompletionPrefix("n")  # starts: 宁夏 and 内蒙古, in the table's order
+    shown = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    assert shown[:2] == ["宁夏回族自治区", "内蒙古自治区"]
+    c.completer_.setCompletionPrefix("")
+    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())][1:] == [
+        "山西省", "陕西省", "宁夏回族自治区", "内蒙古自治区"
+    ]  # fmt: skip
+
+
+def test_a_list_filter_finds_values_by_pinyin_and_keeps_ticked_ones_in_view(qtbot):
+    from app.services.lists.spec import Column
+    from app.ui.listview.dialogs import ValueFilterDialog
+
+    values = [(14, "山西省"), (61, "陕西省"), (64, "宁夏回族自治区"), (11, "北京市")]
+    dialog = ValueFilterDialog(Column("region", "地区", None), values, [11])
+    qtbot.addWidget(dialog)
+
+    def shown():
+        items = [dialog.list.item(i) for i in range(dialog.list.count())]
+        return [it.text() for it in items if not it.isHidden()]
+
+    dialog.find.setText("nx")
+    assert shown() == ["北京市", "宁夏回族自治区", "山西省", "陕西省"]  # ticked, best, others
+    dialog.find.setText("ningxia")
+    assert shown() == ["北京市", "宁夏回族自治区"]
+    dialog.list.item(1).setCheckState(Qt.CheckState.Checked)
+    dialog.find.setText("")
+    assert set(dialog.chosen()) == {11, 64}
+    assert shown()[:2] == ["宁夏回族自治区", "北京市"] or shown()[:2] == [
+        "北京市",
+        "宁夏回族自治区",
+    ]

@@ -20,7 +20,7 @@ from app.models import CodeItem, CodeTable
 from app.services.admin._internal import table_by_key
 from app.services.core.errors import ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.search.pinyin import matches
+from app.services.search.pinyin import match_rank
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,16 @@ class CodeItemRow:
 
     def matches(self, text: str) -> bool:
         """Combo-box type-ahead: text, full pinyin or initials."""
+        return self.rank(text) is not None
+
+    def rank(self, text: str) -> int | None:
+        """Type-ahead order (search.pinyin.match_rank); a code typed from its start is 1."""
         from app.services.search.pinyin import PinyinKeys
 
-        return matches(text, self.name, PinyinKeys(self.pinyin, self.initials)) or (
-            bool(text) and self.code.lower().startswith(text.strip().lower())
-        )
+        rank = match_rank(text, self.name, PinyinKeys(self.pinyin, self.initials))
+        if rank is None and text and self.code.lower().startswith(text.strip().lower()):
+            return 1
+        return rank
 
 
 def _item_row(item: CodeItem, table_key: str) -> CodeItemRow:

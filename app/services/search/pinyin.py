@@ -253,3 +253,20 @@ def matches(text: str, name: str, keys: PinyinKeys | None = None) -> bool:
         keys = keys or name_keys(name)
         return sk.pinyin in keys.full or sk.pinyin in keys.initials
     return False
+
+
+def match_rank(text: str, name: str, keys: PinyinKeys | None = None) -> int | None:
+    """How well a short list's entry matches what was typed, for type-ahead order:
+    0 the whole name, initials or pinyin; 1 their start; 2 anywhere; None no match.
+    (宁夏 is 0 for "nx"; 山西 only 2, through shaN-Xi.)"""
+    sk = search_keys(text)
+    if not sk.text:
+        return 0
+    typed, name = sk.text.lower(), (name or "").lower()
+    keys = keys or name_keys(name) if sk.pinyin else keys
+    spelled = (keys.full, keys.initials) if sk.pinyin and keys else ()
+    if typed == name or sk.pinyin in spelled:
+        return 0
+    if name.startswith(typed) or any(k.startswith(sk.pinyin) for k in spelled):
+        return 1
+    return 2 if matches(text, name, keys) else None

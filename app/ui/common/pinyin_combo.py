@@ -15,45 +15,59 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-from app.services.search.pinyin import matches
+from app.services.search.pinyin import match_rank
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the service row (e.g. CodeItemRow), if any
 NONE_TEXT = ""
 
 
-def _default_match(text: str, label: str, row) -> bool:
-    # Service rows that know how to match (CodeItemRow.matches) use their stored keys.
+def _default_rank(text: str, label: str, row) -> int | None:
+    """How well an entry matches (None: not at all); best matches are offered first.
+    Service rows that know how to match (CodeItemRow.rank) use their stored keys."""
+    if row is not None and hasattr(row, "rank"):
+        return row.rank(text)
     if row is not None and hasattr(row, "matches"):
-        return row.matches(text)
-    return matches(text, label)
+        return 2 if row.matches(text) else None
+    return match_rank(text, label)
 
 
 class PinyinFilter(QSortFilterProxyModel):
-    def __init__(self, match: Callable[[str, str, object], bool], parent=None):
+    """Entries matching the typed text, the best first (宁夏 before 山西 for "nx")."""
+
+    def __init__(self, rank: Callable[[str, str, object], int | None], parent=None):
         super().__init__(parent)
         self._text = ""
-        self._match = match
+        self._rank = rank
 
     def set_text(self, text: str) -> None:
         self._text = text.strip()
         self.invalidate()
+        self.sort(0 if self._text else -1)  # no text: the list's own order
+
+    def _rank_of(self, index) -> int | None:
+        label = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        if not label:
+            return None  # the empty "none" entry only when nothing is typed
+        return self._rank(self._text, label, index.data(ROW_ROLE))
 
     def filterAcceptsRow(self, source_row, source_parent) -> bool:  # noqa: N802
         if not self._text:
             return True
-        index = self.sourceModel().index(source_row, 0, source_parent)
-        label = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        if not label:
-            return False  # the empty "none" entry only when nothing is typed
-        return self._match(self._text, label, index.data(ROW_ROLE))
+        return self._rank_of(self.sourceModel().index(source_row, 0, source_parent)) is not None
+
+    def lessThan(self, left, right) -> bool:  # noqa: N802
+        a, b = self._rank_of(left), self._rank_of(right)
+        if a != b:
+            return (a if a is not None else 9) < (b if b is not None else 9)
+        return left.row() < right.row()  # ties keep the list's order
 
 
 class PinyinCompleter(QCompleter):
     """A completer whose filtering is ours: Qt's prefix match knows no pinyin."""
 
-    def __init__(self, model: QStandardItemModel, match, parent=None):
+    def __init__(self, model: QStandardItemModel, rank, parent=None):
         super().__init__(parent)
-        self.proxy = PinyinFilter(match, self)
+        self.proxy = PinyinFilter(rank, self)
         self.proxy.setSourceModel(model)
         self.setModel(self.proxy)
         self.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
@@ -78,7 +92,7 @@ class PinyinCombo(QComboBox):
         *,
         allow_none: bool = True,
         placeholder: str = "",
-        match: Callable[[str, str, object], bool] = _default_match,
+        rank: Callable[[str, str, object], int | None] = _default_rank,
         free_text: bool = False,
     ):
         super().__init__(parent)
@@ -89,7 +103,7 @@ class PinyinCombo(QComboBox):
         self.setMaxVisibleItems(15)
         self.items_model = QStandardItemModel(self)
         self.setModel(self.items_model)
-        self.completer_ = PinyinCompleter(self.items_model, match, self)
+        self.completer_ = PinyinCompleter(self.items_model, rank, self)
         self.setCompleter(self.completer_)
         self.completer_.activated.connect(self._completed)
         self.lineEdit().setPlaceholderText(placeholder)

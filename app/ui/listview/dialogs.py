@@ -25,6 +25,7 @@ from app.services.core.errors import ServiceError
 from app.services.lists import excel_export, summaries
 from app.services.lists.spec import COUNT_LABEL, Column, ListSource
 from app.services.lists.summaries import Summary
+from app.services.search.pinyin import match_rank, name_keys
 from app.ui.common import file_dialogs
 from app.ui.common.dialog_fit import FittedDialog
 
@@ -94,6 +95,10 @@ class ColumnsDialog(FittedDialog):
         self.accept()
 
 
+ORDER_ROLE = Qt.ItemDataRole.UserRole + 1  # the values' own order (most common first)
+KEYS_ROLE = Qt.ItemDataRole.UserRole + 2  # the label's pinyin keys, computed once
+
+
 class ValueFilterDialog(FittedDialog):
     """Tick the values of one column to keep (a column filter)."""
 
@@ -101,13 +106,14 @@ class ValueFilterDialog(FittedDialog):
         super().__init__(parent)
         self.setWindowTitle(f"筛选：{column.label}")
         self.find = QLineEdit()
-        self.find.setPlaceholderText("输入文字查找")
+        self.find.setPlaceholderText("输入文字、拼音或首字母查找")
         self.find.textChanged.connect(self._filter)
         self.list = QListWidget()
         chosen = set(selected)
         for value, label in values:
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, value)
+            item.setData(ORDER_ROLE, self.list.count())
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(
                 Qt.CheckState.Checked if value in chosen else Qt.CheckState.Unchecked
@@ -135,10 +141,23 @@ class ValueFilterDialog(FittedDialog):
         lay.addWidget(buttons)
 
     def _filter(self, text: str) -> None:
-        text = text.strip().lower()
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            item.setHidden(bool(text) and text not in item.text().lower())
+        """Chinese, full pinyin or initials ("nx" finds 宁夏 first); ticked values stay
+        in view, at the top, whatever is typed."""
+        items = [self.list.takeItem(0) for _ in range(self.list.count())]
+        items.sort(key=lambda it: it.data(ORDER_ROLE))
+        ranked = []
+        for item in items:
+            keys = item.data(KEYS_ROLE)
+            if keys is None:
+                keys = name_keys(item.text())
+                item.setData(KEYS_ROLE, keys)
+            rank = match_rank(text, item.text(), keys) if text.strip() else 0
+            if item.checkState() == Qt.CheckState.Checked:
+                rank = -1
+            ranked.append((9 if rank is None else rank, item.data(ORDER_ROLE), item))
+        for rank, _order, item in sorted(ranked, key=lambda t: t[:2]):
+            self.list.addItem(item)
+            item.setHidden(rank == 9)  # a row's hidden state lives in the list: set it after
 
     def _set_all(self, state) -> None:
         for i in range(self.list.count()):
