@@ -198,3 +198,16 @@ def test_a_form_dialog_asks_before_dropping_what_was_typed(qtbot, world, monkeyp
         UnitOfWork(world.db, world.rep1), world.cid)] == ["电话回访，客户满意"]  # fmt: skip
     shortcuts = [s.key() for s in dialog.findChildren(QShortcut)]
     assert QKeySequence(QKeySequence.StandardKey.Save) in shortcuts
+
+
+def test_the_first_deal_makes_a_prospect_a_customer(qtbot, world, fake_clock):
+    """合作状态 待开发考察 → 正常合作, and the card shows 开发成功 instead of a deadline."""
+    card = open_card(qtbot, world, world.rep1)
+    assert "开发期限：" in card.facts.text()
+    assert card.form.widgets["coop_status_id"].currentText() == "待开发考察"
+    followups.add_deal(UnitOfWork(world.db, world.rep1), world.cid,
+                       DealForm(product="枸杞原浆", amount="5000"))  # fmt: skip
+    card.reload()
+    assert f"开发成功：{fake_clock():%Y-%m-%d}" in card.facts.text()
+    assert "开发期限" not in card.facts.text()
+    assert card.form.widgets["coop_status_id"].currentText() == "正常合作"

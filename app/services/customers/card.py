@@ -76,6 +76,7 @@ class CustomerCard:
     registered_at: datetime
     late_registration: bool
     dev_deadline: date | None
+    developed_on: date | None  # 开发成功: the first deal within the window
     last_follow_up_at: datetime | None
     is_in_pool: bool
     is_deleted: bool
@@ -142,6 +143,7 @@ def get_customer(uow: UnitOfWork, customer_id: int) -> CustomerCard:
             registered_at=c.created_at,
             late_registration=c.late_registration,
             dev_deadline=c.dev_deadline,
+            developed_on=c.developed_on,
             last_follow_up_at=c.last_follow_up_at,
             is_in_pool=c.is_in_pool,
             is_deleted=c.deleted_at is not None,

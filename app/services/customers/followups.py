@@ -233,6 +233,9 @@ def _check_deal(c: Customer, form: DealForm) -> dict:
     }
 
 
+PROSPECT, COOPERATING = "1", "2"  # coop_status codes: 待开发考察, 正常合作
+
+
 def add_deal(uow: UnitOfWork, customer_id: int, form: DealForm) -> int:
     """Record a deal. The first one within the development window marks 开发成功."""
     with uow:
@@ -244,6 +247,11 @@ def add_deal(uow: UnitOfWork, customer_id: int, form: DealForm) -> int:
             c.dev_deadline is None or values["deal_date"] <= c.dev_deadline
         ):
             c.developed_on = values["deal_date"]
+        # A customer that buys is no longer 待开发考察: it is 正常合作 (a stopped or
+        # ended cooperation is the office's own decision and stays).
+        prospect = code_tables.find_item(uow, "coop_status", PROSPECT)
+        if c.coop_status_id is None or c.coop_status_id == prospect:
+            c.coop_status_id = code_tables.find_item(uow, "coop_status", COOPERATING)
         if d.delivered:
             delivery_tasks.schedule(uow, d, c)
         uow.commit()

@@ -16,6 +16,7 @@ An urge sets urged_at/urged_by and counts; the assignee's next progress update (
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -117,6 +118,9 @@ class WorkPlanForm:
 def _int_or_none(value, field: str, label: str) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, str):
+        # "10家", "20 个", "1,000": the hint's own way of writing a count
+        value = re.sub(r"\s*(家|个|位|次|件|台|人|单)$", "", value.strip()).replace(",", "")
     try:
         number = int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:

@@ -203,7 +203,9 @@ class CustomerCardDialog(FittedDialog):
         facts = [
             f"归属销售：{owner}（自 {shown(card.owner_since)[:10]}）",
             f"登记人：{card.registered_by_name}",
-            f"开发期限：{shown(card.dev_deadline) or '—'}",
+            f"开发成功：{shown(card.developed_on)}"
+            if card.developed_on
+            else f"开发期限：{shown(card.dev_deadline) or '—'}",
             f"最近跟进：{shown(card.last_follow_up_at) or '—'}",
         ]
         if card.late_registration:

@@ -336,3 +336,13 @@ def test_list_source_columns_batches_and_summary(world, fake_clock):
     [row] = list_query.fetch_rows(UnitOfWork(w.db, w.admin, write=False), src, [c], ["customer"])
     assert row[1] == NXH
     assert (detail(w, w.rep3, c).customer_id, detail(w, w.rep3, c).customer_name) == (cid, NXH)
+
+
+def test_a_count_written_with_its_unit_is_accepted(world):
+    """The form's hint says 如 20（家）: "10家", "20 个" and "1,000" are counts."""
+    w = world
+    for typed, expected in (("10家", 10), ("20 个", 20), ("1,000", 1000)):
+        pid = new(w, w.manager, assignee_id=w.rep1.id, target_qty=typed)
+        assert detail(w, w.rep1, pid).target_qty == expected
+    with pytest.raises(ValidationError, match="目标数量必须是整数"):
+        new(w, w.manager, assignee_id=w.rep1.id, target_qty="十家")
