@@ -149,8 +149,14 @@ def test_personal_group_only_for_personal_customers(qtbot, world):
     assert group.isHidden()
     with UnitOfWork(world.db, world.rep1) as uow:
         personal = code_tables.find_item(uow, "customer_type", "P")
+    capital = dialog.form.widgets["capital"]
+    assert not capital.isHidden()
     dialog.form.widgets["type_id"].set_current_id(personal)
     assert not group.isHidden()
+    # a person has no 注册资金 or 经营范围: those rows go, label and field
+    for name in ("capital", "business_scope"):
+        label, cell = dialog.form.rows_of[name]
+        assert label.isHidden() and cell.isHidden()
 
 
 def test_rep_asks_for_a_grant_on_a_hidden_hit(qtbot, world):

@@ -57,6 +57,7 @@ GROUPS: list[tuple[str, list[tuple[str, bool]]]] = [
 PERSONAL_GROUP = "个人客户信息"
 REQUIRED = {"name", "source_id"}
 MULTILINE = {"business_scope", "demand", "remarks"}
+COMPANY_ONLY = ("capital", "business_scope")  # hidden for a 个人 customer
 HINTS = {
     "registered_on": DATE_HINT,
     "birthday": DATE_HINT,
@@ -86,6 +87,7 @@ class CustomerFormWidget(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         self.groups: dict[str, QGroupBox] = {}
+        self.rows_of: dict[str, tuple[QWidget, QWidget]] = {}  # field -> (label, cell)
         for title, names in GROUPS:
             column.addWidget(self._group(title, names, current))
         if self.extra_defs:
@@ -117,6 +119,7 @@ class CustomerFormWidget(QWidget):
             self.widgets[name] = widget
             cell = self.errors.wrap(name, widget)
             label = label_text(FIELD_LABELS[name], name in REQUIRED)
+            self.rows_of[name] = (label, cell)
             if wide:
                 if col:
                     row, col = row + 1, 0
@@ -187,7 +190,11 @@ class CustomerFormWidget(QWidget):
 
     def _personal_visible(self) -> None:
         # isHidden, not isVisible: the form may not be on screen yet.
-        self.groups[PERSONAL_GROUP].setHidden(not self.is_personal())
+        personal = self.is_personal()
+        self.groups[PERSONAL_GROUP].setHidden(not personal)
+        for name in COMPANY_ONLY:  # a person has no registered capital or business scope
+            for widget in self.rows_of.get(name, ()):
+                widget.setHidden(personal)
 
     def values(self) -> dict:
         """CustomerForm keyword values (without owner and contacts)."""
