@@ -127,6 +127,9 @@ def test_appoint_prepare_and_record_a_planned_visit(qtbot, vw):
     at = datetime.combine(today(vw) + timedelta(days=10), datetime.min.time()).replace(hour=14)
 
     def appoint(d: AppointDialog):
+        suggested = d.at.dateTime().toPython()
+        assert suggested >= vw.clock() and 9 <= suggested.hour <= 17  # not a time already past
+        assert suggested.minute == 0 and suggested.weekday() < 5
         set_datetime(d.at, at)
         d.place.setText("客户二楼会议室")
         d.note.setPlainText("刘经理接待")
@@ -309,7 +312,7 @@ def test_report_submit_return_resubmit_approve_archive(qtbot, vw):
 
     def submit(d: SubmitReportDialog):
         assert d.reviewer.ids()[1:] == [vw.manager.id, vw.chairman.id]  # 主管 first, 董事长
-        d.reviewer.set_current_id(vw.manager.id)
+        assert d.reviewer.current_id() == vw.manager.id  # the team's manager, chosen already
         return True
 
     Filler(page).then(submit)
@@ -438,3 +441,25 @@ def test_report_of_another_author_is_not_editable(qtbot, vw):
     assert boss.show_record("visit_report", report)
     b = buttons(boss.reports)
     assert not (b["修改报告…"] or b["提交审阅…"] or b["审阅…"])
+
+
+def test_recording_a_visit_before_its_appointment_asks(qtbot, vw, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    plan_id = make_plan(vw, vw.rep1, vw.c1)
+    at = datetime.combine(today(vw) + timedelta(days=3), datetime.min.time()).replace(hour=10)
+    visits.appoint(UnitOfWork(vw.db, vw.rep1), plan_id, at, "", "",
+                   visits.plan_detail(read(vw, vw.rep1), plan_id).version)  # fmt: skip
+    plan = visits.plan_detail(read(vw, vw.rep1), plan_id)
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda _p, title, *a, **k: asked.append(title) or answers.pop(0))  # fmt: skip
+    dialog = RecordDialog(AppContext(vw.db, vw.rep1), plan=plan)
+    qtbot.addWidget(dialog)
+    dialog.needs.setPlainText("提前电话沟通了需求")
+    dialog.accept()
+    assert asked == ["回访时间早于预约"] and dialog.result() != dialog.DialogCode.Accepted
+    assert "核对回访时间" in dialog.errors.error_for("visited_at")
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted and dialog.record_id is not None

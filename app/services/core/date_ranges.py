@@ -49,3 +49,22 @@ def _month_end(d: date) -> date:
     if d.month == 12:
         return d.replace(day=31)
     return d.replace(month=d.month + 1, day=1) - timedelta(days=1)
+
+
+WORK_START, WORK_END = time(9, 0), time(17, 0)  # office hours, for suggested times
+
+
+def next_working_hour(now: datetime, not_before: date | None = None) -> datetime:
+    """The next full hour within office hours on a weekday, from `now` (or from the start
+    of `not_before` when that is later): what a suggested appointment time should be."""
+    start = now.replace(minute=0, second=0, microsecond=0)
+    if start < now:
+        start += timedelta(hours=1)
+    if not_before is not None and start.date() < not_before:
+        start = datetime.combine(not_before, WORK_START)
+    while True:
+        if start.time() < WORK_START:
+            start = datetime.combine(start.date(), WORK_START)
+        if start.weekday() < 5 and start.time() <= WORK_END:
+            return start
+        start = datetime.combine(start.date() + timedelta(days=1), WORK_START)

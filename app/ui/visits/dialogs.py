@@ -9,7 +9,7 @@ version and lets the user submit again.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.services.admin import code_tables
 from app.services.core import clock
+from app.services.core.date_ranges import next_working_hour
 from app.services.core.errors import ConflictError, ServiceError, ValidationError
 from app.services.customers.registration import owner_choices
 from app.services.lists import query as list_query
@@ -406,9 +408,7 @@ class AppointDialog(VisitFormDialog):
         super().__init__(parent, "预约拜访时间", "保存预约")
         self.ctx, self.plan = ctx, plan
         self.set_intro(_plan_intro(plan))
-        start = plan.appointment_at or datetime.combine(
-            max(plan.planned_from, clock.now().date()), time(9, 0)
-        )
+        start = plan.appointment_at or next_working_hour(clock.now(), plan.planned_from)
         self.at = self.add_field("at", "拜访时间 *", datetime_edit(start))
         self.place = self.add_field("place", "拜访地点", line(plan.appointment_place, WIDE))
         self.note = self.add_field("note", "预约说明", text_box(plan.appointment_note, 60))
@@ -514,6 +514,17 @@ class RecordDialog(VisitFormDialog):
 
     def submit(self) -> None:
         form = self.record_form()
+        appointed = self.plan.appointment_at if self.plan is not None else None
+        if self.record is None and appointed and form.visited_at < appointed:
+            buttons = QMessageBox.StandardButton
+            answer = QMessageBox.question(
+                self, "回访时间早于预约",
+                f"该回访预约在 {minute(appointed)}，回访时间 {minute(form.visited_at)} 早于预约。"
+                "\n确定按这个时间保存回访记录吗？",
+                buttons.Yes | buttons.No, buttons.No,
+            )  # fmt: skip
+            if answer != buttons.Yes:
+                raise ValidationError("请核对回访时间后再保存。", field="visited_at")
         if self.record is not None:
             visits.update_record(self.ctx.write_uow(), self.record.id, form, self.record.version)
             return
@@ -619,7 +630,9 @@ class SubmitReportDialog(VisitFormDialog):
         self.reviewer = PinyinCombo(placeholder="输入姓名或拼音首字母")
         self.reviewer.setMinimumWidth(FIELD_WIDTH)
         choices = visits.reviewer_choices(ctx.read_uow(), report.author_id)
-        self.reviewer.set_items(choices, report.reviewer_id)
+        # The author's team manager comes first: the usual reviewer, chosen already.
+        default = report.reviewer_id or (choices[0][0] if choices else None)
+        self.reviewer.set_items(choices, default)
         self.add_field("reviewer_id", "审阅人（主管领导）*", self.reviewer)
         self.add_hint("审阅人为本组主管或董事长；提交后报告不能再修改，除非被退回。")
 
