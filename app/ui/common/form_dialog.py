@@ -20,7 +20,7 @@ from app.services.core.errors import ConflictError, ServiceError
 from app.ui.common.dialog_fit import FittedDialog
 from app.ui.common.field_errors import FieldErrors
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR, message_label
-from app.ui.common.unsaved import BACK, SAVE, ask_unsaved, form_state, save_shortcut
+from app.ui.common.unsaved import form_state, may_close, save_shortcut
 
 # The layout sizes the dialog (SetMinimumSize), so width comes from the fields.
 FIELD_WIDTH = 280
@@ -71,14 +71,8 @@ class FormDialog(FittedDialog):
 
     def reject(self) -> None:
         """取消 / Esc / the close box: typed values are not dropped without asking."""
-        if self.has_unsaved_changes():
-            answer = ask_unsaved(self)
-            if answer == BACK:
-                return
-            if answer == SAVE:
-                self.accept()
-                return
-        super().reject()
+        if may_close(self, self.has_unsaved_changes(), self.accept, "所做的修改"):
+            super().reject()
 
     def set_intro(self, text: str, color: str = HINT_COLOR) -> None:
         self.intro.setText(text)

@@ -60,5 +60,16 @@ def ask_unsaved(parent: QWidget, what: str = "所做的修改") -> str:
     return DISCARD if answer == buttons.Discard else BACK
 
 
+def may_close(parent: QWidget, changed: bool, save: Callable[[], object], what: str) -> bool:
+    """Whether a form may close now: nothing changed, or 不保存. 保存 runs `save`, which
+    closes the form itself when it succeeds (a dialog's accept) — so this says False."""
+    if not changed:
+        return True
+    answer = ask_unsaved(parent, what)
+    if answer == SAVE:
+        save()
+    return answer == DISCARD
+
+
 def save_shortcut(widget: QWidget, save: Callable[[], object]) -> QShortcut:
     return QShortcut(QKeySequence.StandardKey.Save, widget, activated=save)

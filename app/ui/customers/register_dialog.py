@@ -30,7 +30,7 @@ from app.services.customers.registration import RegisterResult, owner_choices, r
 from app.ui.common.dialog_fit import FittedDialog
 from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.common.style import ERROR_COLOR, HINT_COLOR, message_label
-from app.ui.common.unsaved import BACK, SAVE, ask_unsaved, form_state, save_shortcut
+from app.ui.common.unsaved import form_state, may_close, save_shortcut
 from app.ui.context import AppContext
 from app.ui.customers.contact_fields import ContactLines
 from app.ui.customers.duplicate_panel import DuplicatePanel
@@ -177,14 +177,9 @@ class RegisterDialog(FittedDialog):
 
     def reject(self) -> None:
         """取消 / Esc on a filled form: what was typed is not dropped without asking."""
-        if self._shown_state is not None and form_state(self._editors()) != self._shown_state:
-            answer = ask_unsaved(self, "登记表中填写的内容")
-            if answer == BACK:
-                return
-            if answer == SAVE:
-                self.accept()
-                return
-        super().reject()
+        changed = self._shown_state is not None and form_state(self._editors()) != self._shown_state
+        if may_close(self, changed, self.accept, "登记表中填写的内容"):
+            super().reject()
 
     def accept(self) -> None:
         self.errors.clear()
