@@ -20,6 +20,7 @@ from app.services.work.calendar_events import APPOINTMENT, FOLLOW_UP, NOTE, VISI
 from app.services.work.notes import NoteForm
 from app.services.work.plans import WorkPlanForm
 from app.ui.context import AppContext
+from app.ui.work.calendar_view import WHOLE_TEAM
 from app.ui.work.plan_dialogs import PlanDialog, ProgressDialog, UrgeDialog
 from app.ui.work.work_page import WorkPage
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
@@ -313,7 +314,7 @@ def test_manager_chooses_a_team_members_calendar(qtbot, world):
     cal = page.calendar
     page.setCurrentWidget(cal)
     assert cal.person.isVisible()
-    assert set(cal.person.ids()) == {w.manager.id, w.rep1.id, w.rep2.id}
+    assert set(cal.person.ids()) == {w.manager.id, w.rep1.id, w.rep2.id, WHOLE_TEAM}
     assert w.rep3.id not in cal.person.ids()
     assert [e.title for e in cal.shown] == ["主管记事"]
     assert cal.person.matching_ids("zs") == [w.rep1.id]
@@ -321,6 +322,8 @@ def test_manager_chooses_a_team_members_calendar(qtbot, world):
     assert [e.title for e in cal.shown] == ["张三的周计划"]  # not the rep's private note
     assert cal.set_user(w.manager.id)
     assert [e.title for e in cal.shown] == ["主管记事"]
+    assert cal.set_user(WHOLE_TEAM)  # 全组: everyone's plans, named, no private notes
+    assert [e.title for e in cal.shown] == ["张三：张三的周计划"]
 
 
 def test_daily_notes_editor(qtbot, world, monkeypatch, message_boxes):

@@ -9,7 +9,7 @@ drills through to (Target).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
 from sqlalchemy import and_, func, or_, select
@@ -98,12 +98,7 @@ def events(
     actor = uow.actor
     if actor is None:
         raise PermissionDenied("请先登录。")
-    if start is None or end is None:
-        raise ValidationError("请指定日程的起止日期。")
-    if end < start:
-        raise ValidationError("结束日期不能早于开始日期。")
-    if (end - start).days > MAX_DAYS:
-        raise ValidationError(f"一次最多查看 {MAX_DAYS} 天的日程。")
+    _check_range(start, end)
     with uow:
         uid = _check_user(uow, actor, user_id)
         found = _work_plans(uow, actor, uid, start, end)
@@ -111,6 +106,39 @@ def events(
         found += _follow_ups(uow, actor, uid, start, end)
         if uid == actor.id:
             found += _notes(uow, uid, start, end)
+    return sorted(found, key=lambda e: e.sort_key)
+
+
+def _check_range(start: date, end: date) -> None:
+    if start is None or end is None:
+        raise ValidationError("请指定日程的起止日期。")
+    if end < start:
+        raise ValidationError("结束日期不能早于开始日期。")
+    if (end - start).days > MAX_DAYS:
+        raise ValidationError(f"一次最多查看 {MAX_DAYS} 天的日程。")
+
+
+def team_events(uow: UnitOfWork, start: date, end: date) -> list[CalendarEvent]:
+    """A manager's 全组 view: every team member's plans, visits and follow-ups (not their
+    private notes), each title led by whose it is."""
+    actor = uow.actor
+    if actor is None or actor.role != Role.MANAGER or actor.team_id is None:
+        raise PermissionDenied("只有销售主管可以查看全组日程。")
+    _check_range(start, end)
+    with uow:
+        members = uow.session.execute(
+            select(User.id, User.full_name)
+            .where(User.team_id == actor.team_id, User.is_active.is_(True))
+            .order_by(User.full_name)
+        ).all()
+        found = []
+        for uid, name in members:
+            mine = (
+                _work_plans(uow, actor, uid, start, end)
+                + _visit_plans(uow, actor, uid, start, end)
+                + _follow_ups(uow, actor, uid, start, end)
+            )
+            found += [replace(e, title=f"{name}：{e.title}") for e in mine]
     return sorted(found, key=lambda e: e.sort_key)
 
 

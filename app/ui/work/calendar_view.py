@@ -219,6 +219,9 @@ def _by_day(events: list[CalendarEvent]) -> dict[date, list[CalendarEvent]]:
     return out
 
 
+WHOLE_TEAM = -1  # the person choice that shows every member of a manager's team
+
+
 class CalendarTab(QWidget):
     event_activated = Signal(object)  # Target of a double-clicked event
 
@@ -255,7 +258,10 @@ class CalendarTab(QWidget):
             owners = calendar_events.viewable_users(ctx.read_uow())
         except ServiceError:
             owners = []
-        self.person.set_items([(o.id, o.name) for o in owners], ctx.actor.id)
+        choices = [(o.id, o.name) for o in owners]
+        if len(owners) > 1:  # a manager: also the whole team at once
+            choices.append((WHOLE_TEAM, "全组"))
+        self.person.set_items(choices, ctx.actor.id)
         self.person.current_id_changed.connect(lambda _id: self.reload())
         many = len(owners) > 1
         self.person.setVisible(many)
@@ -342,7 +348,10 @@ class CalendarTab(QWidget):
             monday, sunday = week_range(self.anchor)
             self.title.setText(f"{monday:%Y-%m-%d} 至 {sunday:%m-%d}")
         try:
-            self.shown = calendar_events.events(self.ctx.read_uow(), start, end, self.user_id())
+            if self.user_id() == WHOLE_TEAM:
+                self.shown = calendar_events.team_events(self.ctx.read_uow(), start, end)
+            else:
+                self.shown = calendar_events.events(self.ctx.read_uow(), start, end, self.user_id())
             set_message(self.message, "")
         except ServiceError as err:
             self.shown = []

@@ -123,3 +123,19 @@ def test_calendar_permissions(world):
     owners = calendar_events.viewable_users(UnitOfWork(w.db, w.manager, write=False))
     assert owners[0].name == "赵主管" and {o.name for o in owners[1:]} == {"张三", "李四"}
     assert [o.id for o in calendar_events.viewable_users(UnitOfWork(w.db, w.rep1))] == [w.rep1.id]
+
+
+def test_a_manager_sees_the_whole_team_at_once(world):
+    w = world
+    work_plans.create_plan(UnitOfWork(w.db, w.manager),
+                           WorkPlanForm(title="拜访 5 家", assignee_id=w.rep1.id))  # fmt: skip
+    work_plans.create_plan(UnitOfWork(w.db, w.rep2), WorkPlanForm(title="整理报价"))
+    work_plans.create_plan(UnitOfWork(w.db, w.rep3), WorkPlanForm(title="别组的"))
+    daily_notes.create_note(UnitOfWork(w.db, w.rep1), NoteForm(MONDAY, "张三的私人记事", ""))
+    team = calendar_events.team_events(UnitOfWork(w.db, w.manager), MONDAY, SUNDAY)
+    assert sorted(e.title for e in team) == ["张三：拜访 5 家", "李四：整理报价"]
+    for actor in (w.rep1, w.sales_admin, w.chairman, w.admin):
+        with pytest.raises(PermissionDenied, match="只有销售主管"):
+            calendar_events.team_events(UnitOfWork(w.db, actor), MONDAY, SUNDAY)
+    with pytest.raises(ValidationError, match="结束日期不能早于开始日期"):
+        calendar_events.team_events(UnitOfWork(w.db, w.manager), SUNDAY, MONDAY)
