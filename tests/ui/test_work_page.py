@@ -425,3 +425,33 @@ def test_batch_urge_from_the_list(qtbot, world, monkeypatch, message_boxes):
     titles = column(view, "title")
     counts = dict(zip(titles, column(view, "urge_count"), strict=True))
     assert counts == {"张三周计划": "1", "李四周计划": "1", "主管周计划": "0"}
+
+
+def test_double_clicking_a_day_adds_a_plan_or_a_note_there(qtbot, world, monkeypatch):
+    from PySide6.QtCore import QPoint, Qt
+
+    w = world
+    page = page_for(qtbot, w, w.rep1)
+    page.setCurrentWidget(page.calendar)
+    days = []
+    page.calendar.day_activated.connect(days.append)
+    cell = page.calendar.cell(date(2026, 3, 12))
+    qtbot.mouseDClick(cell.events.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert days == [date(2026, 3, 12)]
+    menu = page.add_on_day(date(2026, 3, 12))
+    texts = [a.text() for a in menu.actions()]
+    assert texts == ["新建 03-12 的工作计划…", "新建 03-12 的日常记事"]
+    menu.close()
+
+    def fill(dialog):
+        assert dialog.periods["day"].isChecked()
+        assert dialog.on.date().toPython() == date(2026, 3, 12)
+        dialog.title.setText("拜访银川客户")
+
+    monkeypatch.setattr(PlanDialog, "exec", fake_exec(fill), raising=False)
+    menu.actions()[0].trigger()
+    cal_titles = [e.title for e in page.calendar.shown if e.date == date(2026, 3, 12)]
+    assert cal_titles == ["拜访银川客户"]
+    page.add_on_day(date(2026, 3, 13)).actions()[1].trigger()
+    assert page.currentWidget() is page.notes
+    assert page.notes.note_date.date().toPython() == date(2026, 3, 13)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -80,6 +80,7 @@ class DayCell(QFrame):
     times)."""
 
     activated = Signal(object)  # Target
+    day_activated = Signal(object)  # date: a double-click beside the events
 
     def __init__(self, detailed: bool, parent=None):
         super().__init__(parent)
@@ -102,6 +103,7 @@ class DayCell(QFrame):
         self.events.setStyleSheet("QListWidget{background:transparent;}")
         self.events.itemDoubleClicked.connect(self._double_clicked)
         self.events.itemActivated.connect(self._double_clicked)
+        self.events.viewport().installEventFilter(self)
         layout.addWidget(self.events, 1)
         self.setMinimumSize(64, 56)  # six weeks must fit a laptop screen
 
@@ -148,9 +150,25 @@ class DayCell(QFrame):
     def _double_clicked(self, item: QListWidgetItem) -> None:
         self.activated.emit(item.data(TARGET_ROLE))
 
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            event.type() == QEvent.Type.MouseButtonDblClick
+            and watched is self.events.viewport()
+            and self.events.itemAt(event.position().toPoint()) is None
+            and self.day is not None
+        ):
+            self.day_activated.emit(self.day)
+            return True
+        return super().eventFilter(watched, event)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        if self.day is not None:  # on the day's header or border
+            self.day_activated.emit(self.day)
+
 
 class MonthGrid(QWidget):
     activated = Signal(object)
+    day_activated = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -166,6 +184,7 @@ class MonthGrid(QWidget):
         for i in range(7 * MONTH_WEEKS):
             cell = DayCell(False)
             cell.activated.connect(self.activated)
+            cell.day_activated.connect(self.day_activated)
             grid.addWidget(cell, 1 + i // 7, i % 7)
             self.cells.append(cell)
         for row in range(1, MONTH_WEEKS + 1):
@@ -187,6 +206,7 @@ class MonthGrid(QWidget):
 
 class WeekView(QWidget):
     activated = Signal(object)
+    day_activated = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -198,6 +218,7 @@ class WeekView(QWidget):
             cell = DayCell(True)
             cell.setMinimumWidth(80)
             cell.activated.connect(self.activated)
+            cell.day_activated.connect(self.day_activated)
             row.addWidget(cell, 1)
             self.cells.append(cell)
 
@@ -224,6 +245,7 @@ WHOLE_TEAM = -1  # the person choice that shows every member of a manager's team
 
 class CalendarTab(QWidget):
     event_activated = Signal(object)  # Target of a double-clicked event
+    day_activated = Signal(object)  # date double-clicked beside its events: add something
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
@@ -280,10 +302,12 @@ class CalendarTab(QWidget):
         self.week = WeekView()
         self.month.activated.connect(self.event_activated)
         self.week.activated.connect(self.event_activated)
+        self.month.day_activated.connect(self.day_activated)
+        self.week.day_activated.connect(self.day_activated)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.month)
         self.stack.addWidget(self.week)
-        hint = QLabel("双击日程打开对应的记录。")
+        hint = QLabel("双击日程打开对应的记录；双击某天的空白处在这一天新建工作计划或日常记事。")
         hint.setStyleSheet(f"color:{HINT_COLOR}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)

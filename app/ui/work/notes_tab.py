@@ -110,13 +110,15 @@ class NotesTab(QWidget):
         self.status.setStyleSheet(f"color: {ERROR_COLOR};")
         self.errors.show(err)
 
-    def new_note(self) -> None:
+    def new_note(self, on=None) -> None:
         if not self._leave_ok():
             return
         self._busy = True
         self.list.table.clearSelection()
         self._busy = False
         self._fill(None)
+        if on is not None:  # from a day of the calendar
+            self.note_date.setDate(QDate(on))
         self.title.setFocus()
 
     def is_dirty(self) -> bool:

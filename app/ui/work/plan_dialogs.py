@@ -56,11 +56,15 @@ def intro(plan: WorkPlanDetail) -> str:
 class PlanDialog(FormDialog):
     """新建/分派 a plan, or 修改 one (plan given)."""
 
-    def __init__(self, ctx: AppContext, plan: WorkPlanDetail | None = None, parent=None):
+    def __init__(
+        self, ctx: AppContext, plan: WorkPlanDetail | None = None, parent=None, *, on=None
+    ):
         super().__init__(parent, "修改工作计划" if plan else "新建工作计划", ok_text="保存")
         self.ctx, self.plan = ctx, plan
         self.saved_id: int | None = plan.id if plan else None
-        form = plan.form() if plan else WorkPlanForm(on=clock.now().date())
+        # A new plan from a day of the calendar is that day's plan.
+        new = WorkPlanForm("day", on) if on is not None else WorkPlanForm(on=clock.now().date())
+        form = plan.form() if plan else new
         row = QWidget()
         radios = QHBoxLayout(row)
         radios.setContentsMargins(0, 0, 0, 0)

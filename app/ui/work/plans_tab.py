@@ -114,8 +114,8 @@ class PlansTab(RecordPane):
 
     # --- actions ------------------------------------------------------------------
 
-    def new_plan(self) -> bool:
-        dialog = PlanDialog(self.ctx, None, self)
+    def new_plan(self, on=None) -> bool:
+        dialog = PlanDialog(self.ctx, None, self, on=on)
         accepted = dialog.exec() == dialog.DialogCode.Accepted
         if accepted:
             self.list.reload()

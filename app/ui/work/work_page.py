@@ -8,7 +8,8 @@ calendar events that belong elsewhere (visit plans, customers) are passed on thr
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QMenu, QTabWidget
 
 from app.services.reminders.engine import Target
 from app.ui.context import AppContext
@@ -34,6 +35,7 @@ class WorkPage(QTabWidget):
         self.plans.changed.connect(self.calendar.reload)
         self.notes.changed.connect(self.calendar.reload)
         self.calendar.event_activated.connect(self.open_event)
+        self.calendar.day_activated.connect(self.add_on_day)
         self.plans.open_target.connect(self.open_target)
         self.currentChanged.connect(self._tab_changed)
 
@@ -55,6 +57,22 @@ class WorkPage(QTabWidget):
             self.setCurrentWidget(self.notes)
             return self.notes.open_note(record_id)
         return False
+
+    def add_on_day(self, day) -> QMenu:
+        """A day double-clicked in the calendar: a plan or a note on that day."""
+        menu = QMenu(self)
+        menu.addAction(f"新建 {day:%m-%d} 的工作计划…", lambda: self._new_plan_on(day))
+        menu.addAction(f"新建 {day:%m-%d} 的日常记事", lambda: self._new_note_on(day))
+        menu.popup(QCursor.pos())
+        return menu
+
+    def _new_plan_on(self, day) -> None:
+        if self.plans.new_plan(on=day):
+            self.calendar.reload()
+
+    def _new_note_on(self, day) -> None:
+        self.setCurrentWidget(self.notes)
+        self.notes.new_note(on=day)
 
     def open_event(self, target: Target) -> None:
         if target.entity in OWN_ENTITIES:
