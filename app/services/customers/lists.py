@@ -86,7 +86,7 @@ def _columns() -> list[Column]:
         Column("days_to_pool", "距回收公海(天)", days_until_pool(_CODES["grade"].code),
                kind="int", width=100),
         Column("capital_amount", "注册资金(元)", Customer.capital_amount, kind="money",
-               width=120, visible=False),
+               width=120, visible=False, summable=False),
         Column("credit_level", "信用等级", Customer.credit_level, groupable=True, width=70,
                visible=False),
         Column("is_in_pool", "公海", Customer.is_in_pool, kind="bool", groupable=True,

@@ -38,6 +38,9 @@ class Column:
     sort_expr: Any = None  # e.g. a pinyin column to sort Chinese names by
     filterable: bool = False  # offers a value filter (code-table-like columns)
     formatter: Callable[[Any], str] | None = None  # custom display text
+    # A group summary totals money and quantities; not an amount whose sum means nothing
+    # (注册资金 of many companies).
+    summable: bool = True
 
     @property
     def is_date(self) -> bool:

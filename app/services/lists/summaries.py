@@ -143,7 +143,9 @@ def summarize(
         raise ValidationError("请选择一到两个汇总字段。")
     groups = [source.column(k) for k in group_keys]
     if sum_keys is None:
-        sum_keys = [c.key for c in source.columns if c.is_numeric and c.kind != "int"]
+        sum_keys = [
+            c.key for c in source.columns if c.is_numeric and c.kind != "int" and c.summable
+        ]
     sums = [source.column(k) for k in sum_keys]
     with uow:
         raw = uow.session.execute(_summary_statement(uow, source, query, groups, sums)).all()

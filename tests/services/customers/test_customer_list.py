@@ -67,6 +67,7 @@ def test_rep_export_and_summary_hold_only_own_customers(world, tmp_path):
     assert values == ["石嘴山煤业股份有限公司"]
     s = summaries.summarize(UnitOfWork(w.db, w.rep2, write=False), src, ListQuery(), ["owner"])
     assert [(r.labels, r.count) for r in s.rows] == [(("李四",), 1)]
+    assert "capital_amount" not in s.sum_keys  # a sum of 注册资金 means nothing
     # Passing someone else's ids does not leak their rows either.
     all_ids = list_query.fetch_ids(UnitOfWork(w.db, w.admin, write=False), src, ListQuery())
     rows = list_query.fetch_rows(UnitOfWork(w.db, w.rep2, write=False), src, all_ids, ["name"])
