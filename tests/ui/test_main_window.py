@@ -299,3 +299,17 @@ def test_the_reminder_count_follows_changes_made_elsewhere(qtbot, admin_ctx):
     QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))
     assert window.reminder_button.text() != before
     assert window.reminder_timer.isActive()
+
+
+def test_the_number_pattern_shows_a_live_example(qtbot, admin_ctx, fake_clock):
+    window = make_window(qtbot, admin_ctx)
+    page = window.settings_page.security_page
+    editor = page.editors["customers.number_pattern"]
+    assert page.number_example.text().startswith(f"示例：KH{fake_clock():%Y}00001")
+    editor.setText("C{yy}{mm}-{seq:03}")
+    assert page.number_example.text().startswith(f"示例：C{fake_clock():%y%m}-001")
+    editor.setText("C{yy}")
+    assert "必须且只能包含一个序号" in page.number_example.text()
+    assert "{seq:05} 五位流水号" in page.number_example.text()
+    spin = page.editors["class.threshold_A"]
+    assert spin.isGroupSeparatorShown() and spin.text() == "1,000,000"

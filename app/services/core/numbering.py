@@ -53,3 +53,12 @@ def render(pattern: str, day: date, seq: int | None) -> str:
         return f"{seq:0{width}d}"
 
     return _TOKEN.sub(sub, pattern)
+
+
+PATTERN_HINT = "{yyyy} 四位年份，{yy} 两位年份，{mm} 月，{dd} 日，{seq:05} 五位流水号"
+
+
+def example(pattern: str, day: date) -> str:
+    """What the first number of `day` looks like under `pattern` (ValidationError when the
+    pattern is not valid): the live example beside the setting."""
+    return render(check_pattern(pattern), day, 1)

@@ -15,10 +15,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.core import settings
+from app.services.core import clock, numbering, settings
 from app.services.core.errors import ServiceError
 from app.ui.common.field_errors import FieldErrors
-from app.ui.common.style import ERROR_COLOR, SUCCESS_COLOR, message_label, set_message
+from app.ui.common.style import (
+    ERROR_COLOR,
+    HINT_COLOR,
+    SUCCESS_COLOR,
+    message_label,
+    set_message,
+)
 from app.ui.context import AppContext
 
 # Settings grouped by the prefix of their key; a key with an unknown prefix goes last.
@@ -47,6 +53,9 @@ def _value(editor: QWidget):
     return editor.value() if isinstance(editor, QSpinBox) else editor.text()
 
 
+NUMBER_PATTERN = "customers.number_pattern"
+
+
 class SecurityPage(QWidget):
     saved = Signal()
 
@@ -72,6 +81,7 @@ class SecurityPage(QWidget):
             elif isinstance(spec.default, int):
                 editor = QSpinBox()
                 editor.setRange(spec.minimum or 0, spec.maximum or 1_000_000)
+                editor.setGroupSeparatorShown(True)  # 1,000,000 元, not 1000000
                 editor.setMinimumWidth(100)
                 editor.setMaximumWidth(160)
             else:
@@ -81,6 +91,10 @@ class SecurityPage(QWidget):
             self.editors[key] = self.errors.add(
                 key, f"{spec.label}：", editor, form=forms[_section(key)]
             )
+            if key == NUMBER_PATTERN:
+                self.number_example = message_label(HINT_COLOR, hidden=False)
+                forms[_section(key)].addRow("", self.number_example)
+                editor.textChanged.connect(self._show_number_example)
         layout.addWidget(self.error_label)
         row = QHBoxLayout()
         self.save_button = QPushButton("保存")
@@ -113,6 +127,14 @@ class SecurityPage(QWidget):
                 editor.setValue(int(values[key]))
             else:
                 editor.setText(str(values[key]))
+
+    def _show_number_example(self, pattern: str) -> None:
+        try:
+            text = f"示例：{numbering.example(pattern, clock.now().date())}"
+            color = HINT_COLOR
+        except ServiceError as err:
+            text, color = str(err), ERROR_COLOR
+        set_message(self.number_example, f"{text}\n可用：{numbering.PATTERN_HINT}", color)
 
     def values(self) -> dict:
         return {key: _value(editor) for key, editor in self.editors.items()}
