@@ -210,3 +210,19 @@ def test_cancel_on_a_filled_form_asks_and_ctrl_s_registers(qtbot, world, monkeyp
     )  # fmt: skip
     save.activated.emit()
     assert again.result_ is not None and again.result() == again.DialogCode.Accepted
+
+
+def test_every_error_of_the_form_is_shown_at_once(qtbot, world):
+    dialog = open_dialog(qtbot, world, world.rep1)
+    dialog.form.widgets["name"].setText("宁")  # too short
+    dialog.form.widgets["email"].setText("not-an-email")
+    dialog.form.widgets["phone"].setText("12")
+    dialog.accept()  # and no 客户来源
+    assert dialog.result_ is None
+    for field, expected in (("name", "至少需要 2 个字"), ("email", "邮箱"), ("phone", "“12”"),
+                            ("source_id", "请选择客户来源")):  # fmt: skip
+        assert expected in dialog.error_for(field), (field, dialog.error_for(field))
+    fill(dialog, world, email="wang@nxh.com.cn", phone="0951-5012345")
+    dialog.accept()
+    assert dialog.result_ is not None
+    assert all(dialog.error_for(f) == "" for f in ("name", "email", "phone", "source_id"))

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from app.models import Contact, Customer
 from app.services.admin import code_tables, extra_fields
 from app.services.core import clock
-from app.services.core.errors import ValidationError
+from app.services.core.errors import FieldChecks, ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.customers.forms import CODE_FIELDS, FIELD_LABELS, TEXT_LIMITS, ContactForm
 from app.services.search import customer_names as cn
@@ -57,126 +57,151 @@ def _datetime(values: dict, name: str) -> datetime | None:
 
 
 def validate_customer(uow: UnitOfWork, values: dict, previous: Customer | None) -> dict:
-    """Form values → column values. Raises ValidationError(field=...) on the first error.
-    `previous` (an edit) may keep a code entry made inactive since."""
+    """Form values → column values. Raises ValidationError(field=...) carrying every bad
+    field (err.every), so the form marks them all at once. `previous` (an edit) may keep
+    a code entry made inactive since."""
     with uow:
         out: dict = {}
-        try:
-            out["name"] = cn.check_name(values.get("name"), "客户名称", 100)
-        except ValueError as exc:
-            raise _v(str(exc), "name") from None
-        if len(out["name"]) < 2:
-            raise _v("客户名称至少需要 2 个字。", "name")
-        try:
-            out["short_name"] = cn.check_name(values.get("short_name"), "简称", 50, required=False)
-        except ValueError as exc:
-            raise _v(str(exc), "short_name") from None
+        checks = FieldChecks()
+        with checks:
+            out["name"] = _check_name(values)
+        with checks:
+            out["short_name"] = _checked(
+                lambda: cn.check_name(values.get("short_name"), "简称", 50, required=False),
+                "short_name",
+            )
         for fname, table in CODE_FIELDS.items():
             prev = getattr(previous, fname) if previous is not None else None
-            out[fname] = code_tables.check_item(
-                uow,
-                table,
-                values.get(fname),
-                field=fname,
-                label=FIELD_LABELS[fname],
-                previous_id=prev,
-            )
+            out[fname] = None
+            with checks:
+                out[fname] = code_tables.check_item(
+                    uow, table, values.get(fname), field=fname, label=FIELD_LABELS[fname],
+                    previous_id=prev,
+                )  # fmt: skip
         if out["type_id"] is None:
             out["type_id"] = _default_code(uow, "customer_type", "E")
         if out["coop_status_id"] is None:
             out["coop_status_id"] = _default_code(uow, "coop_status", "1")
-        if out["source_id"] is None:
-            raise _v("请选择客户来源。", "source_id")
-        out["registered_on"] = _date(values, "registered_on") or clock.now().date()
-        if out["registered_on"] > clock.now().date():
-            raise _v("登记日期不能晚于今天。", "registered_on")
+        with checks:
+            if out["source_id"] is None and not checks.failed("source_id"):
+                raise _v("请选择客户来源。", "source_id")
+        with checks:
+            out["registered_on"] = _date(values, "registered_on") or clock.now().date()
+            if out["registered_on"] > clock.now().date():
+                raise _v("登记日期不能晚于今天。", "registered_on")
         for name in TEXT_LIMITS:
-            out[name] = _text(values, name)
+            with checks:
+                out[name] = _text(values, name)
         for name in ("phone", "principal_mobile", "fax"):
-            raw = str(values.get(name) or "").strip()
-            if len(raw) > (100 if name != "principal_mobile" else 60):
-                raise _v(f"{FIELD_LABELS[name]}太长。", name)
-            try:
-                keys = cn.phone_keys(raw)
-            except ValueError as exc:
-                raise _v(str(exc), name) from None
-            if name == "principal_mobile" and any(
-                not (k.startswith("1") and len(k) == 11) for k in keys
+            with checks:
+                out[name] = _check_phone(values, name)
+        with checks:
+            out["email"] = _check_email(values)
+        with checks:
+            out["website"] = _check_website(values)
+        with checks:
+            cap = _checked(lambda: cn.parse_capital(str(values.get("capital") or "")), "capital")
+            if len(cap.text) > 50:
+                raise _v("注册资金太长。", "capital")
+            out["capital_amount"], out["capital_unit"], out["capital_text"] = (
+                cap.amount, cap.unit, cap.text,
+            )  # fmt: skip
+        with checks:
+            out["first_contact_at"] = _datetime(values, "first_contact_at")
+            if out["first_contact_at"] and out["first_contact_at"] > clock.now() + timedelta(
+                minutes=5
             ):
-                # a landline here is allowed but unusual; accept any valid phone
-                pass
-            out[name] = raw
-        try:
-            cn.email_key(str(values.get("email") or ""))
-        except ValueError as exc:
-            raise _v(str(exc), "email") from None
-        out["email"] = str(values.get("email") or "").strip()
-        if len(out["email"]) > 120:
-            raise _v("邮箱太长。", "email")
-        website = str(values.get("website") or "").strip()
-        if len(website) > 200:
-            raise _v("网址太长。", "website")
-        try:
-            cn.host_of(website)
-        except ValueError as exc:
-            raise _v(str(exc), "website") from None
-        out["website"] = website
-        try:
-            cap = cn.parse_capital(str(values.get("capital") or ""))
-        except ValueError as exc:
-            raise _v(str(exc), "capital") from None
-        if len(cap.text) > 50:
-            raise _v("注册资金太长。", "capital")
-        out["capital_amount"], out["capital_unit"], out["capital_text"] = (
-            cap.amount,
-            cap.unit,
-            cap.text,
-        )
-        out["first_contact_at"] = _datetime(values, "first_contact_at")
-        if out["first_contact_at"] and out["first_contact_at"] > clock.now() + timedelta(minutes=5):
-            raise _v("首次接触时间不能晚于现在。", "first_contact_at")
+                raise _v("首次接触时间不能晚于现在。", "first_contact_at")
         for name, lo, hi in (("latitude", -90, 90), ("longitude", -180, 180)):
-            v = values.get(name)
-            if v in (None, ""):
-                out[name] = None
-                continue
-            try:
-                v = float(v)
-            except (TypeError, ValueError):
-                raise _v(f"{FIELD_LABELS[name]}必须是数字。", name) from None
-            if not lo <= v <= hi:
-                raise _v(f"{FIELD_LABELS[name]}应在 {lo} 到 {hi} 之间。", name)
-            out[name] = v
-        try:
-            out["person_name"] = cn.check_name(
-                values.get("person_name"), "姓名", 40, required=False
+            with checks:
+                out[name] = _check_coordinate(values, name, lo, hi)
+        with checks:
+            out["person_name"] = _checked(
+                lambda: cn.check_name(values.get("person_name"), "姓名", 40, required=False),
+                "person_name",
             )
-        except ValueError as exc:
-            raise _v(str(exc), "person_name") from None
-        gender = str(values.get("gender") or "").strip()
-        if gender not in ("", "男", "女"):
-            raise _v("性别请选择“男”或“女”。", "gender")
-        out["gender"] = gender
-        age = values.get("age")
-        if age in (None, ""):
-            out["age"] = None
-        else:
-            try:
-                age = int(age)
-            except (TypeError, ValueError):
-                raise _v("年龄必须是整数。", "age") from None
-            if not 0 < age < 130:
-                raise _v("年龄应在 1 到 129 之间。", "age")
-            out["age"] = age
-        out["birthday"] = _date(values, "birthday")
-        if out["birthday"] and out["birthday"] > clock.now().date():
-            raise _v("生日不能晚于今天。", "birthday")
-        out["extra"] = extra_fields.check_values(
-            uow, values.get("extra") or {}, previous.extra if previous is not None else None
-        )
+        with checks:
+            out["gender"] = str(values.get("gender") or "").strip()
+            if out["gender"] not in ("", "男", "女"):
+                raise _v("性别请选择“男”或“女”。", "gender")
+        with checks:
+            out["age"] = _check_age(values.get("age"))
+        with checks:
+            out["birthday"] = _date(values, "birthday")
+            if out["birthday"] and out["birthday"] > clock.now().date():
+                raise _v("生日不能晚于今天。", "birthday")
+        with checks:
+            out["extra"] = extra_fields.check_values(
+                uow, values.get("extra") or {}, previous.extra if previous is not None else None
+            )
+        checks.done()
         if is_personal(uow, out["type_id"]) and not out["person_name"]:
             out["person_name"] = out["name"][:40]
         return out
+
+
+def _checked(check, field_name: str):
+    """A customer_names check (ValueError) as this form's ValidationError at its field."""
+    try:
+        return check()
+    except ValueError as exc:
+        raise _v(str(exc), field_name) from None
+
+
+def _check_name(values: dict) -> str:
+    name = _checked(lambda: cn.check_name(values.get("name"), "客户名称", 100), "name")
+    if len(name) < 2:
+        raise _v("客户名称至少需要 2 个字。", "name")
+    return name
+
+
+def _check_phone(values: dict, name: str) -> str:
+    raw = str(values.get(name) or "").strip()
+    if len(raw) > (100 if name != "principal_mobile" else 60):
+        raise _v(f"{FIELD_LABELS[name]}太长。", name)
+    _checked(lambda: cn.phone_keys(raw), name)  # a landline as 负责人手机 is allowed
+    return raw
+
+
+def _check_email(values: dict) -> str:
+    email = str(values.get("email") or "").strip()
+    _checked(lambda: cn.email_key(email), "email")
+    if len(email) > 120:
+        raise _v("邮箱太长。", "email")
+    return email
+
+
+def _check_website(values: dict) -> str:
+    website = str(values.get("website") or "").strip()
+    if len(website) > 200:
+        raise _v("网址太长。", "website")
+    _checked(lambda: cn.host_of(website), "website")
+    return website
+
+
+def _check_coordinate(values: dict, name: str, lo: float, hi: float) -> float | None:
+    v = values.get(name)
+    if v in (None, ""):
+        return None
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        raise _v(f"{FIELD_LABELS[name]}必须是数字。", name) from None
+    if not lo <= v <= hi:
+        raise _v(f"{FIELD_LABELS[name]}应在 {lo} 到 {hi} 之间。", name)
+    return v
+
+
+def _check_age(age) -> int | None:
+    if age in (None, ""):
+        return None
+    try:
+        age = int(age)
+    except (TypeError, ValueError):
+        raise _v("年龄必须是整数。", "age") from None
+    if not 0 < age < 130:
+        raise _v("年龄应在 1 到 129 之间。", "age")
+    return age
 
 
 def _default_code(uow: UnitOfWork, table_key: str, code: str) -> int | None:

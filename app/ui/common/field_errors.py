@@ -44,13 +44,31 @@ class FieldErrors:
 
     def show(self, err: ServiceError) -> None:
         self.clear()
-        field = err.field if isinstance(err, ValidationError) else None
-        if field in self.labels:
-            set_message(self.labels[field], str(err))
-            self.widgets[field].setFocus()
-        else:
-            set_message(self.general, str(err))
+        show_errors(err, self.labels, self.widgets, self.general)
 
     def error_for(self, name: str) -> str:
         label = self.labels.get(name)
         return label.text() if label is not None else ""
+
+
+def errors_of(err: ServiceError) -> list[ServiceError]:
+    """All the errors a refusal carries: a form checked as a whole reports each field."""
+    return list(err.every) if isinstance(err, ValidationError) else [err]
+
+
+def show_errors(err: ServiceError, lines: dict, widgets: dict, general: QLabel) -> str | None:
+    """Each error at its field's line, the rest on the general line; the first marked
+    field gets the focus. Returns that field (None: only the general line)."""
+    first, rest = None, []
+    for e in errors_of(err):
+        field = e.field if isinstance(e, ValidationError) else None
+        if field in lines:
+            set_message(lines[field], str(e))
+            first = first or field
+        else:
+            rest.append(str(e))
+    if rest:
+        set_message(general, "\n".join(dict.fromkeys(rest)))
+    if first is not None:
+        widgets[first].setFocus()
+    return first

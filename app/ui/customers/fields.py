@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
-from app.services.core.errors import ServiceError, ValidationError
+from app.services.core.errors import ServiceError
+from app.ui.common.field_errors import show_errors
 from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.common.style import ERROR_COLOR, message_label, set_message
 
@@ -86,15 +87,10 @@ class ErrorMap:
         set_message(self.general, "")
 
     def show(self, err: ServiceError) -> str | None:
-        """Returns the field the message went to (None: the general line)."""
+        """Every error of `err` at its field (a form checked as a whole has several);
+        returns the first field marked (None: only the general line)."""
         self.clear()
-        field = err.field if isinstance(err, ValidationError) else None
-        if field in self.lines:
-            set_message(self.lines[field], str(err))
-            self.widgets[field].setFocus()
-            return field
-        set_message(self.general, str(err))
-        return None
+        return show_errors(err, self.lines, self.widgets, self.general)
 
     def error_for(self, name: str) -> str:
         line = self.lines.get(name)

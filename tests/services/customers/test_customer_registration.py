@@ -260,3 +260,18 @@ def test_first_contact_in_future_rejected(world, fake_clock):
         register(world, world.rep1, first_contact_at=fake_clock.current + timedelta(days=1))
     assert err.value.field == "first_contact_at"
     assert isinstance(fake_clock.current, datetime)
+
+
+def test_a_form_is_checked_as_a_whole(world):
+    """Every bad field is reported at once (err.every), each at its field; the first is
+    the error itself, so callers that show one message keep working."""
+    from app.services.core.errors import ValidationError
+    from app.services.customers.forms import CustomerForm
+    from app.services.customers.registration import register_customer
+
+    form = CustomerForm(name="宁", email="bad@", phone="12", age="abc")
+    with pytest.raises(ValidationError) as caught:
+        register_customer(UnitOfWork(world.db, world.rep1), form)
+    fields = [e.field for e in caught.value.every]
+    assert fields[0] == caught.value.field == "name"
+    assert set(fields) >= {"name", "email", "phone", "source_id", "age"}
