@@ -43,6 +43,12 @@ def _code_fk() -> Mapped[int | None]:
 # What a user reads for each field of a customer (the 《客户资源信息登记表》 form: "capital"
 # is 注册资金 as typed, "extra" the custom fields). Model metadata, so that the admin's change
 # log can name fields without depending on the customer services.
+# The kinds of sales action that reset a customer's idle clock (last_sales_action_kind).
+SALES_ACTIONS = {
+    "follow_up": "跟进", "visit": "回访", "deal": "成交", "sample": "寄样",
+    "complaint": "处理投诉",
+}  # fmt: skip
+
 # Status of a 查阅授权 or an 信息变更 request.
 APPROVAL_STATUS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
 
@@ -165,6 +171,10 @@ class Customer(TrackedMixin, SoftDeleteMixin, Base):
     late_registration: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     dev_deadline: Mapped[date | None] = mapped_column(Date)  # 开发期限
     last_follow_up_at: Mapped[datetime | None] = mapped_column(DateTime)  # 最近跟进时间
+    # 最近销售动作 (市场部客户资源管理制度 二.3: any sales action keeps a customer): the
+    # latest follow-up, visit, deal, sample request or complaint handled, and its kind.
+    last_sales_action_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_sales_action_kind: Mapped[str | None] = mapped_column(String(20))
     is_in_pool: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     # 保护: exempt from the automatic return to the pool (规则 4).
     is_protected: Mapped[bool] = mapped_column(

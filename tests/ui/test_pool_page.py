@@ -89,7 +89,7 @@ def test_manager_assigns_and_sweeps(qtbot, world, fake_clock, monkeypatch, messa
     assert names(page) == sorted([NXH, WZ])
     fake_clock.advance(days=61)
     page.sweep()  # 李四's 银川 customer (assigned 61 days ago, no follow-up) returns
-    assert message_boxes[-1][2].startswith("已将 2 个超期未跟进的客户回收公海")
+    assert message_boxes[-1][2].startswith("已将 2 个超期无销售动作的客户回收公海")
     assert names(page) == sorted([NXH, YC, WZ, ZW])
 
 

@@ -53,11 +53,16 @@ SPECS = {
         ),  # fmt: skip
         SettingSpec("customers.attachment_max_mb", "客户附件单个文件上限（MB）", 20, 1, 200),
         # Public pool (规则 4, issue 5)
-        SettingSpec("pool.idle_days_A", "A 类客户未跟进几天回收公海", 90, 1, 3650),
-        SettingSpec("pool.idle_days_B", "B 类客户未跟进几天回收公海", 60, 1, 3650),
-        SettingSpec("pool.idle_days_C", "C 类客户未跟进几天回收公海", 30, 1, 3650),
-        SettingSpec("pool.idle_days_D", "D 类客户未跟进几天回收公海", 30, 1, 3650),
-        SettingSpec("pool.idle_days_default", "未分级客户未跟进几天回收公海", 60, 1, 3650),
+        # 二.3: two months without any sales action, for every customer; per class optional.
+        SettingSpec("pool.idle_days", "无任何销售动作几天后回收公海", 60, 1, 3650),
+        SettingSpec(
+            "pool.idle_by_class", "按客户等级分别设定回收天数（用下面各类的天数）", 0, 0, 1
+        ),
+        SettingSpec("pool.idle_days_A", "按等级时：A 类客户几天回收", 90, 1, 3650),
+        SettingSpec("pool.idle_days_B", "按等级时：B 类客户几天回收", 60, 1, 3650),
+        SettingSpec("pool.idle_days_C", "按等级时：C 类客户几天回收", 30, 1, 3650),
+        SettingSpec("pool.idle_days_D", "按等级时：D 类客户几天回收", 30, 1, 3650),
+        SettingSpec("pool.idle_days_default", "按等级时：未分级客户几天回收", 60, 1, 3650),
         SettingSpec("pool.auto_return", "到期自动回收公海（不勾选：只提醒主管回收）", 1, 0, 1),
         SettingSpec("pool.warn_days", "回收前几天提醒归属销售", 7, 0, 90),
         SettingSpec("pool.claim_cap", "每位销售最多拥有客户数（领取上限）", 300, 1, 100000),

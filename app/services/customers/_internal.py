@@ -7,21 +7,25 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, func, select
 
 from app.models import (
     AccessGrant,
+    Complaint,
     Contact,
     Customer,
     CustomerKey,
+    Deal,
     FollowUp,
     GrantView,
     OwnershipChange,
+    SampleRequest,
     User,
     VisitPlan,
     VisitPlanVisitor,
+    VisitRecord,
     WorkPlan,
 )
 from app.services.access import roles
@@ -80,6 +84,42 @@ def refresh_last_follow_up(uow: UnitOfWork, customer_id: int) -> None:
     c = uow.session.get(Customer, customer_id)
     if c.last_follow_up_at != latest:
         c.last_follow_up_at = latest
+    refresh_sales_action(uow, customer_id)
+
+
+def _sales_actions(customer_id: int):
+    """(kind, SELECT of the latest time) for each kind of sales action (SALES_ACTIONS)."""
+    deal_at = func.max(Deal.deal_date)
+    return [
+        ("follow_up", select(func.max(FollowUp.at)).where(FollowUp.customer_id == customer_id)),
+        ("visit", select(func.max(VisitRecord.visited_at))
+                  .where(VisitRecord.customer_id == customer_id)),
+        ("deal", select(deal_at).where(Deal.customer_id == customer_id)),
+        ("sample", select(func.max(SampleRequest.requested_at))
+                   .where(SampleRequest.customer_id == customer_id,
+                          SampleRequest.status != "cancelled")),
+        ("complaint", select(func.max(Complaint.resolved_at))
+                      .where(Complaint.customer_id == customer_id)),
+    ]  # fmt: skip
+
+
+def refresh_sales_action(uow: UnitOfWork, customer_id: int) -> None:
+    """The customer's 最近销售动作 after any sales action is added, changed or removed:
+    the idle clock (规则 4, 二.3) starts from it. Flushes first, so the change is seen."""
+    uow.session.flush()
+    latest: tuple[datetime, str] | None = None
+    for kind, stmt in _sales_actions(customer_id):
+        at = uow.session.scalar(stmt)
+        if at is None:
+            continue
+        if not isinstance(at, datetime):  # a deal's date
+            at = datetime.combine(at, time())
+        if latest is None or at > latest[0]:
+            latest = (at, kind)
+    c = uow.session.get(Customer, customer_id)
+    at, kind = latest if latest is not None else (None, None)
+    if (c.last_sales_action_at, c.last_sales_action_kind) != (at, kind):
+        c.last_sales_action_at, c.last_sales_action_kind = at, kind
 
 
 def log_view(uow: UnitOfWork, grant_id: int, customer_id: int, action: str = "view") -> None:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.models import ChangeRequest, Contact, OwnershipChange
+from app.models.customer import SALES_ACTIONS
 from app.services.access._internal import visible_customer
 from app.services.access.visibility import grant_for
 from app.services.admin import code_tables, extra_fields
@@ -78,6 +79,7 @@ class CustomerCard:
     dev_deadline: date | None
     developed_on: date | None  # 开发成功: the first deal within the window
     last_follow_up_at: datetime | None
+    last_sales_action: str  # 最近销售动作: "2026-03-05 成交", or ""
     is_in_pool: bool
     is_deleted: bool
     is_personal: bool
@@ -145,6 +147,12 @@ def get_customer(uow: UnitOfWork, customer_id: int) -> CustomerCard:
             dev_deadline=c.dev_deadline,
             developed_on=c.developed_on,
             last_follow_up_at=c.last_follow_up_at,
+            last_sales_action=(
+                f"{c.last_sales_action_at:%Y-%m-%d} "
+                f"{SALES_ACTIONS.get(c.last_sales_action_kind, '')}"
+                if c.last_sales_action_at
+                else ""
+            ),
             is_in_pool=c.is_in_pool,
             is_deleted=c.deleted_at is not None,
             is_personal=is_personal(uow, c.type_id),

@@ -21,7 +21,7 @@ from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
 from app.services.customers import _delivery_tasks as delivery_tasks
-from app.services.customers._internal import refresh_last_follow_up
+from app.services.customers._internal import refresh_last_follow_up, refresh_sales_action
 
 
 @dataclass
@@ -254,6 +254,7 @@ def add_deal(uow: UnitOfWork, customer_id: int, form: DealForm) -> int:
             c.coop_status_id = code_tables.find_item(uow, "coop_status", COOPERATING)
         if d.delivered:
             delivery_tasks.schedule(uow, d, c)
+        refresh_sales_action(uow, c.id)
         uow.commit()
         return d.id
 

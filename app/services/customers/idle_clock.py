@@ -19,16 +19,22 @@ GRADES = ("A", "B", "C", "D")
 
 
 def idle_limits(uow: UnitOfWork) -> dict[str | None, int]:
+    """Days without a sales action before the pool, by class code (None: unclassified):
+    one limit for every customer unless the office set them per class."""
+    if not settings.get(uow, "pool.idle_by_class"):
+        days = settings.get(uow, "pool.idle_days")
+        return {**dict.fromkeys(GRADES, days), None: days}
     limits = {g: settings.get(uow, f"pool.idle_days_{g}") for g in GRADES}
     limits[None] = settings.get(uow, "pool.idle_days_default")
     return limits
 
 
 def last_activity():
-    """Where the idle clock starts: the latest follow-up or the moment the current owner
-    got the customer, whichever is later (a customer claimed from the pool must not carry
-    the previous owner's silence), else its registration."""
-    followed, owned = Customer.last_follow_up_at, Customer.owner_since
+    """Where the idle clock starts: the latest sales action (a follow-up, visit, deal,
+    sample request or complaint handled) or the moment the current owner got the
+    customer, whichever is later (a customer claimed from the pool must not carry the
+    previous owner's silence), else its registration."""
+    followed, owned = Customer.last_sales_action_at, Customer.owner_since
     return case(
         (and_(followed.is_not(None), or_(owned.is_(None), followed > owned)), followed),
         else_=func.coalesce(owned, Customer.created_at),
@@ -73,9 +79,13 @@ def _days_sqlite(element, compiler, **kw):
 def days_until_pool(grade_code) -> ColumnElement:
     """NULL for customers that never return (pool, protected); else whole days left
     (0 or less: due at the next sweep)."""
-    limit = case(
+    per_class = case(
         *[(grade_code == g, settings.sql_int(f"pool.idle_days_{g}")) for g in GRADES],
         else_=settings.sql_int("pool.idle_days_default"),
+    )
+    limit = case(
+        (settings.sql_int("pool.idle_by_class") == 1, per_class),
+        else_=settings.sql_int("pool.idle_days"),
     )
     last = last_activity()
     elapsed = cast(func.floor(_DaysSince(last)), Integer)

@@ -13,6 +13,7 @@ from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from app.models import CodeItem, CodeTable, Customer, Role, User
+from app.models.customer import SALES_ACTIONS
 from app.services.access import roles
 from app.services.access.visibility import customer_scope, edit_scope
 from app.services.admin.extra_fields import ExtraFieldRow
@@ -83,6 +84,10 @@ def _columns() -> list[Column]:
         Column("last_follow_up_at", "最近跟进", Customer.last_follow_up_at, kind="datetime",
                width=125),
         Column("dev_deadline", "开发期限", Customer.dev_deadline, kind="date", width=95),
+        Column("last_sales_action_at", "最近销售动作", Customer.last_sales_action_at,
+               kind="datetime", width=125),
+        Column("last_sales_action_kind", "动作类别", Customer.last_sales_action_kind,
+               labels=SALES_ACTIONS, groupable=True, filterable=True, width=70),
         Column("days_to_pool", "距回收公海(天)", days_until_pool(_CODES["grade"].code),
                kind="int", width=100),
         Column("capital_amount", "注册资金(元)", Customer.capital_amount, kind="money",

@@ -81,9 +81,9 @@ def pool_returns(uow):
         if c.owner_id == uow.actor.id and not (overdue and auto):
             days = max(0, (c.returns_on.date() - now.date()).days)
             title = (
-                f"客户“{c.name}”已超过 {c.idle_limit_days} 天未跟进，将被回收"
+                f"客户“{c.name}”已超过 {c.idle_limit_days} 天无销售动作，将被回收"
                 if overdue
-                else f"客户“{c.name}”{days} 天后将回收公海，请及时跟进"
+                else f"客户“{c.name}”{days} 天后将回收公海，请及时跟进（跟进、回访、成交均可）"
             )
             yield Reminder("pool_return", title, c.returns_on,
                            Severity.URGENT if days <= 2 else Severity.WARNING,
@@ -91,7 +91,7 @@ def pool_returns(uow):
         elif overdue and not auto and (role == Role.ADMIN or (team and c.owner_id in team)):
             yield Reminder(
                 "pool_return",
-                f"客户“{c.name}”（{c.owner_name}）超期未跟进，请回收公海",
+                f"客户“{c.name}”（{c.owner_name}）超期无销售动作，请回收公海",
                 c.returns_on,
                 Severity.WARNING,
                 Target("customer", c.customer_id),

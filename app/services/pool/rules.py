@@ -85,7 +85,7 @@ class SweepResult:
     def message(self) -> str:
         if self.dry_run:
             return f"预演：将有 {len(self.moved)} 个客户回收公海。"
-        text = f"已将 {len(self.moved)} 个超期未跟进的客户回收公海。"
+        text = f"已将 {len(self.moved)} 个超期无销售动作的客户回收公海。"
         if self.reminded:
             text += f"另有 {len(self.reminded)} 个客户已超期，待主管回收。"
         return text
@@ -107,7 +107,7 @@ def sweep(uow: UnitOfWork, *, dry_run: bool = False) -> SweepResult:
                 uow.session.add(OwnershipChange(
                     customer_id=c.customer_id, from_user_id=c.owner_id, to_user_id=None,
                     kind="回收", at=now, by_id=uow.actor.id if uow.actor else None,
-                    reason=f"超过 {c.idle_limit_days} 天未跟进（最近跟进 {c.last_activity:%Y-%m-%d}），"
+                    reason=f"超过 {c.idle_limit_days} 天无销售动作（最近 {c.last_activity:%Y-%m-%d}），"
                            "自动回收公海",
                 ))  # fmt: skip
                 moved.append(c.customer_id)

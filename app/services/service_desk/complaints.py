@@ -37,6 +37,7 @@ from app.services.core._internal import load_row
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.fields import text
 from app.services.core.uow import Actor, UnitOfWork, logged_in
+from app.services.customers._internal import refresh_sales_action
 
 OPEN_STATUSES = ("received", "handling")  # still to be handled: count toward deadlines
 DUE_SETTING = {s: f"complaints.due_days_{s}" for s in SEVERITY}
@@ -360,6 +361,7 @@ def resolve(uow: UnitOfWork, complaint_id: int, expected_version: int, resolutio
         if c.status != "handling":
             raise ValidationError("只有处理中的投诉可以登记处理结果。")
         c.resolution, c.resolved_at, c.status = resolution, clock.now(), "resolved"
+        refresh_sales_action(uow, c.customer_id)  # a complaint handled keeps the customer
         uow.commit()
 
 
@@ -394,6 +396,7 @@ def reopen(uow: UnitOfWork, complaint_id: int, expected_version: int, reason: st
             note += f"；原客户确认：{c.customer_confirmation}"
         _append_note(uow, c, note + "）")
         c.status, c.resolution, c.resolved_at = "handling", "", None
+        refresh_sales_action(uow, c.customer_id)
         c.customer_confirmation, c.closed_at, c.closed_by_id = "", None, None
         today = clock.now().date()
         if c.due_date is None or c.due_date < today:

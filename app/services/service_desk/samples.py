@@ -30,6 +30,7 @@ from app.services.core._internal import load_row
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.fields import text
 from app.services.core.uow import Actor, UnitOfWork, logged_in
+from app.services.customers._internal import refresh_sales_action
 
 DISPATCH_ROLE = Role.SALES_ADMIN
 DISPATCH_ONLY_MESSAGE = "只有销售内勤可以登记寄出。"
@@ -183,7 +184,7 @@ def file_request(uow: UnitOfWork, form: SampleForm) -> int:
             **_check(form),
         )
         uow.session.add(r)
-        uow.flush()
+        refresh_sales_action(uow, customer.id)  # a sample sent keeps the customer (二.3)
         uow.commit()
         return r.id
 
@@ -252,6 +253,7 @@ def _cancel_in(uow: UnitOfWork, request_id: int, expected_version, reason: str) 
         raise PermissionDenied("只有申请人可以取消寄样申请。")
     r.status = "cancelled"
     r.dispatch_note = f"取消：{reason}" if reason else "申请人已取消"
+    refresh_sales_action(uow, r.customer_id)
 
 
 # --- reads -------------------------------------------------------------------------

@@ -207,6 +207,7 @@ class CustomerCardDialog(FittedDialog):
             if card.developed_on
             else f"开发期限：{shown(card.dev_deadline) or '—'}",
             f"最近跟进：{shown(card.last_follow_up_at) or '—'}",
+            f"最近销售动作：{card.last_sales_action or '—'}",
         ]
         if card.late_registration:
             facts.append("逾期登记")

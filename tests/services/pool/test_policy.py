@@ -80,7 +80,7 @@ def test_a_customers_life(world, fake_clock):
     assert result.moved == [cid]
     assert pool.sweep(UnitOfWork(w.db, w.admin)).moved == []  # idempotent
     kind, frm, to, reason = history(w, cid)[-1]
-    assert (kind, frm, to) == ("回收", w.rep1.id, None) and "60 天未跟进" in reason
+    assert (kind, frm, to) == ("回收", w.rep1.id, None) and "60 天无销售动作" in reason
 
     # rep1 lost it and may not take it back within the cool-down; rep2 claims it.
     with pytest.raises(ValidationError, match="30 天内不能再次领取"):
@@ -133,8 +133,11 @@ def test_a_customers_life(world, fake_clock):
         c = uow.session.get(Customer, cid)
         assert c.grade_id == code_tables.find_item(uow, "grade", "C")
         assert "72,800.50" in c.class_reason
-    # Class C returns after 30 silent days (not 60): the owner is warned 7 days before.
-    fake_clock.advance(days=23, hours=1)
+    # Like every customer, class C returns after 60 days without a sales action (二.3);
+    # the deal just recorded is one. The owner is warned 7 days before.
+    fake_clock.advance(days=52, hours=1)
+    assert ("pool_return", cid) not in kinds(w, w.rep2)
+    fake_clock.advance(days=1)
     assert ("pool_return", cid) in kinds(w, w.rep2)
 
     # Six months after registration the undeveloped customer enters a review.
@@ -236,6 +239,8 @@ def test_deal_in_future_or_after_the_window(world, fake_clock):
 
 def test_class_limits_protection_and_manual_mode(world, fake_clock):
     w = world
+    # The office's option: a limit per class (A: 90 days; the default C: 30).
+    settings.update_settings(UnitOfWork(w.db, w.admin), {"pool.idle_by_class": 1})
     a = register(w, w.rep1, NXH).customer_id
     b = register(w, w.rep1, "银川塞上物流有限公司").customer_id
     c = register(w, w.rep2, "石嘴山煤业股份有限公司").customer_id
@@ -421,7 +426,8 @@ def test_days_until_returned_column(world, fake_clock):
         uow.session.get(Customer, graded).grade_id = code_tables.find_item(uow, "grade", "C")
         uow.commit()
     pool.set_protected(UnitOfWork(w.db, w.manager), kept, True)
-    settings.update_settings(UnitOfWork(w.db, w.admin), {"pool.idle_days_C": 20})
+    settings.update_settings(UnitOfWork(w.db, w.admin),
+                             {"pool.idle_by_class": 1, "pool.idle_days_C": 20})  # fmt: skip
     fake_clock.advance(days=12, hours=3)
     src = customers_source()
 
