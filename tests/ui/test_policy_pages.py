@@ -151,26 +151,25 @@ def test_classification_recompute_and_confirm(qtbot, world, monkeypatch, message
     page = page_for(qtbot, w, w.manager)
     page.tabs.setCurrentWidget(page.classification)
     view = page.classification.list
-    assert set(column(view, "grade")) == {""}  # nobody classified yet
+    assert set(column(view, "grade")) == {"C"}  # new customers are C (一般或新增客户)
     shown = {}
 
     def untick_one(dialog):
         assert isinstance(dialog, RecomputeDialog)
         rows = {p.name: (p.current, p.proposed) for p in dialog.proposals}
-        assert rows == {NXH: ("", "B"), YC: ("", "B"), WZ: ("", "D")}
-        assert dialog.table.item(0, 2).text() == "未分类"
+        assert rows == {NXH: ("C", "B"), YC: ("C", "B")}  # WZ stays C: not proposed
         dialog.resize(980, 360)
         screenshot(dialog, "policy_classification_recompute")
-        wz = next(i for i, p in enumerate(dialog.proposals) if p.name == WZ)
-        dialog.checks[wz].setChecked(False)
+        nxh = next(i for i, p in enumerate(dialog.proposals) if p.name == NXH)
+        dialog.checks[nxh].setChecked(False)
         shown["summary"] = dialog.summary.text()
 
     monkeypatch.setattr(RecomputeDialog, "exec", fake_exec(untick_one), raising=False)
     page.classification.recompute()
-    assert "共有 3 个客户" in shown["summary"] and "已选 2 个" in shown["summary"]
-    assert message_boxes[-1][2] == "已确认 2 个客户的分类。"
+    assert "共有 2 个客户" in shown["summary"] and "已选 1 个" in shown["summary"]
+    assert message_boxes[-1][2] == "已确认 1 个客户的分类。"
     grades = dict(zip(column(view, "name"), column(view, "grade"), strict=True))
-    assert grades == {NXH: "B", YC: "B", WZ: ""}
+    assert grades == {NXH: "C", YC: "B", WZ: "C"}
     reasons = dict(zip(column(view, "name"), column(view, "class_reason"), strict=True))
     assert "信用等级差，降为 B 类" in reasons[YC]
     totals = dict(zip(column(view, "name"), column(view, "total_3y"), strict=True))
@@ -220,3 +219,28 @@ def test_maintenance_table_shows_a_shortfall(qtbot, world, fake_clock):
     assert column(view, "name")[-1] == YC  # the biggest shortfall first
     assert "A 类由领导拜访 1–2 次/月" in page.maintenance.legend.text()
     screenshot(page, "policy_maintenance_table")
+
+
+def test_class_d_by_hand_with_a_reason(qtbot, world, monkeypatch, message_boxes):
+    from app.ui.policy.class_d_dialog import ClassDDialog
+
+    w = world
+    page = page_for(qtbot, w, w.manager)
+    page.tabs.setCurrentWidget(page.classification)
+    view = page.classification.list
+    assert page.classification.d_button.isVisible()
+    page.classification.mark_d(lift=False)  # nothing selected
+    assert message_boxes[-1][2] == "请先在列表中选择一个客户。"
+    view.table.selectRow(column(view, "name").index(WZ))
+
+    def fill(dialog):
+        assert isinstance(dialog, ClassDDialog) and WZ in dialog.intro.text()
+        dialog.accept()  # no reason: refused at the field
+        assert "理由" in dialog.errors.error_for("reason")
+        dialog.reason.setPlainText("拖欠货款半年未付")
+
+    monkeypatch.setattr(ClassDDialog, "exec", fake_exec(fill), raising=False)
+    page.classification.mark_d(lift=False)
+    grades = dict(zip(column(view, "name"), column(view, "grade"), strict=True))
+    assert grades[WZ] == "D"
+    assert not page_for(qtbot, w, w.rep1).classification.d_button.isVisible()

@@ -67,15 +67,13 @@ SPECS = {
         SettingSpec("pool.warn_days", "回收前几天提醒归属销售", 7, 0, 90),
         SettingSpec("pool.claim_cap", "每位销售最多拥有客户数（领取上限）", 300, 1, 100000),
         SettingSpec("pool.cooldown_days", "被回收后几天内不得再领取同一客户", 30, 0, 3650),
-        # Classification A/B/C/D (规则 5): last three years' deal totals, in 元
+        # Classification (规则 5): A and B by the last three years' deal totals, in 元; below
+        # B a customer is C (一般或新增); D is set by a person (policy.classification)
         SettingSpec(
             "class.threshold_A", "A 类：近三年成交额不低于（元）", 1_000_000, 0, 2_000_000_000
         ),
         SettingSpec(
             "class.threshold_B", "B 类：近三年成交额不低于（元）", 300_000, 0, 2_000_000_000
-        ),
-        SettingSpec(
-            "class.threshold_C", "C 类：近三年成交额不低于（元）", 50_000, 0, 2_000_000_000
         ),
         # Maintenance frequency by class (规则 6): visits per calendar month
         SettingSpec("maint.min_A", "A 类客户每月至少拜访（次）", 1, 0, 31),

@@ -225,6 +225,8 @@ def insert_registration(
     “登记” and contacts, flushed but not committed (the caller commits once)."""
     actor = uow.actor
     cols = p.cols
+    if cols.get("grade_id") is None:  # a new customer is class C (一.2.3: 一般或新增客户)
+        cols = {**cols, "grade_id": code_tables.find_item(uow, "grade", "C")}
     now = clock.now()
     hours = settings.get(uow, "customers.late_registration_hours")
     late = bool(

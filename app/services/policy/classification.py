@@ -16,7 +16,7 @@ from app.services.access import roles
 from app.services.access.visibility import customer_scope, edit_scope
 from app.services.admin import code_tables
 from app.services.core import clock, settings
-from app.services.core.errors import PermissionDenied
+from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
 
 GRADES = ("A", "B", "C", "D")
@@ -41,21 +41,25 @@ class Proposal:
 def classify(
     total: Decimal, thresholds: dict[str, int], finance: str, credit: str
 ) -> tuple[str, str]:
-    """(grade, reason) for one customer; pure, so the rule is tested on its own."""
-    grade = next((g for g in ("A", "B", "C") if total >= thresholds[g]), "D")
+    """(grade, reason) for one customer; pure, so the rule is tested on its own.
+
+    客户资源(暂行)管理办法 一.2.3: C is the class of ordinary and new customers, so below
+    the B standard a customer is C; D means a serious credit problem and is only ever
+    set by a person with a reason (set_class_d), never by this rule."""
+    grade = next((g for g in ("A", "B") if total >= thresholds[g]), "C")
     reasons = [f"近三年成交额 {total:,.2f} 元" + (
-        f"，达到 {grade} 类标准 {thresholds[grade]:,} 元" if grade != "D"
-        else f"，低于 C 类标准 {thresholds['C']:,} 元")]  # fmt: skip
+        f"，达到 {grade} 类标准 {thresholds[grade]:,} 元" if grade != "C"
+        else "，为一般或新增客户（C 类）")]  # fmt: skip
     for bad, why in ((finance in POOR_FINANCE, f"财务状况{finance}"),
                      (credit.strip() in POOR_CREDIT, f"信用等级{credit.strip()}")):  # fmt: skip
-        if bad and grade != "D":
+        if bad and grade in ("A", "B"):
             grade = GRADES[GRADES.index(grade) + 1]
             reasons.append(f"{why}，降为 {grade} 类")
     return grade, "；".join(reasons)
 
 
 def _thresholds(uow: UnitOfWork) -> dict[str, int]:
-    return {g: settings.get(uow, f"class.threshold_{g}") for g in ("A", "B", "C")}
+    return {g: settings.get(uow, f"class.threshold_{g}") for g in ("A", "B")}
 
 
 def propose(uow: UnitOfWork, *, only_changes: bool = True) -> list[Proposal]:
@@ -81,11 +85,49 @@ def propose(uow: UnitOfWork, *, only_changes: bool = True) -> list[Proposal]:
         )  # fmt: skip
         out = []
         for cid, name, current, finance, credit, total in uow.session.execute(q):
+            if current == "D":
+                continue  # a person's decision (set_class_d): a recompute leaves it
             grade, reason = classify(Decimal(str(total)), thresholds, finance or "", credit or "")
             p = Proposal(cid, name, current or "", grade, Decimal(str(total)), reason)
             if p.changes or not only_changes:
                 out.append(p)
         return out
+
+
+def set_class_d(uow: UnitOfWork, customer_id: int, reason: str) -> None:
+    """D类: a customer with a serious credit problem (一.2.3) — a person's decision, with the
+    reason kept as the class reason (and in the audit log). Only those who confirm
+    classes may; the customer must be in their reach."""
+    with uow:
+        _set_by_hand(uow, customer_id, "D", reason, "定为 D 类")
+
+
+def clear_class_d(uow: UnitOfWork, customer_id: int, reason: str) -> None:
+    """Lift D: back to C (the next recompute classes it by its sales)."""
+    with uow:
+        _set_by_hand(uow, customer_id, "C", reason, "撤销 D 类")
+
+
+def _set_by_hand(uow: UnitOfWork, customer_id: int, grade: str, reason: str, what: str):
+    if uow.actor is None or uow.actor.role not in roles.CAN_CONFIRM_CLASSIFICATION:
+        raise PermissionDenied(f"只有销售主管、销售内勤或系统管理员可以{what}。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(f"请填写{what}的理由。", field="reason")
+    if len(reason) > 280:
+        raise ValidationError("理由不能超过 280 字。", field="reason")
+    with uow:
+        c = uow.session.scalar(
+            select(Customer).where(Customer.id == customer_id, edit_scope(uow.actor))
+        )
+        if c is None:
+            raise NotFound("客户不存在，或不在您的管理范围内。")
+        d = code_tables.find_item(uow, "grade", "D")
+        if (c.grade_id == d) == (grade == "D"):
+            raise ValidationError("该客户已是 D 类。" if grade == "D" else "该客户不是 D 类。")
+        c.grade_id = code_tables.find_item(uow, "grade", grade)
+        c.class_reason, c.classified_on = f"{what}：{reason}"[:300], clock.now().date()
+        uow.commit()
 
 
 def confirm(uow: UnitOfWork, proposals: list[Proposal]) -> int:
@@ -100,6 +142,8 @@ def confirm(uow: UnitOfWork, proposals: list[Proposal]) -> int:
         for c in uow.session.scalars(
             select(Customer).where(Customer.id.in_(list(wanted)), edit_scope(uow.actor))
         ):
+            if c.grade_id == grade_ids["D"]:
+                continue  # set D by hand since the proposal was made: a person's decision
             p = wanted[c.id]
             c.grade_id = grade_ids[p.proposed]
             c.class_reason, c.classified_on = p.reason[:300], today

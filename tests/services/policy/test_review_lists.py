@@ -123,7 +123,7 @@ def test_classification_source(world, fake_clock):
         uow.session.get(Customer, w.c2).financial_status = "较差"
         uow.commit()
     proposals = classification.propose(UnitOfWork(w.db, w.manager))
-    assert classification.confirm(UnitOfWork(w.db, w.manager), proposals) == 2
+    assert classification.confirm(UnitOfWork(w.db, w.manager), proposals) == 1  # C → B
     src = classification_source()
     keys = ["name", "grade", "total_3y", "financial_status", "class_reason", "classified_on"]
 
@@ -136,8 +136,8 @@ def test_classification_source(world, fake_clock):
     name, grade, total, finance, reason, on = got[NXH]
     assert (grade, Decimal(str(total)), on) == ("B", Decimal("400000"), fake_clock().date())
     assert "400,000.00" in reason
-    assert got[YC][1] == "D" and got[YC][3] == "较差"
-    assert set(table(w.rep3)) == {ZW} and table(w.rep3)[ZW][1] is None  # not yet classified
+    assert got[YC][1] == "C" and got[YC][3] == "较差"  # a poor C stays C: D is by hand
+    assert set(table(w.rep3)) == {ZW} and table(w.rep3)[ZW][1] == "C"  # new: C
     assert set(table(w.admin, ListQuery(filters=(("grade", ("B",)),)))) == {NXH}
     # The three-year window moves with the clock: the deal drops out of the total.
     fake_clock.advance(days=3 * 365 + 5)

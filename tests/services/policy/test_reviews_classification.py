@@ -96,7 +96,11 @@ def test_classify_rule():
     t = {"A": 1_000_000, "B": 300_000, "C": 50_000}
     assert classify(Decimal("1200000"), t, "", "")[0] == "A"
     assert classify(Decimal("300000"), t, "", "")[0] == "B"
-    assert classify(Decimal("49999.99"), t, "", "")[0] == "D"
+    assert classify(Decimal("299999.99"), t, "", "") == (
+        "C",
+        "近三年成交额 299,999.99 元，为一般或新增客户（C 类）",
+    )
+    assert classify(Decimal("0"), t, "较差", "差")[0] == "C"  # never D by the rule
     grade, reason = classify(Decimal("1200000"), t, "较差", "差")
     assert (
         grade == "C" and "财务状况较差，降为 B 类" in reason and "信用等级差，降为 C 类" in reason
@@ -113,15 +117,39 @@ def test_recompute_proposes_and_a_manager_confirms(world, fake_clock):
     followups.add_deal(UnitOfWork(w.db, w.rep1), big, DealForm(product="枸杞", amount="400000"))
     followups.add_deal(UnitOfWork(w.db, w.rep2), small, DealForm(product="样品", amount="800"))
     proposals = {p.customer_id: p for p in classification.propose(UnitOfWork(w.db, w.manager))}
-    assert proposals[big].proposed == "B" and proposals[small].proposed == "D"
-    assert proposals[big].current == ""
-    assert [p.customer_id for p in classification.propose(UnitOfWork(w.db, w.rep2))] == [small]
+    assert proposals[big].proposed == "B" and small not in proposals  # new and small: C
+    assert proposals[big].current == "C"
+    assert classification.propose(UnitOfWork(w.db, w.rep2)) == []
     with pytest.raises(PermissionDenied):
         classification.confirm(UnitOfWork(w.db, w.rep1), list(proposals.values()))
-    assert classification.confirm(UnitOfWork(w.db, w.manager), list(proposals.values())) == 2
+    assert classification.confirm(UnitOfWork(w.db, w.manager), list(proposals.values())) == 1
     assert "400,000.00" in customer(w, big).class_reason
     assert classification.propose(UnitOfWork(w.db, w.manager)) == []  # nothing left to change
     fake_clock.advance(days=3 * 365 + 5)  # the deal leaves the three-year window
     [again] = [p for p in classification.propose(UnitOfWork(w.db, w.manager))
                if p.customer_id == big]  # fmt: skip
-    assert (again.current, again.proposed) == ("B", "D")
+    assert (again.current, again.proposed) == ("B", "C")
+
+
+def test_class_d_is_a_persons_decision_with_a_reason(world):
+    """D: a serious credit problem (一.2.3), set by hand with a reason; a recompute never
+    sets or lifts it, and a proposal made before it does not overwrite it."""
+    w = world
+    cid = register(w, w.rep1, NXH).customer_id
+    followups.add_deal(UnitOfWork(w.db, w.rep1), cid, DealForm(product="枸杞", amount="400000"))
+    stale = classification.propose(UnitOfWork(w.db, w.manager))  # proposes B
+    with pytest.raises(ValidationError, match="请填写定为 D 类的理由"):
+        classification.set_class_d(UnitOfWork(w.db, w.manager), cid, "  ")
+    with pytest.raises(PermissionDenied):
+        classification.set_class_d(UnitOfWork(w.db, w.rep1), cid, "拖欠货款")
+    with pytest.raises(NotFound):
+        classification.set_class_d(UnitOfWork(w.db, w.manager), 99999, "拖欠货款")
+    classification.set_class_d(UnitOfWork(w.db, w.manager), cid, "拖欠货款半年")
+    assert customer(w, cid).class_reason == "定为 D 类：拖欠货款半年"
+    assert classification.confirm(UnitOfWork(w.db, w.manager), stale) == 0
+    assert cid not in [p.customer_id for p in classification.propose(UnitOfWork(w.db, w.manager))]
+    with pytest.raises(ValidationError, match="已是 D 类"):
+        classification.set_class_d(UnitOfWork(w.db, w.manager), cid, "再次")
+    classification.clear_class_d(UnitOfWork(w.db, w.manager), cid, "已结清")
+    [p] = classification.propose(UnitOfWork(w.db, w.manager))
+    assert (p.customer_id, p.current, p.proposed) == (cid, "C", "B")

@@ -122,18 +122,18 @@ def test_a_customers_life(world, fake_clock):
     assert [t.status for t in delivery_tasks_of(w, cid)] == ["done", "open", "open", "open"]
     assert not any(k == "work_plan_due" for k, _ in kinds(w, w.rep2))
 
-    # Class recomputed from the deals: D first, C after a bigger deal; a manager confirms.
+    # A new customer is C and stays C with small deals (一般或新增客户, never D by the rule);
+    # a bigger deal makes it B, which a manager confirms.
+    assert cid not in [p.customer_id for p in classification.propose(UnitOfWork(w.db, w.manager))]
+    followups.add_deal(UnitOfWork(w.db, w.rep2), cid, DealForm(product="枸杞干果", amount="300000"))
     [p] = [p for p in classification.propose(UnitOfWork(w.db, w.manager)) if p.customer_id == cid]
-    assert (p.current, p.proposed) == ("", "D")
-    followups.add_deal(UnitOfWork(w.db, w.rep2), cid, DealForm(product="枸杞干果", amount="60000"))
-    [p] = [p for p in classification.propose(UnitOfWork(w.db, w.manager)) if p.customer_id == cid]
-    assert p.proposed == "C" and p.total_3y == Decimal("72800.50")
+    assert (p.current, p.proposed) == ("C", "B") and p.total_3y == Decimal("312800.50")
     assert classification.confirm(UnitOfWork(w.db, w.manager), [p]) == 1
     with UnitOfWork(w.db, w.admin, write=False) as uow:
         c = uow.session.get(Customer, cid)
-        assert c.grade_id == code_tables.find_item(uow, "grade", "C")
-        assert "72,800.50" in c.class_reason
-    # Like every customer, class C returns after 60 days without a sales action (二.3);
+        assert c.grade_id == code_tables.find_item(uow, "grade", "B")
+        assert "312,800.50" in c.class_reason
+    # Like every customer, class B returns after 60 days without a sales action (二.3);
     # the deal just recorded is one. The owner is warned 7 days before.
     fake_clock.advance(days=52, hours=1)
     assert ("pool_return", cid) not in kinds(w, w.rep2)
@@ -424,6 +424,7 @@ def test_days_until_returned_column(world, fake_clock):
         from app.models import Customer
 
         uow.session.get(Customer, graded).grade_id = code_tables.find_item(uow, "grade", "C")
+        uow.session.get(Customer, plain).grade_id = None  # unclassified: the default limit
         uow.commit()
     pool.set_protected(UnitOfWork(w.db, w.manager), kept, True)
     settings.update_settings(UnitOfWork(w.db, w.admin),
