@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         if ctx.actor.role in roles.SEES_POOL:
             self.pool_page = PoolPage(ctx, self._company())
             self.pool_page.customers_changed.connect(self.customer_page.list_page.list.reload)
+            self.customer_page.list_page.customers_changed.connect(self.pool_page.reload)
             self.customer_page.list_page.go_to_pool.connect(
                 lambda: self.nav.setCurrentItem(self.pool_item)
             )

@@ -2,6 +2,7 @@
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import select
 
 from app.services.core.uow import UnitOfWork
 from app.services.customers import card, search, updates
@@ -179,3 +180,49 @@ def test_an_empty_list_says_what_to_do(qtbot, world):
     mine.list.empty_hint._actions[0].click()
     qtbot.waitUntil(lambda: mine.list.model.rowCount() > 0)
     assert not mine.list.empty_hint.isVisible() and mine.list.search.text() == ""
+
+
+def test_reclaim_and_protect_from_the_list(qtbot, world, monkeypatch, message_boxes):
+    """收回公海 needs a reason; 保护 exempts from the sweep — both on the selected rows."""
+    from app.models import Customer
+    from app.ui.customers.ownership_actions import ReclaimDialog
+
+    page = page_for(qtbot, world, world.manager)
+    qtbot.waitUntil(lambda: page.list.model.complete)
+    assert page.reclaim_button.isVisible() and page.protect_button.isVisible()
+    names = list_names(page)
+    view = page.list
+    col = view.model.keys.index("name")
+
+    def pick(name):
+        qtbot.waitUntil(lambda: view.model.complete)
+        row = next(r for r in range(view.model.rowCount())
+                   if view.model.data(view.model.index(r, col)) == name)  # fmt: skip
+        view.table.selectRow(row)
+
+    pick("银川枸杞贸易有限公司")
+
+    def fill(dialog):
+        dialog.accept()  # no reason: refused at the field
+        assert "回收原因" in dialog.errors.error_for("reason")
+        dialog.reason.setPlainText("客户长期无人维护，收回重新分配")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ReclaimDialog, "exec", fill, raising=False)
+    changed = []
+    page.customers_changed.connect(lambda: changed.append(True))
+    page.reclaim()
+    assert message_boxes[-1][2] == "已将 1 个客户收回公海。" and changed == [True]
+    assert (
+        "银川枸杞贸易有限公司" not in list_names(page) and len(list_names(page)) == len(names) - 1
+    )
+    pick(NXH)
+    page.protect(True)
+    assert message_boxes[-1][2] == "已保护 1 个客户。"
+    with UnitOfWork(world.db, world.admin, write=False) as uow:
+        protected = uow.session.scalars(
+            select(Customer.name).where(Customer.is_protected.is_(True))
+        ).all()
+    assert protected == [NXH]
+    assert not page_for(qtbot, world, world.rep1).reclaim_button.isVisible()

@@ -15,11 +15,13 @@ from app.services.customers.import_template import can_import
 from app.services.customers.lists import customers_source
 from app.services.lists import prefs as list_prefs
 from app.ui.common.messages import show_service_error
+from app.ui.common.style import menu_button
 from app.ui.context import AppContext
 from app.ui.customers.card_dialog import CustomerCardDialog
 from app.ui.customers.card_print import make_card_preview
 from app.ui.customers.card_windows import open_card
 from app.ui.customers.import_dialog import ImportDialog
+from app.ui.customers.ownership_actions import ReclaimDialog, set_protected
 from app.ui.customers.recycle_bin import RecycleBinDialog
 from app.ui.customers.register_dialog import RegisterDialog
 from app.ui.listview import ListView
@@ -126,12 +128,26 @@ class CustomerListPage(QWidget):
         self.bin_button = QPushButton("回收站…")
         self.bin_button.clicked.connect(self.recycle_bin)
         self.bin_button.setVisible(ctx.actor.role in roles.CAN_DELETE_CUSTOMERS)
+        self.reclaim_button = QPushButton("收回公海…")
+        self.reclaim_button.setToolTip(
+            "把所选客户收回公海（须填写原因）；改派请用“批量操作 → 分配给…”"
+        )
+        self.reclaim_button.clicked.connect(self.reclaim)
+        self.reclaim_button.setVisible(ctx.actor.role in roles.CAN_RETURN_TO_POOL)
+        self.protect_button, protect_menu = menu_button("保护")
+        self.protect_button.setToolTip("受保护的客户不会因长期无销售动作被自动回收公海")
+        protect_menu.addAction("保护所选客户", lambda: self.protect(True))
+        protect_menu.addAction("取消保护", lambda: self.protect(False))
+        self.protect_button.setFlat(False)
+        self.protect_button.setVisible(ctx.actor.role in roles.CAN_PROTECT_CUSTOMERS)
         top = QHBoxLayout()
         top.setContentsMargins(6, 6, 6, 0)
         top.addWidget(self.register_button)
         top.addWidget(self.import_button)
         top.addWidget(self.print_card_button)
         top.addWidget(self.bin_button)
+        top.addWidget(self.reclaim_button)
+        top.addWidget(self.protect_button)
         top.addStretch()
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -140,6 +156,7 @@ class CustomerListPage(QWidget):
         self._set_empty_hint()
 
     go_to_pool = Signal()  # the empty list's 到公海领取: the main window opens the pool
+    customers_changed = Signal()  # customers went to the pool: the pool page reloads
 
     def _set_empty_hint(self) -> None:
         role = self.ctx.actor.role
@@ -202,6 +219,31 @@ class CustomerListPage(QWidget):
             text += "\n注意：距首次接触已超过规定时限，本次登记将标记为逾期登记。"
         QMessageBox.information(self, "登记成功", text)
         self.open_customer(result.customer_id)
+
+    def reclaim(self) -> ReclaimDialog | None:
+        ids = self.list.selected_ids()
+        if not ids:
+            QMessageBox.information(self, "收回公海", "请先在列表中选择要收回的客户。")
+            return None
+        dialog = ReclaimDialog(self.ctx, ids, self)
+        if dialog.exec() == dialog.DialogCode.Accepted:
+            QMessageBox.information(self, "收回公海", f"已将 {dialog.reclaimed} 个客户收回公海。")
+            self.list.reload()
+            self.customers_changed.emit()
+        return dialog
+
+    def protect(self, protected: bool) -> None:
+        ids = self.list.selected_ids()
+        what = "保护" if protected else "取消保护"
+        if not ids:
+            QMessageBox.information(self, what, "请先在列表中选择客户。")
+            return
+        done, refused = set_protected(self.ctx, ids, protected)
+        text = f"已{what} {done} 个客户。"
+        if refused:
+            text += f"\n{len(refused)} 个未能{what}：{refused[0]}"
+        QMessageBox.information(self, what, text)
+        self.list.reload()
 
     def recycle_bin(self) -> RecycleBinDialog:
         dialog = RecycleBinDialog(self.ctx, self.company, self)
