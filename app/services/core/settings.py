@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, cast, func, select
 
-from app.models import Role, Setting
+from app.models import Role, Setting, User
 from app.services.core.errors import ConflictError, PermissionDenied, ValidationError
 from app.services.core.numbering import check_pattern
 from app.services.core.uow import UnitOfWork
@@ -53,6 +54,9 @@ SPECS = {
         ),  # fmt: skip
         SettingSpec("customers.attachment_max_mb", "客户附件单个文件上限（MB）", 20, 1, 200),
         # Public pool (规则 4, issue 5)
+        # 二.3 市场总监有权收回，改派: managers (by user name) who may reclaim, reassign and
+        # protect any customer, not only their own team's.
+        SettingSpec("pool.market_directors", "市场总监（销售主管的用户名，多个用逗号分隔）", ""),
         # 二.3: two months without any sales action, for every customer; per class optional.
         SettingSpec("pool.idle_days", "无任何销售动作几天后回收公海", 60, 1, 3650),
         SettingSpec(
@@ -185,6 +189,8 @@ def update_settings(uow: UnitOfWork, values: dict, seen: dict[str, int] | None =
     if "customers.number_pattern" in values:
         pattern = check_pattern(values["customers.number_pattern"])
         values = {**values, "customers.number_pattern": pattern}
+    if "pool.market_directors" in values:
+        values = {**values, "pool.market_directors": _check_directors(uow, values)}
     unknown = set(values) - set(SPECS)
     if unknown:
         raise ValidationError(f"未知的设置项：{', '.join(sorted(unknown))}")
@@ -195,6 +201,30 @@ def update_settings(uow: UnitOfWork, values: dict, seen: dict[str, int] | None =
             _put(uow, key, value)
         _check_ranges(uow)
         uow.commit()
+
+
+def director_names(text: str) -> list[str]:
+    return [n for n in re.split(r"[\s,，、;；]+", text or "") if n]
+
+
+def _check_directors(uow: UnitOfWork, values: dict) -> str:
+    """Every name must be an active 销售主管: the right is theirs (二.3)."""
+    names = director_names(str(values["pool.market_directors"]))
+    with uow:
+        managers = set(
+            uow.session.scalars(
+                select(User.username).where(
+                    User.username.in_(names), User.role == Role.MANAGER, User.is_active.is_(True)
+                )
+            )
+        )
+    wrong = [n for n in names if n not in managers]
+    if wrong:
+        raise ValidationError(
+            f"“{'、'.join(wrong)}”不是在职的销售主管，不能设为市场总监。",
+            field="pool.market_directors",
+        )
+    return ",".join(dict.fromkeys(names))
 
 
 def _check_versions(uow: UnitOfWork, values: dict, seen: dict[str, int]) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import and_, or_, select
 
 from app.models import Customer, OwnershipChange, Role, User
 from app.services.access import roles
+from app.services.access.director import is_market_director
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
@@ -31,12 +32,13 @@ def transfer(uow: UnitOfWork, customer_ids, to_user_id: int, reason: str) -> int
         target = uow.session.get(User, to_user_id)
         if target is None or not target.is_active or target.role not in roles.CAN_OWN_CUSTOMERS:
             raise ValidationError("请选择一位在职的销售人员。", field="to_user_id")
-        if actor.role == Role.MANAGER and target.team_id != actor.team_id:
+        anywhere = is_market_director(uow, actor)  # 市场总监: any rep, any customer (二.3)
+        if actor.role == Role.MANAGER and target.team_id != actor.team_id and not anywhere:
             raise PermissionDenied("只能转移给本团队的销售人员。")
         now, done = clock.now(), 0
         owner_team = select(User.team_id).where(User.id == Customer.owner_id).scalar_subquery()
         q = select(Customer).where(Customer.id.in_(list(customer_ids)))
-        if actor.role == Role.MANAGER:
+        if actor.role == Role.MANAGER and not anywhere:
             q = q.where(or_(and_(Customer.owner_id.is_not(None), owner_team == actor.team_id),
                             Customer.is_in_pool.is_(True)))  # fmt: skip
         for c in uow.session.scalars(q):

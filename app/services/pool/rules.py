@@ -19,6 +19,7 @@ from sqlalchemy import func, select, true, update
 
 from app.models import CodeItem, Customer, OwnershipChange, Role, User
 from app.services.access import roles
+from app.services.access.director import is_market_director
 from app.services.access.visibility import customer_scope, edit_scope, pool_scope
 from app.services.core import clock, settings
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
@@ -141,8 +142,9 @@ def return_to_pool(uow: UnitOfWork, customer_ids, reason: str) -> int:
             .join(User, Customer.owner_id == User.id)
             .where(Customer.id.in_(list(customer_ids)))
         ).all()
+        anywhere = is_market_director(uow, uow.actor)
         for cid, owner_id, team_id in rows:
-            if uow.actor.role == Role.MANAGER and team_id != uow.actor.team_id:
+            if uow.actor.role == Role.MANAGER and team_id != uow.actor.team_id and not anywhere:
                 continue
             if _move_to_pool(uow, cid, owner_id, now):
                 uow.session.add(
@@ -226,9 +228,8 @@ def set_protected(uow: UnitOfWork, customer_id: int, protected: bool) -> None:
     with uow:
         # A manager protects the team's customers only (edit_scope); the sales admin and
         # the admin any customer.
-        c = uow.session.scalar(
-            select(Customer).where(Customer.id == customer_id, edit_scope(uow.actor))
-        )
+        scope = true() if is_market_director(uow, uow.actor) else edit_scope(uow.actor)
+        c = uow.session.scalar(select(Customer).where(Customer.id == customer_id, scope))
         if c is None:
             raise NotFound("客户不存在，或您无权设置该客户的保护。")
         c.is_protected = protected

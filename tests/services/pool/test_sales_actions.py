@@ -139,3 +139,25 @@ def test_the_upgrade_finds_the_last_sales_action_of_existing_customers(world, fa
             text("SELECT value FROM settings WHERE key = 'pool.idle_by_class'")
         ).scalar()
     assert by_class == "1"
+
+
+def test_the_market_director_reclaims_reassigns_and_protects_any_customer(world):
+    """二.3 市场总监有权收回，改派: a manager named in 系统设置 acts beyond the own team."""
+    from app.services.core.errors import NotFound, PermissionDenied, ValidationError
+    from app.services.customers import ownership
+
+    w = world
+    other_team = register(w, w.rep3, NXH).customer_id  # team 2; boss1 manages team 1
+    assert pool.return_to_pool(UnitOfWork(w.db, w.manager), [other_team], "收回") == 0
+    with pytest.raises(PermissionDenied):
+        ownership.transfer(UnitOfWork(w.db, w.manager), [other_team], w.rep3.id, "改派")
+    with pytest.raises(NotFound):
+        pool.set_protected(UnitOfWork(w.db, w.manager), other_team, True)
+    for wrong in ("rep1", "nobody"):
+        with pytest.raises(ValidationError, match="不是在职的销售主管"):
+            settings.update_settings(UnitOfWork(w.db, w.admin), {"pool.market_directors": wrong})
+    settings.update_settings(UnitOfWork(w.db, w.admin), {"pool.market_directors": " boss1， "})
+    assert settings.get(UnitOfWork(w.db, w.admin), "pool.market_directors") == "boss1"
+    pool.set_protected(UnitOfWork(w.db, w.manager), other_team, True)
+    assert ownership.transfer(UnitOfWork(w.db, w.manager), [other_team], w.rep1.id, "改派") == 1
+    assert pool.return_to_pool(UnitOfWork(w.db, w.manager), [other_team], "收回重新分配") == 1
