@@ -174,3 +174,37 @@ def test_extra_fields_tab(qtbot, admin_ctx, monkeypatch, message_boxes):
     qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
     assert extra_fields.list_defs(admin_ctx.write_uow()) == []
     assert page.list_view.model.rowCount() == 0
+
+
+def test_deactivating_a_rep_hands_the_customers_over_first(qtbot, sqlite_db, monkeypatch):
+    from app.ui.admin.hand_over_dialog import HandOverDialog
+    from app.ui.context import AppContext
+    from tests.services.customer_fixtures import fast_passwords, make_world, register
+
+    fast_passwords(monkeypatch)
+    w = make_world(sqlite_db)
+    for i in range(4):
+        register(w, w.rep1, f"交接客户{i}有限公司")
+    ctx = AppContext(w.db, w.admin)
+    settings = make_settings(qtbot, ctx)
+    page = settings.users_page
+    page.select_user(w.rep1.id)
+    yes(monkeypatch)
+    seen = {}
+
+    def hand_over(dialog):
+        seen["intro"] = dialog.intro.text()
+        dialog.to_team.setChecked(True)
+        dialog.team.set_current_id("一组")  # 李四 and 赵主管 (张三 leaves)
+        screenshot(dialog, "hand_over_dialog")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(HandOverDialog, "exec", hand_over, raising=False)
+    page.toggle_active()
+    assert "名下还有 4 个客户" in seen["intro"]
+    rows = {u.id: u for u in users.list_users(ctx.write_uow())}
+    assert not rows[w.rep1.id].is_active
+    assert users.owned_customer_count(ctx.read_uow(), w.rep1.id) == 0
+    counts = [users.owned_customer_count(ctx.read_uow(), u) for u in (w.rep2.id, w.manager.id)]
+    assert sorted(counts) == [2, 2]

@@ -3,9 +3,9 @@ rows). For the service packages only."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app.models import CodeTable
+from app.models import CodeTable, Customer
 from app.services.admin import audit_text
 from app.services.core.errors import NotFound
 from app.services.core.uow import UnitOfWork
@@ -39,3 +39,16 @@ def audit_names(uow: UnitOfWork, rows: list[tuple[str, object]]) -> dict[tuple[s
         q = q.execution_options(include_deleted=True)  # the log names deleted ones too
         found.update({(target, i): n for i, n in uow.session.execute(q)})
     return found
+
+
+def owned_customers(uow: UnitOfWork, user_id: int) -> int:
+    """How many customers the user owns now (not in the pool, not deleted)."""
+    return uow.session.scalar(
+        select(func.count())
+        .select_from(Customer)
+        .where(Customer.owner_id == user_id, Customer.is_in_pool.is_(False))
+    )
+
+
+def still_owns(count: int) -> str:
+    return f"该用户名下还有 {count} 个客户，请先交接给其他销售人员再停用。"

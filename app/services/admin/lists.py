@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased
 
 from app.models import ROLE_LABELS, AuditLog, Role, Team, User
 from app.services.admin import audit_text
-from app.services.admin._internal import audit_names
+from app.services.admin._internal import audit_names, owned_customers, still_owns
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
@@ -48,6 +48,8 @@ def _set_active(active: bool):
                     skipped.append((uid, "不能停用自己的账户"))
                 elif not active and user.role == Role.ADMIN:
                     skipped.append((uid, "管理员账户请单独停用"))
+                elif not active and (count := owned_customers(uow, uid)):
+                    skipped.append((uid, still_owns(count).rstrip("。")))
                 elif user.is_active != active:
                     user.is_active = active
                     done += 1

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app.models import Role, Team, User
+from app.services.admin._internal import owned_customers, still_owns
 from app.services.admin.auth import check_full_name, check_username
 from app.services.core import clock, settings
 from app.services.core._internal import load_row
@@ -160,6 +161,13 @@ def _keep_one_admin(uow: UnitOfWork, leaving_id: int) -> None:
         raise ValidationError("系统至少需要保留一个启用的系统管理员。")
 
 
+def owned_customer_count(uow: UnitOfWork, user_id: int) -> int:
+    """How many customers a user owns (停用 waits until they are handed over)."""
+    _require_admin(uow)
+    with uow:
+        return owned_customers(uow, user_id)
+
+
 def set_active(uow: UnitOfWork, user_id: int, expected_version: int, active: bool) -> None:
     _require_admin(uow)
     if not active and user_id == uow.actor.id:
@@ -168,6 +176,8 @@ def set_active(uow: UnitOfWork, user_id: int, expected_version: int, active: boo
         user = _load(uow, User, user_id, expected_version, "用户")
         if not active and user.role == Role.ADMIN:
             _keep_one_admin(uow, user_id)
+        if not active and (count := owned_customers(uow, user_id)):
+            raise ValidationError(still_owns(count), field="owned_customers")
         user.is_active = active
         uow.commit()
 

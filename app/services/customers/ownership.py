@@ -44,13 +44,51 @@ def transfer(uow: UnitOfWork, customer_ids, to_user_id: int, reason: str) -> int
         for c in uow.session.scalars(q):
             if c.owner_id == to_user_id:
                 continue
-            kind = "分配" if c.is_in_pool or c.owner_id is None else "转移"
-            uow.session.add(OwnershipChange(customer_id=c.id, from_user_id=c.owner_id,
-                                            to_user_id=to_user_id, kind=kind, reason=reason,
-                                            at=now, by_id=actor.id))  # fmt: skip
-            if c.owner_id is not None:
-                hand_over(uow, c.id, c.owner_id, to_user_id)
-            c.owner_id, c.owner_since, c.is_in_pool = to_user_id, now, False
+            _move(uow, c, to_user_id, reason, now)
             done += 1
         uow.commit()
         return done
+
+
+def _move(uow: UnitOfWork, c: Customer, to_user_id: int, reason: str, now) -> None:
+    """One customer to a new owner: its history line, and its open work follows it."""
+    kind = "分配" if c.is_in_pool or c.owner_id is None else "转移"
+    uow.session.add(OwnershipChange(customer_id=c.id, from_user_id=c.owner_id,
+                                    to_user_id=to_user_id, kind=kind, reason=reason,
+                                    at=now, by_id=uow.actor.id))  # fmt: skip
+    if c.owner_id is not None:
+        hand_over(uow, c.id, c.owner_id, to_user_id)
+    c.owner_id, c.owner_since, c.is_in_pool = to_user_id, now, False
+
+
+def hand_over_book(uow: UnitOfWork, from_user_id: int, to_user_ids: list[int], reason: str) -> int:
+    """交接: every customer a leaving rep owns, to one rep or spread evenly over several
+    (a team), in one transaction — all of them move, or none. The admin does it before
+    deactivating the rep. Returns how many moved."""
+    actor = uow.actor
+    if actor is None or actor.role != Role.ADMIN:
+        raise PermissionDenied("只有系统管理员可以交接离职人员的客户。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写交接原因。", field="reason")
+    targets = list(dict.fromkeys(to_user_ids or []))
+    if not targets:
+        raise ValidationError("请选择接手的销售人员。", field="to_user_id")
+    if from_user_id in targets:
+        raise ValidationError("不能交接给本人。", field="to_user_id")
+    with uow:
+        found = uow.session.scalars(select(User).where(User.id.in_(targets))).all()
+        if len(found) != len(targets) or any(
+            not u.is_active or u.role not in roles.CAN_OWN_CUSTOMERS for u in found
+        ):
+            raise ValidationError("接手人必须是在职的销售人员或销售主管。", field="to_user_id")
+        book = uow.session.scalars(
+            select(Customer)
+            .where(Customer.owner_id == from_user_id, Customer.is_in_pool.is_(False))
+            .order_by(Customer.id)
+        ).all()
+        now = clock.now()
+        for i, c in enumerate(book):  # round robin: an even share each
+            _move(uow, c, targets[i % len(targets)], reason, now)
+        uow.commit()
+        return len(book)

@@ -12,6 +12,7 @@ from app.services.admin.lists import users_source
 from app.services.admin.users import UserRow
 from app.services.core import clock
 from app.services.core.errors import ConflictError, ServiceError
+from app.ui.admin.hand_over_dialog import HandOverDialog
 from app.ui.admin.user_dialogs import ResetPasswordDialog, UserDialog
 from app.ui.common.messages import confirm, show_service_error
 from app.ui.context import AppContext
@@ -133,12 +134,24 @@ class UsersPage(QWidget):
             self, f"{verb}用户", f"确定要{verb}用户 {user.full_name}（{user.username}）吗？"
         ):
             return
+        if user.is_active and not self.hand_over_first(user):
+            return
         self._run(
             lambda: users.set_active(
                 self.ctx.write_uow(), user.id, user.version, not user.is_active
             ),
             user.id,
         )
+
+    def hand_over_first(self, user: UserRow) -> bool:
+        """A rep who still owns customers hands them over before being deactivated."""
+        count = users.owned_customer_count(self.ctx.read_uow(), user.id)
+        if not count:
+            return True
+        dialog = HandOverDialog(
+            self.ctx, user.id, user.full_name, f"名下还有 {count} 个客户，", self
+        )
+        return dialog.exec() == QDialog.DialogCode.Accepted
 
     def unlock(self) -> None:
         user = self.selected()

@@ -59,6 +59,7 @@ LIST_OF = {
     "record_ids": "visit_record",
     "plan_ids": "visit_plan",
     "ordered_ids": "customer",
+    "to_user_ids": "outsider_user",
 }
 # The same name means another record in some packages: work.plans' plan_id is a work plan.
 IN_PACKAGE = {"work.": {"plan_id": "work_plan"}}

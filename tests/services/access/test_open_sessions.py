@@ -34,6 +34,7 @@ def edit_user(w, actor, **changes):
 def test_a_deactivated_users_open_session_can_do_nothing(world):
     w = world
     register(w, w.rep1, "甲公司")
+    ownership.hand_over_book(UnitOfWork(w.db, w.admin), w.rep1.id, [w.rep2.id], "离职交接")
     users.set_active(UnitOfWork(w.db, w.admin), w.rep1.id, version_of(w, w.rep1.id), False)
     with pytest.raises(PermissionDenied, match="已被停用"):
         register(w, w.rep1, "乙公司")
