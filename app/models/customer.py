@@ -175,6 +175,9 @@ class Customer(TrackedMixin, SoftDeleteMixin, Base):
     # latest follow-up, visit, deal, sample request or complaint handled, and its kind.
     last_sales_action_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_sales_action_kind: Mapped[str | None] = mapped_column(String(20))
+    # 核对 (4.3.2): the sales admin checked the registration against what the rep reported.
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     is_in_pool: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     # 保护: exempt from the automatic return to the pool (规则 4).
     is_protected: Mapped[bool] = mapped_column(

@@ -24,6 +24,7 @@ CAN_IMPORT_OWNER_COLUMN = (Role.SALES_ADMIN, Role.ADMIN, Role.MANAGER)
 CAN_DELETE_CUSTOMERS = (Role.SALES_ADMIN, Role.ADMIN, Role.MANAGER)  # and restore: recycle bin
 CAN_TRANSFER_CUSTOMERS = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)  # 转移 and 分配
 CAN_APPROVE_CHANGE_REQUESTS = (Role.SALES_ADMIN, Role.ADMIN)  # 规则 9
+CAN_VERIFY_REGISTRATIONS = (Role.SALES_ADMIN, Role.ADMIN)  # 核对 new registrations (4.3.2)
 
 # --- 查阅授权 -------------------------------------------------------------------------
 CAN_REQUEST_GRANTS = (Role.SALES_REP, Role.MANAGER)  # the others see by role, not by grant

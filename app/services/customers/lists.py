@@ -23,6 +23,7 @@ from app.services.customers import ownership
 from app.services.customers.grants import log_output
 from app.services.customers.idle_clock import days_until_pool
 from app.services.customers.recycle_bin import delete_customer, restore_customer
+from app.services.customers.registration import verify_registrations
 from app.services.customers.search import CUSTOMER_SEARCH_HINT, customer_search
 from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource
 
@@ -88,6 +89,9 @@ def _columns() -> list[Column]:
                kind="datetime", width=125),
         Column("last_sales_action_kind", "动作类别", Customer.last_sales_action_kind,
                labels=SALES_ACTIONS, groupable=True, filterable=True, width=70),
+        Column("verified", "核对", Customer.verified_at.is_not(None),
+               labels={True: "已核对", False: "待核对"}, groupable=True, filterable=True,
+               width=60, sort_expr=Customer.verified_at),
         Column("days_to_pool", "距回收公海(天)", days_until_pool(_CODES["grade"].code),
                kind="int", width=100),
         Column("capital_amount", "注册资金(元)", Customer.capital_amount, kind="money",
@@ -271,9 +275,17 @@ def customers_source(extra_defs: Sequence[ExtraFieldRow] = ()) -> ListSource:
                 _set_code("coop_status_id", "coop_status"),
                 param=("value", "合作状态：", _code_choices("coop_status")),
             ),
+            BatchAction("verify", "核对登记（确认无误）", _verify),
             BatchAction("delete", "删除（移入回收站）", _delete, destructive=True, versioned=True),
         ],
     )
+
+
+def _verify(uow: UnitOfWork, ids, **_params) -> BatchResult:
+    """核对 (4.3.2): rows already checked, or out of reach, are skipped."""
+    ids = list(ids)
+    done = verify_registrations(uow, ids)
+    return BatchResult(done, [(0, "已核对过或不在您的范围")] * (len(ids) - done))
 
 
 # --- the recycle bin (客户回收站) -----------------------------------------------------------

@@ -13,8 +13,10 @@ from dataclasses import asdict
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from app.models import Role, User
+from app.models import Customer, Role, User
 from app.services.access import roles
+from app.services.access.visibility import customer_scope
+from app.services.core import clock
 from app.services.core.errors import ConflictError, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
 from app.services.customers._internal import (
@@ -121,3 +123,26 @@ def owner_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
         elif actor.role not in roles.REGISTERS_FOR_ANY_OWNER:
             return []
         return list(uow.session.execute(q.order_by(User.full_name)).tuples())
+
+
+VERIFY_WITHIN_DAYS = 7  # a registration not checked in a week is a reminder
+
+
+def verify_registrations(uow: UnitOfWork, customer_ids) -> int:
+    """核对 (4.3.2): the sales admin confirms new registrations against what the reps
+    reported; a registration already checked is left as it was. Returns how many."""
+    actor = uow.actor
+    if actor is None or actor.role not in roles.CAN_VERIFY_REGISTRATIONS:
+        raise PermissionDenied("只有销售内勤或系统管理员可以核对客户登记。")
+    ids = list(customer_ids)
+    with uow:
+        rows = uow.session.scalars(
+            select(Customer).where(
+                Customer.id.in_(ids), Customer.verified_at.is_(None), customer_scope(actor)
+            )
+        ).all()
+        now = clock.now()
+        for c in rows:
+            c.verified_at, c.verified_by_id = now, actor.id
+        uow.commit()
+        return len(rows)

@@ -4,10 +4,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from app.models import AccessGrant, ChangeRequest, Customer, Role, User
 from app.services.access import roles
+from app.services.core import clock
+from app.services.customers.registration import VERIFY_WITHIN_DAYS
 from app.services.reminders.engine import Reminder, Severity, Target, provider
 
 
@@ -29,6 +33,30 @@ def pending_change_requests(uow):
             at,
             Severity.WARNING,
             Target("change_request", rid),
+        )
+
+
+@provider("registration_check", "新登记待核对")
+def registrations_to_verify(uow):
+    """4.3.2: the sales admin checks each registration; after a week unchecked, a reminder."""
+    if uow.actor.role not in roles.CAN_VERIFY_REGISTRATIONS:
+        return
+    late = clock.now() - timedelta(days=VERIFY_WITHIN_DAYS)
+    q = (
+        select(Customer.id, Customer.name, Customer.created_at, User.full_name)
+        .outerjoin(User, User.id == Customer.registered_by_id)
+        .where(Customer.verified_at.is_(None), Customer.created_at <= late)
+        .order_by(Customer.created_at)
+        .limit(200)
+    )
+    for cid, name, at, by in uow.session.execute(q):
+        yield Reminder(
+            "registration_check",
+            f"客户“{name}”登记已超过 {VERIFY_WITHIN_DAYS} 天，尚未核对",
+            at + timedelta(days=VERIFY_WITHIN_DAYS),
+            Severity.WARNING,
+            Target("customer", cid),
+            detail=f"登记人：{by or '—'}；在客户列表中选中后用“批量操作 → 核对登记”。",
         )
 
 

@@ -275,3 +275,34 @@ def test_a_form_is_checked_as_a_whole(world):
     fields = [e.field for e in caught.value.every]
     assert fields[0] == caught.value.field == "name"
     assert set(fields) >= {"name", "email", "phone", "source_id", "age"}
+
+
+def test_the_sales_admin_checks_each_registration(world, fake_clock):
+    """核对 (4.3.2): new registrations wait in 待核对; after a week unchecked they are a
+    reminder for the sales admin; checking them (a batch on the list) ends it."""
+    from app.services.customers.lists import customers_source
+    from app.services.customers.registration import verify_registrations
+    from app.services.lists import query as list_query
+    from app.services.lists.spec import ListQuery
+    from app.services.reminders import registry as reminders
+
+    w = world
+    cid = register(w, w.rep1).customer_id
+
+    def checking(actor):
+        items = reminders.collect(UnitOfWork(w.db, actor)).items
+        return [r.target.record_id for r in items if r.kind == "registration_check"]
+
+    src = customers_source()
+    q = ListQuery(filters=(("verified", (False,)),))
+    assert list(list_query.fetch_ids(UnitOfWork(w.db, w.sales_admin), src, q)) == [cid]
+    assert checking(w.sales_admin) == []  # within the week
+    fake_clock.advance(days=7, hours=1)
+    assert checking(w.sales_admin) == [cid] and checking(w.rep1) == []
+    with pytest.raises(PermissionDenied):
+        verify_registrations(UnitOfWork(w.db, w.rep1), [cid])
+    verify = next(a for a in src.batch_actions if a.key == "verify")
+    assert verify.run(UnitOfWork(w.db, w.sales_admin), [cid]).done == 1
+    assert verify.run(UnitOfWork(w.db, w.sales_admin), [cid]).done == 0  # already checked
+    assert checking(w.sales_admin) == []
+    assert list(list_query.fetch_ids(UnitOfWork(w.db, w.sales_admin), src, q)) == []
