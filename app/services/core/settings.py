@@ -40,7 +40,7 @@ SPECS = {
         SettingSpec("security.password_min_length", "密码最短长度", 8, 6, 64),
         # Customer archive (issue 3)
         SettingSpec("customers.number_pattern", "客户编号格式", "KH{yyyy}{seq:05}"),
-        SettingSpec("customers.change_approval", "销售人员修改关键信息需内勤审批", 0, 0, 1),
+        SettingSpec("customers.change_approval", "销售人员修改关键信息需内勤审批", 1, 0, 1),
         SettingSpec(
             "customers.late_registration_hours", "首次接触后几小时内须登记", 24, 1, 24 * 30
         ),

@@ -298,16 +298,10 @@ def changed_fields(before: dict, after_cols: dict, current: Customer) -> list[st
     return changed
 
 
-def apply_changes(uow: UnitOfWork, c: Customer, changes: dict) -> list[str]:
-    """Validate the merged values, write changed columns, refresh keys. Returns fields."""
-    before = form_values(c)
-    merged = {**before, **changes}
-    cols = validate_customer(uow, merged, c)
-    changed = changed_fields(before, cols, c)
-    if not changed:
-        return []
-    personal = is_personal(uow, cols["type_id"])
-    keys = keys_of(cols, personal)
+def check_duplicates(uow: UnitOfWork, c: Customer, cols: dict):
+    """DuplicateFound when the edited values would make the customer another's double
+    (keys a 公司特别指派 let through once stay allowed). Returns (keys, old keys, kept)."""
+    keys = keys_of(cols, is_personal(uow, cols["type_id"]))
     old = list(uow.session.scalars(select(CustomerKey).where(CustomerKey.customer_id == c.id)))
     kept_overrides = {(k.kind, k.value) for k in old if k.overridden}
     hits = [
@@ -317,6 +311,18 @@ def apply_changes(uow: UnitOfWork, c: Customer, changes: dict) -> list[str]:
     ]
     if hits:
         raise DuplicateFound(hits)
+    return keys, old, kept_overrides
+
+
+def apply_changes(uow: UnitOfWork, c: Customer, changes: dict) -> list[str]:
+    """Validate the merged values, write changed columns, refresh keys. Returns fields."""
+    before = form_values(c)
+    merged = {**before, **changes}
+    cols = validate_customer(uow, merged, c)
+    changed = changed_fields(before, cols, c)
+    if not changed:
+        return []
+    keys, old, kept_overrides = check_duplicates(uow, c, cols)
     for name in EDITABLE:
         if name == "capital":
             c.capital_amount, c.capital_unit, c.capital_text = (

@@ -18,7 +18,12 @@ from app.services.access._internal import visible_customer
 from app.services.core import clock, settings
 from app.services.core.errors import ConflictError, PermissionDenied, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
-from app.services.customers._internal import apply_changes, can_edit, changed_fields
+from app.services.customers._internal import (
+    apply_changes,
+    can_edit,
+    changed_fields,
+    check_duplicates,
+)
 from app.services.customers.duplicates import (
     DuplicateFound,
     DuplicateHit,
@@ -77,6 +82,8 @@ def update_customer(
                 for name in changed_fields(before, cols, c):
                     if name in KEY_FIELDS:
                         held[name] = [jsonable(before[name]), jsonable(changes[name])]
+                if held:  # a request that could never be applied is refused now
+                    check_duplicates(uow, c, cols)
             direct = {k: v for k, v in changes.items() if k not in held}
             applied = apply_changes(uow, c, direct) if direct else []
             request_id = None

@@ -34,6 +34,8 @@ def card(w, actor, cid):
 
 def test_update_with_optimistic_locking_and_keys(world):
     w = world
+    # The office lets reps change key fields directly (change approval switched off).
+    settings.update_settings(UnitOfWork(w.db, w.admin), {"customers.change_approval": 0})
     cid = register(w, w.rep1, phone="0951-5012345").customer_id
     v = card(w, w.rep1, cid).version
     res = update_customer(
@@ -333,3 +335,18 @@ def test_reminders_for_pending_requests(world, fake_clock):
     update_customer(w.uow(w.rep1), cid, card(w, w.rep1, cid).version, {"name": "新名字公司"})
     items = reminders.collect(w.uow(w.sales_admin)).items
     assert any(r.kind == "customer_change_request" and "新名字" not in r.title for r in items)
+
+
+def test_key_changes_go_to_the_sales_admin_by_default(world):
+    """4.2.4 客户信息如有更改由销售员通知销售内勤更新: approval is on unless the office turns
+    it off; a change that would make a duplicate is refused at once, not at approval."""
+    w = world
+    register(w, w.rep1)
+    cid = register(w, w.rep1, "银川新华百货").customer_id
+    res = update_customer(w.uow(w.rep1), cid, card(w, w.rep1, cid).version,
+                          {"name": "银川新华百货股份有限公司", "remarks": "改名"})  # fmt: skip
+    assert res.applied == ["remarks"] and res.pending == ["name"] and res.change_request_id
+    other = register(w, w.rep1, "石嘴山煤业").customer_id
+    with pytest.raises(DuplicateFound):
+        update_customer(w.uow(w.rep1), other, card(w, w.rep1, other).version,
+                        {"name": "宁夏红枸杞产业集团"})  # fmt: skip
