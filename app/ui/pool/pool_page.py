@@ -35,11 +35,11 @@ class PoolPage(QWidget):
         self.list.data_changed.connect(self.customers_changed)
         role = ctx.actor.role
         self.preview_button = QPushButton("回收预演…")
-        self.preview_button.setToolTip("查看哪些客户即将因长期未跟进被回收公海")
+        self.preview_button.setToolTip("查看哪些客户即将因长期无销售动作被回收公海")
         self.preview_button.clicked.connect(self.preview)
         self.preview_button.setVisible(role in roles.CAN_PREVIEW_POOL_RETURNS)
         self.sweep_button = QPushButton("立即回收超期客户")
-        self.sweep_button.setToolTip("把所有超过未跟进期限的客户移入公海（保护客户除外）")
+        self.sweep_button.setToolTip("把所有超过期限无销售动作的客户移入公海（保护客户除外）")
         self.sweep_button.clicked.connect(self.sweep)
         self.sweep_button.setVisible(role in roles.CAN_SWEEP_POOL)
         top = QHBoxLayout()
@@ -52,7 +52,7 @@ class PoolPage(QWidget):
         column.addLayout(top)
         column.addWidget(self.list)
         self.list.set_empty_hint(
-            "公海中暂无客户。长期未跟进的客户会回到这里，供销售人员领取。",
+            "公海中暂无客户。长期无销售动作的客户会回到这里，供销售人员领取。",
             [("回收预演…", self.preview)] if role in roles.CAN_PREVIEW_POOL_RETURNS else [],
         )
 
@@ -111,10 +111,10 @@ class PoolPage(QWidget):
             show_service_error(self, err, "回收失败")
             return
         if not due:
-            QMessageBox.information(self, "立即回收", "目前没有超过未跟进期限的客户。")
+            QMessageBox.information(self, "立即回收", "目前没有超过期限无销售动作的客户。")
             return
         if not confirm(
-            self, "立即回收", f"有 {len(due)} 个客户已超过未跟进期限，确定立即回收公海吗？"
+            self, "立即回收", f"有 {len(due)} 个客户已超过期限无销售动作，确定立即回收公海吗？"
         ):
             return
         try:

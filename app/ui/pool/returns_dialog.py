@@ -38,8 +38,8 @@ COLUMNS = [  # label, width, value
     ("客户名称", 210, lambda r: r.name),
     ("等级", 45, lambda r: r.grade or "—"),
     ("归属销售", 75, lambda r: r.owner_name),
-    ("最近跟进/归属", 110, lambda r: f"{r.last_activity:%Y-%m-%d}"),
-    ("未跟进上限", 80, lambda r: f"{r.idle_limit_days} 天"),
+    ("最近销售动作/归属", 130, lambda r: f"{r.last_activity:%Y-%m-%d}"),
+    ("回收天数", 80, lambda r: f"{r.idle_limit_days} 天"),
     ("回收日期", 95, lambda r: f"{r.returns_on:%Y-%m-%d}"),
     ("状态", 180, _status),
 ]
@@ -54,7 +54,7 @@ class ReturnsPreviewDialog(FittedDialog):
         self.resize(960, 480)
         intro = message_label(
             HINT_COLOR,
-            "超过规定天数未跟进的客户将被回收公海（保护客户除外）。"
+            "超过规定天数没有任何销售动作（跟进、回访、成交、寄样、处理投诉）的客户将被回收公海（保护客户除外）。"
             "此处只预演，不会移动任何客户；及时跟进即可避免回收。",
             hidden=False,
         )
