@@ -361,8 +361,14 @@ class MainWindow(QMainWindow):
 
     def logout(self) -> None:
         self._logging_out = True
-        self.close()
+        if not self.close():  # an unsaved edit the user went back to
+            self._logging_out = False
+            return
         self.logout_requested.emit()
+
+    def _may_leave(self) -> bool:
+        """Before logout or exit: a module holding unsaved text (日常记事) asks first."""
+        return all(page.may_leave() for _item, page in self.modules if hasattr(page, "may_leave"))
 
     # --- persistence --------------------------------------------------------
 
@@ -376,6 +382,9 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event) -> None:
+        if not self._may_leave():
+            event.ignore()
+            return
         self.sweeper.stop()
         stored = prefs.ui_settings()
         stored.setValue(prefs.MAIN_GEOMETRY, self.saveGeometry())

@@ -313,3 +313,27 @@ def test_the_number_pattern_shows_a_live_example(qtbot, admin_ctx, fake_clock):
     assert "{seq:05} 五位流水号" in page.number_example.text()
     spin = page.editors["class.threshold_A"]
     assert spin.isGroupSeparatorShown() and spin.text() == "1,000,000"
+
+
+def test_logging_out_with_an_unsaved_note_asks_first(qtbot, admin_ctx, monkeypatch):
+    from app.ui.work.work_page import WorkPage
+
+    window = make_window(qtbot, admin_ctx)
+    work = next(page for _item, page in window.modules if isinstance(page, WorkPage))
+    work.setCurrentWidget(work.notes)
+    work.notes.new_note()
+    work.notes.content.setPlainText("下午给王总回电话")
+    answers, asked = [QMessageBox.StandardButton.Cancel], []
+
+    def question(_parent, title, *args, **kwargs):
+        asked.append(title)
+        return answers.pop(0) if answers else QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    out = []
+    window.logout_requested.connect(lambda: out.append(True))
+    window.logout()
+    assert asked == ["日常记事"] and window.isVisible() and out == []  # back to the note
+    assert work.notes.content.toPlainText() == "下午给王总回电话"
+    window.logout()  # 不保存
+    assert not window.isVisible() and out == [True]

@@ -111,7 +111,7 @@ class NotesTab(QWidget):
         self.errors.show(err)
 
     def new_note(self, on=None) -> None:
-        if not self._leave_ok():
+        if not self.leave_ok():
             return
         self._busy = True
         self.list.table.clearSelection()
@@ -129,7 +129,7 @@ class NotesTab(QWidget):
         day = self.note_date.date().toPython()
         return (day, title, content) != (self.note.note_date, self.note.title, self.note.content)
 
-    def _leave_ok(self) -> bool:
+    def leave_ok(self) -> bool:
         """Before the editor shows something else: save, discard or stay (nothing lost)."""
         if not self.is_dirty():
             return True
@@ -147,7 +147,7 @@ class NotesTab(QWidget):
         if self._busy or len(ids) != 1 or (self.note is not None and ids[0] == self.note.id):
             return
         target = ids[0]
-        if not self._leave_ok():
+        if not self.leave_ok():
             self._busy = True  # stay on the note being edited
             if self.note is None or not self.list.select_id(self.note.id):
                 self.list.table.clearSelection()
@@ -167,7 +167,7 @@ class NotesTab(QWidget):
         """Show a note from elsewhere (the calendar): unsaved edits are asked about first."""
         if self.note is not None and self.note.id == note_id:
             return True
-        if not self._leave_ok():
+        if not self.leave_ok():
             return False
         return self.select_note(note_id)
 

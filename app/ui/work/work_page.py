@@ -39,6 +39,10 @@ class WorkPage(QTabWidget):
         self.plans.open_target.connect(self.open_target)
         self.currentChanged.connect(self._tab_changed)
 
+    def may_leave(self) -> bool:
+        """Logging out with an unsaved 日常记事: save, discard or stay."""
+        return self.notes.leave_ok()
+
     def reload(self) -> None:
         self.plans.reload()
         self.calendar.reload()
