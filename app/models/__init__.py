@@ -63,3 +63,13 @@ __all__ += [
 from app.models.attachment import CustomerAttachment  # noqa: E402
 
 __all__ += ["CustomerAttachment"]
+
+# 合并客户 (issue 20).
+from app.models.merge import (  # noqa: E402
+    CustomerMerge,
+    DuplicateDismissal,
+    DuplicatePair,
+    MergeProposal,
+)
+
+__all__ += ["CustomerMerge", "DuplicateDismissal", "DuplicatePair", "MergeProposal"]

@@ -205,6 +205,9 @@ class Customer(TrackedMixin, SoftDeleteMixin, Base):
     hobbies: Mapped[str] = mapped_column(String(200), nullable=False, default="")
 
     extra: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)  # 自定义字段
+    # 合并客户: a record merged into another is soft-deleted and points at the one kept,
+    # so an old link or an exported number still leads somewhere (issue 20).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
 
 
 class CustomerKey(Base):

@@ -84,3 +84,66 @@ def grant_read_access(world: World, actor: Actor, customer_id: int) -> int:
     gid = grants.request_grant(world.uow(actor), "协助跟进", until, customer_id=customer_id)
     grants.decide_grant(world.uow(world.chairman), gid, True)
     return gid
+
+
+def records_of_every_kind(
+    w, cid, owner, *, with_review: bool, note_title: str = "拜访要点"
+) -> dict:
+    """One record of each kind for customer `cid`, made by its owner `owner`: a follow-up,
+    a delivered deal (with its 交付后回访 task), an attachment, a visit plan, record and
+    report, a complaint, a sample request, a daily note, and optionally a review."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app.models import Contact, CustomerReview, WorkPlan
+    from app.services.core import clock
+    from app.services.customers import attachments, followups
+    from app.services.customers.followups import DealForm, FollowUpForm
+    from app.services.service_desk import complaints, samples
+    from app.services.service_desk.complaints import ComplaintForm
+    from app.services.visits import workflow as visits
+    from app.services.visits.workflow import PlanForm, RecordForm
+    from app.services.work import notes
+    from app.services.work.notes import NoteForm
+
+    u = lambda: UnitOfWork(w.db, owner)  # noqa: E731
+    now, today = clock.now(), clock.now().date()
+    with UnitOfWork(w.db, w.admin) as uow:
+        channel = code_tables.find_item(uow, "feedback_channel", "1")
+        category = code_tables.find_item(uow, "complaint_type", "01")
+    ids = {"customer": cid, "today": today, "now": now}
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        ids["contact"] = uow.session.scalar(select(Contact.id).where(Contact.customer_id == cid))
+    ids["follow_up"] = followups.add_follow_up(u(), cid, FollowUpForm(content="电话沟通"))
+    ids["deal"] = followups.add_deal(u(), cid, DealForm(product="枸杞原浆", amount="5000"))
+    followups.mark_delivered(u(), ids["deal"], 1)  # 交付后回访 tasks for the owner
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        ids["work_plan"] = uow.session.scalar(
+            select(WorkPlan.id).where(WorkPlan.customer_id == cid).order_by(WorkPlan.id)
+        )
+    ids["attachment"] = attachments.add_attachment(u(), cid, "报价单.pdf", b"%PDF-1.4")
+    ids["visit_plan"] = visits.create_plan(
+        u(), PlanForm(cid, today, today + timedelta(days=5), purpose="了解使用情况")
+    )
+    ids["visit_record"] = visits.add_record(
+        u(), ids["visit_plan"], RecordForm(visited_at=now, needs="增加采购")
+    )
+    ids["visit_report"] = visits.create_report(u(), "回访报告", [ids["visit_record"]], "客户满意")
+    ids["complaint"] = complaints.register_complaint(
+        u(), ComplaintForm(customer_id=cid, channel_id=channel, category_id=category,
+                           customer_words="到货有破损", contact_name="马经理"),
+    )  # fmt: skip
+    form = samples.defaults_for(UnitOfWork(w.db, owner, write=False), cid)
+    form.items, form.quantity, form.reason = "样品", "1 箱", "试用"
+    form.address = form.address or "宁夏银川市兴庆区"
+    ids["sample"] = samples.file_request(u(), form)
+    ids["note"] = notes.create_note(u(), NoteForm(title=note_title, content="机密"))
+    if with_review:
+        with UnitOfWork(w.db, w.admin) as uow:
+            review = CustomerReview(customer_id=cid, owner_id=owner.id, deadline=today,
+                                    opened_at=now)  # fmt: skip
+            uow.session.add(review)
+            uow.commit()
+            ids["review"] = review.id
+    return ids

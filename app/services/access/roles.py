@@ -25,6 +25,12 @@ CAN_DELETE_CUSTOMERS = (Role.SALES_ADMIN, Role.ADMIN, Role.MANAGER)  # and resto
 CAN_TRANSFER_CUSTOMERS = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)  # 转移 and 分配
 CAN_APPROVE_CHANGE_REQUESTS = (Role.SALES_ADMIN, Role.ADMIN)  # 规则 9
 CAN_VERIFY_REGISTRATIONS = (Role.SALES_ADMIN, Role.ADMIN)  # 核对 new registrations (4.3.2)
+# 合并客户 (issue 20): find likely duplicates and merge (a manager within the team); two
+# customers of different reps need a manager's (or the admin's) decision on the owner.
+CAN_MERGE_CUSTOMERS = (Role.SALES_ADMIN, Role.MANAGER, Role.ADMIN)
+DECIDES_MERGED_OWNER = (Role.MANAGER, Role.ADMIN)
+CAN_PROPOSE_MERGES = (Role.SALES_REP,)  # to the sales admin's queue (合并申请)
+CAN_UNDO_MERGES = (Role.ADMIN,)  # within 30 days, while neither record changed
 
 # --- 查阅授权 -------------------------------------------------------------------------
 CAN_REQUEST_GRANTS = (Role.SALES_REP, Role.MANAGER)  # the others see by role, not by grant

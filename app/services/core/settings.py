@@ -52,6 +52,11 @@ SPECS = {
             0,
             365,
         ),  # fmt: skip
+        # 疑似重复客户 (issue 20): names at least this similar (after removing place names
+        # and legal forms) are proposed as likely duplicates.
+        SettingSpec(
+            "customers.duplicate_similarity", "疑似重复：名称相似度不低于（%）", 90, 60, 100
+        ),
         SettingSpec("customers.attachment_max_mb", "客户附件单个文件上限（MB）", 20, 1, 200),
         # Public pool (规则 4, issue 5)
         # 二.3 市场总监有权收回，改派: managers (by user name) who may reclaim, reassign and

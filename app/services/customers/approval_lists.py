@@ -11,13 +11,14 @@ from __future__ import annotations
 from sqlalchemy import String, case, cast, func, literal, select
 from sqlalchemy.orm import aliased
 
-from app.models import AccessGrant, ChangeRequest, Customer
+from app.models import AccessGrant, ChangeRequest, Customer, MergeProposal
 from app.models import User as UserModel
 from app.services.access import roles
 from app.services.access.visibility import customer_scope
 from app.services.core.uow import Actor, UnitOfWork, logged_in
 from app.services.customers.grants import STATUS_LABELS
 from app.services.customers.list_columns import customer_column
+from app.services.customers.merge_proposals import in_reach
 from app.services.lists.spec import Column, ListSource, text_search
 
 _Requester = aliased(UserModel, name="requester")
@@ -41,7 +42,20 @@ def _grant_target(actor: Actor):
 
 
 def _queue(
-    key, title, model, base, *, about, after_status=(), decided, decider, note, search, search_hint
+    key,
+    title,
+    model,
+    base,
+    *,
+    about,
+    after_status=(),
+    decided,
+    decider,
+    note,
+    search,
+    search_hint,
+    status_labels=STATUS_LABELS,
+    batch_actions=(),
 ) -> ListSource:
     """An approval queue: who asked when, about what, its status, and who decided how."""
     return ListSource(
@@ -64,7 +78,7 @@ def _queue(
                 "status",
                 "状态",
                 model.status,
-                labels=STATUS_LABELS,
+                labels=status_labels,
                 groupable=True,
                 filterable=True,
                 width=70,
@@ -78,6 +92,7 @@ def _queue(
         search_hint=search_hint,
         default_sort=[("created_at", True)],
         default_date_key="created_at",
+        batch_actions=list(batch_actions),
     )
 
 
@@ -129,4 +144,40 @@ def change_requests_source() -> ListSource:
         decided="处理", decider=("decider", _Decider.full_name),
         note=("note", ChangeRequest.note),
         search=text_search(_Requester.full_name, Customer.name), search_hint="申请人或客户",
+    )  # fmt: skip
+
+
+_Kept, _Removed = aliased(Customer, name="kept"), aliased(Customer, name="removed")
+PROPOSAL_STATUS = {"pending": "待处理", "merged": "已合并", "rejected": "已驳回"}
+
+
+def merge_proposals_source() -> ListSource:
+    """合并申请: a rep sees their own; the sales admin and admin every one, a manager those
+    about the team's customers. Both customers are named (the rep saw both to propose)."""
+
+    def base(uow: UnitOfWork):
+        me = logged_in(uow)
+        stmt = (
+            select(MergeProposal.id)
+            .select_from(MergeProposal)
+            .join(_Kept, _Kept.id == MergeProposal.kept_id)
+            .join(_Removed, _Removed.id == MergeProposal.removed_id)
+            .join(_Requester, _Requester.id == MergeProposal.requester_id)
+            .outerjoin(_Decider, _Decider.id == MergeProposal.decided_by_id)
+        )
+        if me.role in roles.CAN_MERGE_CUSTOMERS:
+            return stmt.where(in_reach(me))
+        return stmt.where(MergeProposal.requester_id == me.id)
+
+    return _queue(
+        "merge_proposals", "合并申请", MergeProposal, base,
+        about=[Column("kept", "保留客户", _Kept.name, sort_expr=_Kept.name_pinyin, width=200),
+               Column("removed", "并入客户", _Removed.name, sort_expr=_Removed.name_pinyin,
+                      width=200),
+               Column("reason", "理由", MergeProposal.reason, width=200)],
+        decided="处理", decider=("decider", _Decider.full_name),
+        note=("note", MergeProposal.note),
+        search=text_search(_Requester.full_name, _Kept.name, _Removed.name, _Kept.number,
+                           _Removed.number),
+        search_hint="申请人、客户名称或编号", status_labels=PROPOSAL_STATUS,
     )  # fmt: skip

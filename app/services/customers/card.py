@@ -20,6 +20,7 @@ from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
 from app.services.customers._internal import can_edit, log_view, user_names
 from app.services.customers.forms import CODE_FIELDS, CustomerForm, form_values
+from app.services.customers.merging import resolve_merged
 from app.services.customers.validation import is_personal
 
 
@@ -92,11 +93,12 @@ class CustomerCard:
 
 
 def get_customer(uow: UnitOfWork, customer_id: int) -> CustomerCard:
-    """The customer card (客户档案). Scoped; a view under a 查阅授权 is logged."""
+    """The customer card (客户档案). Scoped; a view under a 查阅授权 is logged. The id of
+    a record merged into another opens the one it was merged into (an old link)."""
     if uow.actor is None:
         raise PermissionDenied("请先登录。")
     with uow:
-        c = visible_customer(uow, customer_id)
+        c = visible_customer(uow, resolve_merged(uow, customer_id))
         grant_id = grant_for(uow.session, uow.actor, c)
         if grant_id is not None:
             log_view(uow, grant_id, c.id, "view")

@@ -296,7 +296,8 @@ def _recycle_base(uow: UnitOfWork):
         raise PermissionDenied("您无权查看客户回收站。")
     return (
         _base(uow)
-        .where(Customer.deleted_at.is_not(None), edit_scope(uow.actor))
+        .where(Customer.deleted_at.is_not(None), Customer.merged_into_id.is_(None))
+        .where(edit_scope(uow.actor))
         .execution_options(include_deleted=True)
     )
 

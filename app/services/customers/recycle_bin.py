@@ -13,7 +13,7 @@ from app.services.access import roles
 from app.services.access._internal import visible_customer
 from app.services.access.visibility import edit_scope
 from app.services.core import clock
-from app.services.core.errors import ConflictError, NotFound, PermissionDenied
+from app.services.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
 from app.services.customers._internal import CustomerRow, can_edit, rows_of
 
@@ -43,6 +43,10 @@ def restore_customer(uow: UnitOfWork, customer_id: int) -> None:
         )
         if c is None or c.deleted_at is None:
             raise NotFound("回收站中没有该客户，或您无权恢复。")
+        if c.merged_into_id is not None:
+            raise ValidationError(
+                "该客户已合并到另一位客户，不能直接恢复；如需恢复，请系统管理员在合并记录中撤销合并。"
+            )
         c.deleted_at = None
         c.deleted_by_id = None
         uow.commit()
@@ -54,7 +58,8 @@ def list_recycle_bin(uow: UnitOfWork) -> list[CustomerRow]:
     with uow:
         q = (
             select(Customer)
-            .where(Customer.deleted_at.is_not(None), edit_scope(uow.actor))
+            .where(Customer.deleted_at.is_not(None), Customer.merged_into_id.is_(None))
+            .where(edit_scope(uow.actor))
             .order_by(Customer.deleted_at.desc())
             .execution_options(include_deleted=True)
         )

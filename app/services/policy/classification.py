@@ -5,7 +5,6 @@ Every class carries its reason, shown in 《客户分类表》."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -15,51 +14,10 @@ from app.models import CodeItem, Customer, Deal
 from app.services.access import roles
 from app.services.access.visibility import customer_scope, edit_scope
 from app.services.admin import code_tables
-from app.services.core import clock, settings
+from app.services.core import clock
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
-
-GRADES = ("A", "B", "C", "D")
-POOR_FINANCE = ("较差",)
-POOR_CREDIT = ("差", "较差", "D", "C")
-
-
-@dataclass(frozen=True)
-class Proposal:
-    customer_id: int
-    name: str
-    current: str  # "" when unclassified
-    proposed: str
-    total_3y: Decimal
-    reason: str
-
-    @property
-    def changes(self) -> bool:
-        return self.current != self.proposed
-
-
-def classify(
-    total: Decimal, thresholds: dict[str, int], finance: str, credit: str
-) -> tuple[str, str]:
-    """(grade, reason) for one customer; pure, so the rule is tested on its own.
-
-    客户资源(暂行)管理办法 一.2.3: C is the class of ordinary and new customers, so below
-    the B standard a customer is C; D means a serious credit problem and is only ever
-    set by a person with a reason (set_class_d), never by this rule."""
-    grade = next((g for g in ("A", "B") if total >= thresholds[g]), "C")
-    reasons = [f"近三年成交额 {total:,.2f} 元" + (
-        f"，达到 {grade} 类标准 {thresholds[grade]:,} 元" if grade != "C"
-        else "，为一般或新增客户（C 类）")]  # fmt: skip
-    for bad, why in ((finance in POOR_FINANCE, f"财务状况{finance}"),
-                     (credit.strip() in POOR_CREDIT, f"信用等级{credit.strip()}")):  # fmt: skip
-        if bad and grade in ("A", "B"):
-            grade = GRADES[GRADES.index(grade) + 1]
-            reasons.append(f"{why}，降为 {grade} 类")
-    return grade, "；".join(reasons)
-
-
-def _thresholds(uow: UnitOfWork) -> dict[str, int]:
-    return {g: settings.get(uow, f"class.threshold_{g}") for g in ("A", "B")}
+from app.services.customers.classes import GRADES, Proposal, class_thresholds, classify
 
 
 def propose(uow: UnitOfWork, *, only_changes: bool = True) -> list[Proposal]:
@@ -68,7 +26,7 @@ def propose(uow: UnitOfWork, *, only_changes: bool = True) -> list[Proposal]:
         raise PermissionDenied("请先登录。")
     since = clock.now().date() - timedelta(days=3 * 365)
     with uow:
-        thresholds = _thresholds(uow)
+        thresholds = class_thresholds(uow)
         totals = (
             select(Deal.customer_id, func.sum(Deal.amount).label("total"))
             .where(Deal.deal_date >= since)

@@ -52,6 +52,9 @@ RECORD_OF = {
     "include_id": "customer",
     "current_id": "customer",
     "exclude_id": "customer",
+    # 合并客户: both sides the other team's customer (a merge with itself is refused too)
+    "kept_id": "customer",
+    "removed_id": "customer",
 }
 LIST_OF = {
     "customer_ids": "customer",
@@ -100,7 +103,14 @@ PLAIN = {
     "extra": {},
     "keys": [],
     "field": "name",
+    "choices": {},
+    "versions": (1, 1),
+    "proposal_id": None,
+    "merge_id": 1,
+    "pair_ids": [1],
 }
+# Callbacks a background job is given (progress(done, total), cancelled()): left out.
+CALLBACKS = {"progress", "cancelled"}
 
 # Entry points driven by a file, a list source or a login rather than by records: covered
 # by their own tests (named here), and by the list-source enumeration for lists.
@@ -207,6 +217,8 @@ def build_args(ep: EntryPoint, target: dict, secret: str, tmp: Path) -> dict:
                 args[p.name] = _form(hint, target, secret)
             else:
                 raise CannotBuild(p.name)
+        elif p.name in CALLBACKS and p.default is not inspect.Parameter.empty:
+            continue
         elif p.name in PLAIN:
             args[p.name] = PLAIN[p.name]
         elif p.name in SEARCH_PARAMS:

@@ -29,19 +29,11 @@ from app.models import (
     VisitReport,
     WorkPlan,
 )
-from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import ServiceError
 from app.services.core.uow import UnitOfWork
-from app.services.customers import attachments, followups, grants, ownership
-from app.services.customers.followups import DealForm, FollowUpForm
+from app.services.customers import grants, ownership
 from app.services.customers.forms import ContactForm
-from app.services.service_desk import complaints, samples
-from app.services.service_desk.complaints import ComplaintForm
-from app.services.visits import workflow as visits
-from app.services.visits.workflow import PlanForm, RecordForm
-from app.services.work import notes
-from app.services.work.notes import NoteForm
 from tests.services.access.entry_points import (
     NOT_RECORD_DRIVEN,
     CannotBuild,
@@ -50,59 +42,18 @@ from tests.services.access.entry_points import (
     record_of,
     skipped,
 )
-from tests.services.customer_fixtures import fast_passwords, make_world, register
+from tests.services.customer_fixtures import (
+    fast_passwords,
+    make_world,
+    records_of_every_kind,
+    register,
+)
 
 SECRET = "机密客户甲有限公司"
 MOVED = "转走客户乙有限公司"
 MARKERS = (SECRET, MOVED, "机密联系人", "13900001111", "转走联系人", "13900002222")
 RECORD_MODELS = (Contact, FollowUp, Deal, CustomerAttachment, VisitPlan, VisitRecord, Complaint,
                  SampleRequest, WorkPlan, CustomerReview)  # fmt: skip
-
-
-def _customer_records(w, cid, owner, *, with_review: bool) -> dict:
-    """One record of each kind for customer `cid`, made by its owner `owner`."""
-    u = lambda: UnitOfWork(w.db, owner)  # noqa: E731
-    now, today = clock.now(), clock.now().date()
-    with UnitOfWork(w.db, w.admin) as uow:
-        channel = code_tables.find_item(uow, "feedback_channel", "1")
-        category = code_tables.find_item(uow, "complaint_type", "01")
-    ids = {"customer": cid, "today": today, "now": now}
-    with UnitOfWork(w.db, w.admin, write=False) as uow:
-        ids["contact"] = uow.session.scalar(select(Contact.id).where(Contact.customer_id == cid))
-    ids["follow_up"] = followups.add_follow_up(u(), cid, FollowUpForm(content="电话沟通"))
-    ids["deal"] = followups.add_deal(u(), cid, DealForm(product="枸杞原浆", amount="5000"))
-    followups.mark_delivered(u(), ids["deal"], 1)  # 交付后回访 tasks for the owner
-    with UnitOfWork(w.db, w.admin, write=False) as uow:
-        ids["work_plan"] = uow.session.scalar(
-            select(WorkPlan.id).where(WorkPlan.customer_id == cid).order_by(WorkPlan.id)
-        )
-    ids["attachment"] = attachments.add_attachment(u(), cid, "报价单.pdf", b"%PDF-1.4")
-    ids["visit_plan"] = visits.create_plan(
-        u(), PlanForm(cid, today, today + timedelta(days=5), purpose="了解使用情况")
-    )
-    ids["visit_record"] = visits.add_record(
-        u(), ids["visit_plan"], RecordForm(visited_at=now, needs="增加采购")
-    )
-    ids["visit_report"] = visits.create_report(u(), "回访报告", [ids["visit_record"]], "客户满意")
-    ids["complaint"] = complaints.register_complaint(
-        u(), ComplaintForm(customer_id=cid, channel_id=channel, category_id=category,
-                           customer_words="到货有破损", contact_name="马经理"),
-    )  # fmt: skip
-    form = samples.defaults_for(UnitOfWork(w.db, owner, write=False), cid)
-    form.items, form.quantity, form.reason = "样品", "1 箱", "试用"
-    form.address = form.address or "宁夏银川市兴庆区"
-    ids["sample"] = samples.file_request(u(), form)
-    # A daily note is its author's own: only team 2's names the secret customer.
-    title = f"{SECRET}拜访要点" if with_review else "拜访要点"
-    ids["note"] = notes.create_note(u(), NoteForm(title=title, content="机密"))
-    if with_review:
-        with UnitOfWork(w.db, w.admin) as uow:
-            review = CustomerReview(customer_id=cid, owner_id=owner.id, deadline=today,
-                                    opened_at=now)  # fmt: skip
-            uow.session.add(review)
-            uow.commit()
-            ids["review"] = review.id
-    return ids
 
 
 @pytest.fixture
@@ -112,11 +63,11 @@ def world(db, fake_clock, monkeypatch):
     # Always team 2's: rep3's customer with a record of every kind.
     s = register(w, w.rep3, SECRET, contacts=[ContactForm(name="机密联系人", mobile="13900001111",
                                                           is_primary=True)]).customer_id  # fmt: skip
-    w.secret = _customer_records(w, s, w.rep3, with_review=True)
+    w.secret = records_of_every_kind(w, s, w.rep3, with_review=True, note_title=f"{SECRET}拜访要点")
     # Team 1's rep had this one, with records, and lost it to team 2 by a transfer.
     t = register(w, w.rep1, MOVED, contacts=[ContactForm(name="转走联系人", mobile="13900002222",
                                                          is_primary=True)]).customer_id  # fmt: skip
-    w.moved = _customer_records(w, t, w.rep1, with_review=False)
+    w.moved = records_of_every_kind(w, t, w.rep1, with_review=False)
     # Reviews and daily notes are not moved with a customer: aim at team 2's.
     w.moved["review"], w.moved["note"] = w.secret["review"], w.secret["note"]
     ownership.transfer(UnitOfWork(w.db, w.admin), [t], w.rep3.id, "调整到二组")

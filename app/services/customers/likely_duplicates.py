@@ -1,0 +1,241 @@
+"""疑似重复客户 (issue 20): live customers the registration check's keys would call the
+same — the normalised name, any phone (a contact's too), e-mail, website domain — and
+near matches: the same name once a branch suffix (分公司, 办事处 …) is removed, or names
+at least as similar as 系统设置 says. Each pair says why.
+
+Not every pair is compared: names are compared with their neighbours in sorted order
+(forwards and backwards), keys by equality. The search runs on demand, in the
+background, and replaces the stored pairs (DuplicatePair); a pair marked 不是重复 is
+never proposed again. Who sees which pair: duplicate_lists.
+
+UI entry points: find_likely_duplicates(uow, progress, cancelled) -> int,
+dismiss_pairs(uow, pair_ids) -> int."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from rapidfuzz import fuzz
+from sqlalchemy import and_, delete, func, insert, select, true
+from sqlalchemy.sql.elements import ColumnElement, True_
+
+from app.models import Contact, Customer, CustomerKey, DuplicateDismissal, DuplicatePair
+from app.services.access import roles
+from app.services.access.visibility import edit_scope
+from app.services.core import clock, settings
+from app.services.core.errors import PermissionDenied
+from app.services.core.uow import UnitOfWork
+
+# A branch or office of a company registered as a customer of its own.
+BRANCH = re.compile(
+    r"(分公司|子公司|分厂|分店|分部|办事处|营业部|经营部|门市部|销售部|分行|支行|分社|分所|分院)$"
+)
+WINDOW = 6  # neighbours compared in each sorted order
+MAX_GROUP = 25  # a key shared by more is too common to mean one company (e.g. a switchboard)
+MAX_PAIRS = 200_000
+_LABELS = {"name": "名称相同", "phone": "电话相同", "email": "邮箱相同", "domain": "网站相同"}
+
+
+def branch_bases(core: str) -> list[str]:
+    """What a branch's normalised name may belong to: "红枸杞集团银川分公司" →
+    ["红枸杞集团银川", "红枸杞集团", "红枸杞集"] (a place name of two or three characters
+    before the suffix is dropped too). [] for a name that is no branch."""
+    m = BRANCH.search(core)
+    if not m:
+        return []
+    base = core[: m.start()]
+    out = [base] + [base[:-k] for k in (2, 3) if len(base) - k >= 3]
+    return [b for b in out if len(b) >= 2]
+
+
+class PairFinder:
+    """Collects pairs (smaller id first) with their best score and every reason."""
+
+    def __init__(self) -> None:
+        self.pairs: dict[tuple[int, int], tuple[int, list[str]]] = {}
+
+    def add(self, a: int, b: int, score: int, reason: str) -> None:
+        if a == b:
+            return
+        key = (a, b) if a < b else (b, a)
+        best, reasons = self.pairs.get(key, (0, []))
+        if reason not in reasons:
+            reasons.append(reason)
+        self.pairs[key] = (max(best, score), reasons)
+
+    def add_groups(self, groups: Iterable[Iterable[int]], score: int, reason: str) -> None:
+        for ids in groups:
+            ids = sorted(set(ids))
+            if 1 < len(ids) <= MAX_GROUP:
+                for i, a in enumerate(ids):
+                    for b in ids[i + 1 :]:
+                        self.add(a, b, score, reason)
+
+    def add_names(self, names: list[tuple[str, int]], threshold: int) -> None:
+        """Same normalised name, a branch and its company, and similar names."""
+        by_name: dict[str, list[int]] = defaultdict(list)
+        for core, cid in names:
+            by_name[core].append(cid)
+        self.add_groups(by_name.values(), 100, "名称相同")
+        for core, cid in names:
+            for base in branch_bases(core):
+                for other in by_name.get(base, ())[:MAX_GROUP]:
+                    self.add(cid, other, 95, "去掉分支机构后同名")
+        for order in (lambda t: t[0], lambda t: t[0][::-1]):
+            ranked = sorted(names, key=order)
+            for i, (a_name, a) in enumerate(ranked):
+                if len(a_name) < 3:
+                    continue
+                for b_name, b in ranked[i + 1 : i + 1 + WINDOW]:
+                    if a_name == b_name or len(b_name) < 3:
+                        continue
+                    score = fuzz.ratio(a_name, b_name, score_cutoff=threshold)
+                    if score:
+                        self.add(a, b, int(score), f"名称相似 {int(score)}%")
+
+    def rows(self) -> list[dict]:
+        ranked = sorted(self.pairs.items(), key=lambda kv: (-kv[1][0], kv[0]))[:MAX_PAIRS]
+        return [
+            {"a_id": a, "b_id": b, "score": score, "reasons": "；".join(reasons)[:300]}
+            for (a, b), (score, reasons) in ranked
+        ]
+
+
+Progress = Callable[[int, int], None]
+
+
+def find_likely_duplicates(
+    uow: UnitOfWork, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+) -> int:
+    """Search the whole archive and replace the stored pairs. Reads in a read-only
+    transaction (no desk waits meanwhile), writes the result in one short one. Returns
+    how many pairs were found (before scope: each user sees those in their scope)."""
+    if uow.actor is None or uow.actor.role not in roles.CAN_MERGE_CUSTOMERS:
+        raise PermissionDenied("只有销售内勤、销售主管或系统管理员可以查找疑似重复客户。")
+    step = progress or (lambda done, total: None)
+    stop = cancelled or (lambda: False)
+    finder = PairFinder()
+    with uow.separate(write=False) as r:
+        threshold = settings.get(r, "customers.duplicate_similarity")
+        step(0, 5)
+        finder.add_names(list(_name_keys(r)), threshold)
+        step(2, 5)
+        if stop():
+            return 0
+        for kind, groups in _shared_keys(r).items():
+            finder.add_groups(groups, 100, _LABELS[kind])
+        step(3, 5)
+        for a, b in _contact_phones(r):
+            finder.add(a, b, 100, "联系人电话相同")
+        dismissed = set(r.session.execute(select(DuplicateDismissal.a_id, DuplicateDismissal.b_id)))
+    if stop():
+        return 0
+    step(4, 5)
+    rows = [row for row in finder.rows() if (row["a_id"], row["b_id"]) not in dismissed]
+    now = clock.now()
+    with uow.separate(write=True) as w:
+        w.session.execute(delete(DuplicatePair))
+        for start in range(0, len(rows), 1000):
+            chunk = [{**row, "found_at": now} for row in rows[start : start + 1000]]
+            w.session.execute(insert(DuplicatePair), chunk)
+        w.commit()
+    step(5, 5)
+    return len(rows)
+
+
+def _live():
+    return and_(Customer.deleted_at.is_(None))
+
+
+def pair_scope(model, scope: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Both customers of a pair (a_id, b_id) within `scope` (a customer filter)."""
+    if isinstance(scope, True_):
+        return true()
+    inside = select(Customer.id).where(scope)
+    return and_(model.a_id.in_(inside), model.b_id.in_(inside))
+
+
+def _name_keys(uow: UnitOfWork):
+    """(normalised name, customer id) of every live company (a person's name is no key)."""
+    q = (
+        select(CustomerKey.value, CustomerKey.customer_id)
+        .join(Customer, Customer.id == CustomerKey.customer_id)
+        .where(CustomerKey.kind == "name", _live())
+        .execution_options(yield_per=20_000)
+    )
+    return uow.session.execute(q).tuples()
+
+
+def _shared_keys(uow: UnitOfWork) -> dict[str, list[list[int]]]:
+    """Phone, e-mail and domain keys two or more live customers share (a 公司特别指派
+    let the second one through)."""
+    shared = (
+        select(CustomerKey.kind, CustomerKey.value)
+        .join(Customer, Customer.id == CustomerKey.customer_id)
+        .where(CustomerKey.kind != "name", _live())
+        .group_by(CustomerKey.kind, CustomerKey.value)
+        .having(func.count(func.distinct(CustomerKey.customer_id)) > 1)
+        .subquery()
+    )
+    q = (
+        select(CustomerKey.kind, CustomerKey.value, CustomerKey.customer_id)
+        .join(shared, and_(shared.c.kind == CustomerKey.kind, shared.c.value == CustomerKey.value))
+        .join(Customer, Customer.id == CustomerKey.customer_id)
+        .where(_live())
+    )
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for kind, value, cid in uow.session.execute(q):
+        groups[(kind, value)].append(cid)
+    out: dict[str, list[list[int]]] = defaultdict(list)
+    for (kind, _value), ids in groups.items():
+        out[kind].append(ids)
+    return out
+
+
+def _contact_phones(uow: UnitOfWork):
+    """(customer, other customer) where a contact's phone is the other customer's phone:
+    a contact person registered again as a 个人 customer, or a company's two records."""
+    phones: dict[str, list[int]] = defaultdict(list)
+    q = (
+        select(CustomerKey.value, CustomerKey.customer_id)
+        .join(Customer, Customer.id == CustomerKey.customer_id)
+        .where(CustomerKey.kind == "phone", _live())
+        .execution_options(yield_per=20_000)
+    )
+    for value, cid in uow.session.execute(q).tuples():
+        phones[value].append(cid)
+    q = (
+        select(Contact.phone_digits, Contact.customer_id)
+        .join(Customer, Customer.id == Contact.customer_id)
+        .where(Contact.phone_digits != "", Contact.deleted_at.is_(None), _live())
+        .execution_options(yield_per=20_000)
+    )
+    for digits, cid in uow.session.execute(q).tuples():
+        for phone in digits.split():
+            others = phones.get(phone, ())
+            if len(others) <= MAX_GROUP:
+                for other in others:
+                    if other != cid:
+                        yield cid, other
+
+
+def dismiss_pairs(uow: UnitOfWork, pair_ids) -> int:
+    """不是重复: the pairs are checked and never proposed again. Only pairs whose two
+    customers the actor may change. Returns how many were marked."""
+    if uow.actor is None or uow.actor.role not in roles.CAN_MERGE_CUSTOMERS:
+        raise PermissionDenied("只有销售内勤、销售主管或系统管理员可以标记疑似重复客户。")
+    with uow:
+        q = select(DuplicatePair).where(
+            DuplicatePair.id.in_(list(pair_ids)), pair_scope(DuplicatePair, edit_scope(uow.actor))
+        )
+        now, done = clock.now(), 0
+        for pair in uow.session.scalars(q).all():
+            uow.session.add(
+                DuplicateDismissal(a_id=pair.a_id, b_id=pair.b_id, by_id=uow.actor.id, at=now)
+            )
+            uow.session.delete(pair)
+            done += 1
+        uow.commit()
+        return done
