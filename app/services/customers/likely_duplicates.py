@@ -27,6 +27,7 @@ from app.services.access.visibility import edit_scope
 from app.services.core import clock, settings
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
+from app.services.search import customer_names as cn
 
 # A branch or office of a company registered as a customer of its own.
 BRANCH = re.compile(
@@ -38,16 +39,21 @@ MAX_PAIRS = 200_000
 _LABELS = {"name": "名称相同", "phone": "电话相同", "email": "邮箱相同", "domain": "网站相同"}
 
 
-def branch_bases(core: str) -> list[str]:
-    """What a branch's normalised name may belong to: "红枸杞集团银川分公司" →
-    ["红枸杞集团银川", "红枸杞集团", "红枸杞集"] (a place name of two or three characters
-    before the suffix is dropped too). [] for a name that is no branch."""
-    m = BRANCH.search(core)
+def branch_bases(name: str) -> list[str]:
+    """The normalised names a branch's name may belong to: "宁夏红枸杞产业集团银川分公司"
+    → the keys of "宁夏红枸杞产业集团银川" and of it without a two- or three-character
+    place before the suffix ("宁夏红枸杞产业集团", "宁夏红枸杞产业集"). [] for a name
+    that is no branch."""
+    text = cn.half_width(name).strip()
+    m = BRANCH.search(text)
     if not m:
         return []
-    base = core[: m.start()]
-    out = [base] + [base[:-k] for k in (2, 3) if len(base) - k >= 3]
-    return [b for b in out if len(b) >= 2]
+    base = text[: m.start()].rstrip()
+    variants = [base]
+    if not base.endswith(tuple(cn.SUFFIXES)):  # "…有限公司办事处" names its company whole
+        variants += [base[:-k] for k in (2, 3) if len(base) - k >= 3]
+    keys = [cn.name_key(v) for v in variants]
+    return list(dict.fromkeys(k for k in keys if len(k) >= 2))
 
 
 class PairFinder:
@@ -73,22 +79,23 @@ class PairFinder:
                     for b in ids[i + 1 :]:
                         self.add(a, b, score, reason)
 
-    def add_names(self, names: list[tuple[str, int]], threshold: int) -> None:
-        """Same normalised name, a branch and its company, and similar names."""
+    def add_names(self, names: list[tuple[str, int, str]], threshold: int) -> None:
+        """Same normalised name, a branch and its company, and similar names. `names`:
+        (normalised name, customer id, the name as registered)."""
         by_name: dict[str, list[int]] = defaultdict(list)
-        for core, cid in names:
+        for core, cid, _name in names:
             by_name[core].append(cid)
         self.add_groups(by_name.values(), 100, "名称相同")
-        for core, cid in names:
-            for base in branch_bases(core):
+        for _core, cid, name in names:
+            for base in branch_bases(name):
                 for other in by_name.get(base, ())[:MAX_GROUP]:
                     self.add(cid, other, 95, "去掉分支机构后同名")
         for order in (lambda t: t[0], lambda t: t[0][::-1]):
             ranked = sorted(names, key=order)
-            for i, (a_name, a) in enumerate(ranked):
+            for i, (a_name, a, _) in enumerate(ranked):
                 if len(a_name) < 3:
                     continue
-                for b_name, b in ranked[i + 1 : i + 1 + WINDOW]:
+                for b_name, b, _ in ranked[i + 1 : i + 1 + WINDOW]:
                     if a_name == b_name or len(b_name) < 3:
                         continue
                     score = fuzz.ratio(a_name, b_name, score_cutoff=threshold)
@@ -158,9 +165,10 @@ def pair_scope(model, scope: ColumnElement[bool]) -> ColumnElement[bool]:
 
 
 def _name_keys(uow: UnitOfWork):
-    """(normalised name, customer id) of every live company (a person's name is no key)."""
+    """(normalised name, customer id, name) of every live company (a person's name is
+    no key)."""
     q = (
-        select(CustomerKey.value, CustomerKey.customer_id)
+        select(CustomerKey.value, CustomerKey.customer_id, Customer.name)
         .join(Customer, Customer.id == CustomerKey.customer_id)
         .where(CustomerKey.kind == "name", _live())
         .execution_options(yield_per=20_000)
