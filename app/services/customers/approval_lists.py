@@ -164,6 +164,8 @@ def merge_proposals_source() -> ListSource:
             .join(_Removed, _Removed.id == MergeProposal.removed_id)
             .join(_Requester, _Requester.id == MergeProposal.requester_id)
             .outerjoin(_Decider, _Decider.id == MergeProposal.decided_by_id)
+            # A merged proposal's removed customer is in the recycle bin: still named.
+            .execution_options(include_deleted=True)
         )
         if me.role in roles.CAN_MERGE_CUSTOMERS:
             return stmt.where(in_reach(me))

@@ -9,7 +9,7 @@ background, and replaces the stored pairs (DuplicatePair); a pair marked 不是�
 never proposed again. Who sees which pair: duplicate_lists.
 
 UI entry points: find_likely_duplicates(uow, progress, cancelled) -> int,
-dismiss_pairs(uow, pair_ids) -> int."""
+dismiss_pairs(uow, pair_ids) -> int, pair_customers(uow, pair_id) -> (id, id)."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ from sqlalchemy.sql.elements import ColumnElement, True_
 
 from app.models import Contact, Customer, CustomerKey, DuplicateDismissal, DuplicatePair
 from app.services.access import roles
-from app.services.access.visibility import edit_scope
+from app.services.access.visibility import customer_scope, edit_scope
 from app.services.core import clock, settings
-from app.services.core.errors import PermissionDenied
+from app.services.core.errors import NotFound, PermissionDenied
 from app.services.core.uow import UnitOfWork
 from app.services.search import customer_names as cn
 
@@ -247,3 +247,18 @@ def dismiss_pairs(uow: UnitOfWork, pair_ids) -> int:
             done += 1
         uow.commit()
         return done
+
+
+def pair_customers(uow: UnitOfWork, pair_id: int) -> tuple[int, int]:
+    """The two customers of a listed pair (for 合并…), if the actor may see both."""
+    if uow.actor is None or uow.actor.role not in roles.CAN_MERGE_CUSTOMERS:
+        raise PermissionDenied("只有销售内勤、销售主管或系统管理员可以合并客户。")
+    with uow:
+        row = uow.session.execute(
+            select(DuplicatePair.a_id, DuplicatePair.b_id).where(
+                DuplicatePair.id == pair_id, pair_scope(DuplicatePair, customer_scope(uow.actor))
+            )
+        ).first()
+        if row is None:
+            raise NotFound("这对疑似重复客户已不存在（可能已合并或标记），请刷新列表。")
+        return row[0], row[1]

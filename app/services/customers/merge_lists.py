@@ -15,10 +15,9 @@ from app.models import Customer, CustomerMerge, DuplicatePair
 from app.models import User as UserModel
 from app.services.access import roles
 from app.services.access.visibility import customer_scope
-from app.services.core.errors import PermissionDenied, ServiceError
+from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork, logged_in
 from app.services.customers.likely_duplicates import dismiss_pairs, pair_scope
-from app.services.customers.merging import undo_merge
 from app.services.lists.spec import BatchAction, BatchResult, Column, ListSource, text_search
 
 _A, _B = aliased(Customer, name="cust_a"), aliased(Customer, name="cust_b")
@@ -32,7 +31,7 @@ def _customer_columns(prefix: str, label: str, c, owner) -> list[Column]:
         Column(f"{prefix}_number", f"{label}编号", c.number, width=110),
         Column(f"{prefix}_name", f"{label}名称", c.name, sort_expr=c.name_pinyin, width=200),
         Column(f"{prefix}_owner", f"{label}归属销售", owner.full_name, groupable=True,
-               filterable=True, width=80),
+               filterable=True, width=105),
     ]  # fmt: skip
 
 
@@ -74,18 +73,8 @@ def duplicate_pairs_source() -> ListSource:
         default_sort=[("score", True), ("a_name", False)],
         default_date_key="found_at",
         batch_actions=[BatchAction("dismiss", "标记为不是重复", _dismiss)],
+        open_entity="duplicate_pair",  # a double-click opens 合并客户 for the pair
     )
-
-
-def _undo(uow: UnitOfWork, ids, **_params) -> BatchResult:
-    done, skipped = 0, []
-    for mid in ids:
-        try:
-            undo_merge(uow, mid)
-            done += 1
-        except ServiceError as exc:  # each row's refusal is reported, the others go on
-            skipped.append((mid, exc.message))
-    return BatchResult(done, skipped)
 
 
 def merges_source() -> ListSource:
@@ -133,7 +122,6 @@ def merges_source() -> ListSource:
         search_hint="客户名称或编号",
         default_sort=[("at", True)],
         default_date_key="at",
-        batch_actions=[BatchAction("undo", "撤销合并", _undo, destructive=True)],
     )
 
 

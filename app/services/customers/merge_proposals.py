@@ -3,13 +3,16 @@ the proposal waits in the sales admin's queue (managers see their team's), who m
 (merging.merge with the proposal's id) or rejects it with a note.
 
 UI entry points: propose_merge(uow, kept_id, removed_id, reason) -> int,
-reject_proposal(uow, proposal_id, note) -> None."""
+proposal_detail(uow, proposal_id) -> ProposalRow, reject_proposal(uow, proposal_id, note)."""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, select, true
+from dataclasses import dataclass
 
-from app.models import Customer, MergeProposal
+from sqlalchemy import and_, func, select, true
+from sqlalchemy.orm import aliased
+
+from app.models import Customer, MergeProposal, User
 from app.services.access import roles
 from app.services.access.visibility import customer_scope, edit_scope
 from app.services.core import clock
@@ -53,6 +56,45 @@ def propose_merge(uow: UnitOfWork, kept_id: int, removed_id: int, reason: str) -
         pid = p.id
         uow.commit()
         return pid
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    id: int
+    status: str
+    kept_id: int
+    removed_id: int
+    kept_name: str
+    removed_name: str
+    requester_name: str
+    reason: str
+    note: str
+
+
+def proposal_detail(uow: UnitOfWork, proposal_id: int) -> ProposalRow:
+    """One proposal: its requester's own, or one the actor decides."""
+    if uow.actor is None:
+        raise PermissionDenied("请先登录。")
+    with uow:
+        kept, removed = aliased(Customer), aliased(Customer)
+        q = (
+            select(MergeProposal, kept.name, removed.name, User.full_name)
+            .join(kept, kept.id == MergeProposal.kept_id)
+            .join(removed, removed.id == MergeProposal.removed_id)
+            .join(User, User.id == MergeProposal.requester_id)
+            .where(MergeProposal.id == proposal_id)
+            .execution_options(include_deleted=True)
+        )
+        if uow.actor.role in roles.CAN_MERGE_CUSTOMERS:
+            q = q.where(in_reach(uow.actor))
+        else:
+            q = q.where(MergeProposal.requester_id == uow.actor.id)
+        row = uow.session.execute(q).first()
+        if row is None:
+            raise NotFound("没有这条合并申请，或您无权查看。")
+        p, kept_name, removed_name, requester = row
+        return ProposalRow(p.id, p.status, p.kept_id, p.removed_id, kept_name, removed_name,
+                           requester, p.reason, p.note)  # fmt: skip
 
 
 def reject_proposal(uow: UnitOfWork, proposal_id: int, note: str) -> None:

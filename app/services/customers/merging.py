@@ -74,7 +74,7 @@ MOVED_LABELS = {
     "sample_requests": "寄样申请", "customer_attachments": "附件", "access_grants": "查阅授权",
     "work_plans": "工作计划", "ownership_changes": "归属变更记录",
     "customer_reviews": "客户评审", "change_requests": "信息变更申请",
-    "grant_views": "授权查阅记录", "customer_keys": "查重键",
+    "grant_views": "授权查阅记录",
 }  # fmt: skip
 
 

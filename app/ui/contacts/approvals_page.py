@@ -1,4 +1,4 @@
-"""审批: 查阅授权 and 信息变更审批 on two tabs. Each tab shows what the services return
+"""审批: 查阅授权, 信息变更审批 and 合并申请 on three tabs. Each tab shows what the services return
 for the logged-in user; the services decide who sees and who may decide what."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 
 from app.ui.contacts.change_requests_panel import ChangeRequestsPanel
 from app.ui.contacts.grants_panel import GrantsPanel
+from app.ui.contacts.merge_proposals_panel import MergeProposalsPanel
 from app.ui.context import AppContext
 
 
@@ -20,13 +21,16 @@ class ApprovalsPage(QTabWidget):
         self.changes_panel = ChangeRequestsPanel(ctx)
         self.addTab(self.grants_panel, "查阅授权")
         self.addTab(self.changes_panel, "信息变更审批")
-        self.grants_panel.changed.connect(self.changed)
-        self.changes_panel.changed.connect(self.changed)
+        self.merges_panel = MergeProposalsPanel(ctx)
+        self.addTab(self.merges_panel, "合并申请")
+        for panel in (self.grants_panel, self.changes_panel, self.merges_panel):
+            panel.changed.connect(self.changed)
         self.currentChanged.connect(lambda _i: self.reload())
 
     def reload(self) -> None:
         self.grants_panel.reload()
         self.changes_panel.reload()
+        self.merges_panel.reload()
 
     def showEvent(self, event) -> None:  # noqa: N802
         # Requests arrive from other users at any time: re-read whenever shown.
@@ -34,7 +38,10 @@ class ApprovalsPage(QTabWidget):
         self.reload()
 
     def show_target(self, entity: str, record_id: int) -> bool:
-        """Drill-through from a reminder: "access_grant" or "change_request" and its id."""
-        panel = self.grants_panel if entity == "access_grant" else self.changes_panel
+        """Drill-through from a reminder: "access_grant", "change_request" or
+        "merge_proposal" and its id."""
+        panel = {"access_grant": self.grants_panel, "merge_proposal": self.merges_panel}.get(
+            entity, self.changes_panel
+        )
         self.setCurrentWidget(panel)
         return panel.select_request(record_id)

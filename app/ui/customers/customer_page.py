@@ -1,14 +1,16 @@
-"""客户档案 module page: 客户列表, 通讯录, 跟进记录, 成交记录 and 审批 tabs."""
+"""客户档案 module page: 客户列表, 通讯录, 跟进记录, 成交记录, 审批 and 客户合并 tabs."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
+from app.services.access import roles
 from app.services.customers import followup_lists
 from app.ui.contacts.address_book_page import AddressBookPage
 from app.ui.contacts.approvals_page import ApprovalsPage
 from app.ui.context import AppContext
 from app.ui.customers.list_page import CustomerListPage
+from app.ui.customers.merge_page import MergePage
 from app.ui.customers.records_page import CustomerRecordsPage
 
 
@@ -32,13 +34,20 @@ class CustomerPage(QTabWidget):
             self.addTab(page, page.source.title)
         self.approvals = ApprovalsPage(ctx)
         self.addTab(self.approvals, "审批")
+        self.merge_page = None
+        if ctx.actor.role in (*roles.CAN_MERGE_CUSTOMERS, *roles.CAN_UNDO_MERGES):
+            self.merge_page = MergePage(ctx, company)
+            self.merge_page.merged.connect(lambda _id: self.list_page.list.reload())
+            self.addTab(self.merge_page, "客户合并")
+        self.list_page.merged.connect(lambda _id: self.merge_page and self.merge_page.reload())
+        self.approvals.merges_panel.changed.connect(self.list_page.list.reload)
         self.currentChanged.connect(self._tab_shown)
 
     def _tab_shown(self, index: int) -> None:
         # Follow-ups, deals and contacts are written from the customer card: a tab shows
         # what is there now when it is opened.
         page = self.widget(index)
-        if page in (self.address_book, self.follow_ups, self.deals):
+        if page in (self.address_book, self.follow_ups, self.deals, self.merge_page):
             page.reload()
 
     def _open_record(self, entity: str, record_id: int) -> None:

@@ -21,6 +21,7 @@ from app.ui.customers.card_dialog import CustomerCardDialog
 from app.ui.customers.card_print import make_card_preview
 from app.ui.customers.card_windows import open_card
 from app.ui.customers.import_dialog import ImportDialog
+from app.ui.customers.merge_dialog import MergeDialog, ProposeMergeDialog
 from app.ui.customers.ownership_actions import ReclaimDialog, set_protected
 from app.ui.customers.recycle_bin import RecycleBinDialog
 from app.ui.customers.register_dialog import RegisterDialog
@@ -140,6 +141,15 @@ class CustomerListPage(QWidget):
         protect_menu.addAction("取消保护", lambda: self.protect(False))
         self.protect_button.setFlat(False)
         self.protect_button.setVisible(ctx.actor.role in roles.CAN_PROTECT_CUSTOMERS)
+        may_merge = ctx.actor.role in roles.CAN_MERGE_CUSTOMERS
+        self.merge_button = QPushButton("合并客户…" if may_merge else "申请合并…")
+        self.merge_button.setToolTip(
+            "所选的两个客户是同一家：并排比较后合并为一条，历史记录全部保留"
+            if may_merge
+            else "所选的两个客户是同一家：提交合并申请，由销售内勤核实后合并"
+        )
+        self.merge_button.clicked.connect(self.merge_selected)
+        self.merge_button.setVisible(may_merge or ctx.actor.role in roles.CAN_PROPOSE_MERGES)
         top = QHBoxLayout()
         top.setContentsMargins(6, 6, 6, 0)
         top.addWidget(self.register_button)
@@ -148,6 +158,7 @@ class CustomerListPage(QWidget):
         top.addWidget(self.bin_button)
         top.addWidget(self.reclaim_button)
         top.addWidget(self.protect_button)
+        top.addWidget(self.merge_button)
         top.addStretch()
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -155,6 +166,7 @@ class CustomerListPage(QWidget):
         column.addWidget(self.list)
         self._set_empty_hint()
 
+    merged = Signal(int)  # two customers became one (the kept id): 客户合并 reloads
     go_to_pool = Signal()  # the empty list's 到公海领取: the main window opens the pool
     customers_changed = Signal()  # customers went to the pool: the pool page reloads
 
@@ -244,6 +256,33 @@ class CustomerListPage(QWidget):
             text += f"\n{len(refused)} 个未能{what}：{refused[0]}"
         QMessageBox.information(self, what, text)
         self.list.reload()
+
+    def merge_selected(self) -> MergeDialog | ProposeMergeDialog | None:
+        """合并客户 (or a rep's 申请合并) of the two selected customers; the first stays."""
+        ids = self.list.selected_ids()
+        title = self.merge_button.text().rstrip("…")
+        if len(ids) != 2:
+            QMessageBox.information(self, title, "请在列表中选择两个客户（按住 Ctrl 点选）。")
+            return None
+        if self.ctx.actor.role in roles.CAN_MERGE_CUSTOMERS:
+            dialog = MergeDialog(self.ctx, ids[0], ids[1], self)
+            dialog.accepted.connect(lambda: self._merged(dialog.kept_id))
+        else:
+            try:
+                cards = [get_customer(self.ctx.write_uow(), cid) for cid in ids]
+            except ServiceError as err:
+                show_service_error(self, err, title)
+                return None
+            names = [(c.id, f"{c.number}  {c.form.name}") for c in cards]
+            dialog = ProposeMergeDialog(self.ctx, names, self)
+            dialog.accepted.connect(lambda: QMessageBox.information(
+                self, title, "合并申请已提交，销售内勤核实后会处理。"))  # fmt: skip
+        dialog.open()
+        return dialog
+
+    def _merged(self, kept_id: int) -> None:
+        self.list.reload()
+        self.merged.emit(kept_id)
 
     def recycle_bin(self) -> RecycleBinDialog:
         dialog = RecycleBinDialog(self.ctx, self.company, self)

@@ -108,6 +108,7 @@ PLAIN = {
     "proposal_id": None,
     "merge_id": 1,
     "pair_ids": [1],
+    "pair_id": 1,
 }
 # Callbacks a background job is given (progress(done, total), cancelled()): left out.
 CALLBACKS = {"progress", "cancelled"}
