@@ -28,6 +28,8 @@ TABLE_LABELS = {
     "visit_plans": "回访计划", "visit_plan_visitors": "回访人员", "visit_records": "回访记录",
     "visit_reports": "回访报告", "work_plans": "工作计划", "daily_notes": "日常记事",
     "code_tables": "代码表", "code_items": "代码", "extra_field_defs": "自定义字段",
+    "customer_merges": "客户合并", "merge_proposals": "合并申请",
+    "duplicate_dismissals": "不是重复标记",
 }  # fmt: skip
 
 # Field names in the words the forms use (a table's own words first, then these).
@@ -64,6 +66,11 @@ FIELD_LABELS = {
     "file_name": "文件名", "size": "大小", "outcome": "结果", "statement": "陈述",
     "deadline": "期限", "new_owner_id": "新归属销售", "user_id": "用户",
     "financial_status": "财务状况", "class_reason": "分级理由", "extra": "自定义字段",
+    "merged_into_id": "合并到", "kept_id": "保留客户", "removed_id": "并入客户",
+    "moved": "转移的记录", "changed": "随合并改动", "kept_before": "保留客户合并前资料",
+    "removed_before": "并入客户合并前资料", "kept_version": "保留客户版本",
+    "removed_version": "并入客户版本", "undone_at": "撤销时间", "undone_by_id": "撤销人",
+    "a_id": "客户甲", "b_id": "客户乙",
 }  # fmt: skip
 
 # Stored values a user reads as words, by (table, field); ("*", field) for any table.
@@ -81,6 +88,7 @@ VALUE_LABELS = {
     ("visit_reports", "status"): REPORT_STATUS,
     ("work_plans", "status"): WORK_STATUS,
     ("work_plans", "period"): PERIOD,
+    ("merge_proposals", "status"): {"pending": "待处理", "merged": "已合并", "rejected": "已驳回"},
     ("settings", "key"): {key: spec.label for key, spec in SPECS.items()},
 }
 HIDDEN = {"password_hash"}  # only "已设置" is said

@@ -1,5 +1,5 @@
-"""Reminders from the customer archive: change requests waiting for the sales admin
-(规则 9) and 查阅授权 requests waiting for the chairman. Registered on import
+"""Reminders from the customer archive: change requests and 合并申请 waiting for the
+sales admin (规则 9), registrations to check, and 查阅授权 requests waiting for the chairman. Registered on import
 (app.services.reminders.registry imports this module)."""
 
 from __future__ import annotations
@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
-from app.models import AccessGrant, ChangeRequest, Customer, Role, User
+from app.models import AccessGrant, ChangeRequest, Customer, MergeProposal, Role, User
 from app.services.access import roles
 from app.services.core import clock
+from app.services.customers.merge_proposals import in_reach
 from app.services.customers.registration import VERIFY_WITHIN_DAYS
 from app.services.reminders.engine import Reminder, Severity, Target, provider
 
@@ -33,6 +35,30 @@ def pending_change_requests(uow):
             at,
             Severity.WARNING,
             Target("change_request", rid),
+        )
+
+
+@provider("merge_proposal", "合并申请待处理")
+def pending_merge_proposals(uow):
+    """A rep's 合并申请 waits for the sales admin (a manager: the team's; the admin)."""
+    if uow.actor.role not in roles.CAN_MERGE_CUSTOMERS:
+        return
+    kept, removed = aliased(Customer), aliased(Customer)
+    q = (
+        select(MergeProposal.id, MergeProposal.created_at, kept.name, removed.name,
+               User.full_name)
+        .join(kept, kept.id == MergeProposal.kept_id)
+        .join(removed, removed.id == MergeProposal.removed_id)
+        .join(User, User.id == MergeProposal.requester_id)
+        .where(MergeProposal.status == "pending", in_reach(uow.actor))
+    )  # fmt: skip
+    for pid, at, kept_name, removed_name, rname in uow.session.execute(q):
+        yield Reminder(
+            "merge_proposal",
+            f"{rname} 申请把客户“{removed_name}”并入“{kept_name}”",
+            at,
+            Severity.WARNING,
+            Target("merge_proposal", pid),
         )
 
 

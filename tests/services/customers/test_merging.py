@@ -26,6 +26,7 @@ from app.services.customers.card import get_customer
 from app.services.customers.followups import FollowUpForm
 from app.services.customers.forms import ContactForm
 from app.services.customers.merging import KEPT, OWNER, REMOVED, customer_tables
+from app.services.reminders import registry
 from tests.services.customer_fixtures import (
     NXH,
     fast_passwords,
@@ -229,6 +230,11 @@ def test_a_rep_proposes_and_the_sales_admin_merges_from_the_queue(world):
     with pytest.raises(ValidationError, match="理由"):
         merge_proposals.propose_merge(w.uow(w.rep1), mine, twin, " ")
     pid = merge_proposals.propose_merge(w.uow(w.rep1), mine, twin, "分公司就是总公司")
+    # A reminder for those who decide (the sales admin; the team's manager), not the rep.
+    for actor, sees in ((w.sales_admin, True), (w.manager, True), (w.rep1, False)):
+        items = registry.collect(UnitOfWork(w.db, actor, write=False)).items
+        found = [r for r in items if r.kind == "merge_proposal"]
+        assert bool(found) == sees and all(r.target.record_id == pid for r in found)
     with pytest.raises(ValidationError, match="待处理"):
         merge_proposals.propose_merge(w.uow(w.rep1), twin, mine, "再提一次")
     with pytest.raises(PermissionDenied):
