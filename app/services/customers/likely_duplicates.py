@@ -126,8 +126,12 @@ def find_likely_duplicates(
     finder = PairFinder()
     with uow.separate(write=False) as r:
         threshold = settings.get(r, "customers.duplicate_similarity")
-        step(0, 5)
-        finder.add_names(list(_name_keys(r)), threshold)
+        names = list(_name_keys(r))
+        step(1, 5)
+        if stop():
+            return 0
+        finder.add_names(names, threshold)
+        del names
         step(2, 5)
         if stop():
             return 0
@@ -137,9 +141,9 @@ def find_likely_duplicates(
         for a, b in _contact_phones(r):
             finder.add(a, b, 100, "联系人电话相同")
         dismissed = set(r.session.execute(select(DuplicateDismissal.a_id, DuplicateDismissal.b_id)))
+    step(4, 5)
     if stop():
         return 0
-    step(4, 5)
     rows = [row for row in finder.rows() if (row["a_id"], row["b_id"]) not in dismissed]
     now = clock.now()
     with uow.separate(write=True) as w:

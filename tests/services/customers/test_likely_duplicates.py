@@ -136,3 +136,16 @@ def test_the_threshold_in_settings_and_a_merge_update_the_pairs(world):
     rows = list_query.fetch_ids(UnitOfWork(w.db, w.manager, write=False), merges_source(),
                                 ListQuery())  # fmt: skip
     assert len(rows) == 1
+
+
+def test_a_cancelled_search_keeps_the_last_result(world):
+    w = world
+    likely_duplicates.find_likely_duplicates(UnitOfWork(w.db, w.sales_admin))
+    before = pairs(w, w.sales_admin)
+    steps = []
+    n = likely_duplicates.find_likely_duplicates(
+        UnitOfWork(w.db, w.sales_admin), lambda done, total: steps.append((done, total)),
+        lambda: bool(steps),
+    )  # fmt: skip
+    assert n == 0 and steps == [(1, 5)]
+    assert pairs(w, w.sales_admin) == before

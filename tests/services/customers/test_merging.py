@@ -10,7 +10,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from app.models import Contact, Customer, CustomerMerge, MergeProposal, OwnershipChange
+from app.models import Contact, Customer, CustomerMerge, Deal, MergeProposal, OwnershipChange
 from app.services.admin import code_tables
 from app.services.core import settings
 from app.services.core.errors import (
@@ -130,6 +130,10 @@ def test_merge_moves_every_row_and_recomputes_and_undo_restores(world):
             select(OwnershipChange.kind).where(OwnershipChange.customer_id == w.a)
         ).all()
     assert primaries == 1 and "合并" in kinds
+    # Past deals keep their salesperson (performance attribution stays with the deal).
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        sellers = dict(uow.session.execute(select(Deal.id, Deal.salesperson_id)).all())
+    assert sellers[w.recs_a["deal"]] == w.rep1.id and sellers[w.recs_b["deal"]] == w.rep2.id
     # Old links lead to the kept record; the grant on B now shows A to rep3.
     assert merging.resolve_merged(w.uow(w.admin), w.b) == w.a
     assert get_customer(w.uow(w.rep3), w.a).form.name == NXH
