@@ -46,7 +46,22 @@ def _indexed_where(text: str):
         search_clause(text, **contact_cols),
         fts_candidates(Contact.id, "contacts_fts", text, **contact_cols),
     )
-    return Customer.id.in_(union(by_customer.correlate(None), by_contact.correlate(None)))
+    parts = [by_customer.correlate(None), by_contact.correlate(None)]
+    merged = _merged_number(text)
+    if merged is not None:
+        parts.append(merged)
+    return Customer.id.in_(union(*parts))
+
+
+def _merged_number(text: str):
+    """The customer a record merged away went into, when `text` is that record's number
+    (an old printout or export still leads to the customer, issue 20). Read from the
+    table, not the entity, so that the soft-delete filter does not hide the merged row."""
+    term = text.strip().upper()
+    if len(term) < 4 or " " in term:
+        return None
+    t = Customer.__table__
+    return select(t.c.merged_into_id).where(t.c.number == term, t.c.merged_into_id.is_not(None))
 
 
 def _search_columns():
@@ -94,7 +109,12 @@ def _first_window_where(text: str):
         .offset(0)
         .exists()
     )
-    return or_(search_clause(text, **customer_cols), by_contact_row)
+    merged = _merged_number(text)
+    return or_(
+        search_clause(text, **customer_cols),
+        by_contact_row,
+        *([Customer.id.in_(merged.scalar_subquery())] if merged is not None else []),
+    )
 
 
 def _no_index_finds(text: str) -> bool:

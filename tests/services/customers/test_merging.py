@@ -25,7 +25,10 @@ from app.services.customers import followups, merge_proposals, merging, recycle_
 from app.services.customers.card import get_customer
 from app.services.customers.followups import FollowUpForm
 from app.services.customers.forms import ContactForm
+from app.services.customers.lists import customers_source
 from app.services.customers.merging import KEPT, OWNER, REMOVED, customer_tables
+from app.services.lists import query as list_query
+from app.services.lists.spec import ListQuery
 from app.services.reminders import registry
 from tests.services.customer_fixtures import (
     NXH,
@@ -138,6 +141,12 @@ def test_merge_moves_every_row_and_recomputes_and_undo_restores(world):
     assert merging.resolve_merged(w.uow(w.admin), w.b) == w.a
     assert get_customer(w.uow(w.rep3), w.a).form.name == NXH
     assert get_customer(w.uow(w.admin), w.b).id == w.a
+    # B's number, typed from an old export into the list's search, finds A.
+    src = customers_source()
+    for search in (b0.number, b0.number.lower()):
+        ids = list_query.fetch_ids(UnitOfWork(w.db, w.rep2, write=False), src,
+                                   ListQuery(search=search))  # fmt: skip
+        assert list(ids) == [w.a]
     # The registration check still knows B's name and phone: they are A's keys now.
     with pytest.raises(ServiceError, match="不能重复登记"):
         register(w, w.rep3, BRANCH)
