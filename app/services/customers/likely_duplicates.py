@@ -17,8 +17,10 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from rapidfuzz import fuzz
-from sqlalchemy import and_, delete, func, insert, select, true
+import numpy
+from rapidfuzz import fuzz, process
+from sqlalchemy import and_, delete, insert, select, true
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement, True_
 
 from app.models import Contact, Customer, CustomerKey, DuplicateDismissal, DuplicatePair
@@ -33,9 +35,9 @@ from app.services.search import customer_names as cn
 BRANCH = re.compile(
     r"(分公司|子公司|分厂|分店|分部|办事处|营业部|经营部|门市部|销售部|分行|支行|分社|分所|分院)$"
 )
-WINDOW = 6  # neighbours compared in each sorted order
+WINDOW = 10  # neighbours compared in each sorted order
 MAX_GROUP = 25  # a key shared by more is too common to mean one company (e.g. a switchboard)
-MAX_PAIRS = 200_000
+MAX_PAIRS = 50_000  # more than an office works through before the next search
 _LABELS = {"name": "名称相同", "phone": "电话相同", "email": "邮箱相同", "domain": "网站相同"}
 
 
@@ -90,17 +92,23 @@ class PairFinder:
             for base in branch_bases(name):
                 for other in by_name.get(base, ())[:MAX_GROUP]:
                     self.add(cid, other, 95, "去掉分支机构后同名")
-        for order in (lambda t: t[0], lambda t: t[0][::-1]):
-            ranked = sorted(names, key=order)
-            for i, (a_name, a, _) in enumerate(ranked):
-                if len(a_name) < 3:
-                    continue
-                for b_name, b, _ in ranked[i + 1 : i + 1 + WINDOW]:
-                    if a_name == b_name or len(b_name) < 3:
-                        continue
-                    score = fuzz.ratio(a_name, b_name, score_cutoff=threshold)
-                    if score:
-                        self.add(a, b, int(score), f"名称相似 {int(score)}%")
+        self._similar(names, threshold)
+
+    def _similar(self, names: list[tuple[str, int, str]], threshold: int) -> None:
+        """Names compared with their WINDOW neighbours in sorted order, then in the order
+        of the reversed names (a difference at the start), element-wise in C threads."""
+        keys = [core if len(core) >= 3 else "" for core, _cid, _name in names]
+        for order in (lambda i: keys[i], lambda i: keys[i][::-1]):
+            ranked = sorted(range(len(keys)), key=order)
+            ranked_keys = [keys[i] for i in ranked]
+            for k in range(1, WINDOW + 1):
+                scores = process.cpdist(ranked_keys[:-k], ranked_keys[k:], scorer=fuzz.ratio,
+                                        score_cutoff=threshold, workers=-1)  # fmt: skip
+                for i in numpy.flatnonzero(scores).tolist():
+                    a, b = ranked[i], ranked[i + k]
+                    if keys[a] != keys[b]:  # the same name is paired above
+                        score = int(scores[i])
+                        self.add(names[a][1], names[b][1], score, f"名称相似 {score}%")
 
     def rows(self) -> list[dict]:
         ranked = sorted(self.pairs.items(), key=lambda kv: (-kv[1][0], kv[0]))[:MAX_PAIRS]
@@ -181,22 +189,22 @@ def _name_keys(uow: UnitOfWork):
 
 
 def _shared_keys(uow: UnitOfWork) -> dict[str, list[list[int]]]:
-    """Phone, e-mail and domain keys two or more live customers share (a 公司特别指派
-    let the second one through)."""
-    shared = (
+    """Phone, e-mail and domain keys two or more live customers share. The keys are
+    unique among those not overridden, so each shared key is an overridden one (a
+    公司特别指派 let the second customer through): start from those, few and indexed."""
+    overridden = (
         select(CustomerKey.kind, CustomerKey.value)
-        .join(Customer, Customer.id == CustomerKey.customer_id)
-        .where(CustomerKey.kind != "name", _live())
-        .group_by(CustomerKey.kind, CustomerKey.value)
-        .having(func.count(func.distinct(CustomerKey.customer_id)) > 1)
+        .where(CustomerKey.overridden.is_(True), CustomerKey.kind != "name")
+        .distinct()
         .subquery()
     )
     q = (
         select(CustomerKey.kind, CustomerKey.value, CustomerKey.customer_id)
-        .join(shared, and_(shared.c.kind == CustomerKey.kind, shared.c.value == CustomerKey.value))
+        .join(overridden, and_(overridden.c.kind == CustomerKey.kind,
+                               overridden.c.value == CustomerKey.value))
         .join(Customer, Customer.id == CustomerKey.customer_id)
         .where(_live())
-    )
+    )  # fmt: skip
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for kind, value, cid in uow.session.execute(q):
         groups[(kind, value)].append(cid)
@@ -208,29 +216,37 @@ def _shared_keys(uow: UnitOfWork) -> dict[str, list[list[int]]]:
 
 def _contact_phones(uow: UnitOfWork):
     """(customer, other customer) where a contact's phone is the other customer's phone:
-    a contact person registered again as a 个人 customer, or a company's two records."""
-    phones: dict[str, list[int]] = defaultdict(list)
-    q = (
-        select(CustomerKey.value, CustomerKey.customer_id)
-        .join(Customer, Customer.id == CustomerKey.customer_id)
-        .where(CustomerKey.kind == "phone", _live())
-        .execution_options(yield_per=20_000)
+    a contact person registered again as a 个人 customer, or a company's two records.
+    A contact with one number is matched in SQL through the keys' index; one with
+    several numbers (rare) number by number."""
+    owner = aliased(Customer)
+    key = (
+        select(CustomerKey.customer_id)
+        .join(owner, owner.id == CustomerKey.customer_id)
+        .where(CustomerKey.kind == "phone", owner.deleted_at.is_(None))
     )
-    for value, cid in uow.session.execute(q).tuples():
-        phones[value].append(cid)
-    q = (
+    single = (
+        select(Contact.customer_id, CustomerKey.customer_id)
+        .join(Customer, Customer.id == Contact.customer_id)
+        .join(CustomerKey, and_(CustomerKey.kind == "phone",
+                                CustomerKey.value == Contact.phone_digits))
+        .join(owner, owner.id == CustomerKey.customer_id)
+        .where(Contact.deleted_at.is_(None), _live(), owner.deleted_at.is_(None),
+               Contact.phone_digits != "", Contact.phone_digits.not_like("% %"),
+               CustomerKey.customer_id != Contact.customer_id)
+    )  # fmt: skip
+    yield from uow.session.execute(single).tuples()
+    several = (
         select(Contact.phone_digits, Contact.customer_id)
         .join(Customer, Customer.id == Contact.customer_id)
-        .where(Contact.phone_digits != "", Contact.deleted_at.is_(None), _live())
-        .execution_options(yield_per=20_000)
+        .where(Contact.deleted_at.is_(None), _live(), Contact.phone_digits.like("% %"))
     )
-    for digits, cid in uow.session.execute(q).tuples():
+    for digits, cid in uow.session.execute(several).tuples():
         for phone in digits.split():
-            others = phones.get(phone, ())
-            if len(others) <= MAX_GROUP:
-                for other in others:
-                    if other != cid:
-                        yield cid, other
+            others = uow.session.scalars(key.where(CustomerKey.value == phone).limit(MAX_GROUP))
+            for other in others:
+                if other != cid:
+                    yield cid, other
 
 
 def dismiss_pairs(uow: UnitOfWork, pair_ids) -> int:

@@ -53,7 +53,9 @@ def world(db, fake_clock, monkeypatch):
     w.similar = reg(w.rep1, "宁夏塞上江南枸杞酒业有限公司")
     w.similar2 = reg(w.rep1, "宁夏塞上江南杞酒业有限公司")  # a character missing
     w.person = reg(w.rep1, "马明", type_id=_personal(w), phone="13900001111")
-    contacts.add_contact(w.uow(w.rep2), w.branch, ContactForm(name="马明", mobile="13900001111"))
+    contacts.add_contact(w.uow(w.rep2), w.branch, ContactForm(name="马明", mobile="13900001111",
+                                                              phone="0951-7777777"))  # fmt: skip
+    contacts.add_contact(w.uow(w.rep2), w.branch, ContactForm(name="老马", mobile="13900001111"))
     # Team 2: a pair only those who see team 2 may see.
     w.t2a = reg(w.rep3, "中卫沙坡头旅游有限公司")
     w.t2b = reg(w.rep3, "中卫沙坡头旅游有限公司办事处")
