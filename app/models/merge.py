@@ -19,6 +19,7 @@ class DuplicatePair(Base):
     __table_args__ = (
         Index("uq_duplicate_pairs_pair", "a_id", "b_id", unique=True),
         Index("ix_duplicate_pairs_b", "b_id"),
+        Index("ix_duplicate_pairs_score", "score", "id"),  # the list's order
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -57,6 +57,7 @@ def upgrade() -> None:
     )
     op.create_index("uq_duplicate_pairs_pair", "duplicate_pairs", ["a_id", "b_id"], unique=True)
     op.create_index("ix_duplicate_pairs_b", "duplicate_pairs", ["b_id"])
+    op.create_index("ix_duplicate_pairs_score", "duplicate_pairs", ["score", "id"])
     _pair_table(
         "duplicate_dismissals",
         sa.Column("by_id", sa.Integer(), nullable=True),

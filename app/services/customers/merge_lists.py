@@ -70,7 +70,7 @@ def duplicate_pairs_source() -> ListSource:
         ],  # fmt: skip
         search=text_search(_A.name, _B.name, _A.number, _B.number, DuplicatePair.reasons),
         search_hint="客户名称、编号或匹配原因",
-        default_sort=[("score", True), ("a_name", False)],
+        default_sort=[("score", True)],  # ix_duplicate_pairs_score serves it
         default_date_key="found_at",
         batch_actions=[BatchAction("dismiss", "标记为不是重复", _dismiss)],
         open_entity="duplicate_pair",  # a double-click opens 合并客户 for the pair
