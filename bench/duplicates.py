@@ -169,7 +169,7 @@ def main(argv=None) -> None:
         run(f"sqlite:///{a.sqlite}", a.runs)
     pg = a.pg_url
     if pg is None and (DATA_DIR / "pg-url.txt").exists():
-        pg = (DATA_DIR / "pg-url.txt").read_text().strip()
+        pg = (DATA_DIR / "pg-url.txt").read_text().split()[0]
     if pg:
         run(pg, a.runs)
 
