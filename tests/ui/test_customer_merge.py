@@ -34,11 +34,11 @@ def office(admin_ctx):
     actors["admin"] = admin_ctx.actor
     with UnitOfWork(db, admin_ctx.actor) as uow:
         expo = code_tables.find_item(uow, "source", "04")
-    reg = lambda name, **kw: (
-        register_customer(  # noqa: E731
-            UnitOfWork(db, actors["rep1"]), CustomerForm(name=name, source_id=expo, **kw)
-        ).customer_id
-    )
+
+    def reg(name, **kw):
+        form = CustomerForm(name=name, source_id=expo, **kw)
+        return register_customer(UnitOfWork(db, actors["rep1"]), form).customer_id
+
     ids = {
         "nxh": reg(NXH, phone="0951-5012345", address="银川市兴庆区"),
         "branch": reg(BRANCH, email="yc@nxh.com.cn", address="银川市金凤区"),
