@@ -87,7 +87,7 @@ def test_grant_flow_rep_requests_chairman_approves_rep_sees(qtbot, office):
     assert chair.model.index(0, 2).data() == NXH
     chair.table.selectRow(0)
     assert chair.approve_button.isEnabled()
-    shorter = until - timedelta(days=4)
+    shorter = (until - timedelta(days=4)).replace(second=0, microsecond=0)  # a field holds minutes
 
     def approve(d: DecideGrantDialog):
         d.valid_until.setDateTime(QDateTime(shorter))

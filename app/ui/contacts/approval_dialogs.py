@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime
-from PySide6.QtWidgets import QDateTimeEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.services.customers import change_requests, grants
 from app.services.customers.change_requests import ChangeRequestRow
 from app.services.customers.grants import GrantRow
+from app.ui.common.date_time_edit import DateTimeEdit
 from app.ui.common.form_dialog import FormDialog
 from app.ui.context import AppContext
 
@@ -35,16 +35,14 @@ class DecideGrantDialog(FormDialog):
         self.set_intro(
             f"{grant.requester_name} 申请查阅：{grant_target(grant)}\n理由：{grant.reason}"
         )
-        self.valid_until = QDateTimeEdit(QDateTime(grant.valid_until))
-        self.valid_until.setCalendarPopup(True)
-        self.valid_until.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.valid_until = DateTimeEdit(grant.valid_until)
         if approve:
             self.add_field("valid_until", "授权截止：", self.valid_until)
             self.add_hint("到期后授权自动失效；可以缩短申请的期限。")
         self.note = self.add_line("note", "审批意见：")
 
     def until(self) -> datetime:
-        return self.valid_until.dateTime().toPython()
+        return self.valid_until.value()
 
     def submit(self) -> None:
         grants.decide_grant(

@@ -6,13 +6,12 @@ A change moves the customer's 最近跟进时间 (the service does that); the ta
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
-    QDateTimeEdit,
     QHBoxLayout,
     QWidget,
 )
@@ -21,6 +20,7 @@ from app.services.admin import code_tables
 from app.services.core import clock, settings
 from app.services.customers import followups
 from app.services.customers.followups import FollowUpForm, FollowUpRow
+from app.ui.common.date_time_edit import DateTimeEdit
 from app.ui.common.form_dialog import FIELD_WIDTH, FormDialog
 from app.ui.common.messages import confirm
 from app.ui.common.pinyin_combo import PinyinCombo
@@ -78,10 +78,7 @@ class FollowUpDialog(FormDialog):
     def __init__(self, ctx: AppContext, customer_id: int, row: FollowUpRow | None, parent=None):
         super().__init__(parent, "修改跟进记录" if row else "新增跟进记录", "保存")
         self.ctx, self.customer_id, self.row = ctx, customer_id, row
-        self.at = QDateTimeEdit()
-        self.at.setCalendarPopup(True)
-        self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.at.setDateTime(_qt_datetime(row.at if row else clock.now()))
+        self.at = DateTimeEdit(row.at if row else clock.now())
         self.add_field("at", "跟进时间", self.at)
         self.method = self.add_field(
             "method_id", "跟进方式", method_combo(ctx, _method_id(ctx, row))
@@ -102,7 +99,7 @@ class FollowUpDialog(FormDialog):
 
     def follow_up_form(self) -> FollowUpForm:
         return FollowUpForm(
-            at=self.at.dateTime().toPython().replace(second=0, microsecond=0),
+            at=self.at.value(),
             method_id=self.method.current_id(),
             content=self.content.toPlainText(),
             next_step=self.next_step.text(),
@@ -115,10 +112,6 @@ class FollowUpDialog(FormDialog):
             followups.add_follow_up(self.ctx.write_uow(), self.customer_id, form)
         else:
             followups.update_follow_up(self.ctx.write_uow(), self.row.id, self.row.version, form)
-
-
-def _qt_datetime(value: datetime) -> QDateTime:
-    return QDateTime(QDate(value.date()), QTime(value.hour, value.minute))
 
 
 def _method_id(ctx: AppContext, row: FollowUpRow | None) -> int | None:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import QDateTime
-from PySide6.QtWidgets import QDateTimeEdit
-
 from app.services.access import roles
 from app.services.core import clock
 from app.services.customers import grants
+from app.ui.common.date_time_edit import DateTimeEdit
 from app.ui.common.form_dialog import FormDialog
 from app.ui.context import AppContext
 from app.ui.customers.fields import multiline
@@ -28,9 +26,7 @@ class GrantRequestDialog(FormDialog):
         self.set_intro(f"{about}\n申请提交后由董事长审批，批准后可在截止时间前查阅该客户。")
         self.reason = self.add_field("reason", "申请理由", multiline(70))
         end = clock.now() + timedelta(days=DEFAULT_DAYS)
-        self.valid_until = QDateTimeEdit(QDateTime(end.date(), end.time().replace(microsecond=0)))
-        self.valid_until.setCalendarPopup(True)
-        self.valid_until.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.valid_until = DateTimeEdit(end)
         self.add_field("valid_until", "授权截止", self.valid_until)
         self.grant_id: int | None = None
 
@@ -38,6 +34,6 @@ class GrantRequestDialog(FormDialog):
         self.grant_id = grants.request_grant(
             self.ctx.write_uow(),
             self.reason.toPlainText(),
-            self.valid_until.dateTime().toPython(),
+            self.valid_until.value(),
             customer_id=self.customer_id,
         )

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDate, QDateTime, QTime
-from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit, QPlainTextEdit, QWidget
 
 from app.models.service_desk import COMPLAINT_KIND, SEVERITY
 from app.services.access import roles
@@ -18,6 +18,7 @@ from app.services.core import clock
 from app.services.core.errors import ServiceError
 from app.services.service_desk import complaints
 from app.services.service_desk.complaints import ComplaintDetail, ComplaintForm
+from app.ui.common.date_time_edit import DateTimeEdit
 from app.ui.common.form_dialog import FIELD_WIDTH, FormDialog
 from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.context import AppContext
@@ -53,10 +54,6 @@ def _date_edit(day) -> QDateEdit:
     return edit
 
 
-def _qt_datetime(value: datetime) -> QDateTime:
-    return QDateTime(QDate(value.date()), QTime(value.hour, value.minute))
-
-
 def intro(d: ComplaintDetail) -> str:
     head = f"客户：{d.customer_name}（{d.customer_number}）　{d.kind_label}　{d.status_label}"
     words = d.customer_words if len(d.customer_words) <= 80 else d.customer_words[:80] + "…"
@@ -86,10 +83,7 @@ class ComplaintDialog(FormDialog):
         self.channel = self.add_field(
             "channel_id", "反馈渠道 *", _code_combo(ctx, "feedback_channel", form.channel_id, False)
         )
-        self.received_at = QDateTimeEdit()
-        self.received_at.setCalendarPopup(True)
-        self.received_at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.received_at.setDateTime(_qt_datetime(form.received_at or clock.now()))
+        self.received_at = DateTimeEdit(form.received_at or clock.now())
         self.add_field("received_at", "受理时间", self.received_at)
         self.contact = self.add_line("contact_name", "反映人")
         self.contact.setText(form.contact_name)
@@ -138,7 +132,7 @@ class ComplaintDialog(FormDialog):
         self._setting_due = False
 
     def received(self) -> datetime:
-        return self.received_at.dateTime().toPython().replace(second=0, microsecond=0)
+        return self.received_at.value()
 
     def complaint_form(self) -> ComplaintForm:
         return ComplaintForm(

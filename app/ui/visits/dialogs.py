@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
-    QDateTimeEdit,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -47,6 +46,7 @@ from app.services.visits.workflow import (
     RecordForm,
     ReportDetail,
 )
+from app.ui.common.date_time_edit import DateTimeEdit
 from app.ui.common.form_dialog import FIELD_WIDTH, FormDialog
 from app.ui.common.pinyin_combo import PinyinCombo
 from app.ui.common.style import ERROR_COLOR, set_message
@@ -66,12 +66,8 @@ def date_edit(value: date | None = None) -> QDateEdit:
     return edit
 
 
-def datetime_edit(value: datetime) -> QDateTimeEdit:
-    edit = QDateTimeEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-    edit.setDateTime(QDateTime(QDate(value.date()), QTime(value.hour, value.minute)))
-    return edit
+def datetime_edit(value: datetime) -> DateTimeEdit:
+    return DateTimeEdit(value)
 
 
 def text_box(text: str = "", height: int = 64, width: int = WIDE) -> QPlainTextEdit:
@@ -415,7 +411,7 @@ class AppointDialog(VisitFormDialog):
         self.add_hint("客户约定的日期在计划时间之外时，计划时间随之调整。")
 
     def submit(self) -> None:
-        at = self.at.dateTime().toPython().replace(second=0, microsecond=0)
+        at = self.at.value()
         visits.appoint(
             self.ctx.write_uow(),
             self.plan.id,
@@ -501,7 +497,7 @@ class RecordDialog(VisitFormDialog):
 
     def record_form(self) -> RecordForm:
         return RecordForm(
-            visited_at=self.visited_at.dateTime().toPython().replace(second=0, microsecond=0),
+            visited_at=self.visited_at.value(),
             place=self.place.text(),
             people_met=self.people_met.text(),
             needs=self.needs.toPlainText(),
