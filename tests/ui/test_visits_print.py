@@ -65,7 +65,8 @@ def test_report_form_with_records_review_and_archive(vw, tmp_path):
     chain = full_chain(vw)
     report = visits.report_detail(read(vw, vw.clerk), chain["report"])
     target = tmp_path / "report.pdf"
-    save_pdf(str(target), forms.report_form(report, COMPANY))
+    assert len(report.records) == 1
+    assert save_pdf(str(target), forms.report_form(report, COMPANY)) == 1  # one record, one page
     assert_pdf_has(
         target, "《客户回访报告》", COMPANY, "三月客户回访报告", "客户总体满意，需加快配件供应。",
         "建立配件库存", NXH, "明年增加原浆采购", "配件到货慢", "处理意见", "同意，请售后部跟进配件。",

@@ -208,7 +208,7 @@ def report_form(report: ReportDetail, company: str) -> PaperForm:
             ]
             for i, r in enumerate(report.records, start=1)
         ],
-        [5, 14, 12, 9, 7, 29, 17],
+        [4, 21, 15, 8, 6, 25, 14],  # the customer's name and the time on one line each
         centered=(0, 4),
     )
     review = FieldGrid(
@@ -232,11 +232,12 @@ def report_form(report: ReportDetail, company: str) -> PaperForm:
         head,
         Heading("一、回访记录汇总"),
         records,
-        TextBox("主要结论", report.conclusions, min_lines=5),
-        TextBox("改进建议", report.suggestions, min_lines=3),
+        # Room to write by hand, small enough that a one-record report is one page.
+        TextBox("主要结论", report.conclusions, min_lines=3),
+        TextBox("改进建议", report.suggestions, min_lines=2),
         Heading("二、主管领导审阅"),
         review,
-        TextBox("处理意见", report.review_comments, min_lines=4),
+        TextBox("处理意见", report.review_comments, min_lines=2),
         Heading("三、资料归档"),
         archive,
     ]
