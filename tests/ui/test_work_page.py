@@ -283,6 +283,11 @@ def test_calendar_month_and_week_with_drill_through(qtbot, world, fake_clock):
     assert cal.cell(date(2026, 3, 4)).titles() == [
         "[工作计划] 整理报价单（已完成）", f"[预约拜访] 14:30 回访“{NXH}”：介绍新品枸杞原浆"]  # fmt: skip
     assert cal.cell(date(2026, 3, 6)).titles() == [f"[回访计划] 回访“{YC}”：了解年度采购计划"]
+    # A time grid: the office hours as rows, the appointment in its hour, untimed on top.
+    wednesday = cal.week.cell(date(2026, 3, 4))
+    assert cal.week.hours == list(range(8, 19))
+    assert wednesday.all_day.titles() == ["[工作计划] 整理报价单（已完成）"]
+    assert [h for h, slot in wednesday.slots.items() if slot.titles()] == [14]
     screenshot(page, "work_calendar_week")
     cal.go_next()
     assert cal.title.text() == "2026-03-09 至 03-15"

@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -75,56 +75,31 @@ def week_range(anchor: date) -> tuple[date, date]:
     return start, start + timedelta(days=6)
 
 
-class DayCell(QFrame):
-    """One day: a header and its events, one line each (the week view wraps and shows
-    times)."""
+class EventList(QListWidget):
+    """Events one line each, coloured by kind, done ones struck through; double-click
+    on an event emits `activated(Target)`, beside the events `day_activated(day)`."""
 
     activated = Signal(object)  # Target
-    day_activated = Signal(object)  # date: a double-click beside the events
+    day_activated = Signal(object)  # date
 
     def __init__(self, detailed: bool, parent=None):
         super().__init__(parent)
         self.detailed = detailed
         self.day: date | None = None
-        self.setFrameShape(QFrame.Shape.Box)
-        self.setObjectName("dayCell")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(3, 2, 3, 3)
-        layout.setSpacing(1)
-        self.header = QLabel()
-        layout.addWidget(self.header)
-        self.events = QListWidget()
-        self.events.setFrameShape(QFrame.Shape.NoFrame)
-        self.events.setIconSize(QSize(10, 10))
-        self.events.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.events.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.events.setWordWrap(detailed)
-        self.events.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.events.setStyleSheet("QListWidget{background:transparent;}")
-        self.events.itemDoubleClicked.connect(self._double_clicked)
-        self.events.itemActivated.connect(self._double_clicked)
-        self.events.viewport().installEventFilter(self)
-        layout.addWidget(self.events, 1)
-        self.setMinimumSize(64, 56)  # six weeks must fit a laptop screen
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setIconSize(QSize(10, 10))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWordWrap(detailed)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setStyleSheet("QListWidget{background:transparent;}")
+        self.itemDoubleClicked.connect(lambda item: self.activated.emit(item.data(TARGET_ROLE)))
+        self.itemActivated.connect(lambda item: self.activated.emit(item.data(TARGET_ROLE)))
+        self.viewport().installEventFilter(self)
 
-    def set_day(self, day: date, events: list[CalendarEvent], *, in_month: bool = True,
-                today: date | None = None) -> None:  # fmt: skip
+    def fill(self, day: date, events: list[CalendarEvent]) -> None:
         self.day = day
-        is_today = day == today
-        if self.detailed:
-            text = f"{WEEKDAYS[day.weekday()]}　{day.month}月{day.day}日"
-        else:
-            text = f"{day.day}" if day.day != 1 else f"{day.month}月1日"
-        if is_today:
-            text += "（今天）"
-        weight = "bold" if is_today or self.detailed else "normal"
-        color = "#000" if in_month else HINT_COLOR
-        self.header.setText(text)
-        self.header.setStyleSheet(f"font-weight:{weight}; color:{color}")
-        bg = TODAY_BG if is_today else ("white" if in_month else OTHER_MONTH_BG)
-        border = "#f9a825" if is_today else "#d0d0d0"
-        self.setStyleSheet(f"#dayCell{{background:{bg}; border:1px solid {border};}}")
-        self.events.clear()
+        self.clear()
         for e in events:
             label = e.title
             if e.time is not None:
@@ -142,24 +117,67 @@ class DayCell(QFrame):
             when = f"{e.date:%Y-%m-%d}" + (f" {e.time:%H:%M}" if e.time else "")
             tip = f"{e.kind}　{when}\n{e.title}" + (f"\n{e.detail}" if e.detail else "")
             item.setToolTip(tip + "\n（双击打开）")
-            self.events.addItem(item)
+            self.addItem(item)
 
     def titles(self) -> list[str]:
-        return [self.events.item(i).text() for i in range(self.events.count())]
-
-    def _double_clicked(self, item: QListWidgetItem) -> None:
-        self.activated.emit(item.data(TARGET_ROLE))
+        return [self.item(i).text() for i in range(self.count())]
 
     def eventFilter(self, watched, event) -> bool:
         if (
             event.type() == QEvent.Type.MouseButtonDblClick
-            and watched is self.events.viewport()
-            and self.events.itemAt(event.position().toPoint()) is None
+            and watched is self.viewport()
+            and self.itemAt(event.position().toPoint()) is None
             and self.day is not None
         ):
             self.day_activated.emit(self.day)
             return True
         return super().eventFilter(watched, event)
+
+
+def _cell_style(frame: QFrame, day: date, today: date | None, in_month: bool = True) -> None:
+    is_today = day == today
+    bg = TODAY_BG if is_today else ("white" if in_month else OTHER_MONTH_BG)
+    border = "#f9a825" if is_today else "#d0d0d0"
+    frame.setStyleSheet(f"#{frame.objectName()}{{background:{bg}; border:1px solid {border};}}")
+
+
+class DayCell(QFrame):
+    """One day of the month grid: a header and its events, one line each."""
+
+    activated = Signal(object)  # Target
+    day_activated = Signal(object)  # date: a double-click beside the events
+
+    def __init__(self, detailed: bool = False, parent=None):
+        super().__init__(parent)
+        self.day: date | None = None
+        self.setFrameShape(QFrame.Shape.Box)
+        self.setObjectName("dayCell")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(3, 2, 3, 3)
+        layout.setSpacing(1)
+        self.header = QLabel()
+        layout.addWidget(self.header)
+        self.events = EventList(detailed)
+        self.events.activated.connect(self.activated)
+        self.events.day_activated.connect(self.day_activated)
+        layout.addWidget(self.events, 1)
+        self.setMinimumSize(64, 56)  # six weeks must fit a laptop screen
+
+    def set_day(self, day: date, events: list[CalendarEvent], *, in_month: bool = True,
+                today: date | None = None) -> None:  # fmt: skip
+        self.day = day
+        is_today = day == today
+        text = f"{day.day}" if day.day != 1 else f"{day.month}月1日"
+        if is_today:
+            text += "（今天）"
+        color = "#000" if in_month else HINT_COLOR
+        self.header.setText(text)
+        self.header.setStyleSheet(f"font-weight:{'bold' if is_today else 'normal'}; color:{color}")
+        _cell_style(self, day, today, in_month)
+        self.events.fill(day, events)
+
+    def titles(self) -> list[str]:
+        return self.events.titles()
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
         if self.day is not None:  # on the day's header or border
@@ -204,33 +222,111 @@ class MonthGrid(QWidget):
         return next((c for c in self.cells if c.day == day), None)
 
 
+class WeekDay:
+    """One day of the week view: its untimed events (全天) and one slot per hour."""
+
+    def __init__(self, all_day: EventList, slots: dict[int, EventList]):
+        self.day: date | None = None
+        self.all_day, self.slots = all_day, slots
+
+    def lists(self) -> list[EventList]:
+        return [self.all_day, *(self.slots[h] for h in sorted(self.slots))]
+
+    def titles(self) -> list[str]:
+        """Every event of the day, untimed first, then by time."""
+        return [t for events in self.lists() for t in events.titles()]
+
+
 class WeekView(QWidget):
+    """The week on a time grid: a column per day, a row per office hour (wider when an
+    event lies outside them), untimed events in a 全天 row on top."""
+
     activated = Signal(object)
     day_activated = Signal(object)
+    FIRST_HOUR, LAST_HOUR = 8, 18  # the office day; events elsewhere widen the grid
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(2)
-        self.cells: list[DayCell] = []
-        for _ in range(7):
-            cell = DayCell(True)
-            cell.setMinimumWidth(80)
-            cell.activated.connect(self.activated)
-            cell.day_activated.connect(self.day_activated)
-            row.addWidget(cell, 1)
-            self.cells.append(cell)
+        self.heads: list[QLabel] = []
+        self.days: list[WeekDay] = []
+        self.hours: list[int] = []
+        self.grid_box = QWidget()
+        self.grid = QGridLayout(self.grid_box)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.grid_box)
+        self.scroll = scroll
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+    def _build(self, hours: list[int]) -> None:
+        """(Re)make the grid's widgets for these hour rows."""
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.hours, self.heads, self.days = hours, [], []
+        labels = ["全天"] + [f"{h:02d}:00" for h in hours]
+        for row, text in enumerate(labels, start=1):
+            label = QLabel(text)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            label.setStyleSheet(f"color:{HINT_COLOR}; padding:2px 6px 0 2px")
+            self.grid.addWidget(label, row, 0)
+            self.grid.setRowMinimumHeight(row, 44 if row > 1 else 36)
+        for col in range(1, 8):
+            head = QLabel()
+            head.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.grid.addWidget(head, 0, col)
+            self.heads.append(head)
+            lists = []
+            for row in range(1, len(labels) + 1):
+                frame = QFrame()
+                frame.setObjectName(f"slot{col}_{row}")
+                box = QVBoxLayout(frame)
+                box.setContentsMargins(2, 1, 2, 1)
+                events = EventList(True)
+                events.activated.connect(self.activated)
+                events.day_activated.connect(self.day_activated)
+                box.addWidget(events)
+                self.grid.addWidget(frame, row, col)
+                lists.append((frame, events))
+            day = WeekDay(lists[0][1], {h: lists[i + 1][1] for i, h in enumerate(hours)})
+            day.frames = [f for f, _ in lists]
+            self.days.append(day)
+            self.grid.setColumnStretch(col, 1)
+            self.grid.setColumnMinimumWidth(col, 80)
 
     def show_events(self, anchor: date, events: list[CalendarEvent], today: date) -> None:
         start, _end = week_range(anchor)
+        timed = [e.time.hour for e in events if e.time is not None]
+        first = min([self.FIRST_HOUR, *timed])
+        last = max([self.LAST_HOUR, *timed])
+        hours = list(range(first, last + 1))
+        if hours != self.hours:
+            self._build(hours)
         by_day = _by_day(events)
-        for i, cell in enumerate(self.cells):
+        for i, wd in enumerate(self.days):
             day = start + timedelta(days=i)
-            cell.set_day(day, by_day.get(day, []), today=today)
+            wd.day = day
+            mine = by_day.get(day, [])
+            weight = "bold" if day == today else "normal"
+            suffix = "（今天）" if day == today else ""
+            self.heads[i].setText(f"{WEEKDAYS[day.weekday()]}　{day.month}月{day.day}日{suffix}")
+            self.heads[i].setStyleSheet(f"font-weight:{weight}; padding:3px")
+            wd.all_day.fill(day, [e for e in mine if e.time is None])
+            for h, slot in wd.slots.items():
+                slot.fill(day, [e for e in mine if e.time is not None and e.time.hour == h])
+            for frame in wd.frames:
+                _cell_style(frame, day, today)
+        # Open on the office day (or the first event before it).
+        self.scroll.verticalScrollBar().setValue(0)
 
-    def cell(self, day: date) -> DayCell | None:
-        return next((c for c in self.cells if c.day == day), None)
+    def cell(self, day: date) -> WeekDay | None:
+        return next((d for d in self.days if d.day == day), None)
 
 
 def _by_day(events: list[CalendarEvent]) -> dict[date, list[CalendarEvent]]:
@@ -384,6 +480,6 @@ class CalendarTab(QWidget):
         view = self.month if self.mode == "month" else self.week
         view.show_events(self.anchor, self.shown, today)
 
-    def cell(self, day: date) -> DayCell | None:
+    def cell(self, day: date) -> DayCell | WeekDay | None:
         view = self.month if self.mode == "month" else self.week
         return view.cell(day)
