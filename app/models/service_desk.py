@@ -28,12 +28,15 @@ SAMPLE_STATUS = {"requested": "待寄出", "dispatched": "已寄出", "cancelled
 class Complaint(TrackedMixin, SoftDeleteMixin, Base):
     __tablename__ = "complaints"
     __table_args__ = (
+        Index("ix_complaints_number", "number"),
         Index("ix_complaints_customer", "customer_id", "received_at"),
         Index("ix_complaints_handler", "handler_id", "status", "due_date"),
         Index("ix_complaints_status", "status", "due_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # 编号 from the record kind's pattern in 系统设置 (numbers.*), like the customer number.
+    number: Mapped[str] = mapped_column(String(40), nullable=False, default="", server_default="")
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), nullable=False)
     kind: Mapped[str] = mapped_column(String(10), nullable=False, default="complaint")
     channel: Mapped[str] = mapped_column(String(20), nullable=False, default="")  # 电话/来访/…
@@ -57,12 +60,15 @@ class Complaint(TrackedMixin, SoftDeleteMixin, Base):
 class SampleRequest(TrackedMixin, SoftDeleteMixin, Base):
     __tablename__ = "sample_requests"
     __table_args__ = (
+        Index("ix_sample_requests_number", "number"),
         Index("ix_sample_requests_requester", "requested_by_id", "status"),
         Index("ix_sample_requests_status", "status", "requested_at"),
         Index("ix_sample_requests_customer", "customer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # 编号 from the record kind's pattern in 系统设置 (numbers.*), like the customer number.
+    number: Mapped[str] = mapped_column(String(40), nullable=False, default="", server_default="")
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), nullable=False)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     requested_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)

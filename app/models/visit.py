@@ -33,11 +33,14 @@ class VisitPlan(TrackedMixin, SoftDeleteMixin, Base):
 
     __tablename__ = "visit_plans"
     __table_args__ = (
+        Index("ix_visit_plans_number", "number"),
         Index("ix_visit_plans_customer", "customer_id", "planned_from"),
         Index("ix_visit_plans_owner", "owner_id", "status", "planned_to"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # 编号 from the record kind's pattern in 系统设置 (numbers.*), like the customer number.
+    number: Mapped[str] = mapped_column(String(40), nullable=False, default="", server_default="")
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), nullable=False)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)  # 负责人
     planned_from: Mapped[date] = mapped_column(Date, nullable=False)
@@ -68,6 +71,7 @@ class VisitRecord(TrackedMixin, SoftDeleteMixin, Base):
 
     __tablename__ = "visit_records"
     __table_args__ = (
+        Index("ix_visit_records_number", "number"),
         Index("ix_visit_records_plan", "plan_id"),
         Index("ix_visit_records_customer", "customer_id", "visited_at"),
         Index("ix_visit_records_visitor", "visitor_id", "visited_at"),
@@ -75,6 +79,8 @@ class VisitRecord(TrackedMixin, SoftDeleteMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # 编号 from the record kind's pattern in 系统设置 (numbers.*), like the customer number.
+    number: Mapped[str] = mapped_column(String(40), nullable=False, default="", server_default="")
     plan_id: Mapped[int] = mapped_column(ForeignKey("visit_plans.id"), nullable=False)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), nullable=False)
     visitor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
@@ -97,12 +103,15 @@ class VisitReport(TrackedMixin, SoftDeleteMixin, Base):
 
     __tablename__ = "visit_reports"
     __table_args__ = (
+        Index("ix_visit_reports_number", "number"),
         Index("ix_visit_reports_author", "author_id", "status"),
         Index("ix_visit_reports_reviewer", "reviewer_id", "status"),
         Index("ix_visit_reports_status", "status", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # 编号 from the record kind's pattern in 系统设置 (numbers.*), like the customer number.
+    number: Mapped[str] = mapped_column(String(40), nullable=False, default="", server_default="")
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     conclusions: Mapped[str] = mapped_column(Text, nullable=False, default="")  # 主要结论

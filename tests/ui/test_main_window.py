@@ -311,6 +311,14 @@ def test_the_number_pattern_shows_a_live_example(qtbot, admin_ctx, fake_clock):
     editor.setText("C{yy}")
     assert "必须且只能包含一个序号" in page.number_example.text()
     assert "{seq:05} 五位流水号" in page.number_example.text()
+    # Each record kind's number in the same style, with its own example (issue 15).
+    complaint = page.number_examples["numbers.complaint"]
+    assert complaint.text().startswith(f"示例：TS{fake_clock():%Y}00001")
+    page.editors["numbers.complaint"].setText("KS{yyyy}{mm}{seq:04}")
+    assert complaint.text().startswith(f"示例：KS{fake_clock():%Y%m}0001")
+    page.editors["numbers.complaint"].setText("KS{seq:04}{seq}")
+    page.save()
+    assert "必须且只能包含一个序号" in page.error_label.text() + complaint.text()
     spin = page.editors["class.threshold_A"]
     assert spin.isGroupSeparatorShown() and spin.text() == "1,000,000"
 

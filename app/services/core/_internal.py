@@ -10,8 +10,9 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.models import NumberCounter
+from app.services.core import settings
 from app.services.core.errors import ConflictError, NotFound
-from app.services.core.numbering import check_pattern, render
+from app.services.core.numbering import RECORD_PATTERNS, check_pattern, render
 from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
 
 
@@ -44,6 +45,18 @@ def next_number(uow: UnitOfWork, scope: str, pattern: str, day: date, exists) ->
         number = render(pattern, day, _next_value(uow, key))
         if not exists(number):
             return number
+
+
+def record_number(uow: UnitOfWork, model, kind: str, day: date) -> str:
+    """The next number of a record kind (core.numbering.RECORD_PATTERNS: 回访计划, 投诉 …)
+    from its pattern in 系统设置, in the customer number's style; unique in its table."""
+    pattern = settings.get(uow, RECORD_PATTERNS[kind][0])
+
+    def taken(number: str) -> bool:
+        q = select(model.id).where(model.number == number).execution_options(include_deleted=True)
+        return uow.session.scalar(q) is not None
+
+    return next_number(uow, kind, pattern, day, taken)
 
 
 def load_row(uow: UnitOfWork, stmt: Select, expected_version: int | None, not_found: str):

@@ -19,19 +19,30 @@ from app.services.core.errors import ValidationError
 _TOKEN = re.compile(r"\{(yyyy|yy|mm|dd|seq(?::0?(\d{1,2}))?)\}")
 
 
-def check_pattern(pattern: str) -> str:
+# The record kinds numbered like customers (KH{yyyy}{seq:05}): kind → (setting, default).
+RECORD_PATTERNS = {
+    "visit_plan": ("numbers.visit_plan", "HFJH{yyyy}{seq:05}"),
+    "visit_record": ("numbers.visit_record", "HFJL{yyyy}{seq:05}"),
+    "visit_report": ("numbers.visit_report", "HFBG{yyyy}{seq:05}"),
+    "complaint": ("numbers.complaint", "TS{yyyy}{seq:05}"),
+    "sample": ("numbers.sample", "JY{yyyy}{seq:05}"),
+}
+PATTERN_SETTINGS = ("customers.number_pattern", *(k for k, _ in RECORD_PATTERNS.values()))
+
+
+def check_pattern(pattern: str, field: str = "customers.number_pattern") -> str:
     pattern = (pattern or "").strip()
     if not pattern:
-        raise ValidationError("请填写编号格式。", field="customers.number_pattern")
+        raise ValidationError("请填写编号格式。", field=field)
     if len(_TOKEN.findall(pattern)) != len(re.findall(r"\{[^}]*\}", pattern)):
         raise ValidationError(
             "编号格式中只能使用 {yyyy} {yy} {mm} {dd} {seq} {seq:05} 这些占位符。",
-            field="customers.number_pattern",
+            field=field,
         )
     if len([m for m in _TOKEN.finditer(pattern) if m.group(1).startswith("seq")]) != 1:
         raise ValidationError(
             "编号格式中必须且只能包含一个序号 {seq}（如 {seq:05}）。",
-            field="customers.number_pattern",
+            field=field,
         )
     return pattern
 

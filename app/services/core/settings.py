@@ -9,7 +9,7 @@ from sqlalchemy import Integer, cast, func, select
 
 from app.models import Role, Setting, User
 from app.services.core.errors import ConflictError, PermissionDenied, ValidationError
-from app.services.core.numbering import check_pattern
+from app.services.core.numbering import PATTERN_SETTINGS, RECORD_PATTERNS, check_pattern
 from app.services.core.uow import UnitOfWork
 
 
@@ -100,6 +100,15 @@ SPECS = {
         SettingSpec("complaints.due_days_critical", "严重投诉处理期限（天）", 1, 1, 365),
         SettingSpec("samples.dispatch_days", "寄样申请几天内须寄出", 2, 1, 60),
         SettingSpec("work.remind_days", "工作计划到期前几天提醒", 1, 0, 30),
+        # Record numbers in the customer number's style (core.numbering.RECORD_PATTERNS)
+        *(
+            SettingSpec(key, f"{label}编号格式", default)
+            for label, (key, default) in zip(
+                ("回访计划", "回访记录", "回访报告", "投诉/反馈", "寄样申请"),
+                RECORD_PATTERNS.values(),
+                strict=True,
+            )
+        ),
     ]
 }
 
@@ -191,9 +200,9 @@ def update_settings(uow: UnitOfWork, values: dict, seen: dict[str, int] | None =
         raise PermissionDenied("只有系统管理员可以修改系统设置。")
     if "company_name" in values and not str(values["company_name"]).strip():
         raise ValidationError("公司名称不能为空。", field="company_name")
-    if "customers.number_pattern" in values:
-        pattern = check_pattern(values["customers.number_pattern"])
-        values = {**values, "customers.number_pattern": pattern}
+    for key in PATTERN_SETTINGS:
+        if key in values:
+            values = {**values, key: check_pattern(values[key], key)}
     if "pool.market_directors" in values:
         values = {**values, "pool.market_directors": _check_directors(uow, values)}
     unknown = set(values) - set(SPECS)

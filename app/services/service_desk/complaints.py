@@ -33,7 +33,7 @@ from app.services.access._internal import acting_customer
 from app.services.access.visibility import customer_scope
 from app.services.admin import code_tables
 from app.services.core import clock, settings
-from app.services.core._internal import load_row
+from app.services.core._internal import load_row, record_number
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.fields import text
 from app.services.core.uow import Actor, UnitOfWork, logged_in
@@ -93,6 +93,7 @@ class ComplaintDetail:
     can_resolve: bool = False
     can_close: bool = False
     can_reopen: bool = False
+    number: str = ""  # 编号 (numbers.* in 系统设置)
 
     @property
     def kind_label(self) -> str:
@@ -269,7 +270,8 @@ def register_complaint(uow: UnitOfWork, form: ComplaintForm) -> int:
         customer = acting_customer(uow, form.customer_id, "登记投诉/反馈")
         values = _check(uow, form, None)
         handler = _check_handler(uow, form.handler_id) if form.handler_id else None
-        c = Complaint(customer_id=customer.id, received_by_id=actor.id, **values)
+        number = record_number(uow, Complaint, "complaint", clock.now().date())
+        c = Complaint(customer_id=customer.id, received_by_id=actor.id, number=number, **values)
         if handler is not None:
             c.handler_id, c.status = handler.id, "handling"
         uow.session.add(c)
@@ -444,6 +446,7 @@ def complaint_detail(uow: UnitOfWork, complaint_id: int) -> ComplaintDetail:
             can_resolve=c.status == "handling" and c.handler_id == uow.actor.id,
             can_close=_may_close(uow, c),
             can_reopen=_may_reopen(uow, c),
+            number=c.number,
         )  # fmt: skip
 
 

@@ -73,6 +73,7 @@ def _complaints_base(uow: UnitOfWork):
 
 def _complaint_columns() -> list[Column]:
     return [
+        Column("number", "编号", Complaint.number, width=125),
         customer_column(200),
         Column("kind", "类型", Complaint.kind, labels=COMPLAINT_KIND, groupable=True,
                filterable=True, width=50),
@@ -148,6 +149,7 @@ def complaints_source(actor: Actor | None = None) -> ListSource:
             Complaint.contact_name,
             _Handler.full_name,
             Complaint.resolution,
+            Complaint.number,
         ),  # fmt: skip
         search_hint="客户名称、客户原话、反映人、处理人或处理结果",
         default_sort=[("received_at", True)],
@@ -174,6 +176,7 @@ def _samples_base(uow: UnitOfWork):
 
 def _sample_columns() -> list[Column]:
     return [
+        Column("number", "编号", SampleRequest.number, width=125),
         customer_column(200),
         Column("requester", "申请人", _Requester.full_name, groupable=True, filterable=True,
                width=70),
@@ -228,6 +231,7 @@ def samples_source(actor: Actor | None = None) -> ListSource:
             SampleRequest.recipient,
             SampleRequest.tracking_no,
             _Requester.full_name,
+            SampleRequest.number,
         ),  # fmt: skip
         search_hint="客户名称、样品、收件人、快递单号或申请人",
         default_sort=[("requested_at", True)],

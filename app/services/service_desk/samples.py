@@ -26,7 +26,7 @@ from app.services.access import roles
 from app.services.access._internal import acting_customer
 from app.services.access.visibility import customer_scope
 from app.services.core import clock
-from app.services.core._internal import load_row
+from app.services.core._internal import load_row, record_number
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.fields import text
 from app.services.core.uow import Actor, UnitOfWork, logged_in
@@ -82,6 +82,7 @@ class SampleDetail:
     can_edit: bool = False
     can_dispatch: bool = False
     can_cancel: bool = False
+    number: str = ""  # 编号 (numbers.* in 系统设置)
 
     @property
     def status_label(self) -> str:
@@ -178,6 +179,7 @@ def file_request(uow: UnitOfWork, form: SampleForm) -> int:
             raise ValidationError("请选择客户。", field="customer_id")
         customer = acting_customer(uow, form.customer_id, "提交寄样申请")
         r = SampleRequest(
+            number=record_number(uow, SampleRequest, "sample", clock.now().date()),
             customer_id=customer.id,
             requested_by_id=actor.id,
             requested_at=clock.now(),
@@ -287,6 +289,7 @@ def sample_detail(uow: UnitOfWork, request_id: int) -> SampleDetail:
             can_edit=pending and mine,
             can_dispatch=pending and actor.role == DISPATCH_ROLE,
             can_cancel=pending and mine,
+            number=r.number,
         )  # fmt: skip
 
 

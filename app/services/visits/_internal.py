@@ -17,6 +17,7 @@ from app.models.visit import PLAN_STATUS, REPORT_STATUS
 from app.services.access.visibility import edit_scope
 from app.services.admin import code_tables
 from app.services.core import clock
+from app.services.core._internal import record_number
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import Actor, UnitOfWork
 from app.services.visits.scope import OPEN_PLAN, plan_scope, record_scope, report_scope
@@ -53,6 +54,7 @@ class PlanDetail:
     record_ids: tuple[int, ...]
     version: int
     is_overdue: bool
+    number: str = ""  # 编号 (numbers.* in 系统设置)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class RecordDetail:
     report_id: int | None
     report_status: str  # the report's status key ("draft", …) or "" when in no report
     version: int
+    number: str = ""  # 编号 (numbers.* in 系统设置)
 
     @property
     def report_status_label(self) -> str:
@@ -115,6 +118,7 @@ class ReportDetail:
     records: tuple[RecordDetail, ...]
     steps: tuple[Step, ...]
     version: int
+    number: str = ""  # 编号 (numbers.* in 系统设置)
 
 
 # --- small helpers ---------------------------------------------------------------------
@@ -205,7 +209,7 @@ def plan_details(uow: UnitOfWork, plans: list[VisitPlan]) -> list[PlanDetail]:
                 PLAN_STATUS.get(p.status, p.status), p.appointment_at, p.appointment_place,
                 p.appointment_note, p.ad_hoc, p.cancel_reason, p.remarks,
                 tuple(records[p.id]), p.version,
-                p.status in OPEN_PLAN and p.planned_to < now_day,
+                p.status in OPEN_PLAN and p.planned_to < now_day, number=p.number,
             )
         )  # fmt: skip
     return out
@@ -241,6 +245,7 @@ def record_details(uow: UnitOfWork, records: list[VisitRecord]) -> list[RecordDe
             r.report_id,
             statuses.get(r.report_id, ""),
             r.version,
+            number=r.number,
         )  # fmt: skip
         for r in records
     ]
@@ -262,7 +267,8 @@ def plan_customer(uow: UnitOfWork, customer_id) -> Customer:
 
 def insert_plan(uow, actor: Actor, customer: Customer, values: dict, visitors: set[int], **kw):
     kw.setdefault("status", "planned")
-    plan = VisitPlan(customer_id=customer.id, owner_id=actor.id, **values, **kw)
+    number = record_number(uow, VisitPlan, "visit_plan", clock.now().date())
+    plan = VisitPlan(customer_id=customer.id, owner_id=actor.id, number=number, **values, **kw)
     uow.session.add(plan)
     uow.flush()
     for uid in sorted(visitors):

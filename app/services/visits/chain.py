@@ -67,7 +67,7 @@ def report_detail(uow: UnitOfWork, report_id: int) -> ReportDetail:
             category.get(r.archive_category_id, ""), r.archive_note,
             names.get(r.archived_by_id, ""), r.archived_at,
             tuple(record_details(uow, records)), tuple(_steps(uow, plans, records, [r])),
-            r.version,
+            r.version, number=r.number,
         )  # fmt: skip
 
 

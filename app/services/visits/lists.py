@@ -111,6 +111,7 @@ def _overdue():
 
 def _plan_columns() -> list[Column]:
     return [
+        Column("number", "编号", VisitPlan.number, width=125),
         customer_column(220),
         Column("customer_number", "客户编号", Customer.number, width=120, visible=False),
         Column("owner", "负责人", _Owner.full_name, groupable=True, filterable=True, width=80),
@@ -156,7 +157,7 @@ def visit_plans_source() -> ListSource:
         id_expr=VisitPlan.id,
         base=_plans_base,
         columns=_plan_columns(),
-        search=_customer_or(_Owner.full_name, VisitPlan.purpose),
+        search=_customer_or(_Owner.full_name, VisitPlan.purpose, VisitPlan.number),
         search_hint=CUSTOMER_SEARCH_HINT + "、负责人或回访目的",
         default_sort=[("planned_from", True)],
         default_date_key="planned_from",
@@ -191,6 +192,7 @@ def _records_base(uow: UnitOfWork):
 def _record_columns() -> list[Column]:
     report_labels = {"": NO_REPORT, **REPORT_STATUS}
     return [
+        Column("number", "编号", VisitRecord.number, width=125),
         customer_column(220),
         Column("visitor", "回访人", _Visitor.full_name, groupable=True, filterable=True,
                width=80),
@@ -219,7 +221,11 @@ def visit_records_source() -> ListSource:
         base=_records_base,
         columns=_record_columns(),
         search=_customer_or(
-            _Visitor.full_name, VisitRecord.needs, VisitRecord.problems, VisitRecord.service_opinion
+            _Visitor.full_name,
+            VisitRecord.needs,
+            VisitRecord.problems,
+            VisitRecord.service_opinion,
+            VisitRecord.number,
         ),  # fmt: skip
         search_hint=CUSTOMER_SEARCH_HINT + "、回访人或记录内容",
         default_sort=[("visited_at", True)],
@@ -255,6 +261,7 @@ def _record_count():
 
 def _report_columns() -> list[Column]:
     return [
+        Column("number", "编号", VisitReport.number, width=125),
         Column("title", "报告标题", VisitReport.title, width=200),
         Column("author", "撰写人", _Author.full_name, groupable=True, filterable=True, width=80),
         Column("status", "状态", VisitReport.status, labels=REPORT_STATUS, groupable=True,
@@ -304,7 +311,9 @@ def visit_reports_source() -> ListSource:
         id_expr=VisitReport.id,
         base=_reports_base,
         columns=_report_columns(),
-        search=text_search(VisitReport.title, _Author.full_name, VisitReport.conclusions),
+        search=text_search(
+            VisitReport.title, _Author.full_name, VisitReport.conclusions, VisitReport.number
+        ),  # fmt: skip
         search_hint="报告标题、撰写人或主要结论",
         default_sort=[("submitted_at", True)],
         default_date_key="submitted_at",

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.models import CodeItem, Customer, FollowUp, VisitRecord, VisitReport
 from app.services.admin import code_tables
 from app.services.core import clock
+from app.services.core._internal import record_number
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.fields import day, text
 from app.services.core.uow import UnitOfWork, logged_in
@@ -156,6 +157,7 @@ def add_record(
         s.add(follow_up)
         uow.flush()
         record = VisitRecord(
+            number=record_number(uow, VisitRecord, "visit_record", clock.now().date()),
             plan_id=plan.id,
             customer_id=customer.id,
             visitor_id=actor.id,

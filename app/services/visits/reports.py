@@ -12,6 +12,7 @@ from app.models import Customer, Role, User, VisitRecord, VisitReport
 from app.services.access import roles
 from app.services.admin import code_tables
 from app.services.core import clock, settings
+from app.services.core._internal import record_number
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.fields import text
 from app.services.core.uow import Actor, UnitOfWork, logged_in
@@ -72,7 +73,8 @@ def create_report(
     with uow:
         fields = _report_fields(title, conclusions, suggestions)
         records = _claim_records(uow, actor, record_ids, None)
-        report = VisitReport(author_id=actor.id, status="draft", **fields)
+        number = record_number(uow, VisitReport, "visit_report", clock.now().date())
+        report = VisitReport(author_id=actor.id, status="draft", number=number, **fields)
         uow.session.add(report)
         uow.flush()
         for r in records:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -39,6 +40,7 @@ SECTIONS = [
     ("complaints", "客户投诉"),
     ("samples", "寄样申请"),
     ("work", "工作计划"),
+    ("numbers", "单据编号格式"),
 ]
 
 
@@ -75,6 +77,7 @@ class SecurityPage(QWidget):
             layout.addWidget(box)
         self.errors = FieldErrors(forms["company"], self.error_label)
         self.editors: dict[str, QWidget] = {}
+        self.number_examples: dict[str, QLabel] = {}
         for key, spec in settings.SPECS.items():
             if spec.is_switch:
                 editor = QCheckBox()
@@ -91,10 +94,13 @@ class SecurityPage(QWidget):
             self.editors[key] = self.errors.add(
                 key, f"{spec.label}：", editor, form=forms[_section(key)]
             )
-            if key == NUMBER_PATTERN:
-                self.number_example = message_label(HINT_COLOR, hidden=False)
-                forms[_section(key)].addRow("", self.number_example)
-                editor.textChanged.connect(self._show_number_example)
+            if key in numbering.PATTERN_SETTINGS:  # a live example under each pattern
+                example = message_label(HINT_COLOR, hidden=False)
+                forms[_section(key)].addRow("", example)
+                self.number_examples[key] = example
+                editor.textChanged.connect(
+                    lambda text, label=example: self._show_number_example(text, label)
+                )
         layout.addWidget(self.error_label)
         row = QHBoxLayout()
         self.save_button = QPushButton("保存")
@@ -128,13 +134,18 @@ class SecurityPage(QWidget):
             else:
                 editor.setText(str(values[key]))
 
-    def _show_number_example(self, pattern: str) -> None:
+    @property
+    def number_example(self) -> QLabel:
+        """The customer number's example (the record kinds' are in number_examples)."""
+        return self.number_examples[NUMBER_PATTERN]
+
+    def _show_number_example(self, pattern: str, label: QLabel) -> None:
         try:
             text = f"示例：{numbering.example(pattern, clock.now().date())}"
             color = HINT_COLOR
         except ServiceError as err:
             text, color = str(err), ERROR_COLOR
-        set_message(self.number_example, f"{text}\n可用：{numbering.PATTERN_HINT}", color)
+        set_message(label, f"{text}\n可用：{numbering.PATTERN_HINT}", color)
 
     def values(self) -> dict:
         return {key: _value(editor) for key, editor in self.editors.items()}

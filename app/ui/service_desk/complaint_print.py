@@ -45,7 +45,7 @@ def complaint_form(d: ComplaintDetail, company: str) -> PaperForm:
             FieldGrid([Field("关闭", closed, wide=True)]),
             Signatures([("处理人签字", ""), ("主管审核", ""), ("日期", "")]),
         ],
-        number=f"编号：TS-{d.id:06d}",
+        number=f"编号：{d.number}",
     )
 
 

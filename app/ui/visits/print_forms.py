@@ -58,18 +58,6 @@ def plan_period(plan: PlanDetail) -> str:
     return f"{day(plan.planned_from)} 至 {day(plan.planned_to)}"
 
 
-def plan_number(plan_id: int) -> str:
-    return f"HFJH-{plan_id:05d}"
-
-
-def record_number(record_id: int) -> str:
-    return f"HFJL-{record_id:05d}"
-
-
-def report_number(report_id: int) -> str:
-    return f"HFBG-{report_id:05d}"
-
-
 # --- 《客户回访计划》 ---------------------------------------------------------------------
 
 
@@ -101,7 +89,7 @@ def plan_form(plan: PlanDetail, company: str) -> PaperForm:
     if plan.status == "cancelled":
         blocks.append(TextBox("取消原因", plan.cancel_reason, min_lines=1))
     blocks.append(Signatures([("制订人", plan.owner_name), ("主管审核", ""), ("日期", "")]))
-    return PaperForm(PLAN_TITLE, company, blocks, number=f"计划编号：{plan_number(plan.id)}")
+    return PaperForm(PLAN_TITLE, company, blocks, number=f"计划编号：{plan.number}")
 
 
 PLAN_LIST_HEADERS = [
@@ -151,7 +139,7 @@ def record_form(record: RecordDetail, company: str, plan: PlanDetail | None = No
         Field("下次回访", day(record.next_visit_date)),
     ]
     if plan is not None:
-        kind = "临时回访" if plan.ad_hoc else f"{plan_number(plan.id)}（{plan_period(plan)}）"
+        kind = "临时回访" if plan.ad_hoc else f"{plan.number}（{plan_period(plan)}）"
         fields += [Field("回访计划", kind), Field("回访方式", plan.method_name)]
         if not plan.ad_hoc and plan.purpose:
             fields.append(Field("回访目的", plan.purpose, wide=True))
@@ -164,7 +152,7 @@ def record_form(record: RecordDetail, company: str, plan: PlanDetail | None = No
         TextBox("处理措施 / 约定事项", record.actions, min_lines=3),
         Signatures([("回访人员签字", record.visitor_name), ("客户签字", ""), ("日期", "")]),
     ]
-    return PaperForm(RECORD_TITLE, company, blocks, number=f"记录编号：{record_number(record.id)}")
+    return PaperForm(RECORD_TITLE, company, blocks, number=f"记录编号：{record.number}")
 
 
 # --- 《客户回访报告》 ---------------------------------------------------------------------
@@ -255,7 +243,7 @@ def report_form(report: ReportDetail, company: str) -> PaperForm:
             ]
         )
     )
-    return PaperForm(REPORT_TITLE, company, blocks, number=f"报告编号：{report_number(report.id)}")
+    return PaperForm(REPORT_TITLE, company, blocks, number=f"报告编号：{report.number}")
 
 
 def _review_result(report: ReportDetail) -> str:
@@ -317,4 +305,4 @@ def preparation_form(prep: Preparation, company: str) -> PaperForm:
         checklist,
         Signatures([("准备人", "、".join(plan.visitor_names)), ("日期", "")]),
     ]
-    return PaperForm(PREPARATION_TITLE, company, blocks, number=f"计划编号：{plan_number(plan.id)}")
+    return PaperForm(PREPARATION_TITLE, company, blocks, number=f"计划编号：{plan.number}")

@@ -88,7 +88,7 @@ def plan_html(p: PlanDetail) -> str:
         ("备注", p.remarks),
         ("回访记录", f"{len(p.record_ids)} 份" if p.record_ids else "尚未回访"),
     ]
-    return f"<b>《客户回访计划》 {forms.plan_number(p.id)}</b>" + _table(rows)
+    return f"<b>《客户回访计划》 {p.number}</b>" + _table(rows)
 
 
 def record_html(r: RecordDetail) -> str:
@@ -106,7 +106,7 @@ def record_html(r: RecordDetail) -> str:
         ("下次回访", forms.day(r.next_visit_date)),
         ("报告", r.report_status_label),
     ]
-    return f"<b>《客户回访记录表》 {forms.record_number(r.id)}</b>" + _table(rows)
+    return f"<b>《客户回访记录表》 {r.number}</b>" + _table(rows)
 
 
 def report_html(rep: ReportDetail) -> str:
@@ -132,7 +132,7 @@ def report_html(rep: ReportDetail) -> str:
         f"{'　满意度 ' + str(r.satisfaction) if r.satisfaction else ''}</li>"
         for r in rep.records
     )
-    left = f"<b>《客户回访报告》 {forms.report_number(rep.id)}</b>" + _table(rows)
+    left = f"<b>《客户回访报告》 {rep.number}</b>" + _table(rows)
     right = (
         f"<b>回访记录（{len(rep.records)} 份）</b><ul style='margin-top:2px'>{records}</ul>"
         + "<b>流程进度</b>"
