@@ -124,7 +124,10 @@ def test_customer_page_tabs(qtbot, world):
     page = CustomerPage(AppContext(world.db, world.sales_admin), COMPANY)
     qtbot.addWidget(page)
     tabs = [page.tabText(i) for i in range(page.count())]
-    assert tabs == ["客户列表", "通讯录", "跟进记录", "成交记录", "审批"]
+    assert tabs == ["客户列表", "通讯录", "跟进记录", "成交记录", "审批", "客户合并"]
+    rep = CustomerPage(AppContext(world.db, world.rep1), COMPANY)
+    qtbot.addWidget(rep)
+    assert rep.tabText(rep.count() - 1) == "审批"  # a rep proposes merges, has no 客户合并
 
 
 def test_print_card_of_the_selected_customer(qtbot, world, monkeypatch, tmp_path):
