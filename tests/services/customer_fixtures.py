@@ -65,7 +65,11 @@ def make_world(db) -> World:
 
 
 def form(world: World, name: str = NXH, **kw) -> CustomerForm:
+    """A registration form; met at this moment unless `first_contact_at` says otherwise."""
+    from app.services.core import clock
+
     kw.setdefault("source_id", world.source_id)
+    kw.setdefault("first_contact_at", clock.now())
     return CustomerForm(name=name, **kw)
 
 

@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.models import Role
 from app.services.admin import auth, code_tables
+from app.services.core import clock
 from app.services.core.uow import UnitOfWork
 from app.services.customers.forms import CustomerForm
 from app.services.customers.registration import register_customer
@@ -112,7 +113,8 @@ def test_delete_in_use_is_refused_with_the_service_message(
     with UnitOfWork(admin_ctx.db, admin_ctx.actor) as uow:
         expo = code_tables.find_item(uow, "source", "04")
     register_customer(
-        UnitOfWork(admin_ctx.db, rep), CustomerForm(name="宁夏红枸杞产业集团", source_id=expo)
+        UnitOfWork(admin_ctx.db, rep),
+        CustomerForm(first_contact_at=clock.now(), name="宁夏红枸杞产业集团", source_id=expo),
     )
     page = make_page(qtbot, admin_ctx)
     yes(monkeypatch)

@@ -4,6 +4,7 @@ from PySide6.QtCore import Qt
 
 from app.models import Role
 from app.services.admin import auth, code_tables
+from app.services.core import clock
 from app.services.core.uow import UnitOfWork
 from app.services.customers.forms import ContactForm, CustomerForm
 from app.services.customers.registration import register_customer
@@ -29,11 +30,17 @@ def setup_book(admin_ctx):
     ]
     cid = register_customer(
         UnitOfWork(db, rep1),
-        CustomerForm(name="宁夏红枸杞产业集团有限公司", source_id=expo, contacts=mine),
+        CustomerForm(
+            first_contact_at=clock.now(),
+            name="宁夏红枸杞产业集团有限公司",
+            source_id=expo,
+            contacts=mine,
+        ),
     ).customer_id
     register_customer(
         UnitOfWork(db, rep1),
         CustomerForm(
+            first_contact_at=clock.now(),
             name="银川塞上物流有限公司",
             source_id=expo,
             contacts=[ContactForm(name="马晓燕", mobile="13895001122")],
@@ -42,6 +49,7 @@ def setup_book(admin_ctx):
     register_customer(
         UnitOfWork(db, rep3),
         CustomerForm(
+            first_contact_at=clock.now(),
             name="北京中关村软件有限公司",
             source_id=expo,
             contacts=[ContactForm(name="单雄信", mobile="13800138000")],

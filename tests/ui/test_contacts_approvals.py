@@ -8,7 +8,7 @@ from PySide6.QtCore import QDateTime, Qt
 
 from app.models import Role
 from app.services.admin import auth, code_tables
-from app.services.core import settings
+from app.services.core import clock, settings
 from app.services.core.errors import NotFound, PermissionDenied
 from app.services.core.uow import UnitOfWork
 from app.services.customers import grants
@@ -50,7 +50,9 @@ def office(admin_ctx):
     }
     with UnitOfWork(db, admin_ctx.actor) as uow:
         expo = code_tables.find_item(uow, "source", "04")
-    form = CustomerForm(name=NXH, phone="0951-5012345", source_id=expo)
+    form = CustomerForm(
+        first_contact_at=clock.now(), name=NXH, phone="0951-5012345", source_id=expo
+    )
     cid = register_customer(UnitOfWork(db, actors["rep1"]), form).customer_id
     return db, actors, cid
 

@@ -1,5 +1,7 @@
 """客户列表 page: scoped list, registration, card drill-through, recycle bin, module tabs."""
 
+from datetime import datetime
+
 import pytest
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
@@ -76,6 +78,7 @@ def test_register_from_the_page(qtbot, world, message_boxes):
     dialog = page.register()
     dialog.form.widgets["name"].setText("石嘴山煤机厂")
     dialog.form.widgets["source_id"].set_current_id(world.source_id)
+    dialog.form.widgets["first_contact_at"].setText(f"{datetime.now():%Y-%m-%d %H:%M}")
     dialog.accept()
     assert message_boxes[-1][1] == "登记成功" and "客户编号" in message_boxes[-1][2]
     assert "石嘴山煤机厂" in names(page)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QRadioButton
 
 from app.models import Role
 from app.services.admin import auth, code_tables
+from app.services.core import clock
 from app.services.core.uow import UnitOfWork
 from app.services.customers.card import get_customer
 from app.services.customers.forms import CustomerForm
@@ -36,7 +37,7 @@ def office(admin_ctx):
         expo = code_tables.find_item(uow, "source", "04")
 
     def reg(name, **kw):
-        form = CustomerForm(name=name, source_id=expo, **kw)
+        form = CustomerForm(first_contact_at=clock.now(), name=name, source_id=expo, **kw)
         return register_customer(UnitOfWork(db, actors["rep1"]), form).customer_id
 
     ids = {

@@ -1,5 +1,7 @@
 """The registration dialog: fields, live duplicate check, override, bad input."""
 
+from datetime import datetime
+
 import pytest
 
 from app.services.admin import code_tables
@@ -33,6 +35,7 @@ def fill(dialog, world, name=NXH, **values):
     w = dialog.form.widgets
     w["name"].setText(name)
     w["source_id"].set_current_id(world.source_id)
+    w["first_contact_at"].setText(f"{datetime.now():%Y-%m-%d %H:%M}")
     for key, value in values.items():
         w[key].setText(value)
 
@@ -125,7 +128,9 @@ def test_missing_source_and_capital_with_unit(qtbot, world):
     dialog.form.widgets["capital"].setText("5,000,000")
     dialog.accept()
     assert dialog.error_for("source_id") == "请选择客户来源。"
+    assert "请填写首次接触时间" in dialog.error_for("first_contact_at")  # the 24-hour rule
     dialog.form.widgets["source_id"].set_current_id(world.source_id)
+    dialog.form.widgets["first_contact_at"].setText(f"{datetime.now():%Y-%m-%d %H:%M}")
     dialog.accept()
     card = get_customer(UnitOfWork(world.db, world.rep1), dialog.result_.customer_id)
     assert card.capital_amount == 5000000
@@ -220,7 +225,8 @@ def test_every_error_of_the_form_is_shown_at_once(qtbot, world):
     dialog.accept()  # and no 客户来源
     assert dialog.result_ is None
     for field, expected in (("name", "至少需要 2 个字"), ("email", "邮箱"), ("phone", "“12”"),
-                            ("source_id", "请选择客户来源")):  # fmt: skip
+                            ("source_id", "请选择客户来源"),
+                            ("first_contact_at", "请填写首次接触时间")):  # fmt: skip
         assert expected in dialog.error_for(field), (field, dialog.error_for(field))
     fill(dialog, world, email="wang@nxh.com.cn", phone="0951-5012345")
     dialog.accept()

@@ -100,7 +100,7 @@ def _prepare(
     errors: list[RowError] = []
     for _ in range(12):
         try:
-            p = prepare_registration(uow, form)
+            p = prepare_registration(uow, form, first_contact_required=False)
         except PermissionDenied as exc:  # only the owner check refuses
             errors.append(RowError(number, "归属销售", str(exc)))
             break

@@ -96,14 +96,18 @@ def register_customer(
         raise ConflictError("保存失败：其他用户同时登记了相同信息的客户，请刷新后重试。") from None
 
 
-def prepare_registration(uow: UnitOfWork, form: CustomerForm) -> PreparedRegistration:
+def prepare_registration(
+    uow: UnitOfWork, form: CustomerForm, *, first_contact_required: bool = True
+) -> PreparedRegistration:
     """Inside an open unit of work: the owner check and every validation of a registration,
     without writing. Raises ValidationError(field=...) or PermissionDenied. Registration
-    and the Excel import (customer_import) both go through here and insert_registration."""
+    and the Excel import (customer_import) both go through here and insert_registration;
+    an import brings an existing archive, whose first contacts may be unknown
+    (first_contact_required=False: a row without one is not a late registration)."""
     with uow:
         contacts = [c if isinstance(c, ContactForm) else ContactForm(**c) for c in form.contacts]
         owner_id = _check_owner(uow, form.owner_id)
-        cols = validate_customer(uow, asdict(form), None)
+        cols = validate_customer(uow, asdict(form), None, registering=first_contact_required)
         personal = is_personal(uow, cols["type_id"])
         contact_rows = [contact_columns(uow, c, None, i) for i, c in enumerate(contacts)]
         return PreparedRegistration(owner_id, cols, contact_rows, keys_of(cols, personal))

@@ -56,8 +56,17 @@ def _datetime(values: dict, name: str) -> datetime | None:
         raise _v(f"{FIELD_LABELS[name]}不是有效时间。", name) from None
 
 
-def validate_customer(uow: UnitOfWork, values: dict, previous: Customer | None) -> dict:
-    """Form values → column values. Raises ValidationError(field=...) carrying every bad
+# 客户来源 “公司原有客户信息库”: a customer the company had before; its first contact is
+# not known and the 24-hour rule does not apply to it.
+ARCHIVE_SOURCE = "01"
+
+
+def validate_customer(
+    uow: UnitOfWork, values: dict, previous: Customer | None, *, registering: bool = False
+) -> dict:
+    """Form values → column values. A registration (`registering`) needs 首次接触时间, on
+    which the 24-hour late-registration rule depends, unless the customer comes from the
+    company's own archive. Raises ValidationError(field=...) carrying every bad
     field (err.every), so the form marks them all at once. `previous` (an edit) may keep
     a code entry made inactive since."""
     with uow:
@@ -112,6 +121,16 @@ def validate_customer(uow: UnitOfWork, values: dict, previous: Customer | None) 
                 minutes=5
             ):
                 raise _v("首次接触时间不能晚于现在。", "first_contact_at")
+            if (
+                registering
+                and out["first_contact_at"] is None
+                and out.get("source_id") != (_default_code(uow, "source", ARCHIVE_SOURCE))
+            ):
+                raise _v(
+                    "请填写首次接触时间：新客户须在首次接触后规定时限内登记"
+                    "（公司原有客户信息库的客户可不填）。",
+                    "first_contact_at",
+                )
         for name, lo, hi in (("latitude", -90, 90), ("longitude", -180, 180)):
             with checks:
                 out[name] = _check_coordinate(values, name, lo, hi)

@@ -76,9 +76,14 @@ PERSONAL_TYPE_CODE = "P"
 class CustomerFormWidget(QWidget):
     duplicate_keys_changed = Signal()
 
-    def __init__(self, ctx: AppContext, current: CustomerForm | None = None, parent=None):
+    def __init__(
+        self, ctx: AppContext, current: CustomerForm | None = None, parent=None,
+        *, registering: bool = False,
+    ):  # fmt: skip
         super().__init__(parent)
         self.ctx = ctx
+        # A registration needs 首次接触时间 (the 24-hour rule); an edit of an old record not.
+        self.required = REQUIRED | ({"first_contact_at"} if registering else set())
         self.general_error = message_label(ERROR_COLOR)
         self.errors = ErrorMap(self.general_error)
         self.widgets: dict[str, QWidget] = {}
@@ -118,7 +123,7 @@ class CustomerFormWidget(QWidget):
             widget = self._make(name, current)
             self.widgets[name] = widget
             cell = self.errors.wrap(name, widget)
-            label = label_text(FIELD_LABELS[name], name in REQUIRED)
+            label = label_text(FIELD_LABELS[name], name in self.required)
             self.rows_of[name] = (label, cell)
             if wide:
                 if col:

@@ -65,7 +65,7 @@ class RegisterDialog(FittedDialog):
             hidden=False,
         )
 
-        self.form = CustomerFormWidget(ctx)
+        self.form = CustomerFormWidget(ctx, registering=True)
         self.contacts = ContactLines(ctx)
         contacts_box = QGroupBox("联系人（第一位为主要联系人）")
         QVBoxLayout(contacts_box).addWidget(self.contacts)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from app.services.admin import code_tables
 from app.services.core import settings
 from app.services.core.errors import PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
@@ -133,6 +134,21 @@ def test_late_registration_flag(world, fake_clock):
         world, world.rep1, "乙公司", first_contact_at=fake_clock.current - timedelta(hours=23)
     )
     assert late.late_registration and not ok.late_registration
+
+
+def test_first_contact_is_required_where_the_24_hour_rule_depends_on_it(world):
+    """A new customer needs 首次接触时间; one from the company's own archive (客户来源 01)
+    does not, and neither does an import (an existing archive's contacts are unknown)."""
+    with pytest.raises(ValidationError, match="首次接触时间") as err:
+        register(world, world.rep1, "丙公司", first_contact_at=None)
+    assert "first_contact_at" in {e.field for e in err.value.every}
+    with UnitOfWork(world.db, world.admin) as uow:
+        archive = code_tables.find_item(uow, "source", "01")
+    res = register(world, world.rep1, "丙公司", first_contact_at=None, source_id=archive)
+    assert not res.late_registration
+    # Editing a customer that has none does not ask for it.
+    card = get_customer(world.uow(world.rep1), res.customer_id)
+    assert card.form.first_contact_at is None
 
 
 def test_number_pattern_setting(world):
