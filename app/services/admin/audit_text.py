@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from app.models import ROLE_LABELS, CodeItem, CodeTable, Customer, Team, User
 from app.models.base import Base
-from app.models.customer import APPROVAL_STATUS, CUSTOMER_FIELD_LABELS
+from app.models.customer import APPROVAL_STATUS, CUSTOMER_FIELD_LABELS, SALES_ACTIONS
 from app.models.review import REVIEW_OUTCOMES, REVIEW_STATUS
 from app.models.service_desk import COMPLAINT_KIND, COMPLAINT_STATUS, SAMPLE_STATUS, SEVERITY
 from app.models.visit import PLAN_STATUS, REPORT_STATUS
@@ -71,6 +71,31 @@ FIELD_LABELS = {
     "removed_before": "并入客户合并前资料", "kept_version": "保留客户版本",
     "removed_version": "并入客户版本", "undone_at": "撤销时间", "undone_by_id": "撤销人",
     "a_id": "客户甲", "b_id": "客户乙",
+    "pinyin": "拼音", "initials": "首字母", "code_table_id": "代码表", "required": "必填",
+    "action": "操作", "table_name": "对象", "record_id": "记录号", "changes": "变更内容",
+    "last_sales_action_at": "最近销售动作时间", "last_sales_action_kind": "最近销售动作",
+    "verified_at": "核对时间", "verified_by_id": "核对人", "classified_on": "分级日期",
+    "is_default": "默认方案", "conclusions": "主要结论", "suggestions": "改进建议",
+    "submitted_at": "提交时间", "review_due": "审阅期限", "review_comments": "处理意见",
+    "reviewed_at": "审阅时间", "archive_due": "归档期限", "archive_category_id": "归档类别",
+    "archive_note": "归档说明", "archived_by_id": "归档人", "archived_at": "归档时间",
+    "diff": "变更内容", "channel": "反馈渠道", "received_by_id": "受理人",
+    "contact_name": "反映人", "handling_notes": "处理记录", "resolved_at": "解决时间",
+    "customer_confirmation": "客户确认", "closed_at": "关闭时间", "closed_by_id": "关闭人",
+    "content_type": "文件类型", "data": "文件内容", "overridden": "公司特别指派",
+    "opened_at": "开始时间", "statement_at": "陈述时间", "new_deadline": "新期限",
+    "reasons": "匹配原因", "score": "相似度", "found_at": "发现时间",
+    "requested_at": "申请时间", "needed_by": "需寄达", "dispatched_on": "寄出日期",
+    "courier": "快递公司", "dispatched_by_id": "寄出人", "dispatch_note": "寄出说明",
+    "appointment_place": "预约地点", "appointment_note": "预约说明", "ad_hoc": "临时回访",
+    "cancel_reason": "取消原因", "period_start": "开始日期", "period_end": "结束日期",
+    "kind_id": "类别", "target_qty": "目标数量", "done_qty": "完成数量",
+    "progress_note": "进度说明", "completed_at": "完成时间", "urge_count": "催办次数",
+    "urged_at": "催办时间", "urged_by_id": "催办人", "urge_note": "催办说明",
+    "grant_id": "查阅授权", "plan_id": "回访计划", "place": "地点", "people_met": "接待人",
+    "needs": "客户需求", "service_opinion": "售后服务意见", "satisfaction": "满意度",
+    "problems": "存在问题", "actions": "约定事项", "next_visit_date": "下次回访",
+    "follow_up_id": "跟进记录", "report_id": "回访报告",
 }  # fmt: skip
 
 # Stored values a user reads as words, by (table, field); ("*", field) for any table.
@@ -88,6 +113,13 @@ VALUE_LABELS = {
     ("visit_reports", "status"): REPORT_STATUS,
     ("work_plans", "status"): WORK_STATUS,
     ("work_plans", "period"): PERIOD,
+    ("customers", "last_sales_action_kind"): SALES_ACTIONS,
+    ("customer_keys", "kind"): {
+        "name": "客户名称",
+        "phone": "电话",
+        "email": "邮箱",
+        "domain": "网站域名",
+    },  # fmt: skip
     ("merge_proposals", "status"): {"pending": "待处理", "merged": "已合并", "rejected": "已驳回"},
     ("settings", "key"): {key: spec.label for key, spec in SPECS.items()},
 }

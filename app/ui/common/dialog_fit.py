@@ -7,7 +7,7 @@ row stays visible) and moves it fully onto the screen. The size is kept when it 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from app.ui.common import prefs
@@ -42,6 +42,14 @@ class FittedDialog(QDialog):
             self.resize(saved.expandedTo(self.minimumSizeHint()))
         fit_to_screen(self)
         super().showEvent(event)
+        # The window frame (title bar, borders) is known only once the window is on the
+        # screen: fit again then, or a dialog as tall as a 768-pixel screen loses its
+        # buttons under the title bar's height.
+        QTimer.singleShot(0, self._fit_again)
+
+    def _fit_again(self) -> None:
+        if self.isVisible():
+            fit_to_screen(self)
 
     def hideEvent(self, event) -> None:  # noqa: N802
         prefs.ui_settings().setValue(_key(self), self.size())

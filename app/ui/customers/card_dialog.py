@@ -206,7 +206,7 @@ class CustomerCardDialog(FittedDialog):
             f"开发成功：{shown(card.developed_on)}"
             if card.developed_on
             else f"开发期限：{shown(card.dev_deadline) or '—'}",
-            f"最近跟进：{shown(card.last_follow_up_at) or '—'}",
+            f"最近跟进：{shown(card.last_follow_up_at)[:16] or '—'}",  # to the minute
             f"最近销售动作：{card.last_sales_action or '—'}",
         ]
         if card.late_registration:

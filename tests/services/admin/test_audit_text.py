@@ -45,3 +45,29 @@ def test_layout_changes_are_not_business_events(db, monkeypatch):
     w = make_world(db)
     list_prefs.save_layout(UnitOfWork(db, w.rep1), "customers", {"widths": {"name": 300}})
     assert audit_lines(w, "list_preferences") == []
+
+
+def test_every_field_of_every_table_has_a_chinese_name():
+    """操作日志 never shows a column's code name (last_sales_action_at, overridden …)."""
+    from app.models import Base
+    from app.services.admin.audit_text import _DERIVED, FIELD_LABELS, TABLE_FIELD_LABELS
+    from app.services.core.hooks import _SKIP
+
+    missing = [
+        f"{t.name}.{c.name}"
+        for t in Base.metadata.sorted_tables
+        for c in t.columns
+        if c.name != "id" and c.name not in _SKIP and not _DERIVED.fullmatch(c.name)
+        and c.name not in FIELD_LABELS and c.name not in TABLE_FIELD_LABELS.get(t.name, {})
+    ]  # fmt: skip
+    assert missing == []
+
+
+def test_sales_action_kinds_and_key_kinds_read_as_words():
+    from app.services.admin.audit_text import describe
+
+    text = describe("customers", {"last_sales_action_kind": [None, "follow_up"]}, {})
+    assert text == "最近销售动作：跟进"
+    assert describe("customer_keys", {"kind": "phone", "overridden": False}, {}) == (
+        "类别：电话；公司特别指派：否"
+    )
