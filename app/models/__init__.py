@@ -19,6 +19,7 @@ from app.models.customer import (  # noqa: E402
     GrantView,
     NumberCounter,
     OwnershipChange,
+    ProspectStep,
 )
 
 __all__ += [
@@ -33,6 +34,7 @@ __all__ += [
     "GrantView",
     "NumberCounter",
     "OwnershipChange",
+    "ProspectStep",
 ]
 
 # Customer policy engine (issue 5).

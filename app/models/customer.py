@@ -355,3 +355,21 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
         if type_ == "index" and name in SEARCH_INDEXES:
             return False
     return True
+
+
+# 三.2.1: the first three steps with a prospect, ticked on the card.
+PROSPECT_STEPS = {"card": "交换名片并自我介绍", "sample": "提供产品样品", "intro": "介绍公司情况"}
+
+
+class ProspectStep(Base):
+    """One of a prospect's first steps done (PROSPECT_STEPS): by whom and when. A row of
+    its own, so that ticking it does not change the customer record under an open card."""
+
+    __tablename__ = "prospect_steps"
+    __table_args__ = (Index("ix_prospect_steps_customer", "customer_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), nullable=False)
+    step: Mapped[str] = mapped_column(String(10), nullable=False)
+    done_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

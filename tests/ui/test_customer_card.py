@@ -261,3 +261,20 @@ def test_complaint_and_sample_request_from_the_card(qtbot, world, customer, monk
     chairman_card = open_card(qtbot, world, world.chairman, customer)
     assert not chairman_card.complaint_button.isVisible()
     assert not chairman_card.sample_button.isVisible()
+
+
+def test_prospect_steps_on_the_card(qtbot, world, customer):
+    from app.services.customers import prospects
+
+    card = open_card(qtbot, world, world.rep1, customer)
+    bar = card.prospects
+    assert bar.isVisible() and list(bar.boxes) == ["card", "sample", "intro"]
+    bar.boxes["sample"].setChecked(True)
+    states = {s.step: s.done_at for s in prospects.prospect_steps(world.uow(world.rep1), customer)}
+    assert states["sample"] is not None and states["card"] is None
+    assert "张三" in bar.boxes["sample"].toolTip()
+    card.form.widgets["remarks"].setPlainText("勾选步骤不影响未保存的修改")
+    assert card.save()  # the steps did not change the record under the card
+    screenshot(card, "customer_card_prospect_steps")
+    viewer = open_card(qtbot, world, world.manager, customer)
+    assert viewer.prospects.boxes["sample"].isChecked()

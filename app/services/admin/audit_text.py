@@ -11,7 +11,12 @@ from collections.abc import Iterable
 
 from app.models import ROLE_LABELS, CodeItem, CodeTable, Customer, Team, User
 from app.models.base import Base
-from app.models.customer import APPROVAL_STATUS, CUSTOMER_FIELD_LABELS, SALES_ACTIONS
+from app.models.customer import (
+    APPROVAL_STATUS,
+    CUSTOMER_FIELD_LABELS,
+    PROSPECT_STEPS,
+    SALES_ACTIONS,
+)
 from app.models.review import REVIEW_OUTCOMES, REVIEW_STATUS
 from app.models.service_desk import COMPLAINT_KIND, COMPLAINT_STATUS, SAMPLE_STATUS, SEVERITY
 from app.models.visit import PLAN_STATUS, REPORT_STATUS
@@ -29,7 +34,7 @@ TABLE_LABELS = {
     "visit_reports": "回访报告", "work_plans": "工作计划", "daily_notes": "日常记事",
     "code_tables": "代码表", "code_items": "代码", "extra_field_defs": "自定义字段",
     "customer_merges": "客户合并", "merge_proposals": "合并申请",
-    "duplicate_dismissals": "不是重复标记",
+    "duplicate_dismissals": "不是重复标记", "prospect_steps": "开发三步",
 }  # fmt: skip
 
 # Field names in the words the forms use (a table's own words first, then these).
@@ -95,7 +100,7 @@ FIELD_LABELS = {
     "grant_id": "查阅授权", "plan_id": "回访计划", "place": "地点", "people_met": "接待人",
     "needs": "客户需求", "service_opinion": "售后服务意见", "satisfaction": "满意度",
     "problems": "存在问题", "actions": "约定事项", "next_visit_date": "下次回访",
-    "follow_up_id": "跟进记录", "report_id": "回访报告",
+    "follow_up_id": "跟进记录", "report_id": "回访报告", "step": "步骤", "done_at": "完成时间",
 }  # fmt: skip
 
 # Stored values a user reads as words, by (table, field); ("*", field) for any table.
@@ -114,6 +119,7 @@ VALUE_LABELS = {
     ("work_plans", "status"): WORK_STATUS,
     ("work_plans", "period"): PERIOD,
     ("customers", "last_sales_action_kind"): SALES_ACTIONS,
+    ("prospect_steps", "step"): PROSPECT_STEPS,
     ("customer_keys", "kind"): {
         "name": "客户名称",
         "phone": "电话",

@@ -57,6 +57,14 @@ SPECS = {
         SettingSpec(
             "customers.duplicate_similarity", "疑似重复：名称相似度不低于（%）", 90, 60, 100
         ),
+        # 三.2.1: the first three steps with a prospect, done within this many days.
+        SettingSpec(
+            "customers.prospect_days",
+            "新客户开发三步（名片、样品、公司介绍）须在登记后几天内完成",
+            14,
+            1,
+            365,
+        ),
         SettingSpec("customers.attachment_max_mb", "客户附件单个文件上限（MB）", 20, 1, 200),
         # Public pool (规则 4, issue 5)
         # 二.3 市场总监有权收回，改派: managers (by user name) who may reclaim, reassign and

@@ -4,14 +4,23 @@ sales admin (规则 9), registrations to check, and 查阅授权 requests waitin
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from app.models import AccessGrant, ChangeRequest, Customer, MergeProposal, Role, User
+from app.models import (
+    AccessGrant,
+    ChangeRequest,
+    Customer,
+    MergeProposal,
+    ProspectStep,
+    Role,
+    User,
+)
+from app.models.customer import PROSPECT_STEPS
 from app.services.access import roles
-from app.services.core import clock
+from app.services.core import clock, settings
 from app.services.customers.merge_proposals import in_reach
 from app.services.customers.registration import VERIFY_WITHIN_DAYS
 from app.services.reminders.engine import Reminder, Severity, Target, provider
@@ -60,6 +69,44 @@ def pending_merge_proposals(uow):
             Severity.WARNING,
             Target("merge_proposal", pid),
         )
+
+
+@provider("prospect_steps", "开发三步未完成")
+def unfinished_prospect_steps(uow):
+    """三.2.1: a prospect the actor owns, registered longer ago than the setting allows,
+    not developed yet, whose 交换名片 / 样品 / 公司介绍 are not all done."""
+    if uow.actor.role not in roles.CAN_OWN_CUSTOMERS:
+        return
+    days = settings.get(uow, "customers.prospect_days")
+    due = clock.now().date() - timedelta(days=days)
+    q = (
+        select(Customer.id, Customer.name, Customer.registered_on)
+        .where(Customer.owner_id == uow.actor.id, Customer.is_in_pool.is_(False),
+               Customer.developed_on.is_(None), Customer.registered_on <= due)
+        .order_by(Customer.registered_on)
+        .limit(500)
+    )  # fmt: skip
+    customers = uow.session.execute(q).all()
+    if not customers:
+        return
+    done: dict[int, set[str]] = {}
+    for cid, step in uow.session.execute(
+        select(ProspectStep.customer_id, ProspectStep.step).where(
+            ProspectStep.customer_id.in_([c.id for c in customers])
+        )
+    ):
+        done.setdefault(cid, set()).add(step)
+    for cid, name, registered_on in customers:
+        missing = [label for step, label in PROSPECT_STEPS.items() if step not in done.get(cid, ())]
+        if missing:
+            yield Reminder(
+                "prospect_steps",
+                f"客户“{name}”的开发三步未完成：{'、'.join(missing)}",
+                datetime.combine(registered_on + timedelta(days=days), time()),
+                Severity.WARNING,
+                Target("customer", cid),
+                detail=f"登记后 {days} 天内应完成；在客户档案中勾选已完成的步骤。",
+            )
 
 
 @provider("registration_check", "新登记待核对")

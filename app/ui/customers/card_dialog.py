@@ -47,6 +47,7 @@ from app.ui.customers.deals_tab import DealsTab
 from app.ui.customers.fields import shown
 from app.ui.customers.followups_tab import FollowUpsTab
 from app.ui.customers.form_widget import CustomerFormWidget
+from app.ui.customers.prospect_steps import ProspectStepsBar
 from app.ui.customers.visits_tab import VisitsTab
 from app.ui.service_desk.complaint_dialogs import ComplaintDialog
 from app.ui.service_desk.sample_dialogs import SampleDialog
@@ -74,6 +75,7 @@ class CustomerCardDialog(FittedDialog):
         self.header.setFont(font)
         self.facts = message_label(HINT_COLOR, hidden=False)
         self.notice = message_label(WARNING_COLOR)
+        self.prospects = ProspectStepsBar(ctx, customer_id)
         self.tabs = QTabWidget()
         self.basic = QWidget()
         self.basic_column = QVBoxLayout(self.basic)
@@ -141,6 +143,7 @@ class CustomerCardDialog(FittedDialog):
         column = QVBoxLayout(self)
         column.addWidget(self.header)
         column.addWidget(self.facts)
+        column.addWidget(self.prospects)
         column.addWidget(self.notice)
         column.addWidget(self.tabs, 1)
         column.addLayout(bottom)
@@ -212,6 +215,7 @@ class CustomerCardDialog(FittedDialog):
         if card.late_registration:
             facts.append("逾期登记")
         self.facts.setText("    ".join(facts))
+        self.prospects.load(card.can_edit, card.developed_on is not None)
         notes = []
         if card.via_grant:
             notes.append("您正通过查阅授权查看该客户（本次查看已记录）。")

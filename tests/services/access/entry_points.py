@@ -109,6 +109,7 @@ PLAIN = {
     "merge_id": 1,
     "pair_ids": [1],
     "pair_id": 1,
+    "step": "card",
 }
 # Callbacks a background job is given (progress(done, total), cancelled()): left out.
 CALLBACKS = {"progress", "cancelled"}
