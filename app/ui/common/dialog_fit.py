@@ -45,7 +45,7 @@ class FittedDialog(QDialog):
         # The window frame (title bar, borders) is known only once the window is on the
         # screen: fit again then, or a dialog as tall as a 768-pixel screen loses its
         # buttons under the title bar's height.
-        QTimer.singleShot(0, self._fit_again)
+        QTimer.singleShot(0, self, self._fit_again)  # dropped if the dialog is deleted first
 
     def _fit_again(self) -> None:
         if self.isVisible():
