@@ -1,7 +1,8 @@
 """Steps of the customers package that work inside a unit of work the caller opened and
 commits: writing a registration or an edit with its duplicate keys, the follow-up clock,
-the grant log, handing a customer's open work over to a new owner. The other service
-packages may call them from their own units of work (visits, policy); the UI never does."""
+the grant log, handing a customer's open work over to a new owner, the 交付后回访 tasks.
+The other service packages may call them from their own units of work (visits, policy);
+the UI never does."""
 
 from __future__ import annotations
 
@@ -380,3 +381,60 @@ def rows_of(uow: UnitOfWork, customers: list[Customer]) -> list[CustomerRow]:
             )
             for c in customers
         ]  # fmt: skip
+
+
+# --- 交付后回访 (规则 6) ------------------------------------------------------------------
+
+DELIVERY_STEPS = [(7, "交付后一周回访"), (30, "交付后一月回访"), (91, "交付后一季度回访"),
+         (365, "交付后一年回访")]  # fmt: skip
+DELIVERY_KIND = ("work_plan_kind", "6")  # 交付后回访
+DELIVERY_ANSWER_DAYS = 3  # a follow-up up to this many days before a task's date answers it
+
+
+def schedule_delivery_tasks(uow: UnitOfWork, deal: Deal, customer: Customer) -> list[WorkPlan]:
+    """规则 6, inside a writing unit of work when a deal becomes delivered: 交付后回访
+    work-plan items for the customer's owner at +1 week, +1 month, +1 quarter, +1 year
+    (a follow-up near or after a task's date completes it: answer_delivery_tasks)."""
+    assignee = customer.owner_id or deal.salesperson_id
+    if assignee is None or deal.delivered_on is None:
+        return []  # a pool customer: nobody to visit it
+    kind_id = code_tables.find_item(uow, *DELIVERY_KIND)
+    plans = []
+    for days, label in DELIVERY_STEPS:
+        due = deal.delivered_on + timedelta(days=days)
+        plan = WorkPlan(
+            period="day",
+            period_start=due,
+            period_end=due,
+            kind_id=kind_id,
+            title=f"{label}：{customer.name}（{deal.product}）",
+            target=f"{deal.delivered_on:%Y-%m-%d} 交付的“{deal.product}”：回访了解使用情况和售后意见。",
+            assignee_id=assignee,
+            assigned_by_id=uow.actor.id,
+            customer_id=customer.id,
+            due_date=due,
+        )
+        uow.session.add(plan)
+        plans.append(plan)
+    return plans
+
+
+def answer_delivery_tasks(uow: UnitOfWork, customer_id: int, at) -> int:
+    """Inside a writing unit of work, after a follow-up at `at`: complete the customer's
+    open delivery tasks due up to DELIVERY_ANSWER_DAYS after it. Returns how many."""
+    kind_id = code_tables.find_item(uow, *DELIVERY_KIND)
+    if kind_id is None:
+        return 0
+    q = select(WorkPlan).where(
+        WorkPlan.customer_id == customer_id,
+        WorkPlan.kind_id == kind_id,
+        WorkPlan.status == "open",
+        WorkPlan.due_date <= at.date() + timedelta(days=DELIVERY_ANSWER_DAYS),
+    )
+    done = 0
+    for plan in uow.session.scalars(q):
+        plan.status, plan.progress, plan.completed_at = "done", 100, clock.now()
+        plan.progress_note = f"已于 {at:%Y-%m-%d %H:%M} 跟进客户。"
+        plan.urged_at = None
+        done += 1
+    return done

@@ -20,8 +20,12 @@ from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
-from app.services.customers import _delivery_tasks as delivery_tasks
-from app.services.customers._internal import refresh_last_follow_up, refresh_sales_action
+from app.services.customers._internal import (
+    answer_delivery_tasks,
+    refresh_last_follow_up,
+    refresh_sales_action,
+    schedule_delivery_tasks,
+)
 
 
 @dataclass
@@ -131,7 +135,7 @@ def add_follow_up(uow: UnitOfWork, customer_id: int, form: FollowUpForm) -> int:
         uow.session.add(f)
         uow.flush()
         refresh_last_follow_up(uow, c.id)
-        delivery_tasks.answer(uow, c.id, f.at)
+        answer_delivery_tasks(uow, c.id, f.at)
         uow.commit()
         return f.id
 
@@ -253,7 +257,7 @@ def add_deal(uow: UnitOfWork, customer_id: int, form: DealForm) -> int:
         if c.coop_status_id is None or c.coop_status_id == prospect:
             c.coop_status_id = code_tables.find_item(uow, "coop_status", COOPERATING)
         if d.delivered:
-            delivery_tasks.schedule(uow, d, c)
+            schedule_delivery_tasks(uow, d, c)
         refresh_sales_action(uow, c.id)
         uow.commit()
         return d.id
@@ -273,7 +277,7 @@ def mark_delivered(uow: UnitOfWork, deal_id: int, expected_version: int, on: dat
         if on < d.deal_date:
             raise ValidationError("交付日期不能早于成交日期。", field="delivered_on")
         d.delivered, d.delivered_on = True, on
-        delivery_tasks.schedule(uow, d, c)
+        schedule_delivery_tasks(uow, d, c)
         uow.commit()
 
 

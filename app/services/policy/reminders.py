@@ -1,7 +1,7 @@
 """Reminders from the customer policy engine: follow-ups due, customers about to return to
 the pool (or, with auto-return off, due for the manager to reclaim), development
 deadlines at 30 and 7 days (规则 3, 4). The after-delivery follow-ups (规则 6) are stored
-work-plan items (app.services.customers.delivery_tasks) and remind through work_reminders."""
+work-plan items (customers._internal.schedule_delivery_tasks) and remind through work_reminders."""
 
 from __future__ import annotations
 
