@@ -24,6 +24,9 @@ from app.services.core.migrations import upgrade  # noqa: E402
 from tests.pg_server import PgServer  # noqa: E402
 
 REQUIRE_PG = os.environ.get("CRM_REQUIRE_PG") == "1"
+# Only a developer's explicit choice skips the PostgreSQL half; otherwise a server that
+# cannot start is an error, never a quiet skip.
+SKIP_PG = os.environ.get("CRM_SKIP_PG") == "1" and not REQUIRE_PG
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -32,9 +35,11 @@ def pg_server():
     try:
         server = PgServer().start()
     except Exception as exc:
-        if REQUIRE_PG:
-            raise RuntimeError(f"PostgreSQL 测试服务器无法启动（CRM_REQUIRE_PG=1）：{exc}") from exc
-        pytest.skip(f"PostgreSQL not available: {exc}")
+        if SKIP_PG:
+            pytest.skip(f"CRM_SKIP_PG=1 and PostgreSQL not available: {exc}")
+        raise RuntimeError(
+            f"PostgreSQL 测试服务器无法启动：{exc}（没有 PostgreSQL 时可设 CRM_SKIP_PG=1 只跑 SQLite）"
+        ) from exc
     admin = create_engine(server.url("postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text("CREATE DATABASE crm_template"))
