@@ -20,7 +20,7 @@ reads them with include_deleted and the same scope.
 from __future__ import annotations
 
 from sqlalchemy import and_, false, or_, select, true
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, True_
 
 from app.models import AccessGrant, Customer, Role, User
 from app.services.access import roles
@@ -89,6 +89,16 @@ def edit_scope(actor: Actor | None) -> ColumnElement[bool]:
     if actor.role in roles.CAN_OWN_CUSTOMERS:
         return own_scope(actor)
     return false()
+
+
+def ids_within(scope: ColumnElement[bool], *id_columns) -> ColumnElement[bool]:
+    """Records that name customers by id (a pair, a proposal, a merge): every named
+    customer within `scope` (customer_scope, edit_scope …). Nothing to test when the scope
+    is everyone, so a list of a million rows is not filtered row by row."""
+    if isinstance(scope, True_):
+        return true()
+    inside = select(Customer.id).where(scope)
+    return and_(*(col.in_(inside) for col in id_columns))
 
 
 def pool_scope(actor: Actor | None) -> ColumnElement[bool]:

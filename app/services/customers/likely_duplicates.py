@@ -20,13 +20,13 @@ from collections.abc import Callable, Iterable
 
 import numpy
 from rapidfuzz import fuzz, process
-from sqlalchemy import and_, delete, insert, select, text, true
+from sqlalchemy import and_, delete, insert, select, text
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.elements import ColumnElement, True_
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import Contact, Customer, CustomerKey, DuplicateDismissal, DuplicatePair
 from app.services.access import roles
-from app.services.access.visibility import customer_scope, edit_scope
+from app.services.access.visibility import customer_scope, edit_scope, ids_within
 from app.services.core import clock, settings
 from app.services.core.errors import NotFound, PermissionDenied
 from app.services.core.uow import UnitOfWork
@@ -175,10 +175,7 @@ def _live():
 
 def pair_scope(model, scope: ColumnElement[bool]) -> ColumnElement[bool]:
     """Both customers of a pair (a_id, b_id) within `scope` (a customer filter)."""
-    if isinstance(scope, True_):
-        return true()
-    inside = select(Customer.id).where(scope)
-    return and_(model.a_id.in_(inside), model.b_id.in_(inside))
+    return ids_within(scope, model.a_id, model.b_id)
 
 
 def _name_keys(uow: UnitOfWork):

@@ -8,13 +8,13 @@ recycle bin, which a list never joins)."""
 
 from __future__ import annotations
 
-from sqlalchemy import case, select, true
+from sqlalchemy import case, select
 from sqlalchemy.orm import aliased
 
 from app.models import Customer, CustomerMerge, DuplicatePair
 from app.models import User as UserModel
 from app.services.access import roles
-from app.services.access.visibility import customer_scope
+from app.services.access.visibility import customer_scope, ids_within
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork, logged_in
 from app.services.customers.likely_duplicates import dismiss_pairs, pair_scope
@@ -126,6 +126,4 @@ def merges_source() -> ListSource:
 
 
 def _kept_scope(me):
-    if me.role in roles.SEES_ALL_CUSTOMERS:
-        return true()
-    return _Kept.id.in_(select(Customer.id).where(customer_scope(me)))
+    return ids_within(customer_scope(me), _Kept.id)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from app.models import Customer, MergeProposal, User
 from app.services.access import roles
-from app.services.access.visibility import customer_scope, edit_scope
+from app.services.access.visibility import customer_scope, edit_scope, ids_within
 from app.services.core import clock
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import Actor, UnitOfWork
@@ -119,7 +119,4 @@ def reject_proposal(uow: UnitOfWork, proposal_id: int, note: str) -> None:
 
 def in_reach(actor: Actor):
     """Proposals the actor decides: both customers within the actor's edit scope."""
-    if actor.role in roles.EDITS_ALL_CUSTOMERS:
-        return true()
-    mine = select(Customer.id).where(edit_scope(actor))
-    return and_(MergeProposal.kept_id.in_(mine), MergeProposal.removed_id.in_(mine))
+    return ids_within(edit_scope(actor), MergeProposal.kept_id, MergeProposal.removed_id)
