@@ -185,11 +185,11 @@ def merge(
         if owner_side is removed:
             kept.owner_id, kept.owner_since = removed.owner_id, removed.owner_since
             kept.is_in_pool, kept.is_protected = removed.is_in_pool, removed.is_protected
-        kept.developed_on = _first(d for d in (kept.developed_on, removed.developed_on) if d)
+        kept.developed_on = _earliest(d for d in (kept.developed_on, removed.developed_on) if d)
         kept.dev_deadline = max(
             (d for d in (kept.dev_deadline, removed.dev_deadline) if d), default=None
         )
-        kept.verified_at = _first(d for d in (kept.verified_at, removed.verified_at) if d)
+        kept.verified_at = _earliest(d for d in (kept.verified_at, removed.verified_at) if d)
         kept.financial_status = kept.financial_status or removed.financial_status
         changed["handed_over"] = _hand_over(uow, kept, old_owner, removed.owner_id, now)
         changed["added_keys"] = _complete_keys(uow, kept)
@@ -506,7 +506,7 @@ def _close_proposals(uow: UnitOfWork, kept_id, removed_id, proposal_id, now) -> 
         p.status, p.decided_by_id, p.decided_at = "merged", uow.actor.id, now
 
 
-def _first(values):
+def _earliest(values):
     return min(values, default=None)
 
 

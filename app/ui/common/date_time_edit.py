@@ -113,10 +113,13 @@ class DateTimeEdit(QDateTimeEdit):
         super().focusOutEvent(event)
 
     def _show_typed(self) -> None:
+        self._set_text(self._typed)
+
+    def _set_text(self, text: str) -> None:
         editor = self.lineEdit()
         editor.blockSignals(True)  # the section parser must not read half a time
-        editor.setText(self._typed)
-        editor.setCursorPosition(len(self._typed))
+        editor.setText(text)
+        editor.setCursorPosition(len(text))
         editor.blockSignals(False)
 
     def cancel_typing(self) -> None:
@@ -142,7 +145,4 @@ class DateTimeEdit(QDateTimeEdit):
         return True
 
     def _redisplay(self) -> None:
-        editor = self.lineEdit()
-        editor.blockSignals(True)
-        editor.setText(self.dateTime().toString(FORMAT))
-        editor.blockSignals(False)
+        self._set_text(self.dateTime().toString(FORMAT))
