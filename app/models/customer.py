@@ -102,6 +102,8 @@ class Customer(TrackedMixin, SoftDeleteMixin, Base):
         Index("ix_customers_owner", "owner_id", "registered_on"),
         Index("ix_customers_registered_on", "registered_on"),
         Index("ix_customers_pool", "is_in_pool"),
+        # The pool sweep, its dry run and the reminders read a range of it (migration 0019).
+        Index("ix_customers_pool_due", "pool_due_at"),
         # The list's sort orders over live rows, read from the index alone (migration 0004).
         *(
             Index(
@@ -179,6 +181,9 @@ class Customer(TrackedMixin, SoftDeleteMixin, Base):
     verified_at: Mapped[datetime | None] = mapped_column(DateTime)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     is_in_pool: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # When the idle clock returns it to the pool (NULL: never); kept by
+    # services.customers.idle_clock from the last sales action and the idle limit.
+    pool_due_at: Mapped[datetime | None] = mapped_column(DateTime)
     # 保护: exempt from the automatic return to the pool (规则 4).
     is_protected: Mapped[bool] = mapped_column(
         Boolean, nullable=False, default=False, server_default=text("false")

@@ -12,4 +12,7 @@ Packages by domain, dependencies one way (tests/services/test_layering.py checks
 
 # Users' pinyin keys follow full_name through an attribute event, whatever path sets the
 # name (setup, the admin's dialog, a migration's backfill): registered with the package.
+# Customers' stored pool due date follows every change it rests on through a session
+# hook (after each flush), whatever service made the change: registered with the package.
+from app.services.customers import idle_clock  # noqa: E402, F401
 from app.services.search import user_names  # noqa: F401

@@ -79,6 +79,7 @@ FIELD_LABELS = {
     "pinyin": "拼音", "initials": "首字母", "code_table_id": "代码表", "required": "必填",
     "action": "操作", "table_name": "对象", "record_id": "记录号", "changes": "变更内容",
     "last_sales_action_at": "最近销售动作时间", "last_sales_action_kind": "最近销售动作",
+    "pool_due_at": "回收公海日期",
     "verified_at": "核对时间", "verified_by_id": "核对人", "classified_on": "分级日期",
     "is_default": "默认方案", "conclusions": "主要结论", "suggestions": "改进建议",
     "submitted_at": "提交时间", "review_due": "审阅期限", "review_comments": "处理意见",

@@ -1,17 +1,38 @@
 """The idle clock of an owned customer (规则 4): its idle limits, where the clock starts,
-and 剩余天数 — days until an owned customer returns to the public pool (规则 4), as one SQL
-expression the customer list can show and sort by. It reads the per-class idle limits
-from the settings table inside the query, so it needs no session to build."""
+and the stored due date (customers.pool_due_at) when it returns to the public pool.
+
+The due date is kept on the row, indexed, so the sweep, the dry run, 距回收公海 and the
+reminders read an index range instead of computing every customer's clock. One SQL
+expression (`pool_due_value`) defines it; it is written
+- by a session hook after every flush that changed what it rests on (a sales action,
+  the owner, owner_since, pool, protection, class), whatever service made the change;
+- by `refresh_pool_due` after a Core UPDATE of those columns (claim);
+- for every customer in one statement when the idle limits in 系统设置 change.
+The expression reads the limits from the settings table itself, so it needs no session
+to build."""
 
 from __future__ import annotations
 
-from sqlalchemy import DateTime, Integer, and_, bindparam, case, cast, func, or_
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    event,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Float
 
-from app.models import Customer
+from app.models import CodeItem, Customer, Setting
 from app.services.core import clock, settings
 from app.services.core.uow import UnitOfWork
 
@@ -76,24 +97,132 @@ def _days_sqlite(element, compiler, **kw):
     )
 
 
-def days_until_pool(grade_code) -> ColumnElement:
-    """NULL for customers that never return (pool, protected); else whole days left
-    (0 or less: due at the next sweep)."""
+class _AddDays(ColumnElement):
+    """A timestamp plus a whole number of days (an SQL expression), per dialect."""
+
+    type = DateTime()
+    inherit_cache = True
+    _traverse_internals = [
+        ("moment", InternalTraversal.dp_clauseelement),
+        ("days", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, moment, days):
+        self.moment, self.days = moment, days
+
+
+@compiles(_AddDays)
+def _add_days_pg(element, compiler, **kw):
+    return (
+        f"({compiler.process(element.moment, **kw)} + "
+        f"make_interval(days => {compiler.process(element.days, **kw)}))"
+    )
+
+
+@compiles(_AddDays, "sqlite")
+def _add_days_sqlite(element, compiler, **kw):
+    # datetime() keeps the text form SQLAlchemy reads back (to the second).
+    return (
+        f"datetime({compiler.process(element.moment, **kw)}, "
+        f"'+' || ({compiler.process(element.days, **kw)}) || ' days')"
+    )
+
+
+POOL_LIMIT_KEYS = frozenset(
+    {"pool.idle_days", "pool.idle_by_class", "pool.idle_days_default"}
+    | {f"pool.idle_days_{g}" for g in GRADES}
+)
+# What the due date rests on: a change to any of these recomputes it.
+_DUE_INPUTS = (
+    "owner_id", "owner_since", "is_in_pool", "is_protected", "grade_id",
+    "last_sales_action_at", "created_at",
+)  # fmt: skip
+
+
+def _limit_sql():
+    """The customer's idle limit in days, read from the settings inside the statement."""
+    grade = select(CodeItem.code).where(CodeItem.id == Customer.grade_id).scalar_subquery()
     per_class = case(
-        *[(grade_code == g, settings.sql_int(f"pool.idle_days_{g}")) for g in GRADES],
+        *[(grade == g, settings.sql_int(f"pool.idle_days_{g}")) for g in GRADES],
         else_=settings.sql_int("pool.idle_days_default"),
     )
-    limit = case(
+    return case(
         (settings.sql_int("pool.idle_by_class") == 1, per_class),
         else_=settings.sql_int("pool.idle_days"),
     )
-    last = last_activity()
-    elapsed = cast(func.floor(_DaysSince(last)), Integer)
+
+
+def pool_due_value() -> ColumnElement:
+    """When the customer returns to the pool: its clock's start plus its idle limit; NULL
+    for customers that never return (in the pool, unowned, protected)."""
     return case(
         (
             and_(Customer.owner_id.is_not(None), Customer.is_in_pool.is_(False),
                  Customer.is_protected.is_(False)),
-            limit - elapsed,
+            _AddDays(last_activity(), _limit_sql()),
         ),
         else_=None,
     )  # fmt: skip
+
+
+def refresh_pool_due(session: Session, ids=None) -> int:
+    """Rewrite the stored due date of the given customers (all when ids is None) where it
+    differs; returns how many rows changed. Runs on the session's connection, so inside a
+    flush hook it neither flushes nor recurses."""
+    table = Customer.__table__
+    stmt = update(table).values(pool_due_at=pool_due_value())
+    stmt = stmt.where(table.c.pool_due_at.is_distinct_from(pool_due_value()))
+    conn = session.connection()
+    if ids is None:
+        return conn.execute(stmt).rowcount
+    ids, changed = sorted(set(ids)), 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        changed += conn.execute(stmt.where(table.c.id.in_(chunk))).rowcount
+    return changed
+
+
+def _changed_customers(session: Session) -> tuple[set[int], bool]:
+    """Customers whose due date may have moved in this flush, and whether an idle-limit
+    setting changed (then every customer's due date is recomputed)."""
+    from sqlalchemy import inspect
+
+    ids, limits = set(), False
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Customer):
+            state = inspect(obj)
+            if obj in session.new or any(
+                state.attrs[name].history.has_changes() for name in _DUE_INPUTS
+            ):
+                ids.add(obj.id)
+        elif isinstance(obj, Setting) and obj.key in POOL_LIMIT_KEYS:
+            limits = True
+    return ids, limits
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_due_dates(session: Session, _ctx) -> None:
+    ids, limits = _changed_customers(session)
+    if not (ids or limits):
+        return
+    refresh_pool_due(session, None if limits else ids)
+    # The rows changed under the ORM: loaded customers read the new value when asked.
+    session.info["pool_due_stale"] = True
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _expire_due_dates(session: Session, _ctx) -> None:
+    if session.info.pop("pool_due_stale", False):
+        for obj in session.identity_map.values():
+            if isinstance(obj, Customer):
+                session.expire(obj, ["pool_due_at"])
+
+
+def days_until_pool() -> ColumnElement:
+    """NULL for customers that never return (pool, protected); else whole days left
+    (0 or less: due at the next sweep), from the stored due date."""
+    due = Customer.pool_due_at
+    return case(
+        (due.is_not(None), -cast(func.floor(_DaysSince(due)), Integer)),
+        else_=None,
+    )

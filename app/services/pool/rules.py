@@ -12,10 +12,11 @@ customer at the same moment exactly one wins.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, true, update
+from sqlalchemy import func, insert, select, true, update
 
 from app.models import CodeItem, Customer, OwnershipChange, Role, User
 from app.services.access import roles
@@ -24,7 +25,7 @@ from app.services.access.visibility import customer_scope, edit_scope, pool_scop
 from app.services.core import clock, settings
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.customers.idle_clock import GRADES, idle_limits, last_activity
+from app.services.customers.idle_clock import last_activity, refresh_pool_due
 
 LOSS_KINDS = ("回收", "转移", "评审调整")
 
@@ -50,30 +51,24 @@ def due_for_pool(uow: UnitOfWork, within_days: int = 0) -> list[PoolCandidate]:
 
 def _due(uow: UnitOfWork, within_days: int, where) -> list[PoolCandidate]:
     """Every rep's due customers when `where` is true(): the sweep is the company's job,
-    run by whichever desk logs in, so it is not limited to that user's customers."""
+    run by whichever desk logs in, so it is not limited to that user's customers. An
+    index range over the stored due date (idle_clock keeps it)."""
     within_days = max(0, min(int(within_days), 3650))
-    now = clock.now()
-    limits = idle_limits(uow)
+    horizon = clock.now() + timedelta(days=within_days)
     q = (
         select(Customer.id, Customer.name, Customer.owner_id, User.full_name, CodeItem.code,
-               last_activity())
+               last_activity(), Customer.pool_due_at)
         .join(User, Customer.owner_id == User.id)
         .outerjoin(CodeItem, Customer.grade_id == CodeItem.id)
-        .where(Customer.owner_id.is_not(None), Customer.is_in_pool.is_(False),
-               Customer.is_protected.is_(False), where)
+        .where(Customer.pool_due_at <= horizon, Customer.owner_id.is_not(None),
+               Customer.is_in_pool.is_(False), Customer.is_protected.is_(False), where)
+        .order_by(Customer.pool_due_at, Customer.id)
     )  # fmt: skip
-    # Cheap pre-filter in SQL with the shortest limit; exact per-class check below.
-    horizon = now + timedelta(days=within_days) - timedelta(days=min(limits.values()))
-    q = q.where(last_activity() <= horizon)
-    out = []
-    for cid, name, owner_id, owner_name, grade, last in uow.session.execute(q):
-        limit = limits.get(grade if grade in GRADES else None)
-        returns_on = last + timedelta(days=limit)
-        if returns_on <= now + timedelta(days=within_days):
-            out.append(PoolCandidate(cid, name, owner_id, owner_name, grade or "", last, limit,
-                                     returns_on))  # fmt: skip
-    out.sort(key=lambda c: (c.returns_on, c.customer_id))
-    return out
+    return [
+        PoolCandidate(cid, name, owner_id, owner_name, grade or "", last,
+                      round((due - last).total_seconds() / 86400), due)
+        for cid, name, owner_id, owner_name, grade, last, due in uow.session.execute(q)
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -92,28 +87,79 @@ class SweepResult:
         return text
 
 
-def sweep(uow: UnitOfWork, *, dry_run: bool = False) -> SweepResult:
+# The sweep moves customers in short transactions of this many, pausing between them:
+# another desk's save waits for one batch at most (SQLite's writer polls the lock at
+# least every 100 ms, so the pause lets it in), and a crash loses no finished batch.
+SWEEP_BATCH = 400
+SWEEP_PAUSE_S = 0.1
+
+
+def sweep(uow: UnitOfWork, *, dry_run: bool = False, progress=None, cancelled=None) -> SweepResult:
     """Return every due customer to the pool (or, with auto-return off, leave them for the
-    manager's reminder). Runs at login and hourly; any user's session may run it."""
-    with uow:
-        due = _due(uow, 0, true())
-        if dry_run:
-            return SweepResult([c.customer_id for c in due], [], True)
-        if not settings.get(uow, "pool.auto_return"):
-            return SweepResult([], [c.customer_id for c in due], False)
-        moved = []
-        now = clock.now()
-        for c in due:
-            if _move_to_pool(uow, c.customer_id, c.owner_id, now):
-                uow.session.add(OwnershipChange(
-                    customer_id=c.customer_id, from_user_id=c.owner_id, to_user_id=None,
-                    kind="回收", at=now, by_id=uow.actor.id if uow.actor else None,
-                    reason=f"超过 {c.idle_limit_days} 天无销售动作（最近 {c.last_activity:%Y-%m-%d}），"
-                           "自动回收公海",
-                ))  # fmt: skip
-                moved.append(c.customer_id)
-        uow.commit()
-        return SweepResult(moved, [], False)
+    manager's reminder). Runs in the background after login and hourly; any user's session
+    may run it. Idempotent and resumable: each batch re-checks its customers under lock,
+    so a customer followed up meanwhile stays, and a second desk's sweep skips what the
+    first moved. `progress(done, total)` reports after each batch; `cancelled()` stops
+    between batches (what is done stays done). It never holds a transaction of `uow`
+    itself: the read is read-only and each batch writes in a transaction of its own."""
+    # Read in a read-only transaction: finding a hundred thousand due customers must not
+    # hold the write lock.
+    with uow.separate(write=False) as reader:
+        due = [c.customer_id for c in _due(reader, 0, true())]
+        auto = settings.get(reader, "pool.auto_return")
+    if dry_run:
+        return SweepResult(due, [], True)
+    if not auto:
+        return SweepResult([], due, False)
+    moved: list[int] = []
+    for start in range(0, len(due), SWEEP_BATCH):
+        if cancelled is not None and cancelled():
+            break
+        if start:
+            time.sleep(SWEEP_PAUSE_S)
+        with uow.separate(write=True) as batch:
+            moved += _move_batch(batch, due[start : start + SWEEP_BATCH])
+            batch.commit()
+        if progress is not None:
+            progress(min(start + SWEEP_BATCH, len(due)), len(due))
+    return SweepResult(moved, [], False)
+
+
+def _move_batch(uow: UnitOfWork, ids: list[int]) -> list[int]:
+    """Inside the batch's transaction: the customers of `ids` still due now (locked, so a
+    follow-up saved meanwhile on another desk wins or waits) go to the pool, each with its
+    history row."""
+    now = clock.now()
+    still_due = (
+        Customer.id.in_(ids), Customer.pool_due_at <= now, Customer.owner_id.is_not(None),
+        Customer.is_in_pool.is_(False), Customer.is_protected.is_(False),
+    )  # fmt: skip
+    rows = uow.session.execute(
+        select(Customer.id, Customer.owner_id, last_activity(), Customer.pool_due_at)
+        .where(*still_due)
+        .with_for_update()
+    ).all()
+    if not rows:
+        return []
+    table = Customer.__table__
+    uow.session.execute(
+        update(table)
+        .where(table.c.id.in_([r[0] for r in rows]), table.c.owner_id.is_not(None),
+               table.c.is_in_pool.is_(False))
+        .values(owner_id=None, is_in_pool=True, owner_since=now, updated_at=now,
+                pool_due_at=None, version=table.c.version + 1)
+    )  # fmt: skip
+    by = uow.actor.id if uow.actor else None
+    # One multi-row INSERT: the history table is the record of these moves (as the
+    # customers' own UPDATE above, it writes no audit line per row).
+    uow.session.execute(insert(OwnershipChange.__table__), [
+        {"customer_id": cid, "from_user_id": owner_id, "to_user_id": None, "kind": "回收",
+         "at": now, "by_id": by,
+         "reason": f"超过 {round((due - last).total_seconds() / 86400)} 天无销售动作"
+                   f"（最近 {last:%Y-%m-%d}），自动回收公海"}
+        for cid, owner_id, last, due in rows
+    ])  # fmt: skip
+    return [r[0] for r in rows]
 
 
 def _move_to_pool(uow: UnitOfWork, customer_id: int, owner_id: int, now) -> bool:
@@ -123,7 +169,7 @@ def _move_to_pool(uow: UnitOfWork, customer_id: int, owner_id: int, now) -> bool
         .where(table.c.id == customer_id, table.c.owner_id == owner_id,
                table.c.is_in_pool.is_(False), table.c.deleted_at.is_(None))
         .values(owner_id=None, is_in_pool=True, owner_since=now, updated_at=now,
-                version=table.c.version + 1)
+                pool_due_at=None, version=table.c.version + 1)
     )  # fmt: skip
     return result.rowcount == 1
 
@@ -208,6 +254,7 @@ def claim(uow: UnitOfWork, customer_id: int) -> None:
         )  # fmt: skip
         if result.rowcount != 1:
             raise ValidationError("该客户刚刚已被其他人领取。")
+        refresh_pool_due(uow.session, [customer_id])  # the new owner's clock starts now
         uow.session.add(
             OwnershipChange(
                 customer_id=customer_id,
