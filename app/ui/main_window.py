@@ -39,6 +39,7 @@ from app.ui.service_desk.service_desk_page import ServiceDeskPage
 from app.ui.visits.visits_page import VisitsPage
 from app.ui.work.work_page import WorkPage
 
+SWEEP_AFTER_LOGIN_MS = 20_000  # after the reminders of a login have been read
 REMINDERS_MIN_GAP_S = 3  # the count is not read again more often on window activation
 REMINDERS_EVERY_MS = 5 * 60_000  # time-based items (due at 14:00) appear without a click
 
@@ -104,10 +105,12 @@ class MainWindow(QMainWindow):
         self.policy_page.customers_changed.connect(self._policy_changed)
         self.stack.addWidget(self.policy_page)
         self._build_nav()
-        # The pool and review sweep: now (at login) and hourly while the window is open.
+        # The pool and review sweep: shortly after login (never on its critical path: the
+        # window and its reminders come first) and hourly while the window is open.
         self.sweeper = PolicySweeper(ctx.db, self)
         self.sweeper.finished.connect(self._after_sweep)
-        QTimer.singleShot(0, self.sweeper, self.sweeper.start)  # not after the window is gone
+        self.sweeper.progressed.connect(self._sweep_progress)
+        QTimer.singleShot(SWEEP_AFTER_LOGIN_MS, self.sweeper, self.sweeper.start)
 
         splitter = QSplitter()
         splitter.setObjectName("main_splitter")
@@ -266,6 +269,9 @@ class MainWindow(QMainWindow):
         self.reminder_window.show()
         self.reminder_window.raise_()
         self.reminder_window.activateWindow()
+
+    def _sweep_progress(self, done: int, total: int) -> None:
+        self.statusBar().showMessage(f"正在回收超期无销售动作的客户：{done:,} / {total:,}", 5_000)
 
     def _after_sweep(self, message: str) -> None:
         if not message:

@@ -23,6 +23,7 @@ HOUR_MS = 60 * 60 * 1000
 
 class PolicySweeper(QObject):
     finished = Signal(str)  # what changed, in Chinese ("" when nothing did)
+    progressed = Signal(int, int)  # customers moved so far, of how many (a large sweep)
 
     def __init__(self, db: Database, parent: QObject | None = None, interval_ms: int = HOUR_MS):
         super().__init__(parent)
@@ -39,22 +40,28 @@ class PolicySweeper(QObject):
         if self._task is not None and self._task.running():
             return  # the previous sweep is still going
         self._task = (
-            Task(lambda _p, _c: self._sweep(), name="policy-sweep")
+            Task(self._sweep, name="policy-sweep")
+            .on_progress(self._progress)
             .on_success(self._report)
             .on_failure(self._failed)
             .run_in_background()
         )
 
-    def _sweep(self) -> str:
+    def _sweep(self, progress, cancelled) -> str:
         parts = []
-        # No acting user: the history says "自动回收", not a person's name.
-        result = pool.sweep(UnitOfWork(self.db, None))
+        # No acting user: the history says "自动回收", not a person's name. Stopped between
+        # batches when the window closes; the next run finishes the rest.
+        result = pool.sweep(UnitOfWork(self.db, None), progress=progress, cancelled=cancelled)
         if result.moved or result.reminded:
             parts.append(result.message)
         opened = reviews.open_due_reviews(UnitOfWork(self.db, None))
         if opened:
             parts.append(f"{len(opened)} 个客户开发期限已过，已进入评审。")
         return "".join(parts)
+
+    def _progress(self, done: int, total: int) -> None:
+        if shiboken6.isValid(self):
+            self.progressed.emit(done, total)
 
     def _report(self, text: str) -> None:
         if shiboken6.isValid(self):  # the window may have closed while we worked
@@ -70,4 +77,5 @@ class PolicySweeper(QObject):
     def stop(self, wait_s: float = 5.0) -> None:
         self.timer.stop()
         if self._task is not None:
+            self._task.cancel()
             self._task.wait(wait_s)
