@@ -24,7 +24,7 @@ from app.models import Role
 from app.services.access import roles
 from app.services.admin import auth
 from app.services.core.errors import ServiceError
-from app.services.reminders.engine import Target
+from app.services.reminders.engine import CUSTOMER_SET, Target
 from app.ui.admin.settings_page import SettingsPage
 from app.ui.common import prefs
 from app.ui.common.style import HINT_COLOR, message_label
@@ -337,6 +337,11 @@ class MainWindow(QMainWindow):
         elif target.entity == "customer":
             self.nav.setCurrentItem(self.customers_item)
             self.customer_page.open_customer(target.record_id)
+        elif target.entity == CUSTOMER_SET:
+            self.nav.setCurrentItem(self.customers_item)
+            self.customer_page.show_customers(target.ids, f"待办提醒：{target.label}")
+            self.raise_()
+            self.activateWindow()
         elif target.entity == "review":
             self.nav.setCurrentItem(self.policy_item)
             if not self.policy_page.show_review(target.record_id):

@@ -345,3 +345,27 @@ def test_logging_out_with_an_unsaved_note_asks_first(qtbot, admin_ctx, monkeypat
     assert work.notes.content.toPlainText() == "下午给王总回电话"
     window.logout()  # 不保存
     assert not window.isVisible() and out == [True]
+
+
+def test_a_grouped_reminder_opens_the_customer_list_narrowed_to_its_customers(
+    qtbot, sqlite_db, monkeypatch, message_boxes
+):
+    from app.services.reminders.engine import CUSTOMER_SET
+    from tests.services.customer_fixtures import fast_passwords, make_world, register
+
+    fast_passwords(monkeypatch)
+    w = make_world(sqlite_db)
+    ids = [register(w, w.rep1, f"银川第{i}号枸杞商行", phone=f"0951-60000{i:02d}").customer_id
+           for i in range(8)]  # fmt: skip
+    register(w, w.rep1, "中卫枸杞贸易有限公司", phone="0955-7000001")  # not in the set
+    window = make_window(qtbot, AppContext(w.db, w.rep1))
+    window.open_target(Target(CUSTOMER_SET, 0, tuple(ids[:6]), "开发期限"))
+    assert window.nav.currentItem().text() == "客户档案"
+    view = window.customer_page.list_page.list
+    qtbot.waitUntil(lambda: view.model.rowCount() == 6)
+    assert view.rows_bar.isVisible()
+    assert view.rows_text.text() == "仅显示：待办提醒：开发期限（6 条）"
+    screenshot(window, "main_window_grouped_reminder")
+    view.clear_rows()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 9)
+    assert not view.rows_bar.isVisible() and message_boxes == []

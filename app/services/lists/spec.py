@@ -170,6 +170,10 @@ class ListQuery:
     date_from: date | None = None
     date_to: date | None = None  # inclusive
     filters: tuple[tuple[str, tuple], ...] = ()  # (column key, allowed values)
+    # Just these records (ids), e.g. the customers a grouped reminder line is about, and
+    # what they are, in words ("待办提醒：开发期限").
+    rows: tuple[int, ...] = ()
+    rows_label: str = ""
 
     def to_dict(self) -> dict:
         return {
@@ -179,6 +183,8 @@ class ListQuery:
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "filters": [[k, list(v)] for k, v in self.filters],
+            "rows": list(self.rows),
+            "rows_label": self.rows_label,
         }
 
     @classmethod
@@ -197,6 +203,8 @@ class ListQuery:
                 date_from=day(d.get("date_from")),
                 date_to=day(d.get("date_to")),
                 filters=tuple((str(k), tuple(v)) for k, v in d.get("filters", [])),
+                rows=tuple(int(i) for i in d.get("rows", []) or []),
+                rows_label=str(d.get("rows_label", "") or ""),
             )
         except (AttributeError, TypeError, ValueError) as exc:
             raise ValidationError("保存的筛选条件已损坏，无法使用，请删除后重新保存。") from exc
@@ -204,6 +212,8 @@ class ListQuery:
     def describe(self, source: ListSource) -> str:
         """One line for print headers: what this view is filtered by."""
         parts = []
+        if self.rows:
+            parts.append(f"{self.rows_label or '指定记录'}（{len(self.rows):,} 条）")
         if self.search.strip():
             parts.append(f"搜索“{self.search.strip()}”")
         if self.date_key and (self.date_from or self.date_to):

@@ -5,6 +5,13 @@ A provider is a function (uow) -> iterable of Reminder, marked with
 the explicit list in reminders.registry (the only module that imports them); run() asks
 each for the acting user's items and sorts them by due date. A provider that fails does
 not hide the others' items.
+
+Many items of one kind about customers become one line with the count (开发期限：2,078 位
+客户) whose target is exactly those customers, so a rep with a large book reads a short
+window; up to GROUP_OVER of a kind stay listed one by one.
+
+The window is read in a read-only transaction of its own: a reminder read never waits
+for, or holds, the write lock another desk's sweep or save is using.
 """
 
 from __future__ import annotations
@@ -32,10 +39,17 @@ class Severity(IntEnum):
 
 @dataclass(frozen=True)
 class Target:
-    """The record a reminder drills through to: an entity name and its id."""
+    """The record a reminder drills through to: an entity name and its id; for a grouped
+    line (entity CUSTOMER_SET) the customers' ids."""
 
     entity: str
     record_id: int
+    ids: tuple[int, ...] = ()
+    label: str = ""  # what a grouped line's records are ("开发期限")
+
+
+CUSTOMER_SET = "customers"  # a grouped line's target: the customer list, just those rows
+GROUP_OVER = 5  # more items than this of one kind about customers become one line
 
 
 @dataclass(frozen=True)
@@ -74,16 +88,39 @@ def provider(kind: str, label: str) -> Callable[[Provider], Provider]:
 
 
 def run(uow: UnitOfWork, providers: Iterable[Provider]) -> ReminderResult:
-    """The providers' items for uow.actor, sorted by due date then severity."""
+    """The providers' items for uow.actor, grouped and sorted by due date then severity."""
     items: list[Reminder] = []
     failures: list[str] = []
-    with uow:
+    with uow.separate(write=False) as reader:
         for fn in providers:
             try:
-                with uow.session.begin_nested():
-                    items.extend(fn(uow))
+                with reader.session.begin_nested():
+                    items.extend(grouped(list(fn(reader))))
             except Exception:  # one broken provider must not hide the rest
                 log.exception("reminder provider %s failed", fn.reminder_kind)
                 failures.append(fn.reminder_label)
     items.sort(key=lambda r: (r.due, -r.severity))
     return ReminderResult(items, failures)
+
+
+def grouped(items: list[Reminder]) -> list[Reminder]:
+    """One provider's items, with its customer items folded into one line per kind when
+    there are more than GROUP_OVER of them."""
+    by_kind: dict[str, list[Reminder]] = {}
+    for r in items:
+        if r.target.entity == "customer":
+            by_kind.setdefault(r.kind, []).append(r)
+    out = [r for r in items if r.target.entity != "customer"]
+    for kind, rows in by_kind.items():
+        if len(rows) <= GROUP_OVER:
+            out += rows
+            continue
+        ids = tuple(dict.fromkeys(r.target.record_id for r in rows))
+        urgent = sum(r.severity == Severity.URGENT for r in rows)
+        first = min(rows, key=lambda r: r.due)
+        out.append(Reminder(
+            kind, f"{_LABELS.get(kind, kind)}：{len(ids):,} 位客户", first.due,
+            max(r.severity for r in rows), Target(CUSTOMER_SET, 0, ids, _LABELS.get(kind, kind)),
+            detail=(f"其中紧急 {urgent:,} 位；" if urgent else "") + f"最早一项：{first.title}",
+        ))  # fmt: skip
+    return out

@@ -61,6 +61,11 @@ class CustomerPage(QTabWidget):
         self.show_tab(self.list_page)
         return self.list_page.open_customer(customer_id)
 
+    def show_customers(self, ids, label: str) -> None:
+        """The customer list narrowed to just these customers (a grouped reminder)."""
+        self.show_tab(self.list_page)
+        self.list_page.list.show_rows(ids, label)
+
 
 def _customer_of(entity: str):
     return lambda uow, record_id: followup_lists.customer_of(uow, entity, record_id)

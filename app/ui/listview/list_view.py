@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -55,6 +56,8 @@ class ListView(QWidget):
         self.ctx, self.source, self.company = ctx, source, company
         self._sort: list[tuple[str, bool]] = list(source.default_sort)
         self._filters: dict[str, tuple] = {}
+        self._rows: tuple[int, ...] = ()  # just these records (a reminder's group)
+        self._rows_label = ""
         self._widths: dict[str, int] = {}
         self._loading_layout = False
         keys = self._initial_keys()
@@ -188,9 +191,23 @@ class ListView(QWidget):
         self._layout_timer = QTimer(self, singleShot=True, interval=800)
         self._layout_timer.timeout.connect(self.save_layout)
 
+        # Shown while the list is narrowed to a set of records (a grouped reminder's
+        # customers): what they are, and the way back to every record.
+        self.rows_bar = QWidget()
+        rows_lay = QHBoxLayout(self.rows_bar)
+        rows_lay.setContentsMargins(0, 0, 0, 0)
+        self.rows_text = QLabel()
+        self.rows_text.setStyleSheet("color:#0b5394; font-weight:bold")
+        show_all = QPushButton("显示全部记录")
+        show_all.clicked.connect(self.clear_rows)
+        rows_lay.addWidget(self.rows_text, 1)
+        rows_lay.addWidget(show_all)
+        self.rows_bar.hide()
+
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(row1)
+        lay.addWidget(self.rows_bar)
         lay.addLayout(status)
         lay.addWidget(self.table)
 
@@ -231,7 +248,23 @@ class ListView(QWidget):
             date_from=start,
             date_to=end,
             filters=tuple(sorted(self._filters.items())),
+            rows=self._rows,
+            rows_label=self._rows_label,
         )
+
+    def show_rows(self, ids, label: str) -> None:
+        """Just these records, every other condition cleared (a reminder's drill-through)."""
+        self._rows, self._rows_label = tuple(ids), label
+        self.clear_all_conditions()
+
+    def clear_rows(self) -> None:
+        self._rows, self._rows_label = (), ""
+        self.reload()
+
+    def _show_rows_bar(self) -> None:
+        self.rows_bar.setVisible(bool(self._rows))
+        if self._rows:
+            self.rows_text.setText(f"仅显示：{self._rows_label}（{len(self._rows):,} 条）")
 
     def set_query(self, q: ListQuery) -> None:
         """Show a saved query in the controls, then run it."""
@@ -241,6 +274,7 @@ class ListView(QWidget):
         self.search.setText(q.search)
         self._sort = list(q.sort) or list(self.source.default_sort)
         self._filters = dict(q.filters)
+        self._rows, self._rows_label = q.rows, q.rows_label
         if q.date_key and (q.date_from or q.date_to):
             self.date_column.setCurrentIndex(max(0, self.date_column.findData(q.date_key)))
             self.date_range.setCurrentText(CUSTOM)
@@ -263,6 +297,7 @@ class ListView(QWidget):
             return
         self._show_sort_indicator()
         self._show_count()
+        self._show_rows_bar()
         desc = self.model.query.describe(self.source)
         self.filter_label.setText("" if desc == "全部记录" else f"条件：{desc}   ")
 

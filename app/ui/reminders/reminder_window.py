@@ -123,7 +123,7 @@ class ReminderWindow(QWidget):
 
     def refresh(self) -> None:
         try:
-            result = reminders.collect(self.ctx.write_uow())
+            result = reminders.collect(self.ctx.read_uow())
         except ServiceError as err:
             set_message(self.failure_label, f"无法读取待办提醒：{err}")
             return
