@@ -104,6 +104,28 @@ class Customer(TrackedMixin, SoftDeleteMixin, Base):
         Index("ix_customers_pool", "is_in_pool"),
         # The pool sweep, its dry run and the reminders read a range of it (migration 0019).
         Index("ix_customers_pool_due", "pool_due_at"),
+        Index("ix_customers_owner_pool_due", "owner_id", "pool_due_at"),
+        # Development deadlines (the owner's reminders, the sweep's 评审) and registrations
+        # awaiting 核对: ranges over the few rows still open, not scans (migration 0019).
+        Index(
+            "ix_customers_open_dev_owner",
+            "owner_id",
+            "dev_deadline",
+            sqlite_where=text("developed_on IS NULL"),
+            postgresql_where=text("developed_on IS NULL"),
+        ),
+        Index(
+            "ix_customers_open_dev",
+            "dev_deadline",
+            sqlite_where=text("developed_on IS NULL"),
+            postgresql_where=text("developed_on IS NULL"),
+        ),
+        Index(
+            "ix_customers_unverified",
+            "created_at",
+            sqlite_where=text("verified_at IS NULL"),
+            postgresql_where=text("verified_at IS NULL"),
+        ),
         # The list's sort orders over live rows, read from the index alone (migration 0004).
         *(
             Index(

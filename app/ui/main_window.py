@@ -24,12 +24,13 @@ from app.models import Role
 from app.services.access import roles
 from app.services.admin import auth
 from app.services.core.errors import ServiceError
-from app.services.reminders.engine import CUSTOMER_SET, Target
+from app.services.reminders.engine import Target
 from app.ui.admin.settings_page import SettingsPage
 from app.ui.common import prefs
 from app.ui.common.style import HINT_COLOR, message_label
 from app.ui.context import AppContext
 from app.ui.customers.customer_page import CustomerPage
+from app.ui.listview.list_view import first_loads_when_shown
 from app.ui.login.change_password_dialog import ChangePasswordDialog
 from app.ui.policy.policy_page import PolicyPage
 from app.ui.pool.policy_sweeper import PolicySweeper
@@ -87,24 +88,26 @@ class MainWindow(QMainWindow):
         nav_font = self.nav.font()
         nav_font.setPointSize(nav_font.pointSize() + 1)
         self.nav.setFont(nav_font)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self._welcome_page())
-        self.settings_page: SettingsPage | None = None
-        self.customer_page = CustomerPage(ctx, self._company())
-        self.stack.addWidget(self.customer_page)
-        self.pool_page: PoolPage | None = None
-        if ctx.actor.role in roles.SEES_POOL:
-            self.pool_page = PoolPage(ctx, self._company())
-            self.pool_page.customers_changed.connect(self.customer_page.list_page.list.reload)
-            self.customer_page.list_page.customers_changed.connect(self.pool_page.reload)
-            self.customer_page.list_page.go_to_pool.connect(
-                lambda: self.nav.setCurrentItem(self.pool_item)
-            )
-            self.stack.addWidget(self.pool_page)
-        self.policy_page = PolicyPage(ctx, self._company())
-        self.policy_page.customers_changed.connect(self._policy_changed)
-        self.stack.addWidget(self.policy_page)
-        self._build_nav()
+        # The pages read their lists' first rows when first shown, not all at login.
+        with first_loads_when_shown():
+            self.stack = QStackedWidget()
+            self.stack.addWidget(self._welcome_page())
+            self.settings_page: SettingsPage | None = None
+            self.customer_page = CustomerPage(ctx, self._company())
+            self.stack.addWidget(self.customer_page)
+            self.pool_page: PoolPage | None = None
+            if ctx.actor.role in roles.SEES_POOL:
+                self.pool_page = PoolPage(ctx, self._company())
+                self.pool_page.customers_changed.connect(self.customer_page.list_page.list.reload)
+                self.customer_page.list_page.customers_changed.connect(self.pool_page.reload)
+                self.customer_page.list_page.go_to_pool.connect(
+                    lambda: self.nav.setCurrentItem(self.pool_item)
+                )
+                self.stack.addWidget(self.pool_page)
+            self.policy_page = PolicyPage(ctx, self._company())
+            self.policy_page.customers_changed.connect(self._policy_changed)
+            self.stack.addWidget(self.policy_page)
+            self._build_nav()
         # The pool and review sweep: shortly after login (never on its critical path: the
         # window and its reminders come first) and hourly while the window is open.
         self.sweeper = PolicySweeper(ctx.db, self)
@@ -265,7 +268,9 @@ class MainWindow(QMainWindow):
     # --- actions ------------------------------------------------------------
 
     def show_reminders(self) -> None:
-        self.reminder_window.refresh()
+        # Right after login the window has just read them: not a second time.
+        if monotonic() - self._reminders_read_at > REMINDERS_MIN_GAP_S:
+            self._refresh_reminders()
         self.reminder_window.show()
         self.reminder_window.raise_()
         self.reminder_window.activateWindow()
@@ -328,6 +333,17 @@ class MainWindow(QMainWindow):
         if target.entity == "own_password":
             if self.change_password():
                 self.reminder_window.refresh()
+        elif target.ids and target.entity == "customer":
+            self.nav.setCurrentItem(self.customers_item)
+            self.customer_page.show_customers(target.ids, f"待办提醒：{target.label}")
+            self.raise_()
+            self.activateWindow()
+        elif target.ids and target.entity in self.module_for:
+            item, page = self.module_for[target.entity]
+            self.nav.setCurrentItem(item)
+            page.show_record_set(target.entity, target.ids, f"待办提醒：{target.label}")
+            self.raise_()
+            self.activateWindow()
         elif target.entity == "user" and self.settings_page is not None:
             self.nav.setCurrentItem(self.settings_item)
             if not self.settings_page.show_user(target.record_id):
@@ -337,11 +353,6 @@ class MainWindow(QMainWindow):
         elif target.entity == "customer":
             self.nav.setCurrentItem(self.customers_item)
             self.customer_page.open_customer(target.record_id)
-        elif target.entity == CUSTOMER_SET:
-            self.nav.setCurrentItem(self.customers_item)
-            self.customer_page.show_customers(target.ids, f"待办提醒：{target.label}")
-            self.raise_()
-            self.activateWindow()
         elif target.entity == "review":
             self.nav.setCurrentItem(self.policy_item)
             if not self.policy_page.show_review(target.record_id):

@@ -350,7 +350,6 @@ def test_logging_out_with_an_unsaved_note_asks_first(qtbot, admin_ctx, monkeypat
 def test_a_grouped_reminder_opens_the_customer_list_narrowed_to_its_customers(
     qtbot, sqlite_db, monkeypatch, message_boxes
 ):
-    from app.services.reminders.engine import CUSTOMER_SET
     from tests.services.customer_fixtures import fast_passwords, make_world, register
 
     fast_passwords(monkeypatch)
@@ -359,7 +358,7 @@ def test_a_grouped_reminder_opens_the_customer_list_narrowed_to_its_customers(
            for i in range(8)]  # fmt: skip
     register(w, w.rep1, "中卫枸杞贸易有限公司", phone="0955-7000001")  # not in the set
     window = make_window(qtbot, AppContext(w.db, w.rep1))
-    window.open_target(Target(CUSTOMER_SET, 0, tuple(ids[:6]), "开发期限"))
+    window.open_target(Target("customer", 0, tuple(ids[:6]), "开发期限"))
     assert window.nav.currentItem().text() == "客户档案"
     view = window.customer_page.list_page.list
     qtbot.waitUntil(lambda: view.model.rowCount() == 6)
@@ -369,3 +368,32 @@ def test_a_grouped_reminder_opens_the_customer_list_narrowed_to_its_customers(
     view.clear_rows()
     qtbot.waitUntil(lambda: view.model.rowCount() == 9)
     assert not view.rows_bar.isVisible() and message_boxes == []
+
+
+def test_grouped_reminders_of_work_plans_complaints_and_visits_open_their_lists(
+    qtbot, sqlite_db, monkeypatch, message_boxes
+):
+    from app.services.customers.forms import ContactForm
+    from tests.services.customer_fixtures import (
+        fast_passwords,
+        make_world,
+        records_of_every_kind,
+        register,
+    )
+
+    fast_passwords(monkeypatch)
+    w = make_world(sqlite_db)
+    contact = ContactForm(name="马经理", mobile="13900001111", is_primary=True)
+    cid = register(w, w.rep1, contacts=[contact]).customer_id
+    ids = records_of_every_kind(w, cid, w.rep1, with_review=False)
+    window = make_window(qtbot, AppContext(w.db, w.rep1))
+    for entity, key, module in [("work_plan", "work_plan", "工作计划"),
+                                ("complaint", "complaint", "客户服务"),
+                                ("visit_plan", "visit_plan", "回访管理")]:  # fmt: skip
+        window.open_target(Target(entity, 0, (ids[key],), "测试"))
+        assert window.nav.currentItem().text() == module
+        page = window.module_for[entity][1]
+        view = page.currentWidget().list
+        qtbot.waitUntil(lambda v=view: v.model.rowCount() == 1)
+        assert view.rows_bar.isVisible() and "测试（1 条）" in view.rows_text.text()
+    assert message_boxes == []

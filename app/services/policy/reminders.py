@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.models import Customer, FollowUp, Role, User
 from app.services.access.visibility import customer_scope
@@ -47,14 +47,19 @@ def follow_ups_due(uow):
         latest.setdefault(cid, (at, next_date, step, name))
         if latest[cid][1] < next_date:
             latest[cid] = (at, next_date, step, name)
+    # A later follow-up of the same customer, on or after the planned day, answers it
+    # (not the follow-up that planned it: "next: today" must still remind). The latest
+    # follow-up of each customer says whether any did: one query, not one per customer.
+    ids, last = list(latest), {}
+    for start in range(0, len(ids), 500):
+        last.update(uow.session.execute(
+            select(FollowUp.customer_id, func.max(FollowUp.at))
+            .where(FollowUp.customer_id.in_(ids[start : start + 500]))
+            .group_by(FollowUp.customer_id)
+        ).tuples().all())  # fmt: skip
     for cid, (planned_at, next_date, step, name) in latest.items():
-        # A later follow-up of the same customer, on or after the planned day, answers it
-        # (not the follow-up that planned it: "next: today" must still remind).
-        done = uow.session.scalar(
-            select(FollowUp.id).where(FollowUp.customer_id == cid, FollowUp.at > planned_at,
-                                      FollowUp.at >= _day(next_date) - timedelta(hours=9))
-        )  # fmt: skip
-        if done:
+        answered = last.get(cid)
+        if answered and answered > planned_at and answered >= _day(next_date) - timedelta(hours=9):
             continue
         sev = Severity.URGENT if next_date < today else Severity.WARNING
         yield Reminder(
@@ -71,9 +76,13 @@ def pool_returns(uow):
     warn = settings.get(uow, "pool.warn_days")
     auto = settings.get(uow, "pool.auto_return")
     now = clock.now()
-    candidates = due_for_pool(uow, within_days=warn)
+    # Only what this user is told about: the own customers soon due, and — when the
+    # manager reclaims by hand — the overdue ones of the team (all for the admin).
+    candidates = due_for_pool(uow, within_days=warn, mine=True)
     role = uow.actor.role
     team = None
+    if not auto and role in (Role.MANAGER, Role.ADMIN):
+        candidates += [c for c in due_for_pool(uow) if c.owner_id != uow.actor.id]
     if role == Role.MANAGER:
         team = set(uow.session.scalars(select(User.id).where(User.team_id == uow.actor.team_id)))
     for c in candidates:

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, true, update
+from sqlalchemy import and_, func, insert, select, true, update
 
 from app.models import CodeItem, Customer, OwnershipChange, Role, User
 from app.services.access import roles
@@ -42,11 +42,16 @@ class PoolCandidate:
     returns_on: datetime
 
 
-def due_for_pool(uow: UnitOfWork, within_days: int = 0) -> list[PoolCandidate]:
-    """Owned, unprotected customers the actor may see whose idle
+def due_for_pool(
+    uow: UnitOfWork, within_days: int = 0, *, mine: bool = False
+) -> list[PoolCandidate]:
+    """Owned, unprotected customers the actor may see (`mine`: the actor owns) whose idle
     limit ends within `within_days` from now (0: already due), soonest first."""
     with uow:
-        return _due(uow, within_days, customer_scope(uow.actor))
+        where = customer_scope(uow.actor)
+        if mine:
+            where = and_(where, Customer.owner_id == uow.actor.id)
+        return _due(uow, within_days, where)
 
 
 def _due(uow: UnitOfWork, within_days: int, where) -> list[PoolCandidate]:

@@ -40,7 +40,7 @@ class Severity(IntEnum):
 @dataclass(frozen=True)
 class Target:
     """The record a reminder drills through to: an entity name and its id; for a grouped
-    line (entity CUSTOMER_SET) the customers' ids."""
+    line, the ids of all its records (and record_id 0)."""
 
     entity: str
     record_id: int
@@ -48,8 +48,10 @@ class Target:
     label: str = ""  # what a grouped line's records are ("开发期限")
 
 
-CUSTOMER_SET = "customers"  # a grouped line's target: the customer list, just those rows
-GROUP_OVER = 5  # more items than this of one kind about customers become one line
+GROUP_OVER = 5  # more items than this of one kind about one entity become one line
+# What a grouped line counts, by entity (unit and noun); others count 条记录.
+_COUNTED = {"customer": "位客户", "work_plan": "项工作计划", "complaint": "张投诉/反馈单",
+            "sample_request": "份寄样申请", "visit_plan": "个回访计划", "visit_report": "份回访报告"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -104,23 +106,26 @@ def run(uow: UnitOfWork, providers: Iterable[Provider]) -> ReminderResult:
 
 
 def grouped(items: list[Reminder]) -> list[Reminder]:
-    """One provider's items, with its customer items folded into one line per kind when
-    there are more than GROUP_OVER of them."""
-    by_kind: dict[str, list[Reminder]] = {}
+    """One provider's items, with the items of a kind about one entity folded into one
+    line when there are more than GROUP_OVER of them (entities whose list can show a
+    set of records: _COUNTED)."""
+    by_key: dict[tuple[str, str], list[Reminder]] = {}
     for r in items:
-        if r.target.entity == "customer":
-            by_kind.setdefault(r.kind, []).append(r)
-    out = [r for r in items if r.target.entity != "customer"]
-    for kind, rows in by_kind.items():
+        if r.target.entity in _COUNTED and r.target.record_id and not r.target.ids:
+            by_key.setdefault((r.kind, r.target.entity), []).append(r)
+    out = [r for r in items if r.target.entity not in _COUNTED or not r.target.record_id
+           or r.target.ids]  # fmt: skip
+    for (kind, entity), rows in by_key.items():
         if len(rows) <= GROUP_OVER:
             out += rows
             continue
         ids = tuple(dict.fromkeys(r.target.record_id for r in rows))
         urgent = sum(r.severity == Severity.URGENT for r in rows)
         first = min(rows, key=lambda r: r.due)
+        label = _LABELS.get(kind, kind)
         out.append(Reminder(
-            kind, f"{_LABELS.get(kind, kind)}：{len(ids):,} 位客户", first.due,
-            max(r.severity for r in rows), Target(CUSTOMER_SET, 0, ids, _LABELS.get(kind, kind)),
-            detail=(f"其中紧急 {urgent:,} 位；" if urgent else "") + f"最早一项：{first.title}",
+            kind, f"{label}：{len(ids):,} {_COUNTED.get(entity, '条记录')}", first.due,
+            max(r.severity for r in rows), Target(entity, 0, ids, label),
+            detail=(f"其中紧急 {urgent:,} 项；" if urgent else "") + f"最早一项：{first.title}",
         ))  # fmt: skip
     return out

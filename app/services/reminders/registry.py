@@ -23,7 +23,12 @@ MODULES = (
 )
 
 PROVIDERS: tuple[Provider, ...] = tuple(
-    fn for module in MODULES for fn in vars(module).values() if hasattr(fn, "reminder_kind")
+    # Marked by @provider (in the function's own __dict__: sqlalchemy's `func` answers
+    # every attribute name, so hasattr would take it for a provider).
+    fn
+    for module in MODULES
+    for fn in vars(module).values()
+    if "reminder_kind" in getattr(fn, "__dict__", {})
 )
 
 

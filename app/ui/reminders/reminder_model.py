@@ -17,7 +17,7 @@ OPENS = {
     "visit_plan": "回访计划", "visit_report": "回访报告", "work_plan": "工作计划",
     "daily_note": "日常记事", "review": "客户评审", "access_grant": "查阅授权申请",
     "change_request": "信息变更申请", "merge_proposal": "合并申请", "user": "用户管理",
-    "own_password": "修改密码", "customers": "客户列表（仅这些客户）",
+    "own_password": "修改密码",
 }  # fmt: skip
 
 
@@ -32,7 +32,9 @@ def explanation(r: Reminder, now=None) -> str:
     else:
         when = f"{days} 天后到期"
     parts = [when, r.detail]
-    if r.target.entity in OPENS:
+    if r.target.ids:
+        parts.append("打开：列表（仅这些记录）")
+    elif r.target.entity in OPENS:
         parts.append(f"打开：{OPENS[r.target.entity]}")
     return "；".join(p for p in parts if p)
 

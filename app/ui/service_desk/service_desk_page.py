@@ -284,6 +284,15 @@ class ServiceDeskPage(QTabWidget):
         self.complaints.reload()
         self.samples.reload()
 
+    def show_record_set(self, entity: str, ids, label: str) -> bool:
+        """A grouped reminder: the tab's list narrowed to its records."""
+        tab = {"complaint": self.complaints, "sample_request": self.samples}.get(entity)
+        if tab is None:
+            return False
+        self.setCurrentWidget(tab)
+        tab.list.show_rows(ids, label)
+        return True
+
     def show_record(self, entity: str, record_id: int) -> bool:
         """Drill-through from a reminder: "complaint" or "sample_request"."""
         tab = {"complaint": self.complaints, "sample_request": self.samples}.get(entity)

@@ -231,6 +231,15 @@ class VisitsPage(QTabWidget):
     def pane_for(self, entity: str) -> RecordPane | None:
         return {PLANS: self.plans, RECORDS: self.records, REPORTS: self.reports}.get(entity)
 
+    def show_record_set(self, entity: str, ids, label: str) -> bool:
+        """A grouped reminder: the tab's list narrowed to its records."""
+        pane = self.pane_for(entity)
+        if pane is None:
+            return False
+        self.setCurrentWidget(pane)
+        pane.list.show_rows(ids, label)
+        return True
+
     def show_record(self, entity: str, record_id: int) -> bool:
         """Switch to the entity's tab, select the row and show it (a reminder's target)."""
         pane = self.pane_for(entity)

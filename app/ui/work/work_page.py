@@ -62,6 +62,14 @@ class WorkPage(QTabWidget):
             return self.notes.open_note(record_id)
         return False
 
+    def show_record_set(self, entity: str, ids, label: str) -> bool:
+        """A grouped reminder: the plan list narrowed to its items."""
+        if entity != "work_plan":
+            return False
+        self.setCurrentWidget(self.plans)
+        self.plans.list.show_rows(ids, label)
+        return True
+
     def add_on_day(self, day) -> QMenu:
         """A day double-clicked in the calendar: a plan or a note on that day."""
         menu = QMenu(self)

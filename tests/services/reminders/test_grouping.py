@@ -14,7 +14,7 @@ from app.services.customers.lists import customers_source
 from app.services.lists import query as list_query
 from app.services.lists.spec import ListQuery
 from app.services.reminders import registry as reminders
-from app.services.reminders.engine import CUSTOMER_SET, GROUP_OVER
+from app.services.reminders.engine import GROUP_OVER
 from tests.services.customer_fixtures import fast_passwords, make_world, register
 
 
@@ -43,7 +43,7 @@ def test_many_items_of_a_kind_become_one_line_drilling_to_exactly_them(world, fa
     fake_clock.advance(days=(deadline - fake_clock().date()).days - 10)
 
     [line] = deadline_items(w, w.rep1)
-    assert line.target.entity == CUSTOMER_SET and set(line.target.ids) == set(mine)
+    assert line.target.entity == "customer" and set(line.target.ids) == set(mine)
     assert line.title == f"开发期限：{len(mine)} 位客户" and "最早一项" in line.detail
     # A handful stay listed one by one.
     assert sorted(r.target.record_id for r in deadline_items(w, w.rep2)) == sorted(few)
