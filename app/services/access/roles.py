@@ -23,6 +23,10 @@ CAN_IMPORT_CUSTOMERS = CAN_REGISTER_CUSTOMERS  # not 董事长 or 文员
 CAN_IMPORT_OWNER_COLUMN = (Role.SALES_ADMIN, Role.ADMIN, Role.MANAGER)
 CAN_DELETE_CUSTOMERS = (Role.SALES_ADMIN, Role.ADMIN, Role.MANAGER)  # and restore: recycle bin
 CAN_TRANSFER_CUSTOMERS = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)  # 转移 and 分配
+# 转让申请 (二.2): the giving party asks for their own customers; the 市场总监 (a manager
+# named in settings, access.director) carries it out; these roles also see every request.
+CAN_REQUEST_TRANSFERS = (Role.SALES_REP, Role.MANAGER)
+SEES_ALL_TRANSFER_REQUESTS = (Role.SALES_ADMIN, Role.CHAIRMAN, Role.ADMIN)
 CAN_APPROVE_CHANGE_REQUESTS = (Role.SALES_ADMIN, Role.ADMIN)  # 规则 9
 CAN_VERIFY_REGISTRATIONS = (Role.SALES_ADMIN, Role.ADMIN)  # 核对 new registrations (4.3.2)
 # 合并客户 (issue 20): find likely duplicates and merge (a manager within the team); two

@@ -200,6 +200,20 @@ class RegisterResult:
     overridden: bool
 
 
+def move_owner(
+    uow: UnitOfWork, c: Customer, to_user_id: int, reason: str, now, kind: str | None = None
+) -> None:
+    """One customer to a new owner: its history line (分配 from the pool, 转移 by a
+    manager, 转让 on a request of both reps), and its open work follows it."""
+    kind = kind or ("分配" if c.is_in_pool or c.owner_id is None else "转移")
+    uow.session.add(OwnershipChange(customer_id=c.id, from_user_id=c.owner_id,
+                                    to_user_id=to_user_id, kind=kind, reason=reason,
+                                    at=now, by_id=uow.actor.id))  # fmt: skip
+    if c.owner_id is not None:
+        hand_over(uow, c.id, c.owner_id, to_user_id)
+    c.owner_id, c.owner_since, c.is_in_pool = to_user_id, now, False
+
+
 def _add_months(d: date, months: int) -> date:
     m = d.month - 1 + months
     y, m = d.year + m // 12, m % 12 + 1

@@ -1,4 +1,4 @@
-"""审批: 查阅授权, 信息变更审批 and 合并申请 on three tabs. Each tab shows what the services return
+"""审批: 查阅授权, 信息变更审批, 合并申请 and 转让申请 on four tabs. Each tab shows what the services return
 for the logged-in user; the services decide who sees and who may decide what."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from app.ui.contacts.change_requests_panel import ChangeRequestsPanel
 from app.ui.contacts.grants_panel import GrantsPanel
 from app.ui.contacts.merge_proposals_panel import MergeProposalsPanel
+from app.ui.contacts.transfer_requests_panel import TransferRequestsPanel
 from app.ui.context import AppContext
 
 
@@ -23,7 +24,10 @@ class ApprovalsPage(QTabWidget):
         self.addTab(self.changes_panel, "信息变更审批")
         self.merges_panel = MergeProposalsPanel(ctx)
         self.addTab(self.merges_panel, "合并申请")
-        for panel in (self.grants_panel, self.changes_panel, self.merges_panel):
+        self.transfers_panel = TransferRequestsPanel(ctx)
+        self.addTab(self.transfers_panel, "转让申请")
+        panels = (self.grants_panel, self.changes_panel, self.merges_panel, self.transfers_panel)
+        for panel in panels:
             panel.changed.connect(self.changed)
         self.currentChanged.connect(lambda _i: self.reload())
 
@@ -31,6 +35,7 @@ class ApprovalsPage(QTabWidget):
         self.grants_panel.reload()
         self.changes_panel.reload()
         self.merges_panel.reload()
+        self.transfers_panel.reload()
 
     def showEvent(self, event) -> None:  # noqa: N802
         # Requests arrive from other users at any time: re-read whenever shown.
@@ -40,8 +45,10 @@ class ApprovalsPage(QTabWidget):
     def show_target(self, entity: str, record_id: int) -> bool:
         """Drill-through from a reminder: "access_grant", "change_request" or
         "merge_proposal" and its id."""
-        panel = {"access_grant": self.grants_panel, "merge_proposal": self.merges_panel}.get(
-            entity, self.changes_panel
-        )
+        panel = {
+            "access_grant": self.grants_panel,
+            "merge_proposal": self.merges_panel,
+            "transfer_request": self.transfers_panel,
+        }.get(entity, self.changes_panel)
         self.setCurrentWidget(panel)
         return panel.select_request(record_id)
