@@ -28,7 +28,48 @@ def _tracked() -> list[sa.Column]:
     ]
 
 
+# 业绩归属 of the deals recorded before this version, by the rule the app applies when a
+# deal is recorded (customers._internal.attribution), later causes first:
+_REASONS = (
+    ("rep", "开发期内开发成功（4.4.3）", "c.developed_on IS NOT NULL"),
+    ("dept", "开发期限内未开发成功（4.4.3）", "c.developed_on IS NULL"),
+    # The current owner's deals when the owner got it by a 转移 nobody with the
+    # director's approval made (not a manager, not the admin).
+    (
+        "dept",
+        "客户未经市场总监批准调换（二.2）",
+        "deals.salesperson_id = c.owner_id AND EXISTS (SELECT 1 FROM ownership_changes oc"
+        " JOIN users u ON u.id = oc.by_id WHERE oc.customer_id = c.id AND oc.kind = '转移'"
+        " AND u.role NOT IN ('manager', 'admin') AND oc.id = (SELECT max(o2.id) FROM"
+        " ownership_changes o2 WHERE o2.customer_id = c.id))",
+    ),
+    ("dept", "客户未报销售内勤核对（二.4）", "c.verified_at IS NULL"),
+)
+
+
+def _backfill_attribution() -> None:
+    for code, reason, where in _REASONS:
+        op.execute(
+            sa.text(
+                "UPDATE deals SET attribution = :code, attribution_reason = :reason WHERE"
+                f" EXISTS (SELECT 1 FROM customers c WHERE c.id = deals.customer_id AND {where})"
+            ).bindparams(code=code, reason=reason)
+        )
+
+
 def upgrade() -> None:
+    # Plain ADD COLUMN with a default (no batch copy of a large table).
+    op.add_column(
+        "deals",
+        sa.Column("attribution", sa.String(length=10), server_default="rep", nullable=False),
+    )
+    op.add_column(
+        "deals",
+        sa.Column(
+            "attribution_reason", sa.String(length=100), server_default="", nullable=False
+        ),
+    )
+    _backfill_attribution()
     op.create_table(
         "transfer_requests",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -65,5 +106,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("deals", "attribution_reason")
+    op.drop_column("deals", "attribution")
     op.drop_table("transfer_request_customers")
     op.drop_table("transfer_requests")

@@ -27,6 +27,9 @@ CAN_TRANSFER_CUSTOMERS = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)  # 转移 
 # named in settings, access.director) carries it out; these roles also see every request.
 CAN_REQUEST_TRANSFERS = (Role.SALES_REP, Role.MANAGER)
 SEES_ALL_TRANSFER_REQUESTS = (Role.SALES_ADMIN, Role.CHAIRMAN, Role.ADMIN)
+# 业绩归属: a 转移 between reps by these counts as approved (a manager, the 市场总监 among
+# them, or the admin); by anyone else (the sales admin) it is a swap: 业绩归部门 (二.2).
+MOVES_WITH_DIRECTORS_APPROVAL = (Role.MANAGER, Role.ADMIN)
 CAN_APPROVE_CHANGE_REQUESTS = (Role.SALES_ADMIN, Role.ADMIN)  # 规则 9
 CAN_VERIFY_REGISTRATIONS = (Role.SALES_ADMIN, Role.ADMIN)  # 核对 new registrations (4.3.2)
 # 合并客户 (issue 20): find likely duplicates and merge (a manager within the team); two
