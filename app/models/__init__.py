@@ -80,3 +80,8 @@ __all__ += ["CustomerMerge", "DuplicateDismissal", "DuplicatePair", "MergePropos
 from app.models.transfer import TransferRequest, TransferRequestCustomer  # noqa: E402
 
 __all__ += ["TransferRequest", "TransferRequestCustomer"]
+
+# Rule changes approved by the chairman (issue 14).
+from app.models.setting import RuleChange, RuleValue  # noqa: E402
+
+__all__ += ["RuleChange", "RuleValue"]

@@ -71,6 +71,35 @@ def upgrade() -> None:
     )
     _backfill_attribution()
     op.create_table(
+        "rule_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=80), nullable=False),
+        sa.Column("old_value", sa.Text(), nullable=False),
+        sa.Column("new_value", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("requester_id", sa.Integer(), nullable=True),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(), nullable=True),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        *_tracked(),
+        _fk("rule_changes", "requester_id", "users"),
+        _fk("rule_changes", "decided_by_id", "users"),
+        sa.PrimaryKeyConstraint("id", name="pk_rule_changes"),
+    )
+    op.create_index("ix_rule_changes_status", "rule_changes", ["status", "key"])
+    op.create_table(
+        "rule_values",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=80), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("previous", sa.Text(), nullable=False),
+        sa.Column("effective_from", sa.Date(), nullable=False),
+        sa.Column("change_id", sa.Integer(), nullable=True),
+        _fk("rule_values", "change_id", "rule_changes"),
+        sa.PrimaryKeyConstraint("id", name="pk_rule_values"),
+    )
+    op.create_index("ix_rule_values_key", "rule_values", ["key", "effective_from"])
+    op.create_table(
         "transfer_requests",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("from_user_id", sa.Integer(), nullable=False),
@@ -106,6 +135,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("rule_values")
+    op.drop_table("rule_changes")
     op.drop_column("deals", "attribution_reason")
     op.drop_column("deals", "attribution")
     op.drop_table("transfer_request_customers")

@@ -43,6 +43,10 @@ CAN_UNDO_MERGES = (Role.ADMIN,)  # within 30 days, while neither record changed
 CAN_REQUEST_GRANTS = (Role.SALES_REP, Role.MANAGER)  # the others see by role, not by grant
 CAN_DECIDE_GRANTS = (Role.CHAIRMAN, Role.ADMIN)  # and see every grant and its views
 
+# --- rules (董事长负责本制度的批准) ---------------------------------------------------------
+APPROVES_RULE_CHANGES = (Role.CHAIRMAN,)  # the admin's change of a rule number
+SEES_RULE_CHANGES = (Role.CHAIRMAN, Role.ADMIN)
+
 # --- pool (公海) ---------------------------------------------------------------------
 SEES_POOL = tuple(r for r in Role if r != Role.CLERK)
 CAN_PREVIEW_POOL_RETURNS = SEES_POOL  # 回收预演, limited to the customers each may see

@@ -112,6 +112,7 @@ PLAIN = {
     "pair_ids": [1],
     "pair_id": 1,
     "step": "card",
+    "change_id": 1,  # 规则修改: only the chairman decides, only chairman and admin see
 }
 # Callbacks a background job is given (progress(done, total), cancelled()): left out.
 CALLBACKS = {"progress", "cancelled"}
