@@ -66,8 +66,8 @@ def rule_changes_source() -> ListSource:
             Column("decided_at", "审批时间", RuleChange.decided_at, kind="datetime", width=130),
             Column("note", "审批意见", RuleChange.note, width=160),
         ],  # fmt: skip
-        search=text_search(RuleChange.key, RuleChange.note),
-        search_hint="规则键名或审批意见",
+        search=text_search(_Requester.full_name, _Decider.full_name, RuleChange.note),
+        search_hint="申请人、审批人或审批意见",
         default_sort=[("created_at", True)],
         default_date_key="created_at",
     )
