@@ -8,8 +8,9 @@ from sqlalchemy.orm import aliased
 
 from app.models import TransferRequest, TransferRequestCustomer
 from app.models import User as UserModel
+from app.services.access.director import is_market_director
 from app.services.core.uow import UnitOfWork, logged_in
-from app.services.customers.transfers import STATUS_LABELS, visible_transfers
+from app.services.customers.transfers import STATUS_LABELS, transfer_scope
 from app.services.lists.spec import Column, ListSource, text_search
 
 _From = aliased(UserModel, name="transfer_from")
@@ -34,7 +35,7 @@ def transfer_requests_source() -> ListSource:
             .join(_From, _From.id == TransferRequest.from_user_id)
             .join(_To, _To.id == TransferRequest.to_user_id)
             .outerjoin(_Decider, _Decider.id == TransferRequest.decided_by_id)
-            .where(visible_transfers(uow, me))
+            .where(transfer_scope(me, is_market_director(uow, me)))
         )
 
     return ListSource(

@@ -103,10 +103,10 @@ class TransferRow:
         return STATUS_LABELS.get(self.status, self.status)
 
 
-def visible_transfers(uow: UnitOfWork, actor: Actor):
-    """The requests the actor may see: a party's own; every one for the 市场总监 and
-    SEES_ALL_TRANSFER_REQUESTS."""
-    if actor.role in roles.SEES_ALL_TRANSFER_REQUESTS or is_market_director(uow, actor):
+def transfer_scope(actor: Actor, director: bool):
+    """The requests the actor may see: a party's own; every one for the 市场总监
+    (`director`, access.director.is_market_director) and SEES_ALL_TRANSFER_REQUESTS."""
+    if director or actor.role in roles.SEES_ALL_TRANSFER_REQUESTS:
         return TransferRequest.id.is_not(None)
     return or_(TransferRequest.from_user_id == actor.id, TransferRequest.to_user_id == actor.id)
 
@@ -139,7 +139,8 @@ def transfer_detail(uow: UnitOfWork, transfer_id: int) -> TransferRow:
 def _visible(uow: UnitOfWork, transfer_id: int) -> TransferRequest:
     r = uow.session.scalar(
         select(TransferRequest).where(
-            TransferRequest.id == transfer_id, visible_transfers(uow, uow.actor)
+            TransferRequest.id == transfer_id,
+            transfer_scope(uow.actor, is_market_director(uow, uow.actor)),
         )
     )
     if r is None:
