@@ -75,3 +75,13 @@ from app.models.merge import (  # noqa: E402
 )
 
 __all__ += ["CustomerMerge", "DuplicateDismissal", "DuplicatePair", "MergeProposal"]
+
+# 转让申请 (issue 14, 二.2).
+from app.models.transfer import TransferRequest, TransferRequestCustomer  # noqa: E402
+
+__all__ += ["TransferRequest", "TransferRequestCustomer"]
+
+# Rule changes approved by the chairman (issue 14).
+from app.models.setting import RuleChange, RuleValue  # noqa: E402
+
+__all__ += ["RuleChange", "RuleValue"]

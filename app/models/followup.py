@@ -45,3 +45,11 @@ class Deal(TrackedMixin, SoftDeleteMixin, Base):
     delivered: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     delivered_on: Mapped[date | None] = mapped_column(Date)
     remarks: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # 业绩归属 (4.4.3, 二.2, 二.4): "rep" — credited to the salesperson, or "dept" — to
+    # the department; decided when the deal is recorded (customers._internal.attribution).
+    attribution: Mapped[str] = mapped_column(
+        String(10), nullable=False, default="rep", server_default="rep"
+    )
+    attribution_reason: Mapped[str] = mapped_column(
+        String(100), nullable=False, default="", server_default=""
+    )

@@ -49,7 +49,13 @@ CUSTOMERS = "客户档案"
 POOL = "公海客户"
 POLICY = "客户政策"  # 评审, 客户分类表, 客户维护表
 # Reminders about 查阅授权 and 信息变更审批 open the customer page's 审批 tab.
-APPROVAL_TARGETS = ("change_request", "access_grant", "merge_proposal")
+APPROVAL_TARGETS = (
+    "change_request",
+    "access_grant",
+    "merge_proposal",
+    "transfer_request",
+    "rule_change",
+)
 # Module pages after 客户政策: nav label, page class (ctx, company), tooltip, and the
 # reminder target entities the page opens (its show_record(entity, id) -> bool).
 MODULES = [

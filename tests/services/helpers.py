@@ -40,3 +40,27 @@ def passed_first_login(db, user_id):
 
 def login(db, username, password=PASSWORD):
     return auth.login(UnitOfWork(db), username, password)
+
+
+def set_rules(db, admin, values: dict) -> None:
+    """Rule numbers as the office changes them (董事长负责本制度的批准): the admin asks in
+    系统设置, the chairman approves; a chairman is added when the test has none."""
+    from sqlalchemy import select
+
+    from app.models import RuleChange
+    from app.services.admin import rule_changes
+    from app.services.core import settings
+
+    settings.update_settings(UnitOfWork(db, admin), values)
+    with UnitOfWork(db, admin, write=False) as uow:
+        chair = uow.session.scalar(
+            select(User.username).where(User.role == Role.CHAIRMAN, User.is_active.is_(True))
+        )
+        pending = uow.session.scalars(
+            select(RuleChange.id).where(RuleChange.status == "pending").order_by(RuleChange.id)
+        ).all()
+    if chair is None:
+        chair = "rules_chair"
+        add_user(db, admin, chair, Role.CHAIRMAN, full_name="董事长")
+    for change_id in pending:
+        rule_changes.approve_rule_change(UnitOfWork(db, login(db, chair)), change_id)

@@ -23,6 +23,13 @@ CAN_IMPORT_CUSTOMERS = CAN_REGISTER_CUSTOMERS  # not 董事长 or 文员
 CAN_IMPORT_OWNER_COLUMN = (Role.SALES_ADMIN, Role.ADMIN, Role.MANAGER)
 CAN_DELETE_CUSTOMERS = (Role.SALES_ADMIN, Role.ADMIN, Role.MANAGER)  # and restore: recycle bin
 CAN_TRANSFER_CUSTOMERS = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)  # 转移 and 分配
+# 转让申请 (二.2): the giving party asks for their own customers; the 市场总监 (a manager
+# named in settings, access.director) carries it out; these roles also see every request.
+CAN_REQUEST_TRANSFERS = (Role.SALES_REP, Role.MANAGER)
+SEES_ALL_TRANSFER_REQUESTS = (Role.SALES_ADMIN, Role.CHAIRMAN, Role.ADMIN)
+# 业绩归属: a 转移 between reps by these counts as approved (a manager, the 市场总监 among
+# them, or the admin); by anyone else (the sales admin) it is a swap: 业绩归部门 (二.2).
+MOVES_WITH_DIRECTORS_APPROVAL = (Role.MANAGER, Role.ADMIN)
 CAN_APPROVE_CHANGE_REQUESTS = (Role.SALES_ADMIN, Role.ADMIN)  # 规则 9
 CAN_VERIFY_REGISTRATIONS = (Role.SALES_ADMIN, Role.ADMIN)  # 核对 new registrations (4.3.2)
 # 合并客户 (issue 20): find likely duplicates and merge (a manager within the team); two
@@ -35,6 +42,10 @@ CAN_UNDO_MERGES = (Role.ADMIN,)  # within 30 days, while neither record changed
 # --- 查阅授权 -------------------------------------------------------------------------
 CAN_REQUEST_GRANTS = (Role.SALES_REP, Role.MANAGER)  # the others see by role, not by grant
 CAN_DECIDE_GRANTS = (Role.CHAIRMAN, Role.ADMIN)  # and see every grant and its views
+
+# --- rules (董事长负责本制度的批准) ---------------------------------------------------------
+APPROVES_RULE_CHANGES = (Role.CHAIRMAN,)  # the admin's change of a rule number
+SEES_RULE_CHANGES = (Role.CHAIRMAN, Role.ADMIN)
 
 # --- pool (公海) ---------------------------------------------------------------------
 SEES_POOL = tuple(r for r in Role if r != Role.CLERK)

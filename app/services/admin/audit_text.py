@@ -35,11 +35,17 @@ TABLE_LABELS = {
     "code_tables": "代码表", "code_items": "代码", "extra_field_defs": "自定义字段",
     "customer_merges": "客户合并", "merge_proposals": "合并申请",
     "duplicate_dismissals": "不是重复标记", "prospect_steps": "开发三步",
+    "transfer_requests": "转让申请", "transfer_request_customers": "转让申请客户",
+    "rule_changes": "规则修改", "rule_values": "规则生效记录",
 }  # fmt: skip
 
 # Field names in the words the forms use (a table's own words first, then these).
 FIELD_LABELS = {
     **CUSTOMER_FIELD_LABELS,
+    # 转让申请, 业绩归属, 规则修改 (issue 14)
+    "agreed_at": "接收方同意时间", "request_id": "申请", "attribution": "业绩归属",
+    "attribution_reason": "归属原因", "old_value": "原值", "new_value": "新值",
+    "previous": "原值", "effective_from": "生效日期", "change_id": "规则修改",
     "username": "用户名", "full_name": "姓名", "role": "角色", "team_id": "团队",
     "phone": "电话", "email": "邮箱", "is_active": "启用", "password_hash": "密码",
     "password_changed_at": "密码修改时间", "must_change_password": "须修改密码",

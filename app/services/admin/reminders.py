@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.models import Role, User
+from app.models import Role, RuleChange, User
+from app.services.access import roles
 from app.services.core import clock, settings
 from app.services.reminders.engine import Reminder, Severity, Target, provider
 
@@ -55,4 +56,21 @@ def locked_users(uow):
             Severity.WARNING,
             Target("user", user.id),
             detail=f"锁定至 {user.locked_until:%Y-%m-%d %H:%M}，可在“用户管理”中解锁。",
+        )
+
+
+@provider("rule_change", "规则修改待批准")
+def pending_rule_changes(uow):
+    """董事长负责本制度的批准: each rule number the admin changed waits for the chairman."""
+    if uow.actor.role not in roles.APPROVES_RULE_CHANGES:
+        return
+    q = select(RuleChange).where(RuleChange.status == "pending").order_by(RuleChange.id)
+    for c in uow.session.scalars(q):
+        spec = settings.SPECS.get(c.key)
+        yield Reminder(
+            "rule_change",
+            f"规则修改待批准：“{spec.label if spec else c.key}”由 {c.old_value} 改为 {c.new_value}",
+            c.created_at,
+            Severity.WARNING,
+            Target("rule_change", c.id),
         )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Integer, cast, func, select
 
-from app.models import Role, Setting, User
+from app.models import Role, RuleChange, RuleValue, Setting, User
 from app.services.core.errors import ConflictError, PermissionDenied, ValidationError
 from app.services.core.numbering import PATTERN_SETTINGS, RECORD_PATTERNS, check_pattern
 from app.services.core.uow import UnitOfWork
@@ -121,6 +122,18 @@ SPECS = {
 }
 
 
+# Rule numbers of the office's rules (董事长负责本制度的批准): the admin's change waits for the
+# chairman's approval (admin.rule_changes) and takes effect through admin._internal's
+# apply_rule_change; their history of values is kept (rule_value reads it for a day).
+RULE_KEYS = (
+    "pool.idle_days", "pool.idle_by_class", "pool.idle_days_A", "pool.idle_days_B",
+    "pool.idle_days_C", "pool.idle_days_D", "pool.idle_days_default",
+    "customers.development_months",
+    "class.threshold_A", "class.threshold_B",
+    "maint.min_A", "maint.max_A", "maint.min_B", "maint.max_B", "maint.min_C", "maint.max_C",
+)  # fmt: skip
+
+
 def get(uow: UnitOfWork, key: str):
     with uow:
         spec = SPECS[key]
@@ -151,8 +164,8 @@ def get_all(uow: UnitOfWork) -> dict[str, int | str]:
         return out
 
 
-def _put(uow: UnitOfWork, key: str, value) -> None:
-    """Store one setting (no permission check: callers check). Validates the value."""
+def checked_value(key: str, value) -> int | str:
+    """A setting's value as stored, or a Chinese ValidationError (not a number, out of range)."""
     spec = SPECS[key]
     if isinstance(spec.default, int):
         try:
@@ -165,8 +178,13 @@ def _put(uow: UnitOfWork, key: str, value) -> None:
             raise ValidationError(
                 f"“{spec.label}”应在 {spec.minimum} 到 {spec.maximum} 之间。", field=key
             )
-    else:
-        value = str(value).strip()
+        return value
+    return str(value).strip()
+
+
+def _put(uow: UnitOfWork, key: str, value) -> None:
+    """Store one setting (no permission check: callers check). Validates the value."""
+    value = checked_value(key, value)
     row = uow.session.scalar(select(Setting).where(Setting.key == key))
     if row is None:
         uow.session.add(Setting(key=key, value=str(value)))
@@ -199,8 +217,10 @@ def snapshot(uow: UnitOfWork) -> SettingsSnapshot:
         return SettingsSnapshot(get_all(uow), {k: versions.get(k, 0) for k in SPECS})
 
 
-def update_settings(uow: UnitOfWork, values: dict, seen: dict[str, int] | None = None) -> None:
-    """Entry point: the admin edits settings in 系统设置. All or nothing.
+def update_settings(uow: UnitOfWork, values: dict, seen: dict[str, int] | None = None) -> list[str]:
+    """Entry point: the admin edits settings in 系统设置. All or nothing. A rule number
+    (RULE_KEYS) is not changed here: it becomes a change pending the chairman's approval.
+    Returns the keys that went to the chairman.
 
     With `seen` (a snapshot's versions), a value another admin changed since it was read
     is refused with ConflictError instead of being silently reverted."""
@@ -219,10 +239,18 @@ def update_settings(uow: UnitOfWork, values: dict, seen: dict[str, int] | None =
     with uow:
         if seen is not None:
             _check_versions(uow, values, seen)
+        current = get_all(uow)
+        rules = {k: checked_value(k, v) for k, v in values.items() if k in RULE_KEYS}
+        rules = {k: v for k, v in rules.items() if str(v) != str(current[k])}
+        check_ranges({**current, **values, **rules})  # what it would be once approved
         for key, value in values.items():
-            _put(uow, key, value)
+            if key not in RULE_KEYS:
+                _put(uow, key, value)
         _check_ranges(uow)
+        for key, value in rules.items():
+            _request_rule_change(uow, key, str(current[key]), str(value))
         uow.commit()
+        return sorted(rules)
 
 
 def director_names(text: str) -> list[str]:
@@ -261,11 +289,51 @@ def _check_versions(uow: UnitOfWork, values: dict, seen: dict[str, int]) -> None
 
 
 def _check_ranges(uow: UnitOfWork) -> None:
+    check_ranges(get_all(uow))
+
+
+def check_ranges(values) -> None:
     """Pairs of settings that bound a range: the minimum may not exceed the maximum."""
     for grade in ("A", "B", "C"):
-        low, high = get(uow, f"maint.min_{grade}"), get(uow, f"maint.max_{grade}")
+        low, high = int(values[f"maint.min_{grade}"]), int(values[f"maint.max_{grade}"])
         if low > high:
             raise ValidationError(
                 f"{grade} 类客户每月至少拜访次数（{low}）不能大于至多拜访次数（{high}）。",
                 field=f"maint.min_{grade}",
             )
+
+
+def _request_rule_change(uow: UnitOfWork, key: str, old: str, new: str) -> None:
+    """One rule change waiting for the chairman; one at a time per rule."""
+    pending = uow.session.scalar(
+        select(RuleChange.new_value).where(RuleChange.key == key, RuleChange.status == "pending")
+    )
+    if pending is not None:
+        raise ValidationError(
+            f"“{SPECS[key].label}”已有一项待董事长批准的修改（改为 {pending}），"
+            "请等批准或驳回后再修改。",
+            field=key,
+        )
+    uow.session.add(RuleChange(key=key, old_value=old, new_value=new, status="pending",
+                               requester_id=uow.actor.id, note=""))  # fmt: skip
+
+
+def rule_value(uow: UnitOfWork, key: str, day: date):
+    """The value of a rule in force on `day`: the last approved value effective by then;
+    before the first approved change, the value that change replaced; never changed, the
+    setting itself (so today's value is what get returns)."""
+    if key not in RULE_KEYS:
+        raise ValidationError(f"“{key}”不是需要董事长批准的规则。")
+    with uow:
+        q = select(RuleValue).where(RuleValue.key == key)
+        row = uow.session.scalars(
+            q.where(RuleValue.effective_from <= day)
+            .order_by(RuleValue.effective_from.desc(), RuleValue.id.desc())
+            .limit(1)
+        ).first()
+        if row is not None:
+            return checked_value(key, row.value)
+        later = uow.session.scalars(
+            q.order_by(RuleValue.effective_from, RuleValue.id).limit(1)
+        ).first()
+        return checked_value(key, later.previous) if later is not None else get(uow, key)

@@ -200,6 +200,20 @@ class RegisterResult:
     overridden: bool
 
 
+def move_owner(
+    uow: UnitOfWork, c: Customer, to_user_id: int, reason: str, now, kind: str | None = None
+) -> None:
+    """One customer to a new owner: its history line (分配 from the pool, 转移 by a
+    manager, 转让 on a request of both reps), and its open work follows it."""
+    kind = kind or ("分配" if c.is_in_pool or c.owner_id is None else "转移")
+    uow.session.add(OwnershipChange(customer_id=c.id, from_user_id=c.owner_id,
+                                    to_user_id=to_user_id, kind=kind, reason=reason,
+                                    at=now, by_id=uow.actor.id))  # fmt: skip
+    if c.owner_id is not None:
+        hand_over(uow, c.id, c.owner_id, to_user_id)
+    c.owner_id, c.owner_since, c.is_in_pool = to_user_id, now, False
+
+
 def _add_months(d: date, months: int) -> date:
     m = d.month - 1 + months
     y, m = d.year + m // 12, m % 12 + 1
@@ -438,3 +452,53 @@ def answer_delivery_tasks(uow: UnitOfWork, customer_id: int, at) -> int:
         plan.urged_at = None
         done += 1
     return done
+
+
+# --- 业绩归属 of deals (4.4.3, 二.2, 二.4) ------------------------------------------------
+
+REP, DEPT = "rep", "dept"
+ATTRIBUTION_LABELS = {REP: "归销售员", DEPT: "归部门"}
+NOT_VERIFIED = "客户未报销售内勤核对（二.4）"
+SWAPPED = "客户未经市场总监批准调换（二.2）"
+NOT_DEVELOPED = "开发期限内未开发成功（4.4.3）"
+DEVELOPED = "开发期内开发成功（4.4.3）"
+
+
+def attribution(uow: UnitOfWork, c: Customer) -> tuple[str, str]:
+    """The 业绩归属 of a deal of `c` recorded now, and why: the department's when the
+    customer was never reported to the sales admin (still 待核对), when its owner got it by
+    a 转移 nobody with the director's approval made, or when it was not developed within its
+    window; otherwise the rep's."""
+    if c.verified_at is None:
+        return DEPT, NOT_VERIFIED
+    last = uow.session.execute(
+        select(OwnershipChange.kind, User.role)
+        .outerjoin(User, User.id == OwnershipChange.by_id)
+        .where(OwnershipChange.customer_id == c.id)
+        .order_by(OwnershipChange.at.desc(), OwnershipChange.id.desc())
+        .limit(1)
+    ).first()
+    if (
+        last is not None
+        and last.kind == "转移"
+        and last.role not in roles.MOVES_WITH_DIRECTORS_APPROVAL
+    ):
+        return DEPT, SWAPPED
+    if c.developed_on is None:
+        return DEPT, NOT_DEVELOPED
+    return REP, DEVELOPED
+
+
+def attribute_deal(uow: UnitOfWork, deal: Deal, c: Customer) -> None:
+    deal.attribution, deal.attribution_reason = attribution(uow, c)
+
+
+def reattribute_reported(uow: UnitOfWork, c: Customer) -> int:
+    """核对 late: the deals that were the department's only because the customer was not
+    reported yet are decided again (a swap or a missed window still counts)."""
+    deals = uow.session.scalars(
+        select(Deal).where(Deal.customer_id == c.id, Deal.attribution_reason == NOT_VERIFIED)
+    ).all()
+    for d in deals:
+        attribute_deal(uow, d, c)
+    return len(deals)

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import aliased
 
 from app.models import CodeItem, Customer, Deal, FollowUp, User
 from app.services.access.visibility import customer_of_record, customer_scope
 from app.services.core.errors import PermissionDenied
 from app.services.core.uow import UnitOfWork
+from app.services.customers._internal import ATTRIBUTION_LABELS, DEPT
 from app.services.customers.grants import log_output_of_records
 from app.services.customers.list_columns import customer_column
 from app.services.lists.spec import Column, ListSource
@@ -128,6 +129,11 @@ def follow_ups_source() -> ListSource:
     )
 
 
+def credited_to():
+    """业绩计入: the salesperson for 归销售员, 部门 for 归部门 (4.4.3, 二.2, 二.4)."""
+    return case((Deal.attribution == DEPT, "部门"), else_=Salesperson.full_name)
+
+
 def deals_source() -> ListSource:
     def base(uow: UnitOfWork):
         return _scoped(uow, Deal).outerjoin(Salesperson, Salesperson.id == Deal.salesperson_id)
@@ -144,14 +150,30 @@ def deals_source() -> ListSource:
             Column("product", "产品", Deal.product, width=160, groupable=True),
             Column("quantity", "数量", Deal.quantity, kind="number", width=80),
             Column("amount", "金额（元）", Deal.amount, kind="money", width=110),
+            # Not a group: a sum by salesperson would credit them the department's
+            # deals; 业绩计入 is the figure per rep (归部门 deals under 部门).
             Column(
                 "salesperson",
                 "销售员",
                 Salesperson.full_name,
                 width=80,
-                groupable=True,
                 filterable=True,
                 sort_expr=Salesperson.name_pinyin,
+            ),
+            Column(
+                "credited", "业绩计入", credited_to(), width=80, groupable=True, filterable=True
+            ),
+            Column(
+                "attribution",
+                "业绩归属",
+                Deal.attribution,
+                labels=ATTRIBUTION_LABELS,
+                width=70,
+                groupable=True,
+                filterable=True,
+            ),
+            Column(
+                "attribution_reason", "归属原因", Deal.attribution_reason, width=200, groupable=True
             ),
             Column(
                 "delivered",

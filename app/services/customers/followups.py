@@ -21,7 +21,9 @@ from app.services.core import clock
 from app.services.core.errors import ConflictError, NotFound, ValidationError
 from app.services.core.uow import CONFLICT_MESSAGE, UnitOfWork
 from app.services.customers._internal import (
+    ATTRIBUTION_LABELS,
     answer_delivery_tasks,
+    attribute_deal,
     refresh_last_follow_up,
     refresh_sales_action,
     schedule_delivery_tasks,
@@ -73,6 +75,8 @@ class DealRow:
     delivered: bool
     delivered_on: date | None
     version: int
+    attribution: str = ""  # 归销售员 / 归部门
+    attribution_reason: str = ""
 
 
 def _visible_customer(uow: UnitOfWork, customer_id: int) -> Customer:
@@ -251,6 +255,7 @@ def add_deal(uow: UnitOfWork, customer_id: int, form: DealForm) -> int:
             c.dev_deadline is None or values["deal_date"] <= c.dev_deadline
         ):
             c.developed_on = values["deal_date"]
+        attribute_deal(uow, d, c)  # 业绩归属, once 开发成功 is known
         # A customer that buys is no longer 待开发考察: it is 正常合作 (a stopped or
         # ended cooperation is the office's own decision and stays).
         prospect = code_tables.find_item(uow, "coop_status", PROSPECT)
@@ -293,6 +298,7 @@ def list_deals(uow: UnitOfWork, customer_id: int) -> list[DealRow]:
         )
         return [
             DealRow(d.id, d.customer_id, d.deal_date, d.product, d.quantity, d.amount,
-                    name or "", d.delivered, d.delivered_on, d.version)
+                    name or "", d.delivered, d.delivered_on, d.version,
+                    ATTRIBUTION_LABELS.get(d.attribution, ""), d.attribution_reason)
             for d, name in uow.session.execute(q)
         ]  # fmt: skip

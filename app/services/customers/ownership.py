@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from sqlalchemy import and_, or_, select
 
-from app.models import Customer, OwnershipChange, Role, User
+from app.models import Customer, Role, User
 from app.services.access import roles
 from app.services.access.director import is_market_director
 from app.services.core import clock
 from app.services.core.errors import PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.customers._internal import hand_over
+from app.services.customers._internal import move_owner
 
 
 def transfer(uow: UnitOfWork, customer_ids, to_user_id: int, reason: str) -> int:
@@ -44,21 +44,10 @@ def transfer(uow: UnitOfWork, customer_ids, to_user_id: int, reason: str) -> int
         for c in uow.session.scalars(q):
             if c.owner_id == to_user_id:
                 continue
-            _move(uow, c, to_user_id, reason, now)
+            move_owner(uow, c, to_user_id, reason, now)
             done += 1
         uow.commit()
         return done
-
-
-def _move(uow: UnitOfWork, c: Customer, to_user_id: int, reason: str, now) -> None:
-    """One customer to a new owner: its history line, and its open work follows it."""
-    kind = "分配" if c.is_in_pool or c.owner_id is None else "转移"
-    uow.session.add(OwnershipChange(customer_id=c.id, from_user_id=c.owner_id,
-                                    to_user_id=to_user_id, kind=kind, reason=reason,
-                                    at=now, by_id=uow.actor.id))  # fmt: skip
-    if c.owner_id is not None:
-        hand_over(uow, c.id, c.owner_id, to_user_id)
-    c.owner_id, c.owner_since, c.is_in_pool = to_user_id, now, False
 
 
 def hand_over_book(uow: UnitOfWork, from_user_id: int, to_user_ids: list[int], reason: str) -> int:
@@ -89,6 +78,6 @@ def hand_over_book(uow: UnitOfWork, from_user_id: int, to_user_ids: list[int], r
         ).all()
         now = clock.now()
         for i, c in enumerate(book):  # round robin: an even share each
-            _move(uow, c, targets[i % len(targets)], reason, now)
+            move_owner(uow, c, targets[i % len(targets)], reason, now)
         uow.commit()
         return len(book)

@@ -23,6 +23,7 @@ from app.services.customers._internal import (
     PreparedRegistration,
     RegisterResult,
     insert_registration,
+    reattribute_reported,
 )
 from app.services.customers.duplicates import (
     DuplicateFound,
@@ -148,5 +149,6 @@ def verify_registrations(uow: UnitOfWork, customer_ids) -> int:
         now = clock.now()
         for c in rows:
             c.verified_at, c.verified_by_id = now, actor.id
+            reattribute_reported(uow, c)  # reported now: its deals may be the rep's (二.4)
         uow.commit()
         return len(rows)

@@ -16,10 +16,12 @@ from app.models import (
     MergeProposal,
     ProspectStep,
     Role,
+    TransferRequest,
     User,
 )
 from app.models.customer import PROSPECT_STEPS
 from app.services.access import roles
+from app.services.access.director import is_market_director
 from app.services.core import clock, settings
 from app.services.customers.merge_proposals import in_reach
 from app.services.customers.registration import VERIFY_WITHIN_DAYS
@@ -149,5 +151,49 @@ def pending_grants(uow):
             at,
             Severity.WARNING,
             Target("access_grant", gid),
+            detail=reason,
+        )
+
+
+@provider("transfer_to_agree", "转让申请待同意")
+def transfers_to_agree(uow):
+    """二.2: a 转让申请 waits for the receiving rep's 同意 or 拒绝."""
+    q = (
+        select(TransferRequest.id, TransferRequest.created_at, User.full_name,
+               TransferRequest.reason)
+        .join(User, User.id == TransferRequest.from_user_id)
+        .where(TransferRequest.status == "requested", TransferRequest.to_user_id == uow.actor.id)
+    )  # fmt: skip
+    for rid, at, giver, reason in uow.session.execute(q):
+        yield Reminder(
+            "transfer_to_agree",
+            f"{giver} 申请把客户转让给您，请同意或拒绝",
+            at,
+            Severity.WARNING,
+            Target("transfer_request", rid),
+            detail=reason,
+        )
+
+
+@provider("transfer_to_execute", "转让申请待执行")
+def transfers_to_execute(uow):
+    """二.2: a request both parties made waits for the 市场总监's 执行 or 驳回."""
+    if not is_market_director(uow, uow.actor):
+        return
+    giver, receiver = aliased(User), aliased(User)
+    q = (
+        select(TransferRequest.id, TransferRequest.agreed_at, giver.full_name,
+               receiver.full_name, TransferRequest.reason)
+        .join(giver, giver.id == TransferRequest.from_user_id)
+        .join(receiver, receiver.id == TransferRequest.to_user_id)
+        .where(TransferRequest.status == "agreed")
+    )  # fmt: skip
+    for rid, at, from_name, to_name, reason in uow.session.execute(q):
+        yield Reminder(
+            "transfer_to_execute",
+            f"{from_name} 与 {to_name} 申请转让客户，双方已同意，请执行或驳回",
+            at,
+            Severity.WARNING,
+            Target("transfer_request", rid),
             detail=reason,
         )

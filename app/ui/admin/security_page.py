@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.admin.rule_lists import rule_changes_source
 from app.services.core import clock, numbering, settings
 from app.services.core.errors import ServiceError
 from app.ui.common.field_errors import FieldErrors
@@ -27,6 +28,7 @@ from app.ui.common.style import (
     set_message,
 )
 from app.ui.context import AppContext
+from app.ui.listview import ListView
 
 # Settings grouped by the prefix of their key; a key with an unknown prefix goes last.
 SECTIONS = [
@@ -94,6 +96,8 @@ class SecurityPage(QWidget):
             self.editors[key] = self.errors.add(
                 key, f"{spec.label}：", editor, form=forms[_section(key)]
             )
+            if key in settings.RULE_KEYS:
+                editor.setToolTip("规则数值：修改后须经董事长批准，批准当日起生效")
             if key in numbering.PATTERN_SETTINGS:  # a live example under each pattern
                 example = message_label(HINT_COLOR, hidden=False)
                 forms[_section(key)].addRow("", example)
@@ -113,6 +117,16 @@ class SecurityPage(QWidget):
         row.addWidget(self.saved_label)
         row.addStretch(1)
         layout.addLayout(row)
+        # 董事长负责本制度的批准: the changes waiting for the chairman and every approved
+        # value with the day it took effect.
+        rules_box = QGroupBox(
+            "规则修改（公海回收天数、开发期限、分类门槛、拜访次数须经董事长批准）"
+        )
+        rules_layout = QVBoxLayout(rules_box)
+        self.rule_changes = ListView(ctx, rule_changes_source())
+        self.rule_changes.setMinimumHeight(260)
+        rules_layout.addWidget(self.rule_changes)
+        layout.addWidget(rules_box)
         layout.addStretch(1)
         self.loaded = settings.SettingsSnapshot({}, {})
         self.reload()
@@ -157,10 +171,14 @@ class SecurityPage(QWidget):
         # must not revert another admin's change to a value it did not touch.
         changed = self.loaded.changed(self.values())
         try:
-            settings.update_settings(self.ctx.write_uow(), changed, self.loaded.versions)
+            pending = settings.update_settings(self.ctx.write_uow(), changed, self.loaded.versions)
         except ServiceError as err:
             self.errors.show(err)
             return
         self.reload()
-        set_message(self.saved_label, "设置已保存。" if changed else "没有修改。")
+        self.rule_changes.reload()
+        text = "设置已保存。" if len(pending) < len(changed) else ""
+        if pending:
+            text += f"{len(pending)} 项规则修改已提交董事长批准，批准后生效（见下方“规则修改”）。"
+        set_message(self.saved_label, text or "没有修改。")
         self.saved.emit()

@@ -36,12 +36,14 @@ def quantity(value: Decimal | None) -> str:
 
 COLUMNS = [
     TabColumn("成交日期", 95, lambda r: shown(r.deal_date)),
-    TabColumn("产品", 240, lambda r: r.product),
+    TabColumn("产品", 175, lambda r: r.product),
     TabColumn("数量", 70, lambda r: quantity(r.quantity), right=True),
     TabColumn("金额(元)", 120, lambda r: money(r.amount), right=True),
     TabColumn("销售人员", 80, lambda r: r.salesperson),
     TabColumn("交付", 50, lambda r: "已交付" if r.delivered else "未交付"),
     TabColumn("交付日期", 95, lambda r: shown(r.delivered_on)),
+    TabColumn("业绩归属", 72, lambda r: r.attribution),
+    TabColumn("归属原因", 200, lambda r: r.attribution_reason),
 ]
 
 

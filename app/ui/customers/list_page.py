@@ -25,6 +25,7 @@ from app.ui.customers.merge_dialog import MergeDialog, ProposeMergeDialog
 from app.ui.customers.ownership_actions import ReclaimDialog, set_protected
 from app.ui.customers.recycle_bin import RecycleBinDialog
 from app.ui.customers.register_dialog import RegisterDialog
+from app.ui.customers.transfer_dialog import TransferRequestDialog
 from app.ui.listview import ListView
 
 
@@ -141,6 +142,12 @@ class CustomerListPage(QWidget):
         protect_menu.addAction("取消保护", lambda: self.protect(False))
         self.protect_button.setFlat(False)
         self.protect_button.setVisible(ctx.actor.role in roles.CAN_PROTECT_CUSTOMERS)
+        self.transfer_button = QPushButton("申请转让…")
+        self.transfer_button.setToolTip(
+            "把所选的本人客户转让给另一位销售：接收方同意后由市场总监执行"
+        )
+        self.transfer_button.clicked.connect(self.request_transfer)
+        self.transfer_button.setVisible(ctx.actor.role in roles.CAN_REQUEST_TRANSFERS)
         may_merge = ctx.actor.role in roles.CAN_MERGE_CUSTOMERS
         self.merge_button = QPushButton("合并客户…" if may_merge else "申请合并…")
         self.merge_button.setToolTip(
@@ -159,6 +166,7 @@ class CustomerListPage(QWidget):
         top.addWidget(self.reclaim_button)
         top.addWidget(self.protect_button)
         top.addWidget(self.merge_button)
+        top.addWidget(self.transfer_button)
         top.addStretch()
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -277,6 +285,17 @@ class CustomerListPage(QWidget):
             dialog = ProposeMergeDialog(self.ctx, names, self)
             dialog.accepted.connect(lambda: QMessageBox.information(
                 self, title, "合并申请已提交，销售内勤核实后会处理。"))  # fmt: skip
+        dialog.open()
+        return dialog
+
+    def request_transfer(self) -> TransferRequestDialog | None:
+        ids = self.list.selected_ids()
+        if not ids:
+            QMessageBox.information(self, "申请转让", "请先在列表中选择本人名下要转让的客户。")
+            return None
+        dialog = TransferRequestDialog(self.ctx, ids, self)
+        dialog.accepted.connect(lambda: QMessageBox.information(
+            self, "申请转让", "转让申请已提交，接收方同意后由市场总监执行。"))  # fmt: skip
         dialog.open()
         return dialog
 

@@ -55,6 +55,8 @@ RECORD_OF = {
     # 合并客户: both sides the other team's customer (a merge with itself is refused too)
     "kept_id": "customer",
     "removed_id": "customer",
+    # 转让申请: team 2's request between two team-2 reps
+    "transfer_id": "transfer",
 }
 LIST_OF = {
     "customer_ids": "customer",
@@ -110,6 +112,7 @@ PLAIN = {
     "pair_ids": [1],
     "pair_id": 1,
     "step": "card",
+    "change_id": 1,  # 规则修改: only the chairman decides, only chairman and admin see
 }
 # Callbacks a background job is given (progress(done, total), cancelled()): left out.
 CALLBACKS = {"progress", "cancelled"}

@@ -21,8 +21,10 @@ from app.models import (
     DailyNote,
     Deal,
     FollowUp,
+    Role,
     SampleRequest,
     Team,
+    TransferRequest,
     User,
     VisitPlan,
     VisitRecord,
@@ -32,7 +34,7 @@ from app.models import (
 from app.services.core import clock
 from app.services.core.errors import ServiceError
 from app.services.core.uow import UnitOfWork
-from app.services.customers import grants, ownership
+from app.services.customers import grants, ownership, transfers
 from app.services.customers.forms import ContactForm
 from tests.services.access.entry_points import (
     NOT_RECORD_DRIVEN,
@@ -48,6 +50,7 @@ from tests.services.customer_fixtures import (
     records_of_every_kind,
     register,
 )
+from tests.services.helpers import add_user, login
 
 SECRET = "机密客户甲有限公司"
 MOVED = "转走客户乙有限公司"
@@ -75,8 +78,14 @@ def world(db, fake_clock, monkeypatch):
                                  customer_id=s)  # fmt: skip
     with UnitOfWork(w.db, w.admin, write=False) as uow:
         team2 = uow.session.scalar(select(Team.id).where(Team.name == "二组"))
+    # 转让申请 between team 2's two reps, about both customers, agreed by the receiver.
+    add_user(w.db, w.admin, "rep4", Role.SALES_REP, team2)
+    rep4 = login(w.db, "rep4")
+    transfer = transfers.request_transfer(UnitOfWork(w.db, w.rep3), [s, t], rep4.id, "二组内调整")
+    transfers.agree_transfer(UnitOfWork(w.db, rep4), transfer)
     for target in (w.secret, w.moved):
-        target.update(grant=grant, owner=w.rep3.id, outsider_user=w.rep3.id, team=team2)
+        target.update(grant=grant, owner=w.rep3.id, outsider_user=w.rep3.id, team=team2,
+                      transfer=transfer)  # fmt: skip
     return w
 
 
@@ -101,6 +110,9 @@ def fingerprint(w) -> dict:
         note = select(DailyNote.id, DailyNote.version, DailyNote.deleted_at)
         out["notes of rep3"] = sorted(s.execute(note.where(DailyNote.owner_id == w.rep3.id)).all())
         out["grants"] = sorted(s.execute(select(AccessGrant.id, AccessGrant.status)).all())
+        out["transfers"] = sorted(
+            s.execute(select(TransferRequest.id, TransferRequest.version)).all()
+        )
         out["users"] = sorted(s.execute(select(User.id, User.version)).all())
     return out
 
@@ -112,7 +124,7 @@ def _version(w, target: dict, ep) -> int:
               "visit_record": VisitRecord, "visit_report": VisitReport, "complaint": Complaint,
               "sample": SampleRequest, "note": DailyNote, "review": CustomerReview,
               "owner": User, "outsider_user": User, "team": Team, "grant": AccessGrant,
-              "work_plan": WorkPlan}  # fmt: skip
+              "work_plan": WorkPlan, "transfer": TransferRequest}  # fmt: skip
     for p in ep.params():
         kind = record_of(ep.name, p.name)
         if kind:
@@ -127,7 +139,7 @@ def test_every_entry_point_can_be_driven():
     target = {k: 1 for k in ("customer", "contact", "follow_up", "deal", "attachment",
                              "visit_plan", "visit_record", "visit_report", "complaint", "sample",
                              "note", "review", "grant", "owner", "outsider_user", "team",
-                             "work_plan")}  # fmt: skip
+                             "work_plan", "transfer")}  # fmt: skip
     target.update(today=date.today(), now=clock.now(), version=1)
     unknown = []
     found = entry_points()

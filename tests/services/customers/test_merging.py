@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 
 from app.models import Contact, Customer, CustomerMerge, Deal, MergeProposal, OwnershipChange
 from app.services.admin import code_tables
-from app.services.core import settings
 from app.services.core.errors import (
     ConflictError,
     NotFound,
@@ -38,6 +37,7 @@ from tests.services.customer_fixtures import (
     records_of_every_kind,
     register,
 )
+from tests.services.helpers import set_rules
 
 BRANCH = "宁夏红枸杞产业集团银川分公司"
 
@@ -58,7 +58,7 @@ def world(db, fake_clock, monkeypatch):
     w.fu_b = followups.add_follow_up(w.uow(w.rep2), w.b, FollowUpForm(content="电话确认订单"))
     w.grant = grant_read_access(w, w.rep3, w.b)
     # Each alone sold 5,000 (class C); together 10,000 reach class B at 8,000.
-    settings.update_settings(w.uow(w.admin), {"class.threshold_B": 8000})
+    set_rules(w.db, w.admin, {"class.threshold_B": 8000})
     return w
 
 

@@ -19,6 +19,7 @@ from app.services.policy.maintenance import (
 )
 from app.services.reminders import registry as reminders
 from tests.services.customer_fixtures import fast_passwords, make_world, register
+from tests.services.helpers import set_rules
 
 A, B, C, C3, D = (
     "甲类机床有限公司",
@@ -136,11 +137,11 @@ def test_frequencies_are_settings_read_at_query_time(world, fake_clock):
     from app.services.core import settings
     from app.services.core.errors import ValidationError
 
-    settings.update_settings(w.uow(w.admin), {"maint.min_C": 3, "maint.max_C": 5})
+    set_rules(w.db, w.admin, {"maint.min_C": 3, "maint.max_C": 5})
     got = table(w, w.admin)
     assert got[C] == ("C", "员工", "3–5 次/月", 3, 0, 3, "short")
     # No requirement for A any more: the table says so and nobody is reminded.
-    settings.update_settings(w.uow(w.admin), {"maint.min_A": 0})
+    set_rules(w.db, w.admin, {"maint.min_A": 0})
     assert table(w, w.admin)[A][3:] == (0, 0, 0, "none")
     fake_clock.advance(days=13)
     assert due(w, w.chairman) == []

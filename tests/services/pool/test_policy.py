@@ -18,6 +18,7 @@ from app.services.policy import classification, reviews
 from app.services.pool import rules as pool
 from app.services.reminders import registry as reminders
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
+from tests.services.helpers import set_rules
 
 
 @pytest.fixture
@@ -240,7 +241,7 @@ def test_deal_in_future_or_after_the_window(world, fake_clock):
 def test_class_limits_protection_and_manual_mode(world, fake_clock):
     w = world
     # The office's option: a limit per class (A: 90 days; the default C: 30).
-    settings.update_settings(UnitOfWork(w.db, w.admin), {"pool.idle_by_class": 1})
+    set_rules(w.db, w.admin, {"pool.idle_by_class": 1})
     a = register(w, w.rep1, NXH).customer_id
     b = register(w, w.rep1, "银川塞上物流有限公司").customer_id
     c = register(w, w.rep2, "石嘴山煤业股份有限公司").customer_id
@@ -427,8 +428,7 @@ def test_days_until_returned_column(world, fake_clock):
         uow.session.get(Customer, plain).grade_id = None  # unclassified: the default limit
         uow.commit()
     pool.set_protected(UnitOfWork(w.db, w.manager), kept, True)
-    settings.update_settings(UnitOfWork(w.db, w.admin),
-                             {"pool.idle_by_class": 1, "pool.idle_days_C": 20})  # fmt: skip
+    set_rules(w.db, w.admin, {"pool.idle_by_class": 1, "pool.idle_days_C": 20})
     fake_clock.advance(days=12, hours=3)
     src = customers_source()
 

@@ -19,6 +19,7 @@ from app.services.service_desk import complaints, samples
 from app.services.service_desk.complaints import ComplaintForm
 from app.services.service_desk.samples import SampleForm
 from tests.services.customer_fixtures import NXH, fast_passwords, make_world, register
+from tests.services.helpers import set_rules
 
 
 @pytest.fixture
@@ -91,7 +92,7 @@ def test_one_limit_for_every_class_unless_set_per_class(world, fake_clock):
         uow.commit()
     fake_clock.advance(days=31)
     assert swept(w) == []  # 60 days for every customer by default
-    settings.update_settings(UnitOfWork(w.db, w.admin), {"pool.idle_by_class": 1})
+    set_rules(w.db, w.admin, {"pool.idle_by_class": 1})
     assert swept(w) == [cid]
 
 
@@ -125,7 +126,7 @@ def test_the_upgrade_finds_the_last_sales_action_of_existing_customers(world, fa
     followups.add_follow_up(UnitOfWork(w.db, w.rep1), talked, FollowUpForm(content="拜访"))
     fake_clock.advance(days=2)
     followups.add_deal(UnitOfWork(w.db, w.rep1), dealt, DealForm(product="枸杞", amount="900"))
-    settings.update_settings(UnitOfWork(w.db, w.admin), {"pool.idle_days_A": 120})
+    set_rules(w.db, w.admin, {"pool.idle_days_A": 120})
     with w.db.engine.begin() as conn:
         cfg = alembic_config(w.db.engine)
         cfg.attributes["connection"] = conn
