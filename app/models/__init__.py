@@ -75,3 +75,8 @@ from app.models.merge import (  # noqa: E402
 )
 
 __all__ += ["CustomerMerge", "DuplicateDismissal", "DuplicatePair", "MergeProposal"]
+
+# 《客户维护表》 (issue 14 item 3).
+from app.models.maintenance import AfterSalesContact, MaintenanceCheck  # noqa: E402
+
+__all__ += ["AfterSalesContact", "MaintenanceCheck"]

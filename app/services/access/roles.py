@@ -49,6 +49,14 @@ CAN_CONFIRM_CLASSIFICATION = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)
 SEES_ALL_REVIEWS = (Role.CHAIRMAN, Role.ADMIN, Role.SALES_ADMIN)
 CAN_DECIDE_REVIEWS = (Role.MANAGER, Role.ADMIN)
 
+# --- policy: maintenance (二.3) ---------------------------------------------------------
+# Whose visits count toward a class's monthly minimum: A by a company leader (董事长, or a
+# user named in maint.leaders), B by the 市场部经理 (销售主管), C by a 市场部专员 (销售人员).
+VISITS_A_CUSTOMERS = (Role.CHAIRMAN,)
+VISITS_B_CUSTOMERS = (Role.MANAGER,)
+VISITS_C_CUSTOMERS = (Role.SALES_REP,)
+CAN_SPOT_CHECK_MAINTENANCE = (Role.MANAGER,)  # 市场部经理不定期抽查《客户维护表》
+
 # --- service desk ---------------------------------------------------------------------
 CAN_FILE_SAMPLES = (Role.SALES_REP, Role.MANAGER, Role.SALES_ADMIN)
 CAN_ASSIGN_COMPLAINTS = (Role.MANAGER, Role.SALES_ADMIN, Role.ADMIN)
