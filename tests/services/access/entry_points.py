@@ -55,6 +55,8 @@ RECORD_OF = {
     # 合并客户: both sides the other team's customer (a merge with itself is refused too)
     "kept_id": "customer",
     "removed_id": "customer",
+    # 《客户维护表》: one after-sales contact of the target's delivered deal
+    "after_sales_id": "after_sales",
 }
 LIST_OF = {
     "customer_ids": "customer",
@@ -78,7 +80,7 @@ def record_of(ep_name: str, param: str) -> str | None:
 SEARCH_PARAMS = {"text", "search"}  # given the secret customer's name: it must not be found
 TEXT_PARAMS = {"name", "title", "note", "reason", "comments", "statement", "not_found", "denied",
                "resolution", "confirmation", "conclusions", "suggestions", "place", "label",
-               "override_reason", "action", "status", "outcome"}  # fmt: skip
+               "override_reason", "action", "status", "outcome", "feedback"}  # fmt: skip
 
 WRITTEN = "外组人员填写的内容"  # what an outsider's write puts in text fields
 
