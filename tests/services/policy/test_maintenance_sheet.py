@@ -140,3 +140,39 @@ def test_export_writes_the_form(world, tmp_path):
     assert any(r[:3] == ["灌装机", f"{w.delivered_on:%Y-%m-%d}", "交付后一周"] for r in values)
     assert any(r and r[-1] == '=HYPERLINK("x")' for r in values)  # text, not a formula
     assert any(r[1:] == ["赵主管", "合格", "记录完整"] for r in values)
+
+
+def test_the_migration_links_existing_delivery_tasks(world):
+    """Delivery tasks made before 0018 name their deal only in the title: the migration
+    ties each to the deal whose delivery date plus the step is its due date."""
+    import importlib.util
+    from pathlib import Path
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+    from sqlalchemy import delete, select
+
+    import app.migrations
+    from app.models import AfterSalesContact
+
+    w = world
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        before = sorted(uow.session.execute(
+            select(AfterSalesContact.deal_id, AfterSalesContact.work_plan_id,
+                   AfterSalesContact.step_days)
+        ).tuples().all())  # fmt: skip
+    assert len(before) == 4 and {r[0] for r in before} == {w.deal}
+    path = Path(app.migrations.__file__).parent / "versions" / "0018_maintenance.py"
+    spec = importlib.util.spec_from_file_location("m0018", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with w.db.engine.begin() as conn:
+        conn.execute(delete(AfterSalesContact.__table__))
+        with Operations.context(MigrationContext.configure(conn)):
+            module._link_existing_tasks()
+    with UnitOfWork(w.db, w.admin, write=False) as uow:
+        after = sorted(uow.session.execute(
+            select(AfterSalesContact.deal_id, AfterSalesContact.work_plan_id,
+                   AfterSalesContact.step_days)
+        ).tuples().all())  # fmt: skip
+    assert after == before
