@@ -57,7 +57,7 @@ def sheet_form(sheet: MaintenanceSheet, company: str) -> PaperForm:
                 )
                 for c in sheet.contacts
             ],
-            widths=(14, 10, 11, 10, 7, 10, 8, 26, 22),
+            widths=(13, 12, 11, 12, 7, 12, 8, 24, 21),
             min_rows=4,
             centered=(1, 3, 4, 5),
         ),  # fmt: skip
