@@ -59,11 +59,12 @@ class Month:
 def leaders_named(user=Visitor):
     """SQL: the user is named in maint.leaders (stored "a,b"; LIKE with its wildcards
     escaped, since user names may contain "_")."""
+    # "!" as the escape character: no backslash quoting differences between databases.
     escaped = func.replace(
-        func.replace(func.replace(user.username, "\\", "\\\\"), "%", "\\%"), "_", "\\_"
+        func.replace(func.replace(user.username, "!", "!!"), "%", "!%"), "_", "!_"
     )
     names = literal(",").concat(settings.sql_text("maint.leaders")).concat(",")
-    return names.like(literal("%,").concat(escaped).concat(",%"), escape="\\")
+    return names.like(literal("%,").concat(escaped).concat(",%"), escape="!")
 
 
 def right_person(grade_code, owner_id, user=Visitor):

@@ -90,3 +90,19 @@ def test_leaders_must_be_active_users(world):  # noqa: F811
     with pytest.raises(ValidationError, match="不是在职用户"):
         settings.update_settings(w.uow(w.admin), {"maint.leaders": "boss1,nobody"})
     assert settings.get(UnitOfWork(w.db, w.admin, write=False), "maint.leaders") == ""
+
+
+def test_a_user_name_with_an_underscore_is_no_wildcard(world):  # noqa: F811
+    """ "boss_1" must not pass for the leader "bossx1": LIKE's "_" is escaped."""
+    from app.models import Role
+    from tests.services.helpers import add_user
+    from tests.services.helpers import login as log_in
+
+    w = world
+    add_user(w.db, w.admin, "bossx1", Role.MANAGER, w.manager.team_id, full_name="钱总")
+    add_user(w.db, w.admin, "boss_1", Role.MANAGER, w.manager.team_id, full_name="孙主管")
+    settings.update_settings(w.uow(w.admin), {"maint.leaders": "bossx1"})
+    log(w, log_in(w.db, "boss_1"), A, "2")
+    assert table(w, w.admin)[A][3:5] == (0, 1)
+    log(w, log_in(w.db, "bossx1"), A, "2")
+    assert table(w, w.admin)[A][3:5] == (1, 1)
