@@ -108,3 +108,17 @@ def test_sheet_window_pdf_and_excel(qtbot, world, monkeypatch, tmp_path, fake_cl
     cells = [c for row in openpyxl.load_workbook(xlsx).active.iter_rows(values_only=True)
              for c in row if c]  # fmt: skip
     assert "安装顺利，操作人员已培训" in cells and "一周回访已按时完成" in cells
+
+
+def test_the_card_opens_the_sheet(qtbot, world, fake_clock):  # noqa: F811
+    w = world
+    deliver(w, fake_clock)
+    page = page_for(qtbot, w, w.rep1)
+    card = page.open_customer(w.nxh)
+    qtbot.addWidget(card)
+    assert card.sheet_button.isVisible()
+    sheet = card.show_maintenance_sheet()
+    qtbot.addWidget(sheet)
+    assert (
+        sheet.contacts.rowCount() == 4 and sheet.contacts.item(0, 7).text() == "上门查看烘干机安装"
+    )
