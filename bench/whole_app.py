@@ -173,6 +173,13 @@ def bench_role(db, username: str, role: str, runs: int) -> dict:
     res[f"reminder_lines|{role}"] = [len(registry.collect(read()).items)]
     cid = a_customer_of(db, actor)
     res[f"card|{role}"] = [timed(lambda: get_customer(read(), cid)) for _ in range(runs)]
+    from app.services.work import calendar_events
+    from app.ui.work.calendar_view import month_range
+
+    start, end = month_range(NOW.date())
+    res[f"page|{role}|工作计划·日历（本月）"] = [
+        timed(lambda: calendar_events.events(read(), start, end, actor.id)) for _ in range(runs)
+    ]
     for page, source in pages(actor):
         try:
             first_window(db, actor, source)

@@ -85,3 +85,7 @@ __all__ += ["TransferRequest", "TransferRequestCustomer"]
 from app.models.setting import RuleChange, RuleValue  # noqa: E402
 
 __all__ += ["RuleChange", "RuleValue"]
+# 《客户维护表》 (issue 14 item 3).
+from app.models.maintenance import AfterSalesContact, MaintenanceCheck  # noqa: E402
+
+__all__ += ["AfterSalesContact", "MaintenanceCheck"]

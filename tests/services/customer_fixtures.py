@@ -100,7 +100,7 @@ def records_of_every_kind(
 
     from sqlalchemy import select
 
-    from app.models import Contact, CustomerReview, WorkPlan
+    from app.models import AfterSalesContact, Contact, CustomerReview, WorkPlan
     from app.services.core import clock
     from app.services.customers import attachments, followups
     from app.services.customers.followups import DealForm, FollowUpForm
@@ -125,6 +125,9 @@ def records_of_every_kind(
     with UnitOfWork(w.db, w.admin, write=False) as uow:
         ids["work_plan"] = uow.session.scalar(
             select(WorkPlan.id).where(WorkPlan.customer_id == cid).order_by(WorkPlan.id)
+        )
+        ids["after_sales"] = uow.session.scalar(
+            select(AfterSalesContact.id).where(AfterSalesContact.work_plan_id == ids["work_plan"])
         )
     ids["attachment"] = attachments.add_attachment(u(), cid, "报价单.pdf", b"%PDF-1.4")
     ids["visit_plan"] = visits.create_plan(

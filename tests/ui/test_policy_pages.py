@@ -217,7 +217,7 @@ def test_maintenance_table_shows_a_shortfall(qtbot, world, fake_clock):
     assert rows[YC] == ("B", "1", "1", "0", "已达标")
     assert rows[WZ] == ("C", "2", "1", "1", "未达标")
     assert column(view, "name")[-1] == YC  # the biggest shortfall first
-    assert "A 类由领导拜访 1–2 次/月" in page.maintenance.legend.text()
+    assert "A 类由公司领导拜访 1–2 次/月" in page.maintenance.legend.text()
     screenshot(page, "policy_maintenance_table")
 
 

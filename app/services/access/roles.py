@@ -52,6 +52,8 @@ SEES_POOL = tuple(r for r in Role if r != Role.CLERK)
 CAN_PREVIEW_POOL_RETURNS = SEES_POOL  # 回收预演, limited to the customers each may see
 CAN_CLAIM_FROM_POOL = (Role.SALES_REP, Role.MANAGER)  # 领取
 CAN_RETURN_TO_POOL = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)  # 回收 by hand
+# With auto-return off: told of the overdue customers to reclaim (a manager: the team's)
+REMINDED_TO_RECLAIM = (Role.MANAGER, Role.ADMIN)
 CAN_SWEEP_POOL = (Role.MANAGER, Role.SALES_ADMIN, Role.ADMIN)  # 立即回收超期客户
 CAN_PROTECT_CUSTOMERS = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)  # 保护
 
@@ -59,6 +61,14 @@ CAN_PROTECT_CUSTOMERS = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)  # 保护
 CAN_CONFIRM_CLASSIFICATION = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)
 SEES_ALL_REVIEWS = (Role.CHAIRMAN, Role.ADMIN, Role.SALES_ADMIN)
 CAN_DECIDE_REVIEWS = (Role.MANAGER, Role.ADMIN)
+
+# --- policy: maintenance (二.3) ---------------------------------------------------------
+# Whose visits count toward a class's monthly minimum: A by a company leader (董事长, or a
+# user named in maint.leaders), B by the 市场部经理 (销售主管), C by a 市场部专员 (销售人员).
+VISITS_A_CUSTOMERS = (Role.CHAIRMAN,)
+VISITS_B_CUSTOMERS = (Role.MANAGER,)
+VISITS_C_CUSTOMERS = (Role.SALES_REP,)
+CAN_SPOT_CHECK_MAINTENANCE = (Role.MANAGER,)  # 市场部经理不定期抽查《客户维护表》
 
 # --- service desk ---------------------------------------------------------------------
 CAN_FILE_SAMPLES = (Role.SALES_REP, Role.MANAGER, Role.SALES_ADMIN)

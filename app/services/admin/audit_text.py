@@ -17,6 +17,7 @@ from app.models.customer import (
     PROSPECT_STEPS,
     SALES_ACTIONS,
 )
+from app.models.maintenance import SPOT_CHECK_VERDICTS
 from app.models.review import REVIEW_OUTCOMES, REVIEW_STATUS
 from app.models.service_desk import COMPLAINT_KIND, COMPLAINT_STATUS, SAMPLE_STATUS, SEVERITY
 from app.models.visit import PLAN_STATUS, REPORT_STATUS
@@ -37,6 +38,7 @@ TABLE_LABELS = {
     "duplicate_dismissals": "不是重复标记", "prospect_steps": "开发三步",
     "transfer_requests": "转让申请", "transfer_request_customers": "转让申请客户",
     "rule_changes": "规则修改", "rule_values": "规则生效记录",
+    "after_sales_contacts": "客户维护表售后回访", "maintenance_checks": "客户维护表抽查",
 }  # fmt: skip
 
 # Field names in the words the forms use (a table's own words first, then these).
@@ -127,6 +129,7 @@ VALUE_LABELS = {
     ("work_plans", "period"): PERIOD,
     ("customers", "last_sales_action_kind"): SALES_ACTIONS,
     ("prospect_steps", "step"): PROSPECT_STEPS,
+    ("maintenance_checks", "verdict"): SPOT_CHECK_VERDICTS,
     ("customer_keys", "kind"): {
         "name": "客户名称",
         "phone": "电话",
@@ -140,7 +143,12 @@ HIDDEN = {"password_hash"}  # only "已设置" is said
 # Columns the app derives from others (search keys, pinyin): not what anybody changed.
 _DERIVED = re.compile(r".*_(pinyin|initials|digits|key)$|capital_(unit|amount)$")
 TABLE_FIELD_LABELS = {"customers": {**CUSTOMER_FIELD_LABELS, "number": "客户编号",
-                                    "capital_text": "注册资金"}}  # fmt: skip
+                                    "capital_text": "注册资金"},
+                      "after_sales_contacts": {"deal_id": "成交记录", "work_plan_id": "回访任务",
+                                               "step_days": "回访节点（交付后天数）",
+                                               "feedback": "客户反馈"},
+                      "maintenance_checks": {"checked_by_id": "抽查人", "checked_at": "抽查时间",
+                                             "verdict": "抽查结论", "remark": "抽查意见"}}  # fmt: skip
 # The name a row of a referenced table goes by.
 NAMES = {
     "users": User.full_name, "teams": Team.name, "code_items": CodeItem.name,

@@ -100,6 +100,8 @@ SPECS = {
         SettingSpec("maint.max_B", "B 类客户每月至多拜访（次）", 2, 0, 31),
         SettingSpec("maint.min_C", "C 类客户每月至少拜访（次）", 2, 0, 31),
         SettingSpec("maint.max_C", "C 类客户每月至多拜访（次）", 4, 0, 31),
+        # 二.3.1.1: A customers are visited by a company leader — the chairman, and these.
+        SettingSpec("maint.leaders", "公司领导（拜访 A 类客户；董事长之外的用户名，逗号分隔）", ""),
         # Visits, complaints, samples, work plans (issue 6): step deadlines in days
         SettingSpec("visits.review_days", "回访报告提交后几天内主管须审阅", 3, 1, 90),
         SettingSpec("visits.archive_days", "回访报告审阅后几天内文员须归档", 5, 1, 90),
@@ -148,6 +150,12 @@ def sql_int(key: str):
     (its default when never stored): lists built once can show rules changed later."""
     stored = select(Setting.value).where(Setting.key == key).scalar_subquery()
     return func.coalesce(cast(stored, Integer), SPECS[key].default)
+
+
+def sql_text(key: str):
+    """A text setting as an SQL expression read when the query runs ("" when never stored)."""
+    stored = select(Setting.value).where(Setting.key == key).scalar_subquery()
+    return func.coalesce(stored, SPECS[key].default)
 
 
 def get_all(uow: UnitOfWork) -> dict[str, int | str]:
@@ -233,6 +241,8 @@ def update_settings(uow: UnitOfWork, values: dict, seen: dict[str, int] | None =
             values = {**values, key: check_pattern(values[key], key)}
     if "pool.market_directors" in values:
         values = {**values, "pool.market_directors": _check_directors(uow, values)}
+    if "maint.leaders" in values:
+        values = {**values, "maint.leaders": _check_leaders(uow, values)}
     unknown = set(values) - set(SPECS)
     if unknown:
         raise ValidationError(f"未知的设置项：{', '.join(sorted(unknown))}")
@@ -273,6 +283,23 @@ def _check_directors(uow: UnitOfWork, values: dict) -> str:
         raise ValidationError(
             f"“{'、'.join(wrong)}”不是在职的销售主管，不能设为市场总监。",
             field="pool.market_directors",
+        )
+    return ",".join(dict.fromkeys(names))
+
+
+def _check_leaders(uow: UnitOfWork, values: dict) -> str:
+    """Every name must be an active user (stored "a,b": maintenance tests it in SQL)."""
+    names = director_names(str(values["maint.leaders"]))
+    with uow:
+        known = set(
+            uow.session.scalars(
+                select(User.username).where(User.username.in_(names), User.is_active.is_(True))
+            )
+        )
+    wrong = [n for n in names if n not in known]
+    if wrong:
+        raise ValidationError(
+            f"“{'、'.join(wrong)}”不是在职用户，不能设为公司领导。", field="maint.leaders"
         )
     return ",".join(dict.fromkeys(names))
 

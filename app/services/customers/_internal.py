@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 
 from app.models import (
     AccessGrant,
+    AfterSalesContact,
     Complaint,
     Contact,
     Customer,
@@ -430,12 +431,20 @@ def schedule_delivery_tasks(uow: UnitOfWork, deal: Deal, customer: Customer) -> 
         )
         uow.session.add(plan)
         plans.append(plan)
+    uow.flush()
+    # The 《客户维护表》 row of each contact: the deal and step its item belongs to.
+    for (days, _label), plan in zip(DELIVERY_STEPS, plans, strict=True):
+        uow.session.add(AfterSalesContact(customer_id=customer.id, deal_id=deal.id,
+                                          work_plan_id=plan.id, step_days=days))  # fmt: skip
     return plans
 
 
-def answer_delivery_tasks(uow: UnitOfWork, customer_id: int, at) -> int:
+def answer_delivery_tasks(
+    uow: UnitOfWork, customer_id: int, at, follow_up_id: int | None = None
+) -> int:
     """Inside a writing unit of work, after a follow-up at `at`: complete the customer's
-    open delivery tasks due up to DELIVERY_ANSWER_DAYS after it. Returns how many."""
+    open delivery tasks due up to DELIVERY_ANSWER_DAYS after it, and note the follow-up
+    on their 《客户维护表》 rows (what was done, by whom). Returns how many."""
     kind_id = code_tables.find_item(uow, *DELIVERY_KIND)
     if kind_id is None:
         return 0
@@ -451,6 +460,12 @@ def answer_delivery_tasks(uow: UnitOfWork, customer_id: int, at) -> int:
         plan.progress_note = f"已于 {at:%Y-%m-%d %H:%M} 跟进客户。"
         plan.urged_at = None
         done += 1
+        if follow_up_id is not None:
+            contact = uow.session.scalar(
+                select(AfterSalesContact).where(AfterSalesContact.work_plan_id == plan.id)
+            )
+            if contact is not None:
+                contact.follow_up_id = follow_up_id
     return done
 
 

@@ -139,7 +139,7 @@ def add_follow_up(uow: UnitOfWork, customer_id: int, form: FollowUpForm) -> int:
         uow.session.add(f)
         uow.flush()
         refresh_last_follow_up(uow, c.id)
-        answer_delivery_tasks(uow, c.id, f.at)
+        answer_delivery_tasks(uow, c.id, f.at, f.id)
         uow.commit()
         return f.id
 

@@ -1,29 +1,19 @@
-"""Maintenance frequency by class (规则 6) and 《客户维护表》.
+"""Maintenance frequency by class (规则 6, 市场部客户资源管理制度 二.3.1) and 拜访次数统计.
 
-The seed (客户资源暂行管理办法) asks, per calendar month:
+The seed asks, per calendar month:
 
-    A 类  by leadership (领导)   1–2 visits a month
-    B 类  by the manager (主管)  1–2 visits a month
-    C 类  by staff (员工)        2–4 visits a month
-    D 类 / unclassified          no fixed frequency
+    A 类  by a company leader (公司领导)     1–2 visits a month
+    B 类  by the 市场部经理                  1–2 visits a month
+    C 类  by a 市场部专员                    2–4 visits a month
+    D 类 / unclassified                      no fixed frequency
 
 The numbers are settings (maint.min_A … maint.max_C, 系统设置 → 规则); who visits is the
 seed's rule (BY). The list's SQL reads the settings table itself, so a changed number
 shows on the next query without rebuilding the list source.
-What counts as a visit: a live follow-up of method 拜访 (code table follow_method, code
-"2") dated in the current calendar month, whoever logged it (the chairman cannot log
-follow-ups, and a manager's visit is often logged by the rep who went along). Phone
-calls and e-mails do not count. The requirement is the minimum (1, 1, 2): below it a
-customer has a shortfall (差额).
-
-Reminders (provider "maintenance"): a customer below its minimum this month is
-reminded to the person responsible for the visit —
-    A → the managers of the owner's team and the chairman,
-    B → the managers of the owner's team,
-    C → the owner.
-A manager who owns a customer counts as that team's manager. To avoid nagging early in
-the month, a reminder appears only in the last 10 days of the month, or after the 15th
-when the customer has had no visit at all this month.
+拜访次数统计 (maintenance_source) counts every live follow-up of method 拜访 (code table
+follow_method, code "2") dated in the current calendar month, whoever logged it. Whether
+the right person made them — the compliance the reminders check — is compliance.py's
+(维护达标). Phone calls and e-mails do not count.
 """
 
 from __future__ import annotations
@@ -35,18 +25,16 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import (
     DateTime,
     String,
-    and_,
     bindparam,
     case,
     cast,
     func,
     literal,
-    or_,
     select,
 )
 from sqlalchemy.orm import aliased
 
-from app.models import CodeItem, CodeTable, Customer, FollowUp, Role, User
+from app.models import CodeItem, CodeTable, Customer, FollowUp, User
 from app.services.access.visibility import customer_scope
 from app.services.core import clock, settings
 from app.services.core.uow import UnitOfWork
@@ -66,7 +54,7 @@ class Frequency:
         return f"{self.minimum}–{self.maximum} 次/月"
 
 
-BY = {"A": "领导", "B": "主管", "C": "员工"}  # who should visit, per class
+BY = {"A": "公司领导", "B": "市场部经理", "C": "市场部专员"}  # who should visit, per class
 GRADES = tuple(BY)
 
 
@@ -194,7 +182,7 @@ def _columns() -> list[Column]:
         Column("by", "维护人", by, groupable=True, width=60),
         Column("standard", "维护标准", standard, width=110),
         Column("required", "本月应拜访", required_expr(), kind="int", width=85),
-        Column("done", "本月已拜访", visits_this_month(), kind="int", width=85),
+        Column("done", "本月已拜访（全部）", visits_this_month(), kind="int", width=120),
         Column("shortfall", "差额", shortfall_expr(), kind="int", width=60),
         Column("status", "状态", status_expr(), labels=STATUS_LABELS, groupable=True,
                filterable=True, width=70),
@@ -205,10 +193,10 @@ def _columns() -> list[Column]:
 
 
 def maintenance_source() -> ListSource:
-    """《客户维护表》: each owned customer's class, required vs done this month."""
+    """拜访次数统计: each owned customer's class, required vs all visits this month."""
     return ListSource(
         key="maintenance",
-        title="客户维护表",
+        title="拜访次数统计",
         id_expr=Customer.id,
         base=_base,
         columns=_columns(),
@@ -227,19 +215,3 @@ def reminder_due(today: date, done: int) -> bool:
     """Remind in the last LAST_DAYS days of the month, or after the 15th with no visit."""
     days = calendar.monthrange(today.year, today.month)[1]
     return today.day > days - LAST_DAYS or (done == 0 and today.day > ZERO_AFTER_DAY)
-
-
-def responsible_for(actor):
-    """Which customers' maintenance this actor answers for (see the module docstring)."""
-    grade = Grade.code
-    if actor.role == Role.CHAIRMAN:
-        return grade == "A"
-    own_c = and_(grade == "C", Customer.owner_id == actor.id)
-    if actor.role == Role.SALES_REP:
-        return own_c
-    if actor.role == Role.MANAGER:
-        team = [Customer.owner_id == actor.id]
-        if actor.team_id is not None:
-            team.append(Customer.owner_id.in_(select(User.id).where(User.team_id == actor.team_id)))
-        return or_(own_c, and_(grade.in_(("A", "B")), or_(*team)))
-    return None

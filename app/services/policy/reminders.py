@@ -10,16 +10,16 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select
 
 from app.models import Customer, FollowUp, Role, User
+from app.services.access import roles
 from app.services.access.visibility import customer_scope
 from app.services.core import clock, settings
+from app.services.policy.compliance import Month, responsible_for, visits_expr
 from app.services.policy.maintenance import (
     Grade,
     Owner,
     frequencies,
     month_bounds,
     reminder_due,
-    responsible_for,
-    visits_this_month,
 )
 from app.services.pool.rules import due_for_pool
 from app.services.reminders.engine import Reminder, Severity, Target, provider
@@ -81,7 +81,7 @@ def pool_returns(uow):
     candidates = due_for_pool(uow, within_days=warn, mine=True)
     role = uow.actor.role
     team = None
-    if not auto and role in (Role.MANAGER, Role.ADMIN):
+    if not auto and role in roles.REMINDED_TO_RECLAIM:
         candidates += [c for c in due_for_pool(uow) if c.owner_id != uow.actor.id]
     if role == Role.MANAGER:
         team = set(uow.session.scalars(select(User.id).where(User.team_id == uow.actor.team_id)))
@@ -155,13 +155,16 @@ def open_reviews(uow):
 
 @provider("maintenance", "客户维护")
 def maintenance_reminders(uow):
+    """二.3.1: a customer below its monthly minimum of visits by the right person (a rep's
+    visit to an A customer does not make up for its leader's), to whoever answers for it."""
     today = clock.now().date()
-    where = responsible_for(uow.actor)
+    where = responsible_for(uow, uow.actor)
     if where is None:
         return
-    done = visits_this_month()
+    month = Month()
+    done, others = visits_expr(month, True), visits_expr(month, False)
     q = (
-        select(Customer.id, Customer.name, Grade.code, done, Owner.full_name)
+        select(Customer.id, Customer.name, Grade.code, done, others, Owner.full_name)
         .outerjoin(Grade, Customer.grade_id == Grade.id)
         .outerjoin(Owner, Customer.owner_id == Owner.id)
         .where(Customer.owner_id.is_not(None), customer_scope(uow.actor), where)
@@ -169,14 +172,16 @@ def maintenance_reminders(uow):
     month_end = month_bounds(today)[1] - timedelta(days=1)
     due = datetime.combine(month_end, time(17, 0))
     freq = frequencies(uow)
-    for cid, name, grade, visits, owner in uow.session.execute(q):
+    for cid, name, grade, visits, other, owner in uow.session.execute(q):
         f = freq.get(grade)
         if f is None or visits >= f.minimum or not reminder_due(today, visits):
             continue
-        who = "" if f.by == "员工" else f"（{owner}，{f.by}拜访）"
+        who = "" if grade == "C" else f"（{owner}）"
         title = (
-            f"{grade} 类客户“{name}”{who}本月已拜访 {visits} 次，"
+            f"{grade} 类客户“{name}”{who}本月由{f.by}拜访 {visits} 次，"
             f"标准 {f.label}，还差 {f.minimum - visits} 次"
         )
+        if other:
+            title += f"（其他人员拜访 {other} 次不计入）"
         sev = Severity.URGENT if visits == 0 else Severity.WARNING
         yield Reminder("maintenance", title, due, sev, Target("customer", cid))

@@ -37,7 +37,7 @@ SECTIONS = [
     ("customers", "客户档案"),
     ("pool", "公海"),
     ("class", "客户分类"),
-    ("maint", "客户维护：每月拜访次数"),
+    ("maint", "客户维护：拜访人员与每月次数"),
     ("visits", "客户回访"),
     ("complaints", "客户投诉"),
     ("samples", "寄样申请"),

@@ -49,6 +49,7 @@ from app.ui.customers.followups_tab import FollowUpsTab
 from app.ui.customers.form_widget import CustomerFormWidget
 from app.ui.customers.prospect_steps import ProspectStepsBar
 from app.ui.customers.visits_tab import VisitsTab
+from app.ui.policy.maintenance_sheet_dialog import MaintenanceSheetDialog
 from app.ui.service_desk.complaint_dialogs import ComplaintDialog
 from app.ui.service_desk.sample_dialogs import SampleDialog
 
@@ -137,6 +138,11 @@ class CustomerCardDialog(FittedDialog):
         self.sample_button.setVisible(samples.may_file(ctx.actor))
         bottom.addWidget(self.complaint_button)
         bottom.addWidget(self.sample_button)
+        # 《客户维护表》 (附表三): the delivered products' after-sales contacts and 抽查.
+        self.sheet_button = QPushButton("客户维护表…")
+        self.sheet_button.setToolTip("交付后 1 周、1 月、1 季度、1 年的售后回访与市场部经理抽查")
+        self.sheet_button.clicked.connect(self.show_maintenance_sheet)
+        bottom.addWidget(self.sheet_button)
         bottom.addStretch()
         bottom.addWidget(close_button)
 
@@ -312,6 +318,15 @@ class CustomerCardDialog(FittedDialog):
     def request_sample(self) -> bool:
         dialog = SampleDialog(self.ctx, None, self, customer_id=self.customer_id)
         return self._service_request(dialog, "寄样申请已提交，销售内勤寄出后会通知您。")
+
+    def show_maintenance_sheet(self) -> MaintenanceSheetDialog | None:
+        """Not modal, beside the card; a refusal is the service's message."""
+        dialog = MaintenanceSheetDialog(self.ctx, self.customer_id, self.company, self)
+        if not dialog.load():
+            dialog.deleteLater()
+            return None
+        dialog.show()
+        return dialog
 
     def _service_request(self, dialog, done: str) -> bool:
         if dialog.exec() != dialog.DialogCode.Accepted:

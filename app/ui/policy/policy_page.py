@@ -1,4 +1,5 @@
-"""客户政策: 评审, 客户分类表 and 客户维护表 as tabs; double-clicked customers open their card."""
+"""客户政策: 评审, 客户分类表, 拜访次数统计 and 维护达标 as tabs; double-clicked customers open
+their card, 客户维护表… the selected customer's 《客户维护表》."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from app.ui.context import AppContext
 from app.ui.customers.card_dialog import CustomerCardDialog
 from app.ui.customers.card_windows import open_card
 from app.ui.policy.classification_page import ClassificationPage
+from app.ui.policy.compliance_page import CompliancePage
 from app.ui.policy.maintenance_page import MaintenancePage
+from app.ui.policy.maintenance_sheet_dialog import MaintenanceSheetDialog
 from app.ui.policy.reviews_page import ReviewsPage
 
 TITLE = "客户政策"
@@ -25,13 +28,18 @@ class PolicyPage(QWidget):
         self.reviews = ReviewsPage(ctx, company)
         self.classification = ClassificationPage(ctx, company)
         self.maintenance = MaintenancePage(ctx, company)
+        self.compliance = CompliancePage(ctx, company)
+        self.sheets: dict[int, MaintenanceSheetDialog] = {}
         self.tabs = QTabWidget()
         self.tabs.addTab(self.reviews, "评审")
         self.tabs.addTab(self.classification, "客户分类表")
-        self.tabs.addTab(self.maintenance, "客户维护表")
+        self.tabs.addTab(self.maintenance, "拜访次数统计")
+        self.tabs.addTab(self.compliance, "维护达标")
         self.tabs.currentChanged.connect(lambda _i: self.tabs.currentWidget().reload())
-        for page in (self.classification, self.maintenance):
+        for page in (self.classification, self.maintenance, self.compliance):
             page.open_customer.connect(self.open_customer)
+        for page in (self.maintenance, self.compliance):
+            page.open_sheet.connect(self.open_sheet)
         self.reviews.changed.connect(self._changed)
         self.classification.changed.connect(self._changed)
         column = QVBoxLayout(self)
@@ -51,3 +59,19 @@ class PolicyPage(QWidget):
 
     def open_customer(self, customer_id: int) -> CustomerCardDialog | None:
         return open_card(self, self.ctx, self.company, self.cards, customer_id, self.reload)
+
+    def open_sheet(self, customer_id: int) -> MaintenanceSheetDialog | None:
+        """The customer's 《客户维护表》, not modal (one window per customer)."""
+        dialog = self.sheets.get(customer_id)
+        if dialog is not None and dialog.isVisible():
+            dialog.load()
+            dialog.raise_()
+            dialog.activateWindow()
+            return dialog
+        dialog = MaintenanceSheetDialog(self.ctx, customer_id, self.company, self)
+        if not dialog.load():
+            dialog.deleteLater()
+            return None
+        self.sheets[customer_id] = dialog
+        dialog.show()
+        return dialog

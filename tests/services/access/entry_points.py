@@ -57,6 +57,8 @@ RECORD_OF = {
     "removed_id": "customer",
     # 转让申请: team 2's request between two team-2 reps
     "transfer_id": "transfer",
+    # 《客户维护表》: one after-sales contact of the target's delivered deal
+    "after_sales_id": "after_sales",
 }
 LIST_OF = {
     "customer_ids": "customer",
@@ -80,7 +82,7 @@ def record_of(ep_name: str, param: str) -> str | None:
 SEARCH_PARAMS = {"text", "search"}  # given the secret customer's name: it must not be found
 TEXT_PARAMS = {"name", "title", "note", "reason", "comments", "statement", "not_found", "denied",
                "resolution", "confirmation", "conclusions", "suggestions", "place", "label",
-               "override_reason", "action", "status", "outcome"}  # fmt: skip
+               "override_reason", "action", "status", "outcome", "feedback"}  # fmt: skip
 
 WRITTEN = "外组人员填写的内容"  # what an outsider's write puts in text fields
 
@@ -129,7 +131,6 @@ NOT_RECORD_DRIVEN = {
     "customers.importer.preview": "reads a file: test_customer_import.py",
     "customers.importer.run": "reads a file: test_customer_import.py",
     "core.settings.get": "one setting by its key, a constant of the code: tests/services/core",
-    "reminders.engine.run": "the engine: reminders.registry.collect runs it with every provider",
 }
 # Entry points over a list source (ListSource): the list-source enumeration below runs every
 # source as every role; these only apply the source they are given.

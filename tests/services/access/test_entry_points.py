@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.models import (
     AccessGrant,
+    AfterSalesContact,
     Complaint,
     Contact,
     Customer,
@@ -21,6 +22,7 @@ from app.models import (
     DailyNote,
     Deal,
     FollowUp,
+    MaintenanceCheck,
     Role,
     SampleRequest,
     Team,
@@ -56,7 +58,7 @@ SECRET = "机密客户甲有限公司"
 MOVED = "转走客户乙有限公司"
 MARKERS = (SECRET, MOVED, "机密联系人", "13900001111", "转走联系人", "13900002222")
 RECORD_MODELS = (Contact, FollowUp, Deal, CustomerAttachment, VisitPlan, VisitRecord, Complaint,
-                 SampleRequest, WorkPlan, CustomerReview)  # fmt: skip
+                 SampleRequest, WorkPlan, CustomerReview, AfterSalesContact)  # fmt: skip
 
 
 @pytest.fixture
@@ -104,6 +106,8 @@ def fingerprint(w) -> dict:
                     .execution_options(include_deleted=True)
                 ).all()  # fmt: skip
                 out[(model.__name__, cid)] = sorted(rows)
+            checks = select(MaintenanceCheck.id).where(MaintenanceCheck.customer_id == cid)
+            out[("MaintenanceCheck", cid)] = sorted(s.scalars(checks))
         out["VisitReport"] = sorted(
             s.execute(select(VisitReport.id, VisitReport.version, VisitReport.deleted_at)).all()
         )
@@ -124,7 +128,8 @@ def _version(w, target: dict, ep) -> int:
               "visit_record": VisitRecord, "visit_report": VisitReport, "complaint": Complaint,
               "sample": SampleRequest, "note": DailyNote, "review": CustomerReview,
               "owner": User, "outsider_user": User, "team": Team, "grant": AccessGrant,
-              "work_plan": WorkPlan, "transfer": TransferRequest}  # fmt: skip
+              "work_plan": WorkPlan, "transfer": TransferRequest,
+              "after_sales": AfterSalesContact}  # fmt: skip
     for p in ep.params():
         kind = record_of(ep.name, p.name)
         if kind:
@@ -139,7 +144,7 @@ def test_every_entry_point_can_be_driven():
     target = {k: 1 for k in ("customer", "contact", "follow_up", "deal", "attachment",
                              "visit_plan", "visit_record", "visit_report", "complaint", "sample",
                              "note", "review", "grant", "owner", "outsider_user", "team",
-                             "work_plan", "transfer")}  # fmt: skip
+                             "work_plan", "transfer", "after_sales")}  # fmt: skip
     target.update(today=date.today(), now=clock.now(), version=1)
     unknown = []
     found = entry_points()

@@ -76,7 +76,7 @@ def due(w, actor):
 def test_frequency_and_month(world):
     freq = read_frequencies(UnitOfWork(world.db, world.rep1, write=False))
     assert {g: (f.minimum, f.maximum, f.by) for g, f in freq.items()} == {
-        "A": (1, 2, "领导"), "B": (1, 2, "主管"), "C": (2, 4, "员工"),
+        "A": (1, 2, "公司领导"), "B": (1, 2, "市场部经理"), "C": (2, 4, "市场部专员"),
     }  # fmt: skip
     start, end = month_bounds(date(2026, 2, 14))
     assert (start.date(), end.date()) == (date(2026, 2, 1), date(2026, 3, 1))
@@ -91,9 +91,9 @@ def test_maintenance_table_counts_this_months_visits(world, fake_clock):
     log(w, w.rep1, C, "2")  # 拜访
     log(w, w.rep1, B, "1")  # 电话: not a visit
     got = table(w, w.admin)
-    assert got[A] == ("A", "领导", "1–2 次/月", 1, 0, 1, "short")
-    assert got[B] == ("B", "主管", "1–2 次/月", 1, 0, 1, "short")
-    assert got[C] == ("C", "员工", "2–4 次/月", 2, 1, 1, "short")
+    assert got[A] == ("A", "公司领导", "1–2 次/月", 1, 0, 1, "short")
+    assert got[B] == ("B", "市场部经理", "1–2 次/月", 1, 0, 1, "short")
+    assert got[C] == ("C", "市场部专员", "2–4 次/月", 2, 1, 1, "short")
     assert got[D] == ("D", "", "无固定要求", 0, 0, 0, "none")
     log(w, w.rep1, C, "2")
     assert table(w, w.admin)[C][4:] == (2, 0, "ok")
@@ -116,17 +116,20 @@ def test_reminders_go_to_the_right_person_late_in_the_month(world, fake_clock):
     assert all(due(w, a) == [] for a in everyone)  # early in the month: quiet
     fake_clock.advance(days=13)  # 03-16: only customers with no visit at all
     assert due(w, w.chairman) == [A]
-    assert due(w, w.manager) == sorted([A, B])
+    assert due(w, w.manager) == [B]  # A is the company leaders' (二.3.1.1)
     assert due(w, w.rep1) == []  # C has one visit: not yet
     assert due(w, w.rep3) == [C3]
     assert due(w, w.rep2) == [] and due(w, w.admin) == [] and due(w, w.sales_admin) == []
     fake_clock.advance(days=6)  # 03-22: the last 10 days
     assert due(w, w.rep1) == [C]
+    log(w, w.rep1, A, "2")  # the rep's visit to A is not its leader's
+    assert due(w, w.chairman) == [A]
     log(w, w.manager, B, "2")  # the manager visits B
-    assert due(w, w.manager) == [A]
+    assert due(w, w.manager) == []
     items = reminders.collect(UnitOfWork(w.db, w.chairman, write=False)).items
     (item,) = [r for r in items if r.kind == "maintenance"]
     assert "A 类客户" in item.title and "张三" in item.title and "还差 1 次" in item.title
+    assert "其他人员拜访 1 次不计入" in item.title
     assert item.kind_label == "客户维护" and item.target.entity == "customer"
     fake_clock.advance(days=10)  # 04-01: a new month, quiet again
     assert all(due(w, a) == [] for a in everyone)
@@ -139,7 +142,7 @@ def test_frequencies_are_settings_read_at_query_time(world, fake_clock):
 
     set_rules(w.db, w.admin, {"maint.min_C": 3, "maint.max_C": 5})
     got = table(w, w.admin)
-    assert got[C] == ("C", "员工", "3–5 次/月", 3, 0, 3, "short")
+    assert got[C] == ("C", "市场部专员", "3–5 次/月", 3, 0, 3, "short")
     # No requirement for A any more: the table says so and nobody is reminded.
     set_rules(w.db, w.admin, {"maint.min_A": 0})
     assert table(w, w.admin)[A][3:] == (0, 0, 0, "none")

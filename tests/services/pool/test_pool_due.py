@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Customer
-from app.services.core import settings
 from app.services.core.uow import UnitOfWork
 from app.services.customers import followups, merging, ownership
 from app.services.customers.followups import DealForm, FollowUpForm
@@ -25,6 +24,7 @@ from tests.services.customer_fixtures import (
     records_of_every_kind,
     register,
 )
+from tests.services.helpers import set_rules
 
 
 @pytest.fixture
@@ -79,10 +79,11 @@ def test_due_date_follows_sales_actions_and_limit_changes(world, fake_clock):
     followups.delete_follow_up(w.uow(w.rep1), fu, 1)
     assert_consistent(w)
 
-    # A new limit in 系统设置 moves every customer's date in one statement.
-    settings.update_settings(w.uow(w.admin), {"pool.idle_days": 30})
+    # A new limit (asked in 系统设置, approved by the chairman) moves every customer's
+    # date in one statement.
+    set_rules(w.db, w.admin, {"pool.idle_days": 30})
     assert due(w, cid) == after_all - timedelta(days=30)
-    settings.update_settings(w.uow(w.admin), {"pool.idle_by_class": 1, "pool.idle_days_A": 120})
+    set_rules(w.db, w.admin, {"pool.idle_by_class": 1, "pool.idle_days_A": 120})
     assert_consistent(w)
     # Per-class limits: a class change moves the date.
     classification.set_class_d(w.uow(w.manager), cid, "长期拖欠货款")
