@@ -75,3 +75,8 @@ from app.models.merge import (  # noqa: E402
 )
 
 __all__ += ["CustomerMerge", "DuplicateDismissal", "DuplicatePair", "MergeProposal"]
+
+# 《客户等级分类表》 cycle (issue 14).
+from app.models.class_sheet import ClassSheet, ClassSheetRow  # noqa: E402
+
+__all__ += ["ClassSheet", "ClassSheetRow"]
