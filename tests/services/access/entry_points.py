@@ -55,6 +55,9 @@ RECORD_OF = {
     # 合并客户: both sides the other team's customer (a merge with itself is refused too)
     "kept_id": "customer",
     "removed_id": "customer",
+    # 《客户等级分类表》: a sheet holding the customer, and the customer's row on it
+    "sheet_id": "class_sheet",
+    "row_id": "class_sheet_row",
 }
 LIST_OF = {
     "customer_ids": "customer",
@@ -78,7 +81,7 @@ def record_of(ep_name: str, param: str) -> str | None:
 SEARCH_PARAMS = {"text", "search"}  # given the secret customer's name: it must not be found
 TEXT_PARAMS = {"name", "title", "note", "reason", "comments", "statement", "not_found", "denied",
                "resolution", "confirmation", "conclusions", "suggestions", "place", "label",
-               "override_reason", "action", "status", "outcome"}  # fmt: skip
+               "override_reason", "action", "status", "outcome", "remark"}  # fmt: skip
 
 WRITTEN = "外组人员填写的内容"  # what an outsider's write puts in text fields
 
@@ -110,6 +113,7 @@ PLAIN = {
     "pair_ids": [1],
     "pair_id": 1,
     "step": "card",
+    "proposed_class": "D",
 }
 # Callbacks a background job is given (progress(done, total), cancelled()): left out.
 CALLBACKS = {"progress", "cancelled"}
