@@ -337,6 +337,12 @@ class MainWindow(QMainWindow):
                 QMessageBox.information(self, "待办提醒", "该评审已不存在，或您无权查看。")
             self.raise_()
             self.activateWindow()
+        elif target.entity == "class_sheet":
+            self.nav.setCurrentItem(self.policy_item)
+            if not self.policy_page.show_class_sheet(target.record_id):
+                QMessageBox.information(self, "待办提醒", "该分类表已不存在。")
+            self.raise_()
+            self.activateWindow()
         elif target.entity in self.module_for:
             item, page = self.module_for[target.entity]
             self.nav.setCurrentItem(item)

@@ -111,7 +111,7 @@ def row_columns() -> list[Column]:
                filterable=True, width=70),
         Column("basis", "分类依据", R.basis, width=260),
         Column("remark", "备注", R.remark, width=160),
-        Column("d_reason", "D 类理由", R.d_reason, width=160, visible=False),
+        Column("d_reason", "D 类理由", R.d_reason, width=160),
         Column("applied", "已调整", R.applied, kind="bool", width=60),
     ]  # fmt: skip
 

@@ -280,3 +280,10 @@ def return_sheet(uow: UnitOfWork, sheet_id: int, expected_version: int, reason: 
         sheet.reviewed_by_id = sheet.reviewed_at = None
         sheet.return_reason, sheet.returned_by_id, sheet.returned_at = reason, actor.id, clock.now()
         uow.commit()
+
+
+def fills_sheets(uow: UnitOfWork) -> bool:
+    """Whether the actor is a responsible person who opens and fills the sheets."""
+    with uow:
+        actor = logged_in(uow)
+        return actor.id in sheet_fillers(uow) and actor.role in roles.CAN_FILL_CLASS_SHEETS
