@@ -96,6 +96,10 @@ def test_the_cycle_through_the_page(qtbot, world, monkeypatch, message_boxes, ye
     assert dict(zip(cells(page.rows, "customer"), cells(page.rows, "proposed"), strict=True))[
         SMALL] == "D"  # fmt: skip
     screenshot(page, "class_sheet_filling")
+    register(w, w.rep3, "温州新来电器有限公司")  # team 2's
+    assert page.refresh()
+    assert message_boxes[-1][2] == "已重新计算，表中共 3 个客户。"
+    assert len(cells(page.rows, "customer")) == 3
     assert page.submit()
     assert message_boxes[-1][2] == "2026年第1季度客户等级分类表已提交。"
     assert not page.edit_button.isEnabled() and not page.submit_button.isEnabled()
@@ -104,7 +108,7 @@ def test_the_cycle_through_the_page(qtbot, world, monkeypatch, message_boxes, ye
     boss = page_for(qtbot, w, w.manager)
     assert boss.show_sheet(sid)
     assert cells(boss.rows, "customer") == [BIG]
-    assert "您可查看其中 1 个客户（全表共 2 个）" in boss.header.text()
+    assert "您可查看其中 1 个客户（全表共 3 个）" in boss.header.text()
     assert boss.approve_button.isEnabled() and boss.return_button.isEnabled()
     assert not boss.new_button.isVisible() and not boss.edit_button.isEnabled()
     assert boss.approve()
@@ -115,7 +119,7 @@ def test_the_cycle_through_the_page(qtbot, world, monkeypatch, message_boxes, ye
     chair.show_sheet(sid)
     assert chair.check_button.isEnabled()
     assert chair.check()
-    assert "2 个客户的类别已调整" in message_boxes[-1][2]
+    assert "2 个客户的类别已调整" in message_boxes[-1][2]  # the new one stays C
     assert "已复核备案" in chair.header.text() and "不随客户资料变化" in chair.header.text()
     assert "拖欠货款" in grade(w, w.small)
     assert not any(b.isEnabled() for b in (chair.check_button, chair.return_button,
@@ -138,9 +142,13 @@ def test_the_cycle_through_the_page(qtbot, world, monkeypatch, message_boxes, ye
     task = chair.export(str(xlsx))
     with qtbot.waitSignal(task.finished, timeout=30_000):
         pass
-    assert "已导出 2 行" in message_boxes[-1][2]
+    assert "已导出 3 行" in message_boxes[-1][2]
     rows = [[c.value for c in r] for r in load_workbook(xlsx).worksheets[0].iter_rows()]
-    assert rows[0][1] == "客户名称" and {r[1] for r in rows[1:]} == {BIG, SMALL}
+    assert rows[0][1] == "客户名称" and {r[1] for r in rows[1:]} == {
+        BIG,
+        SMALL,
+        "温州新来电器有限公司",
+    }
 
 
 def test_return_with_a_reason_and_the_reminder_opens_the_sheet(qtbot, world, monkeypatch, yes):

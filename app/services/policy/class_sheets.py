@@ -100,7 +100,8 @@ def _sheet(
     return sheet
 
 
-def _rows_for_every_customer(uow: UnitOfWork, sheet: ClassSheet) -> None:
+def _computed_rows(uow: UnitOfWork) -> dict[int, dict]:
+    """customer id -> the row the rule gives today, for every owned customer."""
     thresholds = class_thresholds(uow)
     q = (
         select(Customer.id, Customer.number, Customer.name, User.full_name, CodeItem.code,
@@ -111,19 +112,18 @@ def _rows_for_every_customer(uow: UnitOfWork, sheet: ClassSheet) -> None:
         .where(Customer.is_in_pool.is_(False))
         .order_by(Customer.id)
     )  # fmt: skip
+    out = {}
     for cid, number, name, owner, current, finance, credit, why, total in uow.session.execute(q):
         total = Decimal(str(total or 0))
         grade, basis = classify(total, thresholds, finance or "", credit or "")
         proposed = grade
         if current == "D":  # a person's decision: the sheet keeps it unless a person lifts it
             proposed, basis = "D", why or "D 类（由人决定）"
-        uow.session.add(
-            ClassSheetRow(sheet_id=sheet.id, customer_id=cid, customer_number=number or "",
-                          customer_name=name, owner_name=owner or "", current_class=current or "",
-                          computed_class=grade, proposed_class=proposed, total_3y=total,
-                          financial_status=finance or "", credit_level=credit or "",
-                          basis=basis[:300])
-        )  # fmt: skip
+        out[cid] = dict(customer_number=number or "", customer_name=name, owner_name=owner or "",
+                        current_class=current or "", computed_class=grade,
+                        proposed_class=proposed, total_3y=total, financial_status=finance or "",
+                        credit_level=credit or "", basis=basis[:300])  # fmt: skip
+    return out
 
 
 def open_sheet(uow: UnitOfWork, period: str = "") -> int:
@@ -146,9 +146,39 @@ def open_sheet(uow: UnitOfWork, period: str = "") -> int:
                 uow.session.flush()
         except IntegrityError:  # another desktop opened it a moment ago
             raise ValidationError(f"{title}的客户等级分类表已经建立，请在列表中打开它。") from None
-        _rows_for_every_customer(uow, sheet)
+        for cid, values in _computed_rows(uow).items():
+            uow.session.add(ClassSheetRow(sheet_id=sheet.id, customer_id=cid, **values))
         uow.commit()
         return sheet.id
+
+
+def refresh_sheet(uow: UnitOfWork, sheet_id: int, expected_version: int) -> int:
+    """重新计算 while filling: figures and computed classes as of today, rows added for
+    new customers and dropped for those gone to the pool or deleted. A row the filler
+    changed (another class, a D decision) keeps the filler's class. Returns the row count."""
+    with uow:
+        _require_filler(uow)
+        sheet = _sheet(
+            uow, sheet_id, "filling", expected_version, "该分类表已提交，填写中才能重新计算。"
+        )
+        rows = {r.customer_id: r for r in uow.session.scalars(
+            select(ClassSheetRow).where(ClassSheetRow.sheet_id == sheet.id))}  # fmt: skip
+        fresh = _computed_rows(uow)
+        for cid, row in rows.items():
+            if cid not in fresh:
+                uow.session.delete(row)
+        for cid, values in fresh.items():
+            row = rows.get(cid)
+            if row is None:
+                uow.session.add(ClassSheetRow(sheet_id=sheet.id, customer_id=cid, **values))
+                continue
+            if row.proposed_class != row.computed_class or row.d_reason:
+                values = {k: v for k, v in values.items() if k != "proposed_class"}
+            for key, value in values.items():
+                if getattr(row, key) != value:
+                    setattr(row, key, value)
+        uow.commit()
+        return len(fresh)
 
 
 def update_row(

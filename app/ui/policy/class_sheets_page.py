@@ -1,6 +1,6 @@
 """《客户等级分类表》 (暂行办法 一.3, 附表二): the sheets in the shared list; the selected
 sheet below it — where it stands, its rows (the shared list again) and the step buttons:
-修改分类… while 填写中 (the filler), 提交, 审核通过 (a manager), 复核通过 (the 结算经理),
+修改分类… and 重新计算 while 填写中 (the filler), 提交, 审核通过 (a manager), 复核通过 (the 结算经理),
 退回…, 打印 and 导出Excel. Which buttons are enabled comes from the service's detail;
 the services check every step again."""
 
@@ -106,6 +106,9 @@ class ClassSheetsPage(QWidget):
         self.bar_widget, self.bar = flow_bar()
         self.bar.setContentsMargins(6, 0, 6, 0)
         self.edit_button = self._button("修改分类…", self.edit_row, "修改所选客户的评定类别和备注")
+        self.refresh_button = self._button(
+            "重新计算", self.refresh, "按今天的成交额和客户资料更新各行，保留已修改的类别和备注"
+        )
         self.submit_button = self._button("提交", self.submit, "提交部门经理审核")
         self.approve_button = self._button("审核通过", self.approve, "市场部经理审核")
         self.check_button = self._button("复核通过", self.check, "结算经理复核：类别生效并备案")
@@ -191,6 +194,7 @@ class ClassSheetsPage(QWidget):
         s = sheet
         self.edit_button.setEnabled(bool(s and s.may_fill))
         self.submit_button.setEnabled(bool(s and s.may_fill))
+        self.refresh_button.setEnabled(bool(s and s.may_fill))
         self.approve_button.setEnabled(bool(s and s.may_review))
         self.check_button.setEnabled(bool(s and s.may_check))
         self.return_button.setEnabled(bool(s and (s.may_review or s.may_check)))
@@ -251,6 +255,10 @@ class ClassSheetsPage(QWidget):
         self.show_selected()
         QMessageBox.information(self, TITLE, done.format(t=s.title, n=result))
         return True
+
+    def refresh(self) -> bool:
+        return self._step(class_sheets.refresh_sheet, "按今天的成交额和客户资料重新计算{t}客户等级分类表？"
+                          "已修改的类别和备注保留。", "已重新计算，表中共 {n} 个客户。")  # fmt: skip
 
     def submit(self) -> bool:
         return self._step(class_sheets.submit_sheet, "将{t}客户等级分类表提交部门经理审核？提交后不能再修改。",

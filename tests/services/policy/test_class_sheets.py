@@ -259,3 +259,24 @@ def test_people_settings_must_name_active_users(world):
     with pytest.raises(PermissionDenied):  # the sales admin is no longer the filler
         sheets.open_sheet(UnitOfWork(w.db, w.sales_admin))
     assert sheets.open_sheet(UnitOfWork(w.db, w.clerk))
+
+
+def test_refresh_while_filling_keeps_the_fillers_changes(world):
+    w = world
+    sid = sheets.open_sheet(UnitOfWork(w.db, w.sales_admin))
+    rows = rows_by_customer(w, sid)
+    small = rows[w.small]
+    sheets.update_row(UnitOfWork(w.db, w.sales_admin), small.id, small.version, "B", "老客户")
+    new = register(w, w.rep2, "温州新来电器有限公司").customer_id
+    followups.add_deal(UnitOfWork(w.db, w.rep1), w.big, DealForm(product="风扇", amount="700000"))
+    v = detail(w, sid).version
+    with pytest.raises(PermissionDenied):
+        sheets.refresh_sheet(UnitOfWork(w.db, w.manager), sid, v)
+    assert sheets.refresh_sheet(UnitOfWork(w.db, w.sales_admin), sid, v) == 3
+    rows = rows_by_customer(w, sid)
+    assert (rows[w.big].total_3y, rows[w.big].proposed) == (1_100_000, "A")
+    assert (rows[w.small].proposed, rows[w.small].remark) == ("B", "老客户")
+    assert rows[new].proposed == "C"
+    sheets.submit_sheet(UnitOfWork(w.db, w.sales_admin), sid, v)
+    with pytest.raises(ValidationError, match="填写中才能重新计算"):
+        sheets.refresh_sheet(UnitOfWork(w.db, w.sales_admin), sid, detail(w, sid).version)
