@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
             self.pool_item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.pool_item.setToolTip(POOL_ROLES_TIP)
         self.policy_item = QListWidgetItem(POLICY)
-        self.policy_item.setToolTip("评审、客户分类表、客户维护表")
+        self.policy_item.setToolTip("评审、客户分类表、客户等级分类表、客户维护表")
         self.nav.addItem(self.policy_item)
         company = self._company()
         self.modules: list[tuple[QListWidgetItem, QWidget]] = []
