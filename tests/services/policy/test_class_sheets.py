@@ -4,12 +4,20 @@ applied on 复核, the filed sheet a frozen copy; wrong roles, second approvals 
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, example, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from app.models import CodeItem, Customer
+from app.models import ClassSheet, CodeItem, Customer
 from app.services.core import settings
-from app.services.core.errors import ConflictError, PermissionDenied, ValidationError
+from app.services.core.errors import (
+    ConflictError,
+    PermissionDenied,
+    ServiceError,
+    ValidationError,
+)
 from app.services.core.uow import UnitOfWork
 from app.services.customers import followups
 from app.services.customers.followups import DealForm
@@ -237,6 +245,10 @@ def test_each_step_reminds_whoever_must_act(world, fake_clock):
     assert kinds(w.chairman) == [] and kinds(w.sales_admin) == []
     fake_clock.advance(days=10)  # 2026-04-06: the next quarter is not yet due
     assert kinds(w.sales_admin) == []
+    fake_clock.advance(days=264)  # 2026-12-26: the 4th quarter and the yearly update are due
+    titles = sorted(r.title for r in kinds(w.sales_admin))
+    assert len(titles) == 2 and "2026年度更新" in titles[0] + titles[1]
+    assert any("2026年第4季度" in t for t in titles)
 
 
 def test_yearly_update_and_monthly_setting(world, fake_clock):
@@ -280,3 +292,27 @@ def test_refresh_while_filling_keeps_the_fillers_changes(world):
     sheets.submit_sheet(UnitOfWork(w.db, w.sales_admin), sid, v)
     with pytest.raises(ValidationError, match="填写中才能重新计算"):
         sheets.refresh_sheet(UnitOfWork(w.db, w.sales_admin), sid, detail(w, sid).version)
+
+
+@hyp_settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(text=st.text(max_size=320))
+@example(text="备注\x00空字符")
+@example(text="\ud800残缺")
+def test_any_remark_or_reason_is_stored_or_refused_in_chinese(world, text):
+    w = world
+    with UnitOfWork(w.db, w.sales_admin, write=False) as uow:
+        sid = uow.session.scalar(select(ClassSheet.id))
+    sid = sid or sheets.open_sheet(UnitOfWork(w.db, w.sales_admin))
+    row = rows_by_customer(w, sid)[w.small]
+    try:
+        sheets.update_row(UnitOfWork(w.db, w.sales_admin), row.id, row.version, "D", text, text)
+    except ServiceError as err:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in str(err))
+        assert rows_by_customer(w, sid)[w.small] == row  # nothing changed
+        return
+    after = rows_by_customer(w, sid)[w.small]
+    assert (after.remark, after.d_reason, after.proposed) == (text.strip(), text.strip(), "D")
