@@ -49,6 +49,13 @@ DONE_ALREADY = {
 }
 
 
+# The sheet lists every customer: the people who fill and 复核 it must see them all.
+SEES_ALL_NEEDED = (
+    "{who}须是可以查看全部客户的用户（销售内勤、董事长、系统管理员或客服文员），"
+    "您的角色不能担任。请系统管理员在 系统设置 → 客户分类 中调整。"
+)
+
+
 def period_bounds(day: date, period: str) -> tuple[date, date, str]:
     """(first day, last day, title) of the period holding `day`."""
     if period == "monthly":
@@ -76,7 +83,9 @@ def regular_period(uow: UnitOfWork) -> str:
 
 def _require_filler(uow: UnitOfWork) -> None:
     actor = logged_in(uow)
-    if actor.id not in sheet_fillers(uow) or actor.role not in roles.CAN_FILL_CLASS_SHEETS:
+    if actor.id in sheet_fillers(uow) and actor.role not in roles.CAN_FILL_CLASS_SHEETS:
+        raise PermissionDenied(SEES_ALL_NEEDED.format(who="分类表填写人"))
+    if actor.id not in sheet_fillers(uow):
         raise PermissionDenied(
             "只有系统设置中指定的分类表填写人（默认销售内勤）可以填写客户等级分类表。"
         )
@@ -237,8 +246,10 @@ def _require_settlement_manager(uow: UnitOfWork) -> None:
     named = settlement_managers(uow)
     if not named:
         raise PermissionDenied("尚未指定结算经理：请系统管理员在 系统设置 → 客户分类 中填写。")
-    if actor.id not in named or actor.role not in roles.CAN_CHECK_CLASS_SHEETS:
+    if actor.id not in named:
         raise PermissionDenied("只有系统设置中指定的结算经理可以复核客户等级分类表。")
+    if actor.role not in roles.CAN_CHECK_CLASS_SHEETS:
+        raise PermissionDenied(SEES_ALL_NEEDED.format(who="结算经理"))
 
 
 def check_sheet(uow: UnitOfWork, sheet_id: int, expected_version: int) -> int:

@@ -271,6 +271,9 @@ def test_people_settings_must_name_active_users(world):
     with pytest.raises(PermissionDenied):  # the sales admin is no longer the filler
         sheets.open_sheet(UnitOfWork(w.db, w.sales_admin))
     assert sheets.open_sheet(UnitOfWork(w.db, w.clerk))
+    settings.update_settings(UnitOfWork(w.db, w.admin), {"class.settlement_managers": "rep1"})
+    with pytest.raises(PermissionDenied, match="可以查看全部客户"):  # a rep sees only own rows
+        sheets.check_sheet(UnitOfWork(w.db, w.rep1), 1, 1)
 
 
 def test_refresh_while_filling_keeps_the_fillers_changes(world):
