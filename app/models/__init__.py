@@ -89,3 +89,7 @@ __all__ += ["RuleChange", "RuleValue"]
 from app.models.maintenance import AfterSalesContact, MaintenanceCheck  # noqa: E402
 
 __all__ += ["AfterSalesContact", "MaintenanceCheck"]
+# 《客户等级分类表》 cycle (issue 14).
+from app.models.class_sheet import ClassSheet, ClassSheetRow  # noqa: E402
+
+__all__ += ["ClassSheet", "ClassSheetRow"]

@@ -177,7 +177,7 @@ class MainWindow(QMainWindow):
             self.pool_item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.pool_item.setToolTip(POOL_ROLES_TIP)
         self.policy_item = QListWidgetItem(POLICY)
-        self.policy_item.setToolTip("评审、客户分类表、客户维护表")
+        self.policy_item.setToolTip("评审、客户分类表、客户等级分类表、客户维护表")
         self.nav.addItem(self.policy_item)
         company = self._company()
         self.modules: list[tuple[QListWidgetItem, QWidget]] = []
@@ -363,6 +363,12 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentItem(self.policy_item)
             if not self.policy_page.show_review(target.record_id):
                 QMessageBox.information(self, "待办提醒", "该评审已不存在，或您无权查看。")
+            self.raise_()
+            self.activateWindow()
+        elif target.entity == "class_sheet":
+            self.nav.setCurrentItem(self.policy_item)
+            if not self.policy_page.show_class_sheet(target.record_id):
+                QMessageBox.information(self, "待办提醒", "该分类表已不存在。")
             self.raise_()
             self.activateWindow()
         elif target.entity in self.module_for:

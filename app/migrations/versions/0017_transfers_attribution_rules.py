@@ -1,7 +1,7 @@
 """转让申请 (二.2), 业绩归属 of deals (4.4.3, 二.2, 二.4), rule changes approved by the chairman
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-05 11:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

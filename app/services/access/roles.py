@@ -61,6 +61,11 @@ CAN_PROTECT_CUSTOMERS = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)  # 保护
 CAN_CONFIRM_CLASSIFICATION = (Role.MANAGER, Role.ADMIN, Role.SALES_ADMIN)
 SEES_ALL_REVIEWS = (Role.CHAIRMAN, Role.ADMIN, Role.SALES_ADMIN)
 CAN_DECIDE_REVIEWS = (Role.MANAGER, Role.ADMIN)
+# 《客户等级分类表》 (暂行办法 一.3): the 市场部经理 审核s it. The filler and the 结算经理 are
+# users named in 系统设置 who must also see every customer (the sheet lists them all).
+CAN_REVIEW_CLASS_SHEETS = (Role.MANAGER,)
+CAN_FILL_CLASS_SHEETS = SEES_ALL_CUSTOMERS
+CAN_CHECK_CLASS_SHEETS = SEES_ALL_CUSTOMERS
 
 # --- policy: maintenance (二.3) ---------------------------------------------------------
 # Whose visits count toward a class's monthly minimum: A by a company leader (董事长, or a

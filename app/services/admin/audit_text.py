@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from app.models import ROLE_LABELS, CodeItem, CodeTable, Customer, Team, User
 from app.models.base import Base
+from app.models.class_sheet import SHEET_PERIODS, SHEET_STATUS
 from app.models.customer import (
     APPROVAL_STATUS,
     CUSTOMER_FIELD_LABELS,
@@ -149,6 +150,22 @@ TABLE_FIELD_LABELS = {"customers": {**CUSTOMER_FIELD_LABELS, "number": "客户�
                                                "feedback": "客户反馈"},
                       "maintenance_checks": {"checked_by_id": "抽查人", "checked_at": "抽查时间",
                                              "verdict": "抽查结论", "remark": "抽查意见"}}  # fmt: skip
+# 《客户等级分类表》 (issue 14): the sheets and their rows.
+TABLE_LABELS.update({"class_sheets": "客户等级分类表", "class_sheet_rows": "客户等级分类表行"})
+TABLE_FIELD_LABELS["class_sheets"] = {
+    "filler_id": "填写人", "reviewed_by_id": "审核人", "reviewed_at": "审核时间",
+    "checked_by_id": "复核人", "checked_at": "复核时间", "filed_on": "备案日期",
+    "applied": "调整类别数", "return_reason": "退回理由", "returned_by_id": "退回人",
+    "returned_at": "退回时间", "period_end": "截止日期",
+}  # fmt: skip
+TABLE_FIELD_LABELS["class_sheet_rows"] = {
+    "sheet_id": "分类表", "customer_number": "客户编号", "customer_name": "客户名称",
+    "owner_name": "归属销售", "current_class": "原类别", "computed_class": "计算类别",
+    "proposed_class": "评定类别", "total_3y": "近三年销售额", "basis": "分类依据",
+    "remark": "备注", "d_reason": "D 类理由", "applied": "已调整",
+}  # fmt: skip
+VALUE_LABELS.update({("class_sheets", "status"): SHEET_STATUS,
+                     ("class_sheets", "period"): SHEET_PERIODS})  # fmt: skip
 # The name a row of a referenced table goes by.
 NAMES = {
     "users": User.full_name, "teams": Team.name, "code_items": CodeItem.name,

@@ -93,6 +93,14 @@ SPECS = {
         SettingSpec(
             "class.threshold_B", "B 类：近三年成交额不低于（元）", 300_000, 0, 2_000_000_000
         ),
+        # 《客户等级分类表》 (暂行办法 一.3): filled monthly or quarterly (and once a year) by a
+        # responsible person, 复核 by the 结算经理 — users named here (policy.class_sheets).
+        SettingSpec("class.sheet_monthly", "客户等级分类表按月填写（不勾选：按季度）", 0, 0, 1),
+        SettingSpec(
+            "class.sheet_fillers", "客户等级分类表填写人（用户名，逗号分隔；空：销售内勤）", ""
+        ),
+        SettingSpec("class.settlement_managers", "结算经理（复核分类表的用户名，逗号分隔）", ""),
+        SettingSpec("class.sheet_warn_days", "分类表到期前几天提醒填写人", 7, 0, 31),
         # Maintenance frequency by class (规则 6): visits per calendar month
         SettingSpec("maint.min_A", "A 类客户每月至少拜访（次）", 1, 0, 31),
         SettingSpec("maint.max_A", "A 类客户每月至多拜访（次）", 2, 0, 31),
@@ -241,8 +249,9 @@ def update_settings(uow: UnitOfWork, values: dict, seen: dict[str, int] | None =
             values = {**values, key: check_pattern(values[key], key)}
     if "pool.market_directors" in values:
         values = {**values, "pool.market_directors": _check_directors(uow, values)}
-    if "maint.leaders" in values:
-        values = {**values, "maint.leaders": _check_leaders(uow, values)}
+    for key in PEOPLE_SETTINGS:
+        if key in values:
+            values = {**values, key: _check_people(uow, values, key)}
     unknown = set(values) - set(SPECS)
     if unknown:
         raise ValidationError(f"未知的设置项：{', '.join(sorted(unknown))}")
@@ -287,19 +296,22 @@ def _check_directors(uow: UnitOfWork, values: dict) -> str:
     return ",".join(dict.fromkeys(names))
 
 
-def _check_leaders(uow: UnitOfWork, values: dict) -> str:
-    """Every name must be an active user (stored "a,b": maintenance tests it in SQL)."""
-    names = director_names(str(values["maint.leaders"]))
+# Settings that name users (by user name): each must be an active user.
+PEOPLE_SETTINGS = ("maint.leaders", "class.sheet_fillers", "class.settlement_managers")
+
+
+def _check_people(uow: UnitOfWork, values: dict, key: str) -> str:
+    names = director_names(str(values[key]))
     with uow:
-        known = set(
+        active = set(
             uow.session.scalars(
                 select(User.username).where(User.username.in_(names), User.is_active.is_(True))
             )
         )
-    wrong = [n for n in names if n not in known]
+    wrong = [n for n in names if n not in active]
     if wrong:
         raise ValidationError(
-            f"“{'、'.join(wrong)}”不是在职用户，不能设为公司领导。", field="maint.leaders"
+            f"“{'、'.join(wrong)}”不是在职用户的用户名（{SPECS[key].label}）。", field=key
         )
     return ",".join(dict.fromkeys(names))
 

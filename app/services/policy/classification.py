@@ -5,7 +5,7 @@ Every class carries its reason, shown in 《客户分类表》."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -17,7 +17,8 @@ from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.customers.classes import GRADES, Proposal, class_thresholds, classify
+from app.services.customers.classes import Proposal, class_thresholds, classify
+from app.services.policy._internal import ClassDecision, apply_classes
 
 
 def propose(uow: UnitOfWork, *, only_changes: bool = True) -> list[Proposal]:
@@ -92,19 +93,8 @@ def confirm(uow: UnitOfWork, proposals: list[Proposal]) -> int:
     """A manager (own team) or the admin / sales admin applies proposed classes."""
     if uow.actor is None or uow.actor.role not in roles.CAN_CONFIRM_CLASSIFICATION:
         raise PermissionDenied("只有销售主管、销售内勤或系统管理员可以确认客户分类。")
-    today: date = clock.now().date()
     with uow:
-        grade_ids = {g: code_tables.find_item(uow, "grade", g) for g in GRADES}
-        wanted = {p.customer_id: p for p in proposals}
-        done = 0
-        for c in uow.session.scalars(
-            select(Customer).where(Customer.id.in_(list(wanted)), edit_scope(uow.actor))
-        ):
-            if c.grade_id == grade_ids["D"]:
-                continue  # set D by hand since the proposal was made: a person's decision
-            p = wanted[c.id]
-            c.grade_id = grade_ids[p.proposed]
-            c.class_reason, c.classified_on = p.reason[:300], today
-            done += 1
+        wanted = {p.customer_id: ClassDecision(p.proposed, p.reason) for p in proposals}
+        done = apply_classes(uow, wanted, edit_scope(uow.actor))
         uow.commit()
-        return done
+        return len(done)

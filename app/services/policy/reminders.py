@@ -185,3 +185,43 @@ def maintenance_reminders(uow):
             title += f"（其他人员拜访 {other} 次不计入）"
         sev = Severity.URGENT if visits == 0 else Severity.WARNING
         yield Reminder("maintenance", title, due, sev, Target("customer", cid))
+
+
+@provider("class_sheet", "客户等级分类表")
+def class_sheet_steps(uow):
+    """《客户等级分类表》 (暂行办法 一.3): each step reminds whoever must act — the filler
+    when a period's sheet is due (the last `class.sheet_warn_days` days) and not submitted,
+    or was sent back; the managers when one is 已提交; the 结算经理 when 已审核."""
+    from app.models import ClassSheet
+    from app.services.access import roles
+    from app.services.policy._internal import settlement_managers, sheet_fillers
+    from app.services.policy.class_sheets import period_bounds, regular_period
+
+    me, today = uow.actor, clock.now().date()
+    steps = []  # (status, title) the actor acts on
+    if me.id in sheet_fillers(uow) and me.role in roles.CAN_FILL_CLASS_SHEETS:
+        warn = timedelta(days=settings.get(uow, "class.sheet_warn_days"))
+        for period in (regular_period(uow), "yearly"):
+            start, end, title = period_bounds(today, period)
+            exists = select(ClassSheet.id).where(
+                ClassSheet.period == period, ClassSheet.period_start == start
+            )
+            if today >= end - warn and uow.session.scalar(exists) is None:
+                yield Reminder("class_sheet", f"请建立并填写{title}客户等级分类表，{end:%m月%d日}前提交",
+                               _day(end), Severity.WARNING, Target("class_sheet", 0))  # fmt: skip
+        steps.append(("filling", "{t}客户等级分类表尚未提交，请填写后提交部门经理"))
+    if me.role in roles.CAN_REVIEW_CLASS_SHEETS:
+        steps.append(("submitted", "{t}客户等级分类表已提交，待审核"))
+    if me.id in settlement_managers(uow) and me.role in roles.CAN_CHECK_CLASS_SHEETS:
+        steps.append(("approved", "{t}客户等级分类表已审核，待复核备案"))
+    for status, text in steps:
+        q = select(ClassSheet).where(ClassSheet.status == status)
+        for s in uow.session.scalars(q.order_by(ClassSheet.period_end)):
+            returned = status == "filling" and s.returned_at is not None
+            if status == "filling" and not returned and today < s.period_end - warn:
+                continue  # being filled, not yet due
+            title = text.format(t=s.title) + (f"（已退回：{s.return_reason}）" if returned else "")
+            sev = Severity.URGENT if today > s.period_end else Severity.WARNING
+            yield Reminder(
+                "class_sheet", title, _day(s.period_end), sev, Target("class_sheet", s.id)
+            )

@@ -18,7 +18,7 @@ OPENS = {
     "daily_note": "日常记事", "review": "客户评审", "access_grant": "查阅授权申请",
     "change_request": "信息变更申请", "merge_proposal": "合并申请", "user": "用户管理",
     "transfer_request": "转让申请", "rule_change": "规则修改",
-    "own_password": "修改密码",
+    "own_password": "修改密码", "class_sheet": "客户等级分类表",
 }  # fmt: skip
 
 

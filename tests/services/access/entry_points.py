@@ -59,6 +59,9 @@ RECORD_OF = {
     "transfer_id": "transfer",
     # 《客户维护表》: one after-sales contact of the target's delivered deal
     "after_sales_id": "after_sales",
+    # 《客户等级分类表》: a sheet holding the customer, and the customer's row on it
+    "sheet_id": "class_sheet",
+    "row_id": "class_sheet_row",
 }
 LIST_OF = {
     "customer_ids": "customer",
@@ -82,7 +85,8 @@ def record_of(ep_name: str, param: str) -> str | None:
 SEARCH_PARAMS = {"text", "search"}  # given the secret customer's name: it must not be found
 TEXT_PARAMS = {"name", "title", "note", "reason", "comments", "statement", "not_found", "denied",
                "resolution", "confirmation", "conclusions", "suggestions", "place", "label",
-               "override_reason", "action", "status", "outcome", "feedback"}  # fmt: skip
+               "override_reason", "action", "status", "outcome", "feedback",
+               "remark"}  # fmt: skip
 
 WRITTEN = "外组人员填写的内容"  # what an outsider's write puts in text fields
 
@@ -115,6 +119,7 @@ PLAIN = {
     "pair_id": 1,
     "step": "card",
     "change_id": 1,  # 规则修改: only the chairman decides, only chairman and admin see
+    "proposed_class": "D",
 }
 # Callbacks a background job is given (progress(done, total), cancelled()): left out.
 CALLBACKS = {"progress", "cancelled"}

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from app.models import (
     AccessGrant,
     AfterSalesContact,
+    ClassSheet,
+    ClassSheetRow,
     Complaint,
     Contact,
     Customer,
@@ -38,6 +40,8 @@ from app.services.core.errors import ServiceError
 from app.services.core.uow import UnitOfWork
 from app.services.customers import grants, ownership, transfers
 from app.services.customers.forms import ContactForm
+from app.services.policy import class_sheets
+from app.services.policy.class_sheet_lists import sheet_rows
 from tests.services.access.entry_points import (
     NOT_RECORD_DRIVEN,
     CannotBuild,
@@ -58,7 +62,8 @@ SECRET = "机密客户甲有限公司"
 MOVED = "转走客户乙有限公司"
 MARKERS = (SECRET, MOVED, "机密联系人", "13900001111", "转走联系人", "13900002222")
 RECORD_MODELS = (Contact, FollowUp, Deal, CustomerAttachment, VisitPlan, VisitRecord, Complaint,
-                 SampleRequest, WorkPlan, CustomerReview, AfterSalesContact)  # fmt: skip
+                 SampleRequest, WorkPlan, CustomerReview, AfterSalesContact,
+                 ClassSheetRow)  # fmt: skip
 
 
 @pytest.fixture
@@ -85,9 +90,14 @@ def world(db, fake_clock, monkeypatch):
     rep4 = login(w.db, "rep4")
     transfer = transfers.request_transfer(UnitOfWork(w.db, w.rep3), [s, t], rep4.id, "二组内调整")
     transfers.agree_transfer(UnitOfWork(w.db, rep4), transfer)
+    # A 客户等级分类表 being filled, with a row for each (the sales admin sees both).
+    sheet = class_sheets.open_sheet(UnitOfWork(w.db, w.sales_admin))
+    rows = {r.customer_id: r.id for r in sheet_rows(UnitOfWork(w.db, w.sales_admin), sheet)}
+    w.class_sheet = sheet
     for target in (w.secret, w.moved):
         target.update(grant=grant, owner=w.rep3.id, outsider_user=w.rep3.id, team=team2,
-                      transfer=transfer)  # fmt: skip
+                      transfer=transfer, class_sheet=sheet,
+                      class_sheet_row=rows[target["customer"]])  # fmt: skip
     return w
 
 
@@ -129,7 +139,8 @@ def _version(w, target: dict, ep) -> int:
               "sample": SampleRequest, "note": DailyNote, "review": CustomerReview,
               "owner": User, "outsider_user": User, "team": Team, "grant": AccessGrant,
               "work_plan": WorkPlan, "transfer": TransferRequest,
-              "after_sales": AfterSalesContact}  # fmt: skip
+              "after_sales": AfterSalesContact, "class_sheet": ClassSheet,
+              "class_sheet_row": ClassSheetRow}  # fmt: skip
     for p in ep.params():
         kind = record_of(ep.name, p.name)
         if kind:
@@ -144,7 +155,8 @@ def test_every_entry_point_can_be_driven():
     target = {k: 1 for k in ("customer", "contact", "follow_up", "deal", "attachment",
                              "visit_plan", "visit_record", "visit_report", "complaint", "sample",
                              "note", "review", "grant", "owner", "outsider_user", "team",
-                             "work_plan", "transfer", "after_sales")}  # fmt: skip
+                             "work_plan", "transfer", "after_sales", "class_sheet",
+                             "class_sheet_row")}  # fmt: skip
     target.update(today=date.today(), now=clock.now(), version=1)
     unknown = []
     found = entry_points()

@@ -37,9 +37,11 @@ def list_sources() -> list[tuple[str, typing.Callable]]:
     return sorted(found)
 
 
-def build(fn, actor) -> ListSource:
+def build(fn, actor, w=None) -> ListSource:
     params = inspect.signature(fn).parameters
     kwargs = dict(ARGUMENTS.get(fn.__name__, {}))
+    if "sheet_id" in params:  # one 客户等级分类表's rows: the world's sheet holds both customers
+        kwargs["sheet_id"] = w.class_sheet
     if "actor" in params:
         kwargs["actor"] = actor
     return fn(**kwargs)
@@ -57,7 +59,7 @@ def test_no_list_shows_another_teams_customer(world):  # noqa: F811
     problems = []
     for name, fn in list_sources():
         for actor in (w.rep1, w.rep2, w.manager):
-            source = build(fn, actor)
+            source = build(fn, actor, w)
             keys = [c.key for c in source.columns]
             for query in (ListQuery(), ListQuery(search=SECRET), ListQuery(search="转走")):
                 uow = UnitOfWork(w.db, actor, write=False)
