@@ -51,7 +51,8 @@ class Writer:
 
     def __init__(self, raw, sqlite: bool, model, cols: list[str]):
         self.raw, self.sqlite, self.table = raw, sqlite, model.__tablename__
-        fill_cols, self.fill = _filler(model.__table__, cols)
+        # The id comes from the table's own sequence unless given.
+        fill_cols, self.fill = _filler(model.__table__, [*cols, "id"])
         self.cols = cols + fill_cols
         self.buf: list[tuple] = []
         self.count = 0
@@ -263,7 +264,7 @@ def main(argv=None) -> None:
     p.add_argument("--seed", type=int, default=7)
     args = p.parse_args(argv)
     if args.pg:
-        args.pg_url = (DATA_DIR / "pg-url.txt").read_text().strip()
+        args.pg_url = (DATA_DIR / "pg-url.txt").read_text().split()[0]
     add_activity(args.pg_url or f"sqlite:///{args.sqlite}", args.seed)
 
 

@@ -44,7 +44,10 @@ def pages(actor):
     from app.services.customers.followup_lists import deals_source, follow_ups_source
     from app.services.customers.lists import customers_source
     from app.services.customers.merge_lists import duplicate_pairs_source
+    from app.services.customers.transfer_lists import transfer_requests_source
+    from app.services.policy.class_sheet_lists import class_sheets_source
     from app.services.policy.classification_lists import classification_source
+    from app.services.policy.compliance_lists import compliance_source
     from app.services.policy.maintenance import maintenance_source
     from app.services.policy.review_lists import reviews_source
     from app.services.pool.lists import pool_source
@@ -62,9 +65,12 @@ def pages(actor):
         ("客户档案·跟进记录", follow_ups_source()),
         ("客户档案·成交记录", deals_source()),
         ("客户档案·疑似重复", duplicate_pairs_source()),
+        ("客户档案·审批·转让申请", transfer_requests_source()),
         ("公海客户", pool_source(actor)),
         ("客户政策·分类表", classification_source()),
-        ("客户政策·客户维护", maintenance_source()),
+        ("客户政策·客户等级分类表", class_sheets_source()),
+        ("客户政策·拜访次数统计", maintenance_source()),
+        ("客户政策·维护达标", compliance_source()),
         ("客户政策·评审", reviews_source(actor)),
         ("回访·计划", visit_plans_source()),
         ("回访·记录", visit_records_source()),

@@ -93,3 +93,6 @@ __all__ += ["AfterSalesContact", "MaintenanceCheck"]
 from app.models.class_sheet import ClassSheet, ClassSheetRow  # noqa: E402
 
 __all__ += ["ClassSheet", "ClassSheetRow"]
+
+# Indexes behind the lists' default sort orders (migration 0021).
+from app.models import list_indexes  # noqa: E402, F401

@@ -110,7 +110,12 @@ def sweep(uow: UnitOfWork, *, dry_run: bool = False, progress=None, cancelled=No
     # Read in a read-only transaction: finding a hundred thousand due customers must not
     # hold the write lock.
     with uow.separate(write=False) as reader:
-        due = [c.customer_id for c in _due(reader, 0, true())]
+        due = list(reader.session.scalars(
+            select(Customer.id)
+            .where(Customer.pool_due_at <= clock.now(), Customer.owner_id.is_not(None),
+                   Customer.is_in_pool.is_(False), Customer.is_protected.is_(False))
+            .order_by(Customer.pool_due_at, Customer.id)
+        ))  # fmt: skip
         auto = settings.get(reader, "pool.auto_return")
     if dry_run:
         return SweepResult(due, [], True)
