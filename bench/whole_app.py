@@ -139,7 +139,7 @@ def login_to_window(db, username: str) -> float:
     return ms
 
 
-def bench_db(url: str, runs: int, sweep: bool) -> dict:
+def bench_db(url: str, runs: int, sweep: bool, roles: bool = True) -> dict:
     import app.ui.main_window as main_window
     from app.services.core import clock
     from app.services.core.database import open_database
@@ -152,7 +152,7 @@ def bench_db(url: str, runs: int, sweep: bool) -> dict:
     db = open_database(url)
     app()
     res: dict[str, list[float]] = {}
-    for username, role in ROLES:
+    for username, role in ROLES if roles else ():
         res.update(bench_role(db, username, role, runs))
         print(f"  {role} done", flush=True)
     due = pool.sweep(UnitOfWork(db, None), dry_run=True)
@@ -274,6 +274,7 @@ def main(argv=None) -> None:
     p.add_argument("--no-sqlite", action="store_true")
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("--sweep", action="store_true", help="run the real sweep (changes the data)")
+    p.add_argument("--sweep-only", action="store_true", help="only the dry run and the sweep")
     p.add_argument("--report", action="store_true", help="reprint bench/data/whole-app.json")
     args = p.parse_args(argv)
     out = DATA_DIR / "whole-app.json"
@@ -286,10 +287,14 @@ def main(argv=None) -> None:
     results = json.loads(out.read_text()) if out.exists() else {}
     if not args.no_sqlite and Path(args.sqlite).exists():
         print(f"SQLite {args.sqlite} …", flush=True)
-        results["SQLite"] = bench_db(f"sqlite:///{args.sqlite}", args.runs, args.sweep)
+        results.setdefault("SQLite", {}).update(
+            bench_db(f"sqlite:///{args.sqlite}", args.runs, args.sweep, not args.sweep_only)
+        )
     if pg_url and not args.no_pg:
         print(f"PostgreSQL {pg_url} …", flush=True)
-        results["PostgreSQL"] = bench_db(pg_url, args.runs, args.sweep)
+        results.setdefault("PostgreSQL", {}).update(
+            bench_db(pg_url, args.runs, args.sweep, not args.sweep_only)
+        )
     out.write_text(json.dumps(results, indent=1, ensure_ascii=False))
     print(report(results))
     os._exit(0)  # skip Qt's teardown at exit: not measured

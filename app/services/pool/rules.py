@@ -92,10 +92,13 @@ class SweepResult:
         return text
 
 
-# The sweep moves customers in short transactions of this many, pausing between them:
-# another desk's save waits for one batch at most (SQLite's writer polls the lock at
-# least every 100 ms, so the pause lets it in), and a crash loses no finished batch.
+# The sweep moves customers in short transactions, pausing between them: another desk's
+# save waits for one batch at most (SQLite's writer polls the lock at least every 100 ms,
+# so the pause lets it in), and a crash loses no finished batch. The first batch has
+# SWEEP_BATCH customers; later ones as many as the last took to fill SWEEP_BATCH_S on this
+# machine and database (0: always SWEEP_BATCH).
 SWEEP_BATCH = 400
+SWEEP_BATCH_S = 0.15
 SWEEP_PAUSE_S = 0.1
 
 
@@ -122,16 +125,23 @@ def sweep(uow: UnitOfWork, *, dry_run: bool = False, progress=None, cancelled=No
     if not auto:
         return SweepResult([], due, False)
     moved: list[int] = []
-    for start in range(0, len(due), SWEEP_BATCH):
+    start, size = 0, SWEEP_BATCH
+    while start < len(due):
         if cancelled is not None and cancelled():
             break
         if start:
             time.sleep(SWEEP_PAUSE_S)
+        chunk = due[start : start + size]
+        began = time.perf_counter()
         with uow.separate(write=True) as batch:
-            moved += _move_batch(batch, due[start : start + SWEEP_BATCH])
+            moved += _move_batch(batch, chunk)
             batch.commit()
+        start += len(chunk)
+        if SWEEP_BATCH_S:
+            took = max(time.perf_counter() - began, 0.001)
+            size = max(50, min(5000, int(len(chunk) * SWEEP_BATCH_S / took)))
         if progress is not None:
-            progress(min(start + SWEEP_BATCH, len(due)), len(due))
+            progress(start, len(due))
     return SweepResult(moved, [], False)
 
 

@@ -68,7 +68,7 @@ def test_a_writer_waits_under_a_second_while_a_large_sweep_runs(world, fake_cloc
 
     moved = result["sweep"].moved
     assert len(moved) == COPIES + 1
-    assert len(steps) >= COPIES // 200 and steps[-1] == (COPIES + 1, COPIES + 1)
+    assert len(steps) >= 2 and steps[-1] == (COPIES + 1, COPIES + 1)
     assert len(waits) >= 5, "the writer ran while the sweep did"
     assert max(waits) < 1.0, f"longest wait {max(waits):.2f} s"
     with UnitOfWork(w.db, w.admin, write=False) as uow:
@@ -88,6 +88,7 @@ def test_the_sweep_is_resumable_and_idempotent(world, fake_clock, monkeypatch):
     w = world
     monkeypatch.setattr(pool, "SWEEP_BATCH", 50)
     monkeypatch.setattr(pool, "SWEEP_PAUSE_S", 0)
+    monkeypatch.setattr(pool, "SWEEP_BATCH_S", 0)  # batches of exactly 50
     first = register(w, w.rep1, NXH).customer_id
     clone(w, first, 199)
     with UnitOfWork(w.db, w.admin) as uow:
