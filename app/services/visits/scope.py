@@ -76,7 +76,11 @@ def report_scope(actor: Actor | None) -> ColumnElement[bool]:
         team = select(User.id).where(User.team_id == actor.team_id)
         own = or_(own, VisitReport.author_id.in_(team))
     # A record the actor may no longer see (its customer left) hides the whole report.
-    foreign = select(VisitRecord.report_id).where(
-        VisitRecord.report_id.is_not(None), not_(record_scope(actor))
+    # NOT EXISTS, correlated, not NOT IN: PostgreSQL cannot turn a NOT IN over a nullable
+    # column into an anti-join, and compared every report with every record (minutes).
+    foreign = (
+        select(VisitRecord.id)
+        .where(VisitRecord.report_id == VisitReport.id, not_(record_scope(actor)))
+        .exists()
     )
-    return or_(VisitReport.reviewer_id == actor.id, and_(own, VisitReport.id.not_in(foreign)))
+    return or_(VisitReport.reviewer_id == actor.id, and_(own, ~foreign))
