@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.models import Customer
+from app.models import Customer, Deal
 from app.services.admin import code_tables
 from app.services.core import settings
 from app.services.core.uow import UnitOfWork
-from app.services.customers import followups
+from app.services.customers import followups, registration
 from app.services.customers.card import get_customer
 from app.services.customers.followups import DealForm, FollowUpForm
 from app.services.pool import rules as pool
@@ -39,17 +39,24 @@ def swept(w) -> list[int]:
 
 
 def test_deals_without_follow_ups_keep_a_customer_silence_returns_it(world, fake_clock):
-    """The done-criterion: registration, deals every 20 days and never a 跟进 for 90 days
-    (not swept); then 61 silent days (swept)."""
+    """The done-criterion: registration, 核对, deals every 20 days and never a 跟进 for 90
+    days (not swept); then 61 silent days (swept)."""
     w = world
     cid = register(w, w.rep1, NXH).customer_id
     assert last_action(w, cid) == (None, None)  # registration is not a sales action
+    # 核对 (4.3.2): the sales admin checks the registration; the deals then count for the rep.
+    assert registration.verify_registrations(UnitOfWork(w.db, w.sales_admin), [cid]) == 1
     for _ in range(5):
         fake_clock.advance(days=20)
         followups.add_deal(UnitOfWork(w.db, w.rep1), cid,
                            DealForm(product="枸杞干果", amount="3000"))  # fmt: skip
         assert swept(w) == []
     assert last_action(w, cid) == ("deal", fake_clock().replace(hour=0, minute=0))
+    with UnitOfWork(w.db, w.admin, write=False) as uow:  # 核对 done: credited to the rep
+        credited = {
+            d.attribution for d in uow.session.scalars(select(Deal).where(Deal.customer_id == cid))
+        }
+    assert credited == {"rep"}
     assert get_customer(UnitOfWork(w.db, w.rep1), cid).last_follow_up_at is None  # 100 days
     fake_clock.advance(days=59)
     assert swept(w) == []
