@@ -92,13 +92,18 @@ def edit_scope(actor: Actor | None) -> ColumnElement[bool]:
 
 
 def ids_within(scope: ColumnElement[bool], *id_columns) -> ColumnElement[bool]:
-    """Records that name customers by id (a pair, a proposal, a merge): every named
-    customer within `scope` (customer_scope, edit_scope …). Nothing to test when the scope
-    is everyone, so a list of a million rows is not filtered row by row."""
+    """Records that name customers by id (a plan, a record, a pair, a proposal, a merge):
+    every named customer within `scope` (customer_scope, edit_scope …). Nothing to test
+    when the scope is everyone, so a list of a million rows is not filtered row by row.
+    Each is an EXISTS on the customer's primary key, correlated to the record, not an IN
+    over every customer in scope: a list read newest first stops after its first window
+    instead of collecting a team's quarter of a million customers first."""
     if isinstance(scope, True_):
         return true()
-    inside = select(Customer.id).where(scope)
-    return and_(*(col.in_(inside) for col in id_columns))
+    return and_(*(
+        select(Customer.id).where(Customer.id == col, scope).correlate_except(Customer).exists()
+        for col in id_columns
+    ))  # fmt: skip
 
 
 def pool_scope(actor: Actor | None) -> ColumnElement[bool]:

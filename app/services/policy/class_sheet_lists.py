@@ -15,9 +15,9 @@ from decimal import Decimal
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import aliased
 
-from app.models import ClassSheet, ClassSheetRow, Customer, User
+from app.models import ClassSheet, ClassSheetRow, User
 from app.services.access import roles
-from app.services.access.visibility import customer_scope
+from app.services.access.visibility import customer_scope, ids_within
 from app.services.core.errors import NotFound
 from app.services.core.uow import Actor, UnitOfWork, logged_in
 from app.services.lists.spec import Column, ListSource, text_search
@@ -37,7 +37,7 @@ def rows_scope(actor: Actor):
     """The rows of a sheet the actor may see (see the module's note)."""
     if actor.role in roles.SEES_ALL_CUSTOMERS:
         return true()
-    return ClassSheetRow.customer_id.in_(select(Customer.id).where(customer_scope(actor)))
+    return ids_within(customer_scope(actor), ClassSheetRow.customer_id)
 
 
 def _sheets_base(uow: UnitOfWork):

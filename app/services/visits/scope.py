@@ -22,16 +22,12 @@ from __future__ import annotations
 from sqlalchemy import and_, false, not_, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.models import Customer, Role, User, VisitPlan, VisitPlanVisitor, VisitRecord, VisitReport
+from app.models import Role, User, VisitPlan, VisitPlanVisitor, VisitRecord, VisitReport
 from app.services.access import roles
-from app.services.access.visibility import customer_scope
+from app.services.access.visibility import customer_scope, ids_within
 from app.services.core.uow import Actor
 
 OPEN_PLAN = ("planned", "appointed")  # a plan that still waits for its visit
-
-
-def _visible_customers(actor: Actor):
-    return select(Customer.id).where(customer_scope(actor))
 
 
 def _visiting(actor: Actor):
@@ -45,7 +41,7 @@ def plan_scope(actor: Actor | None) -> ColumnElement[bool]:
     if actor.role in roles.SEES_ALL_CUSTOMERS:
         return true()
     return or_(
-        VisitPlan.customer_id.in_(_visible_customers(actor)),
+        ids_within(customer_scope(actor), VisitPlan.customer_id),
         VisitPlan.id.in_(_visiting(actor)),
     )
 
@@ -60,7 +56,7 @@ def record_scope(actor: Actor | None) -> ColumnElement[bool]:
     reviewing = select(VisitReport.id).where(VisitReport.reviewer_id == actor.id)
     # A visitor named on a plan reads every record of that plan (the co-visitors' too).
     return or_(
-        VisitRecord.customer_id.in_(_visible_customers(actor)),
+        ids_within(customer_scope(actor), VisitRecord.customer_id),
         VisitRecord.plan_id.in_(_visiting(actor)),
         VisitRecord.report_id.in_(reviewing),
     )

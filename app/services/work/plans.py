@@ -27,7 +27,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.models import CodeItem, Customer, Role, User, WorkPlan
 from app.models.work import PERIOD, WORK_STATUS
 from app.services.access import roles
-from app.services.access.visibility import customer_scope
+from app.services.access.visibility import customer_scope, ids_within
 from app.services.admin import code_tables
 from app.services.core import clock
 from app.services.core._internal import load_row
@@ -66,7 +66,7 @@ def plan_scope(actor: Actor | None) -> ColumnElement[bool]:
     # An item about a customer (交付后回访) is seen through the customer as it is now.
     about_visible = or_(
         WorkPlan.customer_id.is_(None),
-        WorkPlan.customer_id.in_(select(Customer.id).where(customer_scope(actor))),
+        ids_within(customer_scope(actor), WorkPlan.customer_id),
     )
     return and_(own, about_visible)
 
