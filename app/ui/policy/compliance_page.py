@@ -7,16 +7,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit, QLabel
 
 from app.services.core import clock
-from app.services.core.errors import ServiceError
 from app.services.policy.compliance_lists import compliance_source
-from app.services.policy.maintenance import Frequency, read_frequencies
-from app.ui.common.style import HINT_COLOR
+from app.services.policy.maintenance import Frequency
 from app.ui.context import AppContext
-from app.ui.listview import ListView
+from app.ui.policy.maintenance_page import VisitsTablePage
 
 
 def rule_text(freq: dict[str, Frequency]) -> str:
@@ -28,58 +26,17 @@ def rule_text(freq: dict[str, Frequency]) -> str:
     )
 
 
-class CompliancePage(QWidget):
-    open_customer = Signal(int)
-    open_sheet = Signal(int)
-
+class CompliancePage(VisitsTablePage):
     def __init__(self, ctx: AppContext, company: str = "", parent=None):
-        super().__init__(parent)
-        self.ctx = ctx
         today = clock.now().date()
-        self.month = QDateEdit(QDate(today.year, today.month, 1))
-        self.month.setDisplayFormat("yyyy 年 MM 月")
-        self.month.setCalendarPopup(True)
-        self.month.dateChanged.connect(lambda _d: self.list.reload())
+        month = QDateEdit(QDate(today.year, today.month, 1))
+        month.setDisplayFormat("yyyy 年 MM 月")
+        month.setCalendarPopup(True)
         # The source reads the month when its query runs: one list, any month.
-        self.list = ListView(ctx, compliance_source(self.first_day), company)
-        self.list.open_record.connect(lambda _e, cid: self.open_customer.emit(cid))
-        self.sheet_button = QPushButton("客户维护表…")
-        self.sheet_button.setToolTip("所选客户的《客户维护表》：售后回访与抽查")
-        self.sheet_button.clicked.connect(self.show_sheet)
-        self.legend = QLabel()
-        self.legend.setStyleSheet(f"color:{HINT_COLOR}")
-        self.legend.setWordWrap(True)
-        self.legend.setMinimumWidth(120)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(6, 6, 6, 0)
-        bar.addWidget(QLabel("月份："))
-        bar.addWidget(self.month)
-        bar.addWidget(self.sheet_button)
-        bar.addWidget(self.legend, 1)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addLayout(bar)
-        column.addWidget(self.list, 1)
-        self._show_rule()
-
-    def first_day(self) -> date:
-        d = self.month.date()
-        return date(d.year(), d.month(), 1)
+        source = compliance_source(lambda: date(month.date().year(), month.date().month(), 1))
+        super().__init__(ctx, source, rule_text, company, parent, (QLabel("月份："), month))
+        self.month = month
+        self.month.dateChanged.connect(lambda _d: self.list.reload())
 
     def set_month(self, first: date) -> None:
         self.month.setDate(QDate(first.year, first.month, 1))
-
-    def show_sheet(self) -> None:
-        ids = self.list.selected_ids()
-        if ids:
-            self.open_sheet.emit(ids[0])
-
-    def _show_rule(self) -> None:
-        try:
-            self.legend.setText(rule_text(read_frequencies(self.ctx.read_uow())))
-        except ServiceError as err:
-            self.legend.setText(f"维护标准读取失败：{err}")
-
-    def reload(self) -> None:
-        self._show_rule()
-        self.list.reload()

@@ -24,14 +24,19 @@ def standard_text(freq: dict[str, Frequency]) -> str:
     )
 
 
-class MaintenancePage(QWidget):
+class VisitsTablePage(QWidget):
+    """A 客户政策 list of customers and their visits: the 维护标准 beside it (`legend` puts
+    the frequencies into words), 客户维护表… for the selected customer, and `lead` widgets
+    (a month chooser) first in the bar."""
+
     open_customer = Signal(int)
     open_sheet = Signal(int)
 
-    def __init__(self, ctx: AppContext, company: str = "", parent=None):
+    def __init__(self, ctx: AppContext, source, legend, company: str = "", parent=None,
+                 lead: tuple[QWidget, ...] = ()):  # fmt: skip
         super().__init__(parent)
-        self.ctx = ctx
-        self.list = ListView(ctx, maintenance_source(), company)
+        self.ctx, self._legend_text = ctx, legend
+        self.list = ListView(ctx, source, company)
         self.list.open_record.connect(lambda _e, cid: self.open_customer.emit(cid))
         self.sheet_button = QPushButton("客户维护表…")
         self.sheet_button.setToolTip("所选客户的《客户维护表》：售后回访与抽查")
@@ -40,12 +45,13 @@ class MaintenancePage(QWidget):
         self.legend.setStyleSheet(f"color:{HINT_COLOR}")
         self.legend.setWordWrap(True)
         self.legend.setMinimumWidth(120)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 6, 6, 0)
-        bar.addWidget(self.sheet_button)
+        for widget in (*lead, self.sheet_button):
+            bar.addWidget(widget)
         bar.addWidget(self.legend, 1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(bar)
         column.addWidget(self.list, 1)
         self._show_standard()
@@ -58,10 +64,15 @@ class MaintenancePage(QWidget):
     def _show_standard(self) -> None:
         # The numbers are settings the admin may change while this page is open.
         try:
-            self.legend.setText(standard_text(read_frequencies(self.ctx.read_uow())))
+            self.legend.setText(self._legend_text(read_frequencies(self.ctx.read_uow())))
         except ServiceError as err:
             self.legend.setText(f"维护标准读取失败：{err}")
 
     def reload(self) -> None:
         self._show_standard()
         self.list.reload()
+
+
+class MaintenancePage(VisitsTablePage):
+    def __init__(self, ctx: AppContext, company: str = "", parent=None):
+        super().__init__(ctx, maintenance_source(), standard_text, company, parent)
