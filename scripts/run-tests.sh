@@ -13,4 +13,5 @@ bash scripts/install-system-packages.sh test
 # The PostgreSQL tests must run: a missing server is an error here, never a skip.
 export CRM_REQUIRE_PG="${CRM_REQUIRE_PG:-1}"
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
-exec .venv/bin/python -m pytest "$@"
+# One worker per core (pytest-xdist); each worker starts its own PostgreSQL server.
+exec .venv/bin/python -m pytest -n "${CRM_TEST_WORKERS:-auto}" "$@"

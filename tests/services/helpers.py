@@ -64,3 +64,7 @@ def set_rules(db, admin, values: dict) -> None:
         add_user(db, admin, chair, Role.CHAIRMAN, full_name="董事长")
     for change_id in pending:
         rule_changes.approve_rule_change(UnitOfWork(db, login(db, chair)), change_id)
+    # As the approving desk does at once: the due dates follow a new idle limit.
+    from app.services.customers import idle_clock
+
+    idle_clock.finish_due_recompute(UnitOfWork(db, None))

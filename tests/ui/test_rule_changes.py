@@ -7,6 +7,7 @@ from app.models import Role
 from app.services.admin import auth
 from app.services.core import settings
 from app.services.core.uow import UnitOfWork
+from app.services.customers import idle_clock
 from app.ui.admin.security_page import SecurityPage
 from app.ui.contacts.approvals_page import ApprovalsPage
 from app.ui.context import AppContext
@@ -43,7 +44,13 @@ def test_admin_asks_chairman_approves(qtbot, admin_ctx, monkeypatch):
         "app.ui.contacts.rule_changes_panel.QMessageBox.information", lambda *a: told.append(a[2])
     )
     qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
-    assert told == ["“无任何销售动作几天后回收公海”已改为 45，今日起生效。"]
+    # A new idle limit: every customer's 回收公海 date is recomputed off the GUI thread.
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    assert told == [
+        "“无任何销售动作几天后回收公海”已改为 45，今日起生效。\n"
+        "各客户的回收公海日期已按新期限重新计算。"
+    ]
+    assert not idle_clock.recompute_pending(UnitOfWork(db, None))
     assert settings.get(UnitOfWork(db, chair), "pool.idle_days") == 45
     page.reload()
     page.rule_changes.reload()

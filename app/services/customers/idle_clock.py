@@ -7,11 +7,15 @@ expression (`pool_due_value`) defines it; it is written
 - by a session hook after every flush that changed what it rests on (a sales action,
   the owner, owner_since, pool, protection, class), whatever service made the change;
 - by `refresh_pool_due` after a Core UPDATE of those columns (claim);
-- for every customer in one statement when the idle limits in 系统设置 change.
+- for every customer, in short batches off the approving click (`finish_due_recompute`),
+  when the idle limits in 系统设置 change: one statement over a million rows would hold
+  the write lock for half a minute.
 The expression reads the limits from the settings table itself, so it needs no session
 to build."""
 
 from __future__ import annotations
+
+import time
 
 from sqlalchemy import (
     DateTime,
@@ -20,6 +24,7 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    delete,
     event,
     func,
     or_,
@@ -35,6 +40,13 @@ from sqlalchemy.types import Float
 from app.models import CodeItem, Customer, Setting
 from app.services.core import clock, settings
 from app.services.core.uow import UnitOfWork
+
+# Where a recompute of every due date after a limit change has got to (the last customer
+# id done), kept in the settings table so any desk can finish it after a crash.
+RECOMPUTE_KEY = "pool.due_recompute_after"
+RECOMPUTE_BATCH = 2000  # ids in the first batch; later ones sized to RECOMPUTE_BATCH_S
+RECOMPUTE_BATCH_S = 0.15
+RECOMPUTE_PAUSE_S = 0.05
 
 GRADES = ("A", "B", "C", "D")
 
@@ -200,14 +212,94 @@ def _changed_customers(session: Session) -> tuple[set[int], bool]:
     return ids, limits
 
 
+def _mark_recompute(session: Session, after_id: int) -> None:
+    """Start (or restart) the recompute of every due date from customer id after_id + 1."""
+    table, conn, now = Setting.__table__, session.connection(), clock.now()
+    found = conn.execute(
+        update(table).where(table.c.key == RECOMPUTE_KEY)
+        .values(value=str(after_id), updated_at=now, version=table.c.version + 1)
+    ).rowcount  # fmt: skip
+    if not found:
+        conn.execute(
+            table.insert().values(key=RECOMPUTE_KEY, value=str(after_id), created_at=now,
+                                  updated_at=now, version=1)
+        )  # fmt: skip
+
+
 @event.listens_for(Session, "after_flush")
 def _keep_due_dates(session: Session, _ctx) -> None:
     ids, limits = _changed_customers(session)
-    if not (ids or limits):
+    if limits:
+        _mark_recompute(session, 0)
+    if not ids:
         return
-    refresh_pool_due(session, None if limits else ids)
+    refresh_pool_due(session, ids)
     # The rows changed under the ORM: loaded customers read the new value when asked.
     session.info["pool_due_stale"] = True
+
+
+def recompute_pending(uow: UnitOfWork) -> bool:
+    """Whether a limit change's recompute of the due dates has not finished yet."""
+    with uow:
+        return (
+            uow.session.scalar(select(Setting.id).where(Setting.key == RECOMPUTE_KEY)) is not None
+        )
+
+
+def finish_due_recompute(uow: UnitOfWork, *, progress=None, cancelled=None) -> int:
+    """Recompute every stored due date after an idle-limit change, in batches of customer
+    ids each in a short transaction of its own, so no other desk waits on the write lock.
+    Resumable (the position is stored with each batch) and safe on two desks at once; a
+    new limit change meanwhile restarts it. Returns how many due dates changed.
+    `progress(done_id, last_id)` after each batch; `cancelled()` stops between batches.
+    Until it finishes, the stored dates follow the old limits; the sweep re-checks each
+    customer against the current limits before it moves one."""
+    table = Setting.__table__
+    with uow.separate(write=False) as reader:
+        last_id = reader.session.scalar(select(func.max(Customer.id))) or 0
+    changed, size, first = 0, RECOMPUTE_BATCH, True
+    while not (cancelled is not None and cancelled()):
+        if not first:
+            time.sleep(RECOMPUTE_PAUSE_S)
+        first, began = False, time.perf_counter()
+        with uow.separate(write=True) as batch:
+            session = batch.session
+            raw = session.scalar(select(Setting.value).where(Setting.key == RECOMPUTE_KEY))
+            if raw is None:
+                return changed
+            after = int(raw)
+            if after >= last_id:  # also customers registered meanwhile: their hook set them
+                session.execute(delete(table).where(table.c.key == RECOMPUTE_KEY,
+                                                    table.c.value == raw))  # fmt: skip
+                batch.commit()
+                return changed
+            upto = after + size
+            done = _refresh_range(session, after, upto)
+            # Only if no new limit change restarted it meanwhile (else this batch may
+            # have used the old limits): then start over from the new position.
+            moved_on = session.execute(
+                update(table).where(table.c.key == RECOMPUTE_KEY, table.c.value == raw)
+                .values(value=str(upto))
+            ).rowcount  # fmt: skip
+            if not moved_on:
+                continue  # leaving the block uncommitted rolls the batch back
+            batch.commit()
+            changed += done
+        took = max(time.perf_counter() - began, 0.001)
+        size = max(200, min(50_000, int(size * RECOMPUTE_BATCH_S / took)))
+        if progress is not None:
+            progress(min(upto, last_id), last_id)
+    return changed
+
+
+def _refresh_range(session: Session, after: int, upto: int) -> int:
+    table = Customer.__table__
+    stmt = (
+        update(table).values(pool_due_at=pool_due_value())
+        .where(table.c.id > after, table.c.id <= upto,
+               table.c.pool_due_at.is_distinct_from(pool_due_value()))
+    )  # fmt: skip
+    return session.connection().execute(stmt).rowcount
 
 
 @event.listens_for(Session, "after_flush_postexec")

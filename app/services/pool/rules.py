@@ -25,7 +25,12 @@ from app.services.access.visibility import customer_scope, edit_scope, pool_scop
 from app.services.core import clock, settings
 from app.services.core.errors import NotFound, PermissionDenied, ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.customers.idle_clock import last_activity, refresh_pool_due
+from app.services.customers.idle_clock import (
+    finish_due_recompute,
+    last_activity,
+    pool_due_value,
+    refresh_pool_due,
+)
 
 LOSS_KINDS = ("回收", "转移", "评审调整")
 
@@ -110,6 +115,9 @@ def sweep(uow: UnitOfWork, *, dry_run: bool = False, progress=None, cancelled=No
     first moved. `progress(done, total)` reports after each batch; `cancelled()` stops
     between batches (what is done stays done). It never holds a transaction of `uow`
     itself: the read is read-only and each batch writes in a transaction of its own."""
+    if not dry_run:
+        # After a limit change the stored dates follow the old limits until recomputed.
+        finish_due_recompute(uow, cancelled=cancelled)
     # Read in a read-only transaction: finding a hundred thousand due customers must not
     # hold the write lock.
     with uow.separate(write=False) as reader:
@@ -150,8 +158,11 @@ def _move_batch(uow: UnitOfWork, ids: list[int]) -> list[int]:
     follow-up saved meanwhile on another desk wins or waits) go to the pool, each with its
     history row."""
     now = clock.now()
+    # The stored date and, should a limit change's recompute still be under way on another
+    # desk, the date under the current limits.
     still_due = (
-        Customer.id.in_(ids), Customer.pool_due_at <= now, Customer.owner_id.is_not(None),
+        Customer.id.in_(ids), Customer.pool_due_at <= now, pool_due_value() <= now,
+        Customer.owner_id.is_not(None),
         Customer.is_in_pool.is_(False), Customer.is_protected.is_(False),
     )  # fmt: skip
     rows = uow.session.execute(

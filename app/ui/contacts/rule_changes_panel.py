@@ -11,8 +11,10 @@ from app.services.admin import rule_changes
 from app.services.admin.rule_changes import RuleChangeRow
 from app.services.admin.rule_lists import rule_changes_source
 from app.services.core.errors import ServiceError
+from app.services.customers import idle_clock
 from app.ui.common.form_dialog import FormDialog
 from app.ui.common.messages import show_service_error
+from app.ui.common.tasks import ProgressTask
 from app.ui.contacts.approval_queue import ApprovalQueue
 from app.ui.context import AppContext
 
@@ -68,12 +70,37 @@ class RuleChangesPanel(ApprovalQueue):
             rule_changes.approve_rule_change(self.ctx.write_uow(), c.id)
         except ServiceError as err:
             show_service_error(self, err, "批准规则修改")
-        else:
-            QMessageBox.information(
-                self, "批准规则修改", f"“{c.label}”已改为 {c.new_value}，今日起生效。"
-            )
+            self._decided(c.id)
+            return None
+        done = f"“{c.label}”已改为 {c.new_value}，今日起生效。"
         self._decided(c.id)
+        if c.key in idle_clock.POOL_LIMIT_KEYS:
+            return self._recompute_due_dates(done)
+        QMessageBox.information(self, "批准规则修改", done)
         return None
+
+    def _recompute_due_dates(self, done: str) -> ProgressTask:
+        """A new idle limit moves every customer's 回收公海 date: recomputed in short
+        batches off the GUI thread (a million customers take a minute)."""
+        uow = self.ctx.write_uow()
+
+        def job(progress, cancelled):
+            idle_clock.finish_due_recompute(uow, progress=progress, cancelled=cancelled)
+            return idle_clock.recompute_pending(uow)
+
+        def finished(pending: bool) -> None:
+            rest = (
+                "其余客户的回收公海日期将在下次自动回收时继续计算。"
+                if pending
+                else "各客户的回收公海日期已按新期限重新计算。"
+            )
+            QMessageBox.information(self, "批准规则修改", f"{done}\n{rest}")
+
+        task = ProgressTask(self, "正在按新的期限重新计算回收公海日期…", job)
+        task.finished.connect(finished)
+        task.error.connect(lambda message: QMessageBox.warning(self, "批准规则修改", message))
+        task.start()
+        return task
 
     def _decided(self, change_id: int) -> None:
         self.reload(select_id=change_id)

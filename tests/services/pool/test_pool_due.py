@@ -80,7 +80,7 @@ def test_due_date_follows_sales_actions_and_limit_changes(world, fake_clock):
     assert_consistent(w)
 
     # A new limit (asked in 系统设置, approved by the chairman) moves every customer's
-    # date in one statement.
+    # date (recomputed in batches right after the approval).
     set_rules(w.db, w.admin, {"pool.idle_days": 30})
     assert due(w, cid) == after_all - timedelta(days=30)
     set_rules(w.db, w.admin, {"pool.idle_by_class": 1, "pool.idle_days_A": 120})
