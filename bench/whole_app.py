@@ -13,7 +13,9 @@ a manager and a rep, on each database:
 - the customer card (get_customer) of a customer the user may see;
 - the sweep's dry run; with --sweep, the real sweep on the database (it moves every due
   customer: run it on a copy, last) while a second desk saves a follow-up every 0.2 s —
-  its longest wait for the write lock is reported.
+  its longest wait for the write lock is reported;
+- with --limit-only, an idle limit changed (every owned customer's due date moves) and
+  the batched recompute that follows it, with the other desk's waits; then changed back.
 Times in ms (median / p95 over --runs), the sweep in s. Results go to
 bench/data/whole-app.json and a Markdown table is printed (bench/README.md, "Whole app").
 """
@@ -139,7 +141,7 @@ def login_to_window(db, username: str) -> float:
     return ms
 
 
-def bench_db(url: str, runs: int, sweep: bool, roles: bool = True) -> dict:
+def bench_db(url: str, runs: int, sweep: bool, roles: bool = True, limit_only=False) -> dict:
     import app.ui.main_window as main_window
     from app.services.core import clock
     from app.services.core.database import open_database
@@ -151,6 +153,10 @@ def bench_db(url: str, runs: int, sweep: bool, roles: bool = True) -> dict:
     main_window.SWEEP_AFTER_LOGIN_MS = 10**9  # the sweep is measured on its own below
     db = open_database(url)
     app()
+    if limit_only:
+        res = limit_change(db)
+        db.dispose()
+        return res
     res: dict[str, list[float]] = {}
     for username, role in ROLES if roles else ():
         res.update(bench_role(db, username, role, runs))
@@ -198,15 +204,14 @@ def bench_role(db, username: str, role: str, runs: int) -> dict:
     return res
 
 
-def real_sweep(db) -> dict:
-    """The real sweep while another desk saves a follow-up every 0.2 s."""
+def busy_desk(db, work) -> tuple[float, list[float]]:
+    """Runs work() while another desk saves a follow-up every 0.2 s: (seconds, its waits)."""
     from sqlalchemy import select
 
     from app.models import Customer
     from app.services.core.uow import UnitOfWork
     from app.services.customers import followups
     from app.services.customers.followups import FollowUpForm
-    from app.services.pool import rules as pool
 
     rep = actor_of(db, "rep02")
     with UnitOfWork(db, rep, write=False) as uow:
@@ -225,12 +230,59 @@ def real_sweep(db) -> dict:
     other = threading.Thread(target=desk)
     other.start()
     t0 = time.perf_counter()
-    moved = pool.sweep(UnitOfWork(db, None)).moved
-    seconds = time.perf_counter() - t0
-    done.set()
-    other.join()
+    try:
+        work()
+    finally:
+        seconds = time.perf_counter() - t0
+        done.set()
+        other.join()
+    return seconds, waits
+
+
+def real_sweep(db) -> dict:
+    """The real sweep while another desk saves."""
+    from app.services.core.uow import UnitOfWork
+    from app.services.pool import rules as pool
+
+    moved = []
+    seconds, waits = busy_desk(db, lambda: moved.extend(pool.sweep(UnitOfWork(db, None)).moved))
     return {"sweep_s": [seconds], "swept": [len(moved)], "writer_wait": waits,
             "writer_saves": [len(waits)]}  # fmt: skip
+
+
+def limit_change(db) -> dict:
+    """An idle limit changed (one day longer, so every owned customer's date moves): the
+    batched recompute that follows the approval, while another desk saves; then back."""
+    from sqlalchemy import select
+
+    from app.models import Setting
+    from app.services.core import settings
+    from app.services.core.uow import UnitOfWork
+    from app.services.customers import idle_clock
+
+    def put(days: int) -> None:
+        # As the approval writes it (its hook marks the recompute); the rule-change
+        # paperwork around it is not what is measured.
+        with UnitOfWork(db, None) as uow:
+            row = uow.session.scalar(select(Setting).where(Setting.key == "pool.idle_days"))
+            if row is None:
+                uow.session.add(Setting(key="pool.idle_days", value=str(days)))
+            else:
+                row.value = str(days)
+            uow.commit()
+
+    days = settings.get(UnitOfWork(db, None), "pool.idle_days")
+    changed: list[int] = []
+    t0 = time.perf_counter()
+    put(days + 1)
+    approve_ms = (time.perf_counter() - t0) * 1000
+    seconds, waits = busy_desk(
+        db, lambda: changed.append(idle_clock.finish_due_recompute(UnitOfWork(db, None)))
+    )
+    put(days)
+    idle_clock.finish_due_recompute(UnitOfWork(db, None))
+    return {"limit_approve_ms": [approve_ms], "limit_recompute_s": [seconds],
+            "limit_changed": changed, "limit_writer_wait": waits}  # fmt: skip
 
 
 def report(results: dict[str, dict]) -> str:
@@ -263,19 +315,23 @@ def report(results: dict[str, dict]) -> str:
     for key, label in [("due", "due customers"), ("dry_run", "dry run (ms)"),
                        ("swept", "moved by the real sweep"), ("sweep_s", "real sweep (s)"),
                        ("writer_saves", "another desk's saves meanwhile"),
-                       ("writer_wait", "their wait (ms: median / p95 / max; target < 1,000)")]:  # fmt: skip
+                       ("writer_wait", "their wait (ms: median / p95 / max; target < 1,000)"),
+                       ("limit_approve_ms", "idle limit changed: the approval (ms)"),
+                       ("limit_changed", "due dates recomputed after it"),
+                       ("limit_recompute_s", "the batched recompute (s)"),
+                       ("limit_writer_wait", "another desk's wait meanwhile (ms: median / p95 / max)")]:  # fmt: skip
         cells = []
         for res in results.values():
             v = res.get(key)
             if not v:
                 cells.append("—")
-            elif key == "writer_wait":
+            elif key in ("writer_wait", "limit_writer_wait"):
                 med, p95 = stats(v)
                 cells.append(f"{med:,.0f} / {p95:,.0f} / {max(v):,.0f}")
             elif key in ("dry_run",):
                 cells.append("{:,.0f} / {:,.0f}".format(*stats(v)))
             else:
-                cells.append(f"{v[0]:,.1f}" if key == "sweep_s" else f"{v[0]:,.0f}")
+                cells.append(f"{v[0]:,.1f}" if key.endswith("_s") else f"{v[0]:,.0f}")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -289,6 +345,8 @@ def main(argv=None) -> None:
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("--sweep", action="store_true", help="run the real sweep (changes the data)")
     p.add_argument("--sweep-only", action="store_true", help="only the dry run and the sweep")
+    p.add_argument("--limit-only", action="store_true",
+                   help="only an idle-limit change and its batched recompute")  # fmt: skip
     p.add_argument("--report", action="store_true", help="reprint bench/data/whole-app.json")
     args = p.parse_args(argv)
     out = DATA_DIR / "whole-app.json"
@@ -302,12 +360,18 @@ def main(argv=None) -> None:
     if not args.no_sqlite and Path(args.sqlite).exists():
         print(f"SQLite {args.sqlite} …", flush=True)
         results.setdefault("SQLite", {}).update(
-            bench_db(f"sqlite:///{args.sqlite}", args.runs, args.sweep, not args.sweep_only)
+            bench_db(
+                f"sqlite:///{args.sqlite}",
+                args.runs,
+                args.sweep,
+                not args.sweep_only,
+                args.limit_only,
+            )
         )
     if pg_url and not args.no_pg:
         print(f"PostgreSQL {pg_url} …", flush=True)
         results.setdefault("PostgreSQL", {}).update(
-            bench_db(pg_url, args.runs, args.sweep, not args.sweep_only)
+            bench_db(pg_url, args.runs, args.sweep, not args.sweep_only, args.limit_only)
         )
     out.write_text(json.dumps(results, indent=1, ensure_ascii=False))
     print(report(results))

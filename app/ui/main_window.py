@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self.reminder_window.count_changed.connect(self._show_reminder_count)
-        self._show_reminder_count(self.reminder_window.model.total())
+        self.reminder_button.setText("待办提醒：正在读取…")  # read in the background
         self._reminders_read_at = monotonic()
         self.reminder_timer = QTimer(self)
         self.reminder_timer.timeout.connect(self._refresh_reminders)

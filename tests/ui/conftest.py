@@ -143,3 +143,10 @@ def list_names(page, key: str = "name") -> list[str]:
     model = page.list.model
     col = model.keys.index(key)
     return sorted(model.data(model.index(r, col)) for r in range(model.rowCount()))
+
+
+def reminders_read(qtbot, window) -> None:
+    """Wait until the 待办提醒 read in the background has been shown (a main window or the
+    reminder window itself)."""
+    reminders = getattr(window, "reminder_window", window)
+    qtbot.waitUntil(lambda: not reminders.reading(), timeout=10_000)

@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -172,8 +173,12 @@ def run(out: Path, size: str) -> list[dict]:
     window = MainWindow(ctx)
     window.showMaximized()
     window.show_reminders()
-    QApplication.processEvents()
     reminders = window.reminder_window
+    deadline = time.monotonic() + 20
+    while reminders.reading() and time.monotonic() < deadline:  # read in the background
+        QApplication.processEvents()
+        time.sleep(0.01)
+    QApplication.processEvents()
     shots.save("main_window", window.grab(), window)
     shots.save("reminder_window", over(window, reminders), reminders)
 

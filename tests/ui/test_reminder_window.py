@@ -9,7 +9,7 @@ from app.services.core.errors import AuthError
 from app.services.core.uow import UnitOfWork
 from app.services.reminders.engine import Target
 from app.ui.reminders.reminder_window import ReminderWindow
-from tests.ui.conftest import add_user, screenshot
+from tests.ui.conftest import add_user, reminders_read, screenshot
 
 
 def lock_out(db, username):
@@ -37,6 +37,7 @@ def make_window(qtbot, ctx) -> ReminderWindow:
     window = ReminderWindow(ctx)
     qtbot.addWidget(window)
     window.show()
+    reminders_read(qtbot, window)
     return window
 
 
@@ -169,6 +170,7 @@ def test_opens_centred_over_the_main_window_and_within_a_small_screen(qtbot, adm
     window = ReminderWindow(admin_ctx, owner)
     qtbot.addWidget(window)
     window.show()
+    reminders_read(qtbot, window)
     screen = owner.screen().availableGeometry()
     frame = window.frameGeometry()
     assert screen.contains(frame)

@@ -1,7 +1,12 @@
-"""待办提醒: everything due for the logged-in user, each row drilling through to its record."""
+"""待办提醒: everything due for the logged-in user, each row drilling through to its record.
+
+The reminders are read on a background thread (a manager's at a million customers take
+longer than a frame): the window shows the last items read until the new ones arrive, and
+a refresh asked for while one runs is folded into one more read after it."""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +25,7 @@ from app.services.core.errors import ServiceError
 from app.services.reminders import registry as reminders
 from app.ui.common import prefs
 from app.ui.common.style import HINT_COLOR, WARNING_COLOR, message_label, set_message
+from app.ui.common.tasks import Task
 from app.ui.context import AppContext
 from app.ui.reminders.reminder_model import ALL_KINDS, ReminderTableModel
 
@@ -27,6 +33,7 @@ from app.ui.reminders.reminder_model import ALL_KINDS, ReminderTableModel
 class ReminderWindow(QWidget):
     open_target = Signal(object)  # Target
     count_changed = Signal(int)
+    refreshed = Signal()  # a read has been shown (or has failed)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         # A window, not a dialog: Esc closes it all the same.
@@ -98,6 +105,8 @@ class ReminderWindow(QWidget):
 
         geometry = prefs.ui_settings().value(prefs.REMINDER_GEOMETRY)
         self._placed = geometry is not None and self.restoreGeometry(geometry)
+        self._reading = False  # from the start of a read until its result is shown
+        self._again = False
         self.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802
@@ -121,11 +130,41 @@ class ReminderWindow(QWidget):
         y = max(screen.top(), min(frame.top(), screen.bottom() - frame.height()))
         self.move(x, y)
 
+    def reading(self) -> bool:
+        return self._reading
+
     def refresh(self) -> None:
-        try:
-            result = reminders.collect(self.ctx.read_uow())
-        except ServiceError as err:
-            set_message(self.failure_label, f"无法读取待办提醒：{err}")
+        """Read the reminders again, off the GUI thread."""
+        if self.reading():
+            self._again = True
+            return
+        self._again, self._reading = False, True
+        if not self.model.total():
+            self.count_label.setText("正在读取…")
+        uow = self.ctx.read_uow()
+        (
+            Task(lambda _progress, _cancelled: reminders.collect(uow), name="reminders")
+            .on_success(self._read)
+            .on_failure(self._failed)
+            .run_in_background()
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return  # the window closed (logout) while the reminders were read
+        text = str(exc) if isinstance(exc, ServiceError) else "程序内部出错"
+        set_message(self.failure_label, f"无法读取待办提醒：{text}")
+        self._update_view()
+        self._done()
+
+    def _done(self) -> None:
+        self._reading = False
+        self.refreshed.emit()
+        if self._again:
+            self.refresh()
+
+    def _read(self, result) -> None:
+        if not shiboken6.isValid(self):
             return
         self.model.set_items(result.items)
         failures = "、".join(result.failures)
@@ -133,6 +172,7 @@ class ReminderWindow(QWidget):
         self._fill_kinds()
         self._update_view()
         self.count_changed.emit(self.model.total())
+        self._done()
 
     def _fill_kinds(self) -> None:
         current = self.kind_combo.currentData() or ALL_KINDS
