@@ -30,7 +30,6 @@ from app.ui.common import prefs
 from app.ui.common.style import HINT_COLOR, message_label
 from app.ui.context import AppContext
 from app.ui.customers.customer_page import CustomerPage
-from app.ui.listview.list_view import first_loads_when_shown
 from app.ui.login.change_password_dialog import ChangePasswordDialog
 from app.ui.policy.policy_page import PolicyPage
 from app.ui.pool.policy_sweeper import PolicySweeper
@@ -94,26 +93,24 @@ class MainWindow(QMainWindow):
         nav_font = self.nav.font()
         nav_font.setPointSize(nav_font.pointSize() + 1)
         self.nav.setFont(nav_font)
-        # The pages read their lists' first rows when first shown, not all at login.
-        with first_loads_when_shown():
-            self.stack = QStackedWidget()
-            self.stack.addWidget(self._welcome_page())
-            self.settings_page: SettingsPage | None = None
-            self.customer_page = CustomerPage(ctx, self._company())
-            self.stack.addWidget(self.customer_page)
-            self.pool_page: PoolPage | None = None
-            if ctx.actor.role in roles.SEES_POOL:
-                self.pool_page = PoolPage(ctx, self._company())
-                self.pool_page.customers_changed.connect(self.customer_page.list_page.list.reload)
-                self.customer_page.list_page.customers_changed.connect(self.pool_page.reload)
-                self.customer_page.list_page.go_to_pool.connect(
-                    lambda: self.nav.setCurrentItem(self.pool_item)
-                )
-                self.stack.addWidget(self.pool_page)
-            self.policy_page = PolicyPage(ctx, self._company())
-            self.policy_page.customers_changed.connect(self._policy_changed)
-            self.stack.addWidget(self.policy_page)
-            self._build_nav()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._welcome_page())
+        self.settings_page: SettingsPage | None = None
+        self.customer_page = CustomerPage(ctx, self._company())
+        self.stack.addWidget(self.customer_page)
+        self.pool_page: PoolPage | None = None
+        if ctx.actor.role in roles.SEES_POOL:
+            self.pool_page = PoolPage(ctx, self._company())
+            self.pool_page.customers_changed.connect(self.customer_page.list_page.list.reload)
+            self.customer_page.list_page.customers_changed.connect(self.pool_page.reload)
+            self.customer_page.list_page.go_to_pool.connect(
+                lambda: self.nav.setCurrentItem(self.pool_item)
+            )
+            self.stack.addWidget(self.pool_page)
+        self.policy_page = PolicyPage(ctx, self._company())
+        self.policy_page.customers_changed.connect(self._policy_changed)
+        self.stack.addWidget(self.policy_page)
+        self._build_nav()
         # The pool and review sweep: shortly after login (never on its critical path: the
         # window and its reminders come first) and hourly while the window is open.
         self.sweeper = PolicySweeper(ctx.db, self)

@@ -29,6 +29,7 @@ def make_page(qtbot, ctx, table_key="source") -> CodeTablesPage:
     page.resize(1000, 560)
     page.show()
     assert page.select_table(table_key)
+    qtbot.waitUntil(page.list_view.isVisible)  # the list reads its rows when shown
     return page
 
 

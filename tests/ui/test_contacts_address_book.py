@@ -97,6 +97,7 @@ def test_rep_sees_only_own_customers_contacts(qtbot, admin_ctx):
 
     other = AddressBookPage(AppContext(admin_ctx.db, rep3), COMPANY)
     qtbot.addWidget(other)
+    other.show()
     assert names(other) == ["单雄信"]
 
 

@@ -324,6 +324,8 @@ def test_screenshot_of_list(view):
 def test_audit_list_builds_from_the_same_component(qtbot, admin_ctx):
     v = ListView(admin_ctx, audit_source(), COMPANY)
     qtbot.addWidget(v)
+    assert v.model.rowCount() == 0  # read when first shown, not when built
+    v.show()
     assert v.count_label.text().startswith("共 ")
     assert v.model.rowCount() >= 2
 

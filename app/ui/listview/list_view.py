@@ -4,7 +4,6 @@ Excel export and print — for any ListSource. Entity screens only declare their
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
@@ -43,19 +42,6 @@ from app.ui.listview.empty_hint import EmptyHint
 from app.ui.listview.table_printer import MAX_PRINT_ROWS, PrintTable, rows_as_text
 from app.ui.listview.windowed_model import WindowedTableModel
 
-_DEFERRING = [0]  # how many first_loads_when_shown() blocks are open
-
-
-@contextmanager
-def first_loads_when_shown():
-    """Lists built inside read their first rows when first shown, not when built."""
-    _DEFERRING[0] += 1
-    try:
-        yield
-    finally:
-        _DEFERRING[0] -= 1
-
-
 ALL_TIME = "全部时间"
 CUSTOM = "自定义"
 ROW_HEIGHT = 26
@@ -80,11 +66,9 @@ class ListView(QWidget):
         self._build()
         self._apply_widths()
         self._load_saved_filters(apply_default=True)
-        # Built inside first_loads_when_shown() (the main window's pages at login), a list
-        # reads its rows when first shown: reading twenty lists would delay the window.
-        self._first_load_pending = _DEFERRING[0] > 0
-        if not self._first_load_pending:
-            self.reload()
+        # A list reads its rows when first shown (or reloaded), not when built: the main
+        # window builds twenty at login, most on pages nobody opens.
+        self._first_load_pending = True
 
     # --- construction ---------------------------------------------------------
 
