@@ -101,7 +101,8 @@ class Customer(TrackedMixin, SoftDeleteMixin, Base):
         Index("ix_customers_phone_digits", "phone_digits"),
         Index("ix_customers_owner", "owner_id", "registered_on"),
         Index("ix_customers_registered_on", "registered_on"),
-        Index("ix_customers_pool", "is_in_pool"),
+        # The pool list's default sort, newest first (migration 0028).
+        Index("ix_customers_pool_since", "is_in_pool", "owner_since", "id"),
         # The pool sweep, its dry run and the reminders read a range of it (migration 0019).
         Index("ix_customers_pool_due", "pool_due_at"),
         Index("ix_customers_owner_pool_due", "owner_id", "pool_due_at"),
