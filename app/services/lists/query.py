@@ -24,7 +24,7 @@ from app.services.core import hooks
 from app.services.core.date_ranges import day_after
 from app.services.core.errors import ValidationError
 from app.services.core.uow import UnitOfWork
-from app.services.lists.pruning import without_unused_joins
+from app.services.lists.pruning import joins_as_exists, without_unused_joins
 from app.services.lists.spec import ListQuery, ListSource, WindowedSearch
 
 MAX_SEARCH_CHARS = 200
@@ -240,6 +240,8 @@ def _ids(
     order = _order(source, query)
     stmt = filtered(uow, source, query, window=window)
     stmt = without_unused_joins(stmt, source.id_expr, *order)
+    if uow.session.get_bind().dialect.name == "sqlite":
+        stmt = joins_as_exists(stmt, source.id_expr, *order)
     stmt = stmt.with_only_columns(source.id_expr).order_by(*order)
     if limit is not None:
         stmt = stmt.limit(limit)
