@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from PySide6.QtWidgets import QApplication
 
-from app import APP_ID, APP_NAME
+from app import APP_ID, APP_NAME, __version__
 from app.ui.bootstrap import Bootstrap
 from app.ui.common.chinese import install_chinese
 from app.ui.common.fonts import install_fonts
@@ -24,6 +25,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--unlock-user",
         metavar="用户名",
         help="解除该用户因多次输错密码造成的锁定，然后退出（用于唯一的管理员被锁定时）",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="在临时数据库上自检（迁移、登记、打印 PDF、导出 Excel）后退出，无需显示器",
     )
     args, _qt_args = parser.parse_known_args(argv)
     return args
@@ -50,11 +57,24 @@ def unlock_user(database_url: str | None, username: str) -> int:
     return 0
 
 
+def self_check() -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed
+    from app.ui import self_check as check
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    if not install_fonts(app):
+        print("自检失败：内置中文字体无法加载", file=sys.stderr)
+        return 1
+    return check.run()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     if args.unlock_user:
         return unlock_user(args.database_url, args.unlock_user)
+    if args.self_check:
+        return self_check()
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setOrganizationName(APP_ID)
     app.setApplicationName(APP_ID)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the app (and, with "test", the test suite) needs,
+# Installs the Debian packages the app (and, with "test", the test suite; with "build",
+# the PyInstaller build) needs,
 # only those missing. Uses sudo when not root.
 set -euo pipefail
 
@@ -10,9 +11,11 @@ APP_PKGS=(
   libxcb-xkb1
 )
 TEST_PKGS=(postgresql poppler-utils xvfb xauth)
+BUILD_PKGS=(binutils)  # PyInstaller reads the libraries' dependencies with objdump
 
 pkgs=("${APP_PKGS[@]}")
 [[ "${1:-}" == "test" ]] && pkgs+=("${TEST_PKGS[@]}")
+[[ "${1:-}" == "build" ]] && pkgs+=("${BUILD_PKGS[@]}")
 
 if ! command -v dpkg >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
   echo "未找到 apt-get：请手动安装以下系统软件包：${pkgs[*]}" >&2
