@@ -5,9 +5,12 @@ Runs modal dialogs before the event loop starts, and again after 注销 (logout)
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from app.services.admin import auth
@@ -18,7 +21,30 @@ from app.ui.login.change_password_dialog import ChangePasswordDialog
 from app.ui.login.db_connector import DatabaseConnector
 from app.ui.login.login_dialog import NEEDS_SETUP, LoginDialog
 from app.ui.login.setup_dialog import SetupDialog
-from app.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def _warm_up() -> None:
+    """While the login dialog waits for the password: import the main window's modules
+    (every page, openpyxl, the printers) and load pypinyin's dictionary, so that neither
+    stands between the start and the login dialog, nor between 登录 and the window."""
+    try:
+        import app.ui.main_window  # noqa: F401
+        from app.services.search.pinyin import name_keys
+
+        name_keys("预热")
+    except Exception:  # the login path imports the same modules again and reports
+        log.exception("warming up the main window failed")
+
+
+def warm_up_in_background() -> threading.Thread:
+    thread = threading.Thread(target=_warm_up, name="warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 class Bootstrap(QObject):
@@ -35,6 +61,8 @@ class Bootstrap(QObject):
 
     def start(self) -> MainWindow | None:
         """Open the database and log in; None when the user gave up (cancelled)."""
+        # Once the first dialog is up (its event loop runs the timer): not before it.
+        QTimer.singleShot(0, warm_up_in_background)
         self.connector.connect()
         return self._login_loop()
 
@@ -68,6 +96,8 @@ class Bootstrap(QObject):
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def _show_main(self, ctx: AppContext) -> MainWindow:
+        from app.ui.main_window import MainWindow
+
         window = MainWindow(ctx)
         window.logout_requested.connect(self._logout)
         window.closed.connect(self._quit)

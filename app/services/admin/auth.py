@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import cache
 
 from sqlalchemy import func, select, update
 
@@ -20,9 +21,15 @@ from app.services.core.uow import Actor, UnitOfWork
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{2,40}$")
 BAD_LOGIN = "用户名或密码不正确。"
+
+
 # Compared against for a user name that does not exist, so an unknown name costs the same
 # time as a wrong password and cannot be told apart from one (no user-name probing).
-_DUMMY_HASH = hash_password("no such user: a dummy to compare against")
+@cache
+def _dummy_hash() -> str:
+    # Made on first use, not at import: a hash costs 0.1 s, which the start-up (and the
+    # login dialog) must not wait for.
+    return hash_password("no such user: a dummy to compare against")
 
 
 def actor_of(user: User) -> Actor:
@@ -105,7 +112,7 @@ def login(uow: UnitOfWork, username: str, password: str) -> Actor:
     with uow:
         user = uow.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
         if user is None:
-            verify_password(_DUMMY_HASH, password)
+            verify_password(_dummy_hash(), password)
             raise AuthError(_bad_login_message(uow))
         now = clock.now()
         if user.locked_until and user.locked_until > now:

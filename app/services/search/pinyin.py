@@ -20,7 +20,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
 from sqlalchemy import bindparam, false, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
@@ -95,6 +94,10 @@ def _clean_token(token: str) -> str:
 def _segments(text: str) -> list[tuple[str, bool]]:
     """Per Chinese character its reading (is_pinyin=True); per other run, the cleaned run."""
     out: list[tuple[str, bool]] = []
+    # Imported on first use: its phrase dictionary takes 0.2 s to load, which the login
+    # dialog must not wait for (bootstrap warms it up in the background).
+    from pypinyin import lazy_pinyin
+
     for syl in lazy_pinyin(text, errors=lambda s: [s]):
         if all(_is_han(c) for c in syl):  # a character without a reading: keep it as is
             out.append((syl, False))
