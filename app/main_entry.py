@@ -26,6 +26,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="用户名",
         help="解除该用户因多次输错密码造成的锁定，然后退出（用于唯一的管理员被锁定时）",
     )
+    parser.add_argument(
+        "--demo",
+        metavar="目录",
+        help="在该目录建立（已有则直接打开）一个带演示数据的数据库，并用它启动",
+    )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument(
         "--self-check",
@@ -57,6 +62,28 @@ def unlock_user(database_url: str | None, username: str) -> int:
     return 0
 
 
+def demo_database(folder: str) -> str:
+    """The demo database in `folder` (made on first use, half a minute): its URL."""
+    from pathlib import Path
+
+    path = Path(folder).expanduser().resolve() / "crm-demo.sqlite3"
+    if not path.exists():
+        from app.services.core.database import open_database
+        from app.services.core.migrations import upgrade
+        from app.services.demo import builder
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        print(f"正在建立演示数据库 {path} …", flush=True)
+        db = open_database(f"sqlite:///{path}")
+        upgrade(db.engine)
+        done = builder.build(
+            db, progress=lambda i, n: i % 50 == 0 and print(f"  {i}/{n} 位客户", flush=True)
+        )
+        db.dispose()
+        print(f"演示数据已建立：{done.customers} 位客户，{done.users} 个账户。", flush=True)
+    return f"sqlite:///{path}"
+
+
 def self_check() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed
     from app.ui import self_check as check
@@ -75,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         return unlock_user(args.database_url, args.unlock_user)
     if args.self_check:
         return self_check()
+    if args.demo:
+        args.database_url = demo_database(args.demo)
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setOrganizationName(APP_ID)
     app.setApplicationName(APP_ID)

@@ -29,6 +29,8 @@ ALLOWED: dict[str, set[str]] = {
     "service_desk": {*FOUNDATION, "admin", "customers"},
     "policy": {*FOUNDATION, "admin", "customers", "pool"},
     "work": {*FOUNDATION, "admin", "customers", "visits"},
+    # The demo company is made through every domain's services.
+    "demo": {*FOUNDATION, "admin", "customers", "pool", "policy", "visits", "service_desk", "work"},
 }
 REGISTRY = "app.services.reminders.registry"  # the one importer of reminder providers
 ROLES_MODULE = "app.services.access.roles"  # the one home of role sets

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.services import demo
 from app.services.admin import auth
 from app.services.core import credentials
 from app.services.core.errors import ServiceError
@@ -56,6 +57,8 @@ class LoginDialog(FittedDialog):
         layout.addWidget(self.database_label)
         self.share_warning = message_label(WARNING_COLOR)
         layout.addWidget(self.share_warning)
+        self.demo_label = message_label(HINT_COLOR)  # a demo database's accounts
+        layout.addWidget(self.demo_label)
         layout.addSpacing(6)
 
         form = QFormLayout()
@@ -101,6 +104,7 @@ class LoginDialog(FittedDialog):
     def refresh_database_info(self) -> None:
         company = self.connector.company_name()
         self.company_label.setText(company or APP_NAME)
+        set_message(self.demo_label, demo.accounts_hint() if company == demo.COMPANY else "")
         self.database_label.setText(f"数据库：{self.connector.description}")
         set_message(self.share_warning, self.connector.warning)
         set_message(self.error_label, self.connector.error)
