@@ -25,6 +25,7 @@ from app.services.access import roles
 from app.services.admin import auth
 from app.services.core.errors import ServiceError
 from app.services.reminders.engine import Target
+from app.ui import keyboard
 from app.ui.admin.settings_page import SettingsPage
 from app.ui.common import prefs
 from app.ui.common.style import HINT_COLOR, message_label
@@ -222,11 +223,47 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(0)
 
     def _build_menus(self) -> None:
+        self.shortcut_rows: list[tuple[str, str]] = []  # for 帮助 → 快捷键
+
+        def action(menu, text: str, slot, keys: str | None = None, tip: str = "") -> QAction:
+            act = QAction(text, self)
+            if keys:
+                act.setShortcut(QKeySequence(keys))
+                self.shortcut_rows.append((keys, text.rstrip("…").split("(&")[0]))
+            act.setToolTip(f"{tip or text}（{keys}）" if keys else tip or text)
+            act.triggered.connect(slot)
+            menu.addAction(act)
+            return act
+
         file_menu = self.menuBar().addMenu("文件(&F)")
+        self.new_customer_action = action(
+            file_menu, "新建客户…", self.new_customer, keyboard.NEW_CUSTOMER, "登记新客户"
+        )
+        file_menu.addSeparator()
         quit_action = QAction("退出(&X)", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+
+        view = self.menuBar().addMenu("查看(&V)")
+        # Ctrl+F belongs to each list (the one shown answers it): only labelled here.
+        find = QAction(f"查找\t{keyboard.FIND}", self)
+        find.triggered.connect(self.find_in_list)
+        view.addAction(find)
+        self.shortcut_rows.append((keyboard.FIND, "查找：光标到当前列表的搜索框"))
+        action(view, "刷新", self.reload_list, keyboard.RELOAD, "重新读取当前列表")
+        view.addSeparator()
+        self.page_actions = []
+        for index in range(self.nav.count()):
+            item, keys = self.nav.item(index), keyboard.page_key(index)
+            act = action(view, f"转到“{item.text()}”", lambda _c=False, it=item: self.go_to(it),
+                         keys)  # fmt: skip
+            act.setEnabled(bool(item.flags() & Qt.ItemFlag.ItemIsEnabled))
+            self.page_actions.append(act)
+
+        lists = self.menuBar().addMenu("列表(&L)")
+        action(lists, "打印预览…", self.preview_list, keyboard.PRINT_PREVIEW, "打印当前列表")
+        action(lists, "导出 Excel…", self.export_list, keyboard.EXPORT, "当前列表导出为 Excel")
 
         account = self.menuBar().addMenu("账户(&A)")
         self.change_password_action = QAction("修改密码…", self)
@@ -239,10 +276,49 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self.reminders_action = QAction("待办提醒…", self)
         self.reminders_action.triggered.connect(self.show_reminders)
+        help_menu.addAction(self.reminders_action)
+        shortcuts = QAction("快捷键…", self)
+        shortcuts.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(shortcuts)
         about = QAction("关于", self)
         about.triggered.connect(self.about)
-        help_menu.addAction(self.reminders_action)
         help_menu.addAction(about)
+
+    # --- keyboard -------------------------------------------------------------
+
+    def go_to(self, item: QListWidgetItem) -> None:
+        if item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            self.nav.setCurrentItem(item)
+
+    def new_customer(self):
+        self.nav.setCurrentItem(self.customers_item)
+        self.customer_page.setCurrentWidget(self.customer_page.list_page)
+        return self.customer_page.list_page.register()
+
+    def _current_list(self):
+        return keyboard.current_list(self.stack.currentWidget())
+
+    def find_in_list(self) -> None:
+        if (view := self._current_list()) is not None:
+            view.search.setFocus()
+            view.search.selectAll()
+
+    def reload_list(self) -> None:
+        if (view := self._current_list()) is not None:
+            view.reload()
+
+    def preview_list(self) -> None:
+        if (view := self._current_list()) is not None:
+            view.print_preview()
+
+    def export_list(self) -> None:
+        if (view := self._current_list()) is not None:
+            view.export_excel()
+
+    def show_shortcuts(self) -> keyboard.ShortcutsDialog:
+        dialog = keyboard.ShortcutsDialog(self.shortcut_rows, self)
+        dialog.show()
+        return dialog
 
     def _build_status_bar(self) -> None:
         actor = self.ctx.actor

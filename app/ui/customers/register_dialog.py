@@ -174,6 +174,7 @@ class RegisterDialog(FittedDialog):
         super().showEvent(event)
         if self._shown_state is None:
             self._shown_state = form_state(self._editors())
+            self.form.widgets["name"].setFocus()  # typing starts at 客户名称
 
     def reject(self) -> None:
         """取消 / Esc on a filled form: what was typed is not dropped without asking."""

@@ -32,6 +32,7 @@ from app.services.lists import excel_export
 from app.services.lists import prefs as list_prefs
 from app.services.lists import query as list_query
 from app.services.lists.spec import BatchAction, ListQuery, ListSource
+from app.ui import keyboard
 from app.ui.common import file_dialogs
 from app.ui.common.status_text import StatusText
 from app.ui.common.style import menu_button
@@ -75,6 +76,7 @@ class ListView(QWidget):
     def _build(self) -> None:
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.source.search_hint + "（回车或稍候即搜索）")
+        self.search.setToolTip(f"查找（{keyboard.FIND}）")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(180)
         self._search_timer = QTimer(self, singleShot=True, interval=300)
@@ -138,16 +140,18 @@ class ListView(QWidget):
         row2 = self._toolbar()
         if self.source.batch_actions:
             row2.addWidget(self.batch_button)
-        for text, slot in [
-            ("分组汇总…", self.show_summary),
-            ("导出 Excel…", self.export_excel),
-            ("打印预览…", self.print_preview),
-            ("另存 PDF…", self.save_pdf),
-            ("列设置…", self.edit_columns),
-            ("刷新", self.reload),
+        for text, slot, keys in [
+            ("分组汇总…", self.show_summary, None),
+            ("导出 Excel…", self.export_excel, keyboard.EXPORT),
+            ("打印预览…", self.print_preview, keyboard.PRINT_PREVIEW),
+            ("另存 PDF…", self.save_pdf, None),
+            ("列设置…", self.edit_columns, None),
+            ("刷新", self.reload, keyboard.RELOAD),
         ]:
             action = row2.addAction(text)
             action.triggered.connect(lambda _checked=False, f=slot: f())
+            if keys:  # the main window's menus carry the key itself
+                action.setToolTip(f"{text.rstrip('…')}（{keys}）")
         # Neither label changes its size with its text (see StatusText), so a search
         # repaints the labels and the rows, not the whole list.
         self.filter_label = StatusText()
