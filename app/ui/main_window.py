@@ -25,7 +25,7 @@ from app.services.access import roles
 from app.services.admin import auth
 from app.services.core.errors import ServiceError
 from app.services.reminders.engine import Target
-from app.ui import keyboard
+from app.ui import help_window, keyboard
 from app.ui.admin.settings_page import SettingsPage
 from app.ui.common import prefs
 from app.ui.common.style import HINT_COLOR, message_label
@@ -68,6 +68,8 @@ MODULES = [
     ("客户服务", ServiceDeskPage, "客户投诉/反馈、寄样申请", ("complaint", "sample_request")),
     ("工作计划", WorkPage, "工作计划、日程、日常记事", ("work_plan", "daily_note")),
 ]
+# 使用说明's section for each module page (F1).
+HELP_SECTIONS = {"回访管理": "visits", "客户服务": "service_desk", "工作计划": "work"}
 # Modules of the product that are not built yet: listed, greyed out, not selectable.
 NOT_YET_OPEN = ("统计报表",)
 NOT_OPEN_TIP = "该模块尚未开放"
@@ -277,6 +279,7 @@ class MainWindow(QMainWindow):
         self.reminders_action = QAction("待办提醒…", self)
         self.reminders_action.triggered.connect(self.show_reminders)
         help_menu.addAction(self.reminders_action)
+        action(help_menu, "使用说明", self.show_help, keyboard.HELP, "本页面和本角色的使用说明")
         shortcuts = QAction("快捷键…", self)
         shortcuts.triggered.connect(self.show_shortcuts)
         help_menu.addAction(shortcuts)
@@ -314,6 +317,23 @@ class MainWindow(QMainWindow):
     def export_list(self) -> None:
         if (view := self._current_list()) is not None:
             view.export_excel()
+
+    def help_section(self) -> str:
+        """The section of 使用说明 for the page shown (the role's own on the welcome page)."""
+        item = self.nav.currentItem()
+        sections = {
+            id(self.customers_item): "customers", id(self.pool_item): "pool",
+            id(self.policy_item): "policy", id(self.settings_item): "settings",
+        }  # fmt: skip
+        sections.update({id(it): HELP_SECTIONS.get(it.text(), "") for it, _page in self.modules})
+        found = sections.get(id(item)) if item is not None else None
+        return found or help_window.ROLE_SECTIONS.get(self.ctx.actor.role, "")
+
+    def show_help(self) -> help_window.HelpWindow:
+        if getattr(self, "help_window", None) is None:
+            self.help_window = help_window.HelpWindow(self)
+        self.help_window.show_section(self.help_section())
+        return self.help_window
 
     def show_shortcuts(self) -> keyboard.ShortcutsDialog:
         dialog = keyboard.ShortcutsDialog(self.shortcut_rows, self)

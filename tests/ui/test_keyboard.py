@@ -95,3 +95,21 @@ def test_menus_carry_the_shortcuts(qtbot, admin_ctx):
     shown = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
     assert {"Ctrl+N", "Ctrl+F", "F5", "Ctrl+P", "Ctrl+E", "Ctrl+S", "Esc"} <= set(shown)
     screenshot(dialog, "shortcuts")
+
+
+def test_f1_opens_the_help_at_the_page_or_the_role(qtbot, admin_ctx):
+    window = rep_window(qtbot, admin_ctx)
+    window.nav.setCurrentItem(window.pool_item)
+    QTest.keyClick(window, Qt.Key.Key_F1)
+    assert window.help_section() == "pool"
+    browser = window.help_window.browser
+    assert window.help_window.isVisible() and "领取" in browser.toPlainText()
+    # Scrolled to the section: its heading is at the top of the view.
+    top = browser.cursorForPosition(browser.viewport().rect().topLeft())
+    top.select(top.SelectionType.LineUnderCursor)
+    assert "公海客户" in top.selectedText()
+    screenshot(window.help_window, "help_pool")
+    window.nav.setCurrentRow(0)  # 客户档案
+    assert window.help_section() == "customers"
+    window.nav.setCurrentItem(None)
+    assert window.help_section() == "sales_rep"
