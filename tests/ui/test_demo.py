@@ -20,7 +20,9 @@ from tests.ui.conftest import reminders_read, screenshot
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory, monkeypatch_module):
     real = builder.build
-    monkeypatch_module.setattr(builder, "build", lambda db, **kw: real(db, customers=80, **kw))
+    monkeypatch_module.setattr(
+        builder, "build", lambda db, **kw: real(db, **{"customers": 80, **kw})
+    )
     return demo_database(str(tmp_path_factory.mktemp("demo")))
 
 
@@ -69,3 +71,21 @@ def test_every_page_opens(qtbot, demo_url, username):
     window.reminder_window.close()
     window.close()
     db.dispose()
+
+
+def test_setup_offers_the_demo_instead_of_an_empty_start(qtbot, sqlite_db, monkeypatch):
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    from app.ui.login.setup_dialog import SetupDialog
+
+    real = builder.build
+    monkeypatch.setattr(builder, "build", lambda db, **kw: real(db, **{**kw, "customers": 15}))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    dialog = SetupDialog(sqlite_db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    screenshot(dialog, "setup_with_demo")
+    dialog.demo_button.click()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=60_000)
+    assert dialog.actor.username == "neiqin"
+    assert auth.login(UnitOfWork(sqlite_db), "admin", demo.PASSWORD).username == "admin"
