@@ -8,6 +8,8 @@ Create Date: 2026-11-30 06:20:00
 import sqlalchemy as sa
 from alembic import op
 
+from app.services.core.migrations import analyze_new_index
+
 revision = "0010"
 down_revision = "0009"
 branch_labels = None
@@ -24,14 +26,7 @@ def upgrade() -> None:
         sqlite_where=sa.text("deleted_at IS NULL"),
         postgresql_where=sa.text("deleted_at IS NULL"),
     )
-    bind = op.get_bind()
-    if bind.dialect.name == "sqlite" and bind.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
-    ).first():
-        # A database analyzed before (sqlite_stat1) must know this index too: without
-        # its statistics SQLite takes it for a selective one and chose it over the sort
-        # and search indexes (1 M customers: searches 3-5x, two sorts 6x slower).
-        bind.exec_driver_sql("ANALYZE ix_customers_live_industry_owner")
+    analyze_new_index(op.get_bind(), "ix_customers_live_industry_owner")
 
 
 def downgrade() -> None:

@@ -95,3 +95,35 @@ def _backup_sqlite(engine: Engine, revision: str | None) -> Path | None:
     except sqlite3.Error as exc:
         raise DatabaseError(f"升级前备份数据库失败（{exc}），为保护数据已停止升级。") from exc
     return target
+
+
+def analyze_new_index(bind, name: str) -> None:
+    """For a migration that adds an index: on a SQLite file that was analyzed before
+    (sqlite_stat1), give the new index its statistics too. Without them SQLite takes it
+    for a selective one and chose it over the sort and search indexes (1 M customers:
+    searches 3-5x, two sorts 6x slower). Nothing to do elsewhere."""
+    if (
+        bind.dialect.name == "sqlite"
+        and bind.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first()
+    ):
+        bind.exec_driver_sql(f"ANALYZE {name}")
+
+
+def analyze_unanalyzed_indexes(bind) -> list[str]:
+    """On an analyzed SQLite file, statistics for every index of an analyzed table that has
+    none (the reason is analyze_new_index's); returns their names."""
+    if (
+        bind.dialect.name != "sqlite"
+        or not bind.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+        ).first()
+    ):
+        return []
+    names = [r[0] for r in bind.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        " AND tbl_name IN (SELECT tbl FROM sqlite_stat1)"
+        " AND name NOT IN (SELECT idx FROM sqlite_stat1 WHERE idx IS NOT NULL)"
+    )]  # fmt: skip
+    for name in names:
+        bind.exec_driver_sql(f"ANALYZE {name}")
+    return names

@@ -117,3 +117,25 @@ def test_a_new_index_on_an_analyzed_sqlite_file_gets_its_statistics(tmp_path, mo
     # Without statistics SQLite takes an index for a selective one (it chose this one
     # over the sort and search indexes of a million-row list).
     assert "ix_customers_live_industry_owner" in indexes
+
+
+def test_indexes_added_later_get_their_statistics_too(tmp_path, monkeypatch):
+    """Migration 0028 analyzes the indexes 0016-0021 added to an analyzed file."""
+    from tests.services.customer_fixtures import fast_passwords, make_world, register
+
+    db = open_database(f"sqlite:///{tmp_path / 'crm.sqlite3'}")
+    upgrade(db.engine)
+    fast_passwords(monkeypatch)
+    w = make_world(db)
+    register(w, w.rep1)
+    with db.engine.begin() as conn:
+        cfg = alembic_config(db.engine)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0015")
+        conn.exec_driver_sql("ANALYZE")  # analyzed before the due dates' indexes existed
+        command.upgrade(cfg, "head")
+    with db.engine.connect() as conn:
+        indexes = {r[0] for r in conn.exec_driver_sql("SELECT idx FROM sqlite_stat1")}
+    db.dispose()
+    assert {"ix_customers_pool_due", "ix_customers_owner_pool_due",
+            "ix_customers_pool_since"} <= indexes  # fmt: skip
