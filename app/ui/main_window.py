@@ -31,6 +31,7 @@ from app.ui.common import prefs
 from app.ui.common.style import HINT_COLOR, message_label
 from app.ui.context import AppContext
 from app.ui.customers.customer_page import CustomerPage
+from app.ui.forms import letterhead
 from app.ui.login.change_password_dialog import ChangePasswordDialog
 from app.ui.policy.policy_page import PolicyPage
 from app.ui.pool.policy_sweeper import PolicySweeper
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
         self.reminder_timer.timeout.connect(self._refresh_reminders)
         self.reminder_timer.start(REMINDERS_EVERY_MS)
         self.refresh_title()
+        self.refresh_letterhead()
         self._restore_geometry()
         if self.settings_page is not None:
             self.nav.setCurrentItem(self.settings_item)
@@ -201,6 +203,7 @@ class MainWindow(QMainWindow):
         if self.ctx.actor.role == Role.ADMIN:
             self.settings_page = SettingsPage(self.ctx)
             self.settings_page.security_page.saved.connect(self.refresh_title)
+            self.settings_page.security_page.saved.connect(self.refresh_letterhead)
             self.settings_page.users_page.changed.connect(self._refresh_reminders)
             self.stack.addWidget(self.settings_page)
         else:
@@ -386,6 +389,13 @@ class MainWindow(QMainWindow):
             self.pool_page.reload()
         self.policy_page.reload()
         self._refresh_reminders()
+
+    def refresh_letterhead(self) -> None:
+        """Printed forms carry the company's address, phone and logo from 系统设置."""
+        try:
+            letterhead.refresh(self.ctx.read_uow())
+        except ServiceError:
+            pass  # the forms print without them; the next login reads them again
 
     def _module_page(self, item: QListWidgetItem | None) -> QWidget | None:
         # QListWidgetItem is not hashable: find the page by identity.

@@ -51,7 +51,12 @@ def _stamp(session: Session, _ctx, _instances) -> None:
                     obj.deleted_by_id = who
 
 
+LONG_TEXT = 4000  # an audit line keeps what a person reads, not an image's base64
+
+
 def _plain(value):
+    if isinstance(value, str) and len(value) > LONG_TEXT:
+        return f"（{len(value):,} 个字符的数据）"
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, enum.Enum):

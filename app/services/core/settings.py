@@ -32,6 +32,10 @@ SPECS = {
     s.key: s
     for s in [
         SettingSpec("company_name", "公司名称", ""),
+        # The printed forms' letterhead (2.3: forms carry the company's name and address).
+        SettingSpec("company_address", "公司地址", ""),
+        SettingSpec("company_phone", "公司电话", ""),
+        SettingSpec("company_logo", "公司标志（打印在表头）", ""),  # base64 PNG/JPEG
         SettingSpec("security.max_failed_logins", "连续登录失败几次后锁定", 5, 1, 100),
         SettingSpec("security.lockout_minutes", "锁定时长（分钟）", 15, 1, 24 * 60),
         SettingSpec(
@@ -180,6 +184,26 @@ def get_all(uow: UnitOfWork) -> dict[str, int | str]:
         return out
 
 
+LOGO_MAX_BYTES = 200_000
+
+
+def check_logo(text: str) -> bytes:
+    """The logo as stored (base64 of a PNG or JPEG image, at most 200 KB), or a Chinese
+    ValidationError."""
+    import base64
+    import binascii
+
+    try:
+        data = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError("公司标志不是有效的图片数据。", field="company_logo") from None
+    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8")):
+        raise ValidationError("公司标志须为 PNG 或 JPEG 图片。", field="company_logo")
+    if len(data) > LOGO_MAX_BYTES:
+        raise ValidationError("公司标志图片过大（不超过 200 KB）。", field="company_logo")
+    return data
+
+
 def checked_value(key: str, value) -> int | str:
     """A setting's value as stored, or a Chinese ValidationError (not a number, out of range)."""
     spec = SPECS[key]
@@ -244,6 +268,8 @@ def update_settings(uow: UnitOfWork, values: dict, seen: dict[str, int] | None =
         raise PermissionDenied("只有系统管理员可以修改系统设置。")
     if "company_name" in values and not str(values["company_name"]).strip():
         raise ValidationError("公司名称不能为空。", field="company_name")
+    if values.get("company_logo"):
+        check_logo(str(values["company_logo"]))
     for key in PATTERN_SETTINGS:
         if key in values:
             values = {**values, key: check_pattern(values[key], key)}

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from app.services.admin.rule_lists import rule_changes_source
 from app.services.core import clock, numbering, settings
 from app.services.core.errors import ServiceError
+from app.ui.admin.logo_picker import LogoPicker
 from app.ui.common.field_errors import FieldErrors
 from app.ui.common.style import (
     ERROR_COLOR,
@@ -28,6 +29,8 @@ from app.ui.common.style import (
     set_message,
 )
 from app.ui.context import AppContext
+from app.ui.forms import letterhead
+from app.ui.forms.paper_form import Field, FieldGrid, PaperForm, make_preview
 from app.ui.listview import ListView
 
 # Settings grouped by the prefix of their key; a key with an unknown prefix goes last.
@@ -89,6 +92,8 @@ class SecurityPage(QWidget):
                 editor.setGroupSeparatorShown(True)  # 1,000,000 元, not 1000000
                 editor.setMinimumWidth(100)
                 editor.setMaximumWidth(160)
+            elif key == "company_logo":
+                editor = LogoPicker()
             else:
                 editor = QLineEdit()
                 editor.setMinimumWidth(240)
@@ -105,6 +110,11 @@ class SecurityPage(QWidget):
                 editor.textChanged.connect(
                     lambda text, label=example: self._show_number_example(text, label)
                 )
+        # The letterhead as it will print, from what is typed (before 保存).
+        self.preview_button = QPushButton("预览表头…")
+        self.preview_button.setToolTip("用上面填写的公司名称、地址、电话和标志预览一张打印表单")
+        self.preview_button.clicked.connect(self.preview_letterhead)
+        forms["company"].addRow("", self.preview_button)
         layout.addWidget(self.error_label)
         row = QHBoxLayout()
         self.save_button = QPushButton("保存")
@@ -147,6 +157,19 @@ class SecurityPage(QWidget):
                 editor.setValue(int(values[key]))
             else:
                 editor.setText(str(values[key]))
+
+    def letterhead_form(self) -> PaperForm:
+        """A sample form with the letterhead as typed on this page."""
+        values = self.values()
+        return PaperForm(
+            "客户资源信息登记表", str(values["company_name"]),
+            letterhead=letterhead.from_values(values),
+        ).add(FieldGrid([Field("客户名称", "（示例）"), Field("登记日期", "")]))  # fmt: skip
+
+    def preview_letterhead(self):
+        dialog = make_preview(self, self.letterhead_form(), "预览表头")
+        dialog.open()
+        return dialog
 
     @property
     def number_example(self) -> QLabel:

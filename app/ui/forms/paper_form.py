@@ -34,6 +34,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar, QWidget
 
 from app.services.core import clock
 from app.ui.common import file_dialogs
+from app.ui.forms import letterhead
+from app.ui.forms.letterhead import Letterhead
 
 MARGIN_MM = 15.0
 ROW_MM = 8.0  # the smallest height of a grid line or table row
@@ -103,6 +105,7 @@ class PaperForm:
     blocks: list = field(default_factory=list)
     number: str = ""  # left of the line under the title, e.g. "编号：HF-0001"
     landscape: bool = False
+    letterhead: Letterhead | None = None  # None: the company's, from 系统设置
 
     def add(self, *blocks) -> PaperForm:
         self.blocks.extend(blocks)
@@ -135,6 +138,7 @@ def setup_printer(printer: QPrinter, landscape: bool = False) -> None:
 # --- layout ------------------------------------------------------------------------------
 
 # A recorded drawing operation: ("rect", rect) | ("fill", rect) | ("text", rect, font, flags, s)
+# | ("line", x1, y, x2) | ("image", rect, QImage)
 Op = tuple
 
 
@@ -210,8 +214,20 @@ class _Layout:
         mm, w, fonts = self.mm, self.width, self.fonts
         center = Qt.AlignmentFlag.AlignCenter
         y = 0.0
+        head = self.form.letterhead or letterhead.current()
+        top = y
         self.text(QRectF(0, y, w, 6 * mm), fonts.small, center, self.form.company)
         y += 6 * mm
+        if head.contact_line:
+            self.text(QRectF(0, y, w, 5 * mm), fonts.small, center, head.contact_line)
+            y += 5 * mm
+        if head.logo is not None:
+            # At the left of the company lines, at most 14 mm high and 45 mm wide.
+            height = 14 * mm
+            width = min(45 * mm, height * head.logo.width() / max(1, head.logo.height()))
+            height = width * head.logo.height() / max(1, head.logo.width())
+            self.ops.append(("image", QRectF(0, top, width, height), head.logo))
+            y = max(y, top + height + 1 * mm)
         title = f"《{self.form.title}》" + ("（续）" if len(self.pages) > 1 else "")
         self.text(QRectF(0, y, w, 11 * mm), fonts.title, center, title)
         y += 12 * mm
@@ -499,6 +515,8 @@ def _paint_ops(painter: QPainter, ops: list[Op], pen: QPen) -> None:
             painter.drawRect(op[1])
         elif kind == "fill":
             painter.fillRect(op[1], HEADER_FILL)
+        elif kind == "image":
+            painter.drawImage(op[1], op[2])
         elif kind == "line":
             _, x1, y, x2 = op
             thin = QPen(pen)
